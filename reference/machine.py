@@ -1,0 +1,851 @@
+"""The System/370 machine: one CPU, main storage, storage keys, timers.
+
+Theory of operation
+-------------------
+``Machine`` holds the architectural state of GA22-7000: the current PSW (as
+fields on the machine, see ``reference.psw`` for the layout), 16 general and 16
+control registers, the prefix register, main storage with one storage key per 2K
+block, the TOD clock, clock comparator, CPU timer and interval timer.
+
+Instructions are functions ``handler(machine, *fields)`` in
+``reference/instructions/``, found through the opcode table
+(``reference.opcodes``).  When an instruction recognizes an exception it raises
+the ``ProgramInterruption`` subclass named after it; ``run`` catches it and performs
+the interruption (the PSW swap).  Before an instruction executes, the PSW's
+instruction address already points to the next sequential instruction; a branch
+replaces it.
+
+Time is a documented function of the work done (see ``now``): every instruction
+takes one microsecond, an interruption takes none, and an enabled wait advances
+time straight to the next timer event that can end it.  Runs are therefore
+deterministic: the same program ends in the same state every time.
+
+Speed: ``run`` keeps decoded instructions in a cache keyed by instruction address
+(``_icache``).  The cache is emptied whenever anything that instruction fetch
+depends on changes (PSW key, DAT, control registers, prefix, storage keys, the TLB)
+and whenever a store reaches a 2K block holding a cached instruction, so it never
+changes behaviour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Callable
+
+from . import dat, opcodes
+from .interrupts import (AddressingException, Interruption, MonitorEvent, OperationException,
+                         PageTranslation, ProgramInterruption, ProtectionException,
+                         SegmentTranslation, SpecificationException, SupervisorCall)
+from .psw import PSW
+
+# ---------------------------------------------------------------------------
+# Assigned storage locations (GA22-7000 ch.3 "Assigned Storage Locations")
+# ---------------------------------------------------------------------------
+RESTART_NEW, RESTART_OLD = 0x00, 0x08
+EXTERNAL_OLD, SVC_OLD, PROGRAM_OLD, MCHECK_OLD, IO_OLD = 0x18, 0x20, 0x28, 0x30, 0x38
+CSW, CAW, INTERVAL_TIMER = 0x40, 0x48, 0x50
+EXTERNAL_NEW, SVC_NEW, PROGRAM_NEW, MCHECK_NEW, IO_NEW = 0x58, 0x60, 0x68, 0x70, 0x78
+EXTERNAL_CPU_ADDRESS, EXTERNAL_CODE = 0x84, 0x86
+SVC_ILC, SVC_CODE = 0x89, 0x8A
+PROGRAM_ILC, PROGRAM_CODE = 0x8D, 0x8E
+TRANSLATION_EXCEPTION_ADDRESS = 0x90
+MONITOR_CLASS, PER_CODE, PER_ADDRESS, MONITOR_CODE = 0x95, 0x96, 0x98, 0x9C
+MCHECK_CODE = 0xE8
+
+# External-interruption codes and their CR0 subclass masks, in the order this
+# machine takes them when several are pending (the order Hercules uses; the
+# architecture leaves the order among external subclasses to the model).
+EXT_INTERRUPT_KEY = (0x0040, 0x00000040)
+EXT_EMERGENCY_SIGNAL = (0x1201, 0x00004000)
+EXT_EXTERNAL_CALL = (0x1202, 0x00002000)
+EXT_CLOCK_COMPARATOR = (0x1004, 0x00000800)
+EXT_CPU_TIMER = (0x1005, 0x00000400)
+EXT_INTERVAL_TIMER = (0x0080, 0x00000080)
+
+# Control-register values after reset (GA22-7000 ch.4 "Control Registers",
+# "Initial CPU reset"): CR0 interval-timer, interrupt-key and external-signal
+# masks; CR2 all channel masks; CR14 check-stop and synchronous-logout controls;
+# CR15 the machine-check extended-logout address 512.
+RESET_CR = {0: 0x000000E0, 2: 0xFFFFFFFF, 14: 0xC2000000, 15: 0x00000200}
+
+CR0_LOW_ADDRESS_PROTECTION = 0x10000000
+CR0_SECONDARY_SPACE = 0x04000000
+
+INSTRUCTION_TIME_US = 1      # every instruction takes one microsecond
+TOD_UNITS_PER_US = 1 << 12   # TOD bit 51 is one microsecond
+INTERVAL_TIMER_HZ = 300      # bit 23 of location 80 is decremented 300 times a second
+INTERVAL_TIMER_UNIT = 0x100  # one in bit position 23 of the word at location 80
+
+MIN_STORAGE = 64 * 1024
+MAX_STORAGE = 16 * 1024 * 1024
+
+MASK24 = 0xFFFFFF
+MASK32 = 0xFFFFFFFF
+MASK64 = (1 << 64) - 1
+
+STOP_DISABLED_WAIT = "disabled-wait"
+STOP_ENABLED_WAIT = "enabled-wait"
+STOP_CHECK_STOP = "check-stop"
+STOP_STEP_LIMIT = "step-limit"
+
+
+class StorageSizeError(ValueError):
+    """A storage size outside 64K to 16M or not a multiple of 2K (a model error)."""
+
+
+@dataclass(frozen=True)
+class State:
+    """The whole architectural state as a plain value that compares with ``==``.
+
+    ``storage`` is the absolute storage as bytes, ``keys`` the storage key of every
+    2K block (as ISK places it in bits 24-31), ``timers`` the TOD clock, clock
+    comparator, CPU timer and the interval-timer word, ``pending`` the external and
+    machine-check conditions waiting to be taken.
+    """
+
+    psw: int
+    gpr: tuple[int, ...]
+    cr: tuple[int, ...]
+    prefix: int
+    tod: int
+    clock_comparator: int
+    cpu_timer: int
+    interval_timer: int
+    storage: bytes
+    keys: bytes
+    pending: tuple[str, ...]
+    stopped: str | None
+
+
+@dataclass(frozen=True)
+class InterruptionRecord:
+    """One interruption taken: class, code, ILC and the old and new PSW."""
+
+    kind: str   # "program", "svc", "external", "machine-check", "restart", "io"
+    code: int
+    ilc: int
+    old_psw: int
+    new_psw: int
+    step: int
+
+
+class Machine:
+    """One System/370 CPU with its main storage."""
+
+    def __init__(self, storage_size: int = 2 * 1024 * 1024) -> None:
+        if not MIN_STORAGE <= storage_size <= MAX_STORAGE or storage_size % 2048:
+            raise StorageSizeError(
+                f"storage size {storage_size} is not a multiple of 2K from 64K to 16M")
+        from .instructions import HANDLERS  # the instruction modules import this one
+        self.size = storage_size
+        self.mem = bytearray(storage_size)
+        self.keys = bytearray(storage_size >> 11)
+        self.gpr = [0] * 16
+        self.cr = [0] * 16
+        self._handlers: dict[str, Callable[..., Any]] = HANDLERS
+        self.interruption_log: list[InterruptionRecord] | None = None
+        self.tod_offset = 0
+        self.tod_set = True
+        self.power_on()
+
+    # ------------------------------------------------------------------
+    # Resets (GA22-7000 ch.4 "Resets")
+    # ------------------------------------------------------------------
+    def power_on(self) -> None:
+        """Power-on reset: clear reset, and the clocks start from zero."""
+        self.steps = 0
+        self.interruptions = 0
+        self.idle_us = 0
+        self.tod_offset = 0
+        self.clear_reset()
+
+    def cpu_reset(self) -> None:
+        """CPU reset: pending interruptions cleared; registers and storage kept."""
+        self.pending_interrupt_key = False
+        self.pending_interval_timer = False
+        self.pending_signals: list[tuple[int, int]] = []  # (code, cpu address)
+        self.pending_machine_checks: list[tuple[int, bool]] = []  # (code, exigent)
+        self.pending_restart = False
+        self.stopped: str | None = None
+        self.per_event = 0
+
+    def initial_cpu_reset(self) -> None:
+        """Initial CPU reset: CPU reset plus PSW, prefix, CPU timer and clock
+        comparator zero and the control registers at their reset values."""
+        self.cpu_reset()
+        self.set_psw(PSW())
+        self.prefix = 0
+        self.cr = [RESET_CR.get(i, 0) for i in range(16)]
+        self.cpu_timer_value = 0
+        self.cpu_timer_set_at = self.now()
+        self.clock_comparator = 0
+        self.interval_ticks = self.now() * INTERVAL_TIMER_HZ // 1_000_000
+        self.control_changed()
+
+    def clear_reset(self) -> None:
+        """Clear reset: initial CPU reset, and storage, keys and registers zero."""
+        self.mem[:] = bytes(self.size)
+        self.keys[:] = bytes(len(self.keys))
+        self.gpr = [0] * 16
+        self.initial_cpu_reset()
+
+    # ------------------------------------------------------------------
+    # The PSW
+    # ------------------------------------------------------------------
+    def set_psw(self, p: PSW) -> None:
+        """Make ``p`` the current PSW.  An invalid EC-mode PSW is loaded as it is;
+        the specification exception comes before the next instruction."""
+        self.system_mask = p.system_mask
+        self.key = p.key
+        self.ec = p.ec
+        self.machine_check_mask = p.machine_check
+        self.wait = p.wait
+        self.problem = p.problem
+        self.secondary = p.secondary
+        self.bc_code = p.interruption_code
+        self.bc_ilc = p.ilc
+        self.cc = p.cc
+        self.program_mask = p.program_mask
+        self.ia = p.address
+        self.psw_invalid_bits = p.invalid_bits
+        self.psw_changed()
+
+    def current_psw(self) -> PSW:
+        return PSW(system_mask=self.system_mask, key=self.key, ec=self.ec,
+                   machine_check=self.machine_check_mask, wait=self.wait,
+                   problem=self.problem, secondary=self.secondary,
+                   interruption_code=self.bc_code, ilc=self.bc_ilc, cc=self.cc,
+                   program_mask=self.program_mask, address=self.ia,
+                   invalid_bits=self.psw_invalid_bits)
+
+    def psw_value(self) -> int:
+        return self.current_psw().to_int()
+
+    def load_psw_value(self, value: int) -> None:
+        self.set_psw(PSW.from_int(value))
+
+    @property
+    def dat_on(self) -> bool:
+        return self.ec and bool(self.system_mask & 0x04)
+
+    @property
+    def per_on(self) -> bool:
+        return self.ec and bool(self.system_mask & 0x40) and bool(self.cr[9] >> 28)
+
+    def external_enabled(self) -> bool:
+        return bool(self.system_mask & 0x01)
+
+    def io_enabled(self) -> bool:
+        if self.ec:
+            return bool(self.system_mask & 0x02)
+        return bool(self.system_mask & 0xFE)
+
+    def psw_changed(self) -> None:
+        """Called after any change of the PSW's masks, key, mode or state."""
+        self.attention = True
+        self._icache: dict[int, tuple[Callable[[], Any], int]] = {}
+        self._code_blocks = bytearray(len(self.keys))
+
+    def control_changed(self) -> None:
+        """Called after a change of control registers, prefix, keys or the TLB."""
+        self.dat_format = dat.Format(self.cr[0])
+        self.tlb: dict[tuple[int, int], tuple[int, bool]] = {}
+        self.psw_changed()
+
+    def purge_tlb(self) -> None:
+        self.tlb = {}
+        self.psw_changed()
+
+    def flush_instruction_cache(self) -> None:
+        self._icache = {}
+        self._code_blocks = bytearray(len(self.keys))
+
+    # ------------------------------------------------------------------
+    # Addresses (GA22-7000 ch.3 "Addressing")
+    # ------------------------------------------------------------------
+    def real_to_absolute(self, real: int) -> int:
+        """Prefixing: real 0-4095 and the prefix area exchange places."""
+        page = real & 0xFFF000
+        if page == 0:
+            return real | self.prefix
+        if page == self.prefix:
+            return real & 0xFFF
+        return real
+
+    def absolute_to_real(self, absolute: int) -> int:
+        return self.real_to_absolute(absolute)  # prefixing is its own inverse
+
+    def _absolute(self, addr: int, store: bool, key: int, secondary: bool = False) -> int:
+        """The absolute address of logical ``addr``, after translation, prefixing
+        and the protection checks, with the reference (and change) bit set.
+        The checks cover the 2K block that ``addr`` lies in."""
+        protected = False
+        if self.ec and self.system_mask & 0x04:
+            real, protected = dat.translate(self, addr, secondary)
+        else:
+            real = addr
+        if store:
+            if protected:
+                raise ProtectionException("segment protection")
+            if addr < 512 and self.cr[0] & CR0_LOW_ADDRESS_PROTECTION:
+                raise ProtectionException("low-address protection")
+        page = real & 0xFFF000
+        if page == 0:
+            a = real | self.prefix
+        elif page == self.prefix:
+            a = real & 0xFFF
+        else:
+            a = real
+        if a >= self.size:
+            raise AddressingException(f"address {a:06X} beyond storage")
+        block = a >> 11
+        skey = self.keys[block]
+        if key and skey >> 4 != key and (store or skey & 0x08):
+            raise ProtectionException(f"key {key} against storage key {skey:02X}")
+        if store:
+            self.keys[block] = skey | 0x06
+            if self._code_blocks[block]:
+                self.flush_instruction_cache()
+            if self.per_storage_range is not None:
+                self._per_storage_check(addr)
+        else:
+            self.keys[block] = skey | 0x04
+        return a
+
+    per_storage_range: tuple[int, int] | None = None
+
+    def _pieces(self, addr: int, length: int, store: bool, key: int | None,
+                secondary: bool) -> list[tuple[int, int]]:
+        """(absolute address, length) pieces of a logical operand, every block
+        checked before any is used; the operand wraps from 2**24-1 to 0."""
+        k = self.key if key is None else key
+        pieces = []
+        while length > 0:
+            n = min(length, 0x800 - (addr & 0x7FF))
+            pieces.append((self._absolute(addr, store, k, secondary), n))
+            addr = (addr + n) & MASK24
+            length -= n
+        return pieces
+
+    # ------------------------------------------------------------------
+    # Storage access by instructions (logical addresses)
+    # ------------------------------------------------------------------
+    def fetch(self, addr: int, length: int, key: int | None = None,
+              secondary: bool = False) -> bytes:
+        """Fetch ``length`` bytes from logical ``addr`` with the PSW key (or ``key``)."""
+        if (addr & 0x7FF) + length <= 0x800:
+            a = self._absolute(addr, False, self.key if key is None else key, secondary)
+            return bytes(self.mem[a:a + length])
+        return b"".join(bytes(self.mem[a:a + n])
+                        for a, n in self._pieces(addr, length, False, key, secondary))
+
+    def store(self, addr: int, data: bytes | bytearray, key: int | None = None,
+              secondary: bool = False) -> None:
+        """Store ``data`` at logical ``addr``; every byte's access is checked first."""
+        length = len(data)
+        if (addr & 0x7FF) + length <= 0x800:
+            a = self._absolute(addr, True, self.key if key is None else key, secondary)
+            self.mem[a:a + length] = data
+            return
+        offset = 0
+        for a, n in self._pieces(addr, length, True, key, secondary):
+            self.mem[a:a + n] = data[offset:offset + n]
+            offset += n
+
+    def check_store(self, addr: int, length: int, key: int | None = None,
+                    secondary: bool = False) -> None:
+        """Recognize the access exceptions of a store without storing."""
+        self._pieces(addr, length, True, key, secondary)
+
+    def fetch_byte(self, addr: int) -> int:
+        return self.mem[self._absolute(addr, False, self.key)]
+
+    def fetch_half(self, addr: int) -> int:
+        return int.from_bytes(self.fetch(addr, 2), "big")
+
+    def fetch_word(self, addr: int) -> int:
+        return int.from_bytes(self.fetch(addr, 4), "big")
+
+    def fetch_dword(self, addr: int) -> int:
+        return int.from_bytes(self.fetch(addr, 8), "big")
+
+    def store_byte(self, addr: int, value: int) -> None:
+        self.mem[self._absolute(addr, True, self.key)] = value & 0xFF
+
+    def store_half(self, addr: int, value: int) -> None:
+        self.store(addr, (value & 0xFFFF).to_bytes(2, "big"))
+
+    def store_word(self, addr: int, value: int) -> None:
+        self.store(addr, (value & MASK32).to_bytes(4, "big"))
+
+    def store_dword(self, addr: int, value: int) -> None:
+        self.store(addr, (value & MASK64).to_bytes(8, "big"))
+
+    # Real and absolute accesses by the CPU itself (no key, no DAT).
+    def _real_abs(self, real: int, length: int) -> int:
+        a = self.real_to_absolute(real & MASK24)
+        if a + length > self.size:
+            raise AddressingException(f"real address {real:06X} beyond storage")
+        return a
+
+    def fetch_real_word_for_translation(self, real: int) -> int:
+        a = self._real_abs(real, 4)
+        self.keys[a >> 11] |= 0x04
+        return int.from_bytes(self.mem[a:a + 4], "big")
+
+    def fetch_real_half_for_translation(self, real: int) -> int:
+        a = self._real_abs(real, 2)
+        self.keys[a >> 11] |= 0x04
+        return int.from_bytes(self.mem[a:a + 2], "big")
+
+    def read_real(self, real: int, length: int) -> bytes:
+        """Read low storage by real address (interruption code, PSW locations)."""
+        a = self._real_abs(real, length)
+        return bytes(self.mem[a:a + length])
+
+    def write_real(self, real: int, data: bytes) -> None:
+        """Store into real storage for the CPU itself: interruption PSWs and codes.
+        Key protection does not apply; the reference and change bits are set."""
+        a = self._real_abs(real, len(data))
+        self.mem[a:a + len(data)] = data
+        for block in range(a >> 11, (a + len(data) - 1 >> 11) + 1):
+            self.keys[block] |= 0x06
+            if self._code_blocks[block]:
+                self.flush_instruction_cache()
+
+    # ------------------------------------------------------------------
+    # Registers and effective addresses
+    # ------------------------------------------------------------------
+    def address(self, x: int, b: int, d: int) -> int:
+        """The 24-bit effective address D(X,B); register 0 means no register."""
+        g = self.gpr
+        return ((g[x] if x else 0) + (g[b] if b else 0) + d) & MASK24
+
+    def branch_to(self, target: int) -> None:
+        """A successful branch (recorded for PER's successful-branching event)."""
+        self.ia = target & MASK24
+        if self.per_tracking:
+            self.per_event |= 0x80
+
+    per_tracking = False
+
+    # ------------------------------------------------------------------
+    # Time (GA22-7000 ch.4 "Timing")
+    # ------------------------------------------------------------------
+    def now(self) -> int:
+        """Microseconds since power-on: one per instruction, plus time spent waiting."""
+        return self.steps * INSTRUCTION_TIME_US + self.idle_us
+
+    def tod(self) -> int:
+        return (self.tod_offset + self.now() * TOD_UNITS_PER_US) & MASK64
+
+    def set_tod(self, value: int) -> None:
+        """SET CLOCK: bits beyond the clock's resolution (bit 51) are ignored."""
+        self.tod_offset = ((value & ~0xFFF) - self.now() * TOD_UNITS_PER_US) & MASK64
+
+    def cpu_timer(self) -> int:
+        elapsed = (self.now() - self.cpu_timer_set_at) * TOD_UNITS_PER_US
+        return (self.cpu_timer_value - elapsed) & MASK64
+
+    def set_cpu_timer(self, value: int) -> None:
+        self.cpu_timer_value = value & MASK64
+        self.cpu_timer_set_at = self.now()
+        self.attention = True
+
+    def set_clock_comparator(self, value: int) -> None:
+        self.clock_comparator = value & MASK64
+        self.attention = True
+
+    def _update_interval_timer(self) -> None:
+        """Decrement the word at real location 80 for the ticks that have passed."""
+        ticks = self.now() * INTERVAL_TIMER_HZ // 1_000_000
+        n = ticks - self.interval_ticks
+        if n <= 0:
+            return
+        self.interval_ticks = ticks
+        old = int.from_bytes(self.read_real(INTERVAL_TIMER, 4), "big")
+        new = (old - n * INTERVAL_TIMER_UNIT) & MASK32
+        a = self.real_to_absolute(INTERVAL_TIMER)
+        self.mem[a:a + 4] = new.to_bytes(4, "big")
+        if self._code_blocks[a >> 11]:
+            self.flush_instruction_cache()
+        # "from a positive number or zero to a negative number"; a large decrement
+        # can also pass through zero from a value as high as the whole decrement.
+        if not old & 0x80000000 and (new & 0x80000000 or n * INTERVAL_TIMER_UNIT > old):
+            self.pending_interval_timer = True
+
+    def _next_timer_event(self) -> int:
+        """The earliest time (microseconds) at which a timer condition can change."""
+        now = self.now()
+        events = [((self.interval_ticks + 1) * 1_000_000 + INTERVAL_TIMER_HZ - 1)
+                  // INTERVAL_TIMER_HZ]
+        timer = self.cpu_timer()
+        if not timer >> 63:
+            events.append(now + timer // TOD_UNITS_PER_US + 1)
+        tod = self.tod()
+        if tod <= self.clock_comparator:
+            events.append(now + (self.clock_comparator - tod) // TOD_UNITS_PER_US + 1)
+        return min(events)
+
+    # ------------------------------------------------------------------
+    # Interruptions (GA22-7000 ch.6)
+    # ------------------------------------------------------------------
+    def _swap(self, kind: str, old_at: int, new_at: int, code: int, ilc: int) -> None:
+        """Store the current PSW at ``old_at`` and load the one at ``new_at``."""
+        old = self.current_psw()
+        if not old.ec:
+            old.interruption_code = code
+            old.ilc = ilc
+        old_value = old.to_int()
+        self.write_real(old_at, old_value.to_bytes(8, "big"))
+        new_value = int.from_bytes(self.read_real(new_at, 8), "big")
+        self.load_psw_value(new_value)
+        self.interruptions += 1
+        if self.interruption_log is not None:
+            self.interruption_log.append(
+                InterruptionRecord(kind, code, ilc, old_value, new_value, self.steps))
+
+    def program_interruption(self, exc: ProgramInterruption, ilc: int,
+                             instruction_address: int) -> None:
+        """Perform a program interruption for ``exc`` raised by the instruction at
+        ``instruction_address`` whose length code is ``ilc``."""
+        if exc.nullify:
+            self.ia = instruction_address
+        code = exc.code
+        if isinstance(exc, (SegmentTranslation, PageTranslation)):
+            self.write_real(TRANSLATION_EXCEPTION_ADDRESS, exc.address.to_bytes(4, "big"))
+        if isinstance(exc, MonitorEvent):
+            self.write_real(MONITOR_CLASS, bytes([exc.monitor_class]))
+            self.write_real(MONITOR_CODE, exc.monitor_code.to_bytes(4, "big"))
+        if self.per_event:
+            code |= 0x0080
+            self.write_real(PER_CODE, bytes([self.per_event]))
+            self.write_real(PER_ADDRESS, instruction_address.to_bytes(4, "big"))
+            self.per_event = 0
+        if self.ec:
+            self.write_real(PROGRAM_ILC - 1, bytes([0, ilc << 1]) + code.to_bytes(2, "big"))
+        self._swap("program", PROGRAM_OLD, PROGRAM_NEW, code, ilc)
+
+    def supervisor_call_interruption(self, number: int, ilc: int) -> None:
+        if self.ec:
+            self.write_real(SVC_ILC - 1, bytes([0, ilc << 1]) + number.to_bytes(2, "big"))
+        self._swap("svc", SVC_OLD, SVC_NEW, number, ilc)
+
+    def external_interruption(self, code: int, cpu_address: int | None = None) -> None:
+        if cpu_address is not None:
+            self.write_real(EXTERNAL_CPU_ADDRESS, cpu_address.to_bytes(2, "big"))
+        if self.ec:
+            self.write_real(EXTERNAL_CODE, code.to_bytes(2, "big"))
+        self._swap("external", EXTERNAL_OLD, EXTERNAL_NEW, code, 0)
+
+    def machine_check_interruption(self, code: int) -> None:
+        self.write_real(MCHECK_CODE, code.to_bytes(8, "big"))
+        self._swap("machine-check", MCHECK_OLD, MCHECK_NEW, 0, 0)
+
+    def restart_interruption(self) -> None:
+        self._swap("restart", RESTART_OLD, RESTART_NEW, 0, 0)
+
+    # Operator and test hooks that make interruptions pending
+    def press_interrupt_key(self) -> None:
+        self.pending_interrupt_key = True
+        self.attention = True
+
+    def press_restart_key(self) -> None:
+        self.pending_restart = True
+        self.attention = True
+
+    def inject_machine_check(self, code: int, exigent: bool = False) -> None:
+        """Make a machine-check condition pending (for tests and the operator).
+
+        An exigent condition while PSW bit 13 is zero puts the CPU in the
+        check-stop state when CR14 bit 0 (check-stop control) is one."""
+        if exigent and not self.machine_check_mask and self.cr[14] & 0x80000000:
+            self.stopped = STOP_CHECK_STOP
+        else:
+            self.pending_machine_checks.append((code, exigent))
+        self.attention = True
+
+    def _external_pending(self) -> tuple[int, int | None] | None:
+        """The external interruption to take next, if any is pending and enabled."""
+        cr0 = self.cr[0]
+        if self.pending_interrupt_key and cr0 & EXT_INTERRUPT_KEY[1]:
+            return EXT_INTERRUPT_KEY[0], None
+        for code, address in self.pending_signals:
+            mask = EXT_EMERGENCY_SIGNAL[1] if code == EXT_EMERGENCY_SIGNAL[0] \
+                else EXT_EXTERNAL_CALL[1]
+            if cr0 & mask:
+                return code, address
+        if cr0 & EXT_CLOCK_COMPARATOR[1] and self.tod() > self.clock_comparator:
+            return EXT_CLOCK_COMPARATOR[0], None
+        if cr0 & EXT_CPU_TIMER[1] and self.cpu_timer() >> 63:
+            return EXT_CPU_TIMER[0], None
+        if cr0 & EXT_INTERVAL_TIMER[1] and self.pending_interval_timer:
+            return EXT_INTERVAL_TIMER[0], None
+        return None
+
+    def _take_one_pending(self) -> bool:
+        """Take the highest-priority enabled pending interruption, if any.
+
+        Priority (GA22-7000 ch.6 "Priority of Interruptions"): machine check,
+        external, input/output, restart.  Program and supervisor-call
+        interruptions belong to the instruction and are taken when it ends."""
+        if self.machine_check_mask and self.pending_machine_checks:
+            code, _ = self.pending_machine_checks.pop(0)
+            self.machine_check_interruption(code)
+            return True
+        if self.system_mask & 0x01:
+            ext = self._external_pending()
+            if ext is not None:
+                code, address = ext
+                if code == EXT_INTERRUPT_KEY[0]:
+                    self.pending_interrupt_key = False
+                elif code == EXT_INTERVAL_TIMER[0]:
+                    self.pending_interval_timer = False
+                elif address is not None:
+                    self.pending_signals.remove((code, address))
+                self.external_interruption(code, address)
+                return True
+        if self.pending_restart:
+            self.pending_restart = False
+            self.restart_interruption()
+            return True
+        return False
+
+    def _can_end_wait(self) -> bool:
+        """Whether any interruption can ever end the current wait."""
+        if self.pending_restart:
+            return True
+        if self.machine_check_mask and self.pending_machine_checks:
+            return True
+        if not self.system_mask & 0x01:
+            return False
+        cr0 = self.cr[0]
+        return bool(cr0 & (EXT_CLOCK_COMPARATOR[1] | EXT_CPU_TIMER[1] | EXT_INTERVAL_TIMER[1])
+                    or (self.pending_interrupt_key and cr0 & EXT_INTERRUPT_KEY[1])
+                    or self.pending_signals)
+
+    # ------------------------------------------------------------------
+    # Instruction fetch and decode
+    # ------------------------------------------------------------------
+    def decode_at(self, ia: int) -> tuple[Callable[[], Any], int]:
+        """Fetch and decode the instruction at ``ia``: (bound handler, length).
+
+        Raises the exceptions of instruction fetch (specification for an odd
+        address, access exceptions) and the operation exception."""
+        if ia & 1:
+            raise SpecificationException("odd instruction address")
+        key = self.key
+        a = self._absolute(ia, False, key)
+        first = self.mem[a]
+        length = opcodes.instruction_length(first)
+        if (ia & 0x7FF) + length <= 0x800:
+            code = bytes(self.mem[a:a + length])
+            blocks = (a >> 11,)
+        else:
+            code = self.fetch(ia, length, key)
+            blocks = (a >> 11, self._absolute((ia + length - 1) & MASK24, False, key) >> 11)
+        row = opcodes.lookup(code)
+        if row is None:
+            raise OperationException(f"opcode {code[:2].hex()}")
+        handler = self._handlers[row.handler]
+        entry = (partial(handler, self, *opcodes.decode_fields(row.layout, code)), length)
+        for block in blocks:
+            self._code_blocks[block] = 1
+        return entry
+
+    # ------------------------------------------------------------------
+    # Execution
+    # ------------------------------------------------------------------
+    def run(self, max_steps: int) -> str:
+        """Run until a stop condition; returns the reason.
+
+        ``max_steps`` bounds instructions executed plus interruptions taken (an
+        interruption that loads a PSW enabled for a condition that stays pending
+        loops without executing any instruction, and must still end)."""
+        self.stop_reason = self._run(max_steps)
+        return self.stop_reason
+
+    stop_reason: str | None = None
+
+    def _run(self, max_steps: int) -> str:
+        while True:
+            if self.attention:
+                reason = self._service(max_steps)
+                if reason is not None:
+                    return reason
+                continue
+            budget = max_steps - self.interruptions
+            limit = min(budget, (self._next_timer_event() - self.idle_us))
+            if self.steps >= budget:
+                return STOP_STEP_LIMIT
+            if self.per_on or self.psw_invalid_bits:
+                self._step_slow()
+                continue
+            self._run_fast(limit)
+            self.attention = True
+
+    def _run_fast(self, limit: int) -> None:
+        """Execute instructions until ``limit`` steps or until something needs the
+        service between instructions (``attention``)."""
+        cache = self._icache
+        ia = self.ia
+        length = 0
+        try:
+            while self.steps < limit:
+                ia = self.ia
+                entry = cache.get(ia)
+                if entry is None:
+                    length = 0
+                    entry = self.decode_at(ia)
+                    cache = self._icache
+                    cache[ia] = entry
+                fn, length = entry
+                self.ia = (ia + length) & MASK24
+                self.steps += 1
+                fn()
+                if self.attention:
+                    return
+        except Interruption as exc:
+            self._instruction_interrupted(exc, ia, length)
+
+    def _instruction_interrupted(self, exc: Interruption, ia: int, length: int) -> None:
+        if isinstance(exc, SupervisorCall):
+            self.supervisor_call_interruption(exc.number, length >> 1)
+            return
+        assert isinstance(exc, ProgramInterruption)
+        if length == 0:
+            # Exception of instruction fetch: the instruction did not start.  The
+            # ILC is model-dependent; like Hercules, this model reports 1 (two bytes)
+            # and, unless the exception nullifies, points the old PSW past them.
+            self.steps += 1
+            length = 2
+            if not isinstance(exc, OperationException):
+                self.ia = (ia + 2) & MASK24
+            else:
+                length = opcodes.instruction_length(self._peek_first_byte(ia))
+                self.ia = (ia + length) & MASK24
+        self.program_interruption(exc, length >> 1, ia)
+
+    def _peek_first_byte(self, ia: int) -> int:
+        a = self._absolute(ia, False, self.key)
+        return self.mem[a]
+
+    def _step_slow(self) -> None:
+        """One instruction with every check made: an invalid PSW and PER."""
+        ia = self.ia
+        if self.psw_invalid_bits:
+            # Early exception: the PSW is invalid; ILC 0; the old PSW is the invalid one.
+            self.steps += 1
+            self.program_interruption(SpecificationException("invalid PSW"), 0, ia)
+            return
+        self._per_begin()
+        length = 0
+        try:
+            fn, length = self.decode_at(ia)
+            self.ia = (ia + length) & MASK24
+            self.steps += 1
+            fn()
+        except Interruption as exc:
+            self._per_end(ia, completed=False)
+            self._instruction_interrupted(exc, ia, length)
+            return
+        self._per_end(ia, completed=True)
+
+    # --- Program-event recording (GA22-7000 ch.4 "Program-Event Recording") ---
+    def _per_in_range(self, addr: int) -> bool:
+        start, end = self.cr[10] & MASK24, self.cr[11] & MASK24
+        if start <= end:
+            return start <= addr <= end
+        return addr >= start or addr <= end
+
+    def _per_begin(self) -> None:
+        cr9 = self.cr[9]
+        self.per_event = 0
+        self.per_tracking = bool(cr9 & 0x80000000)
+        self.per_storage_range = (0, 0) if cr9 & 0x20000000 else None
+        self._per_gpr_before = list(self.gpr) if cr9 & 0x10000000 else None
+        if cr9 & 0x40000000 and self._per_in_range(self.ia):
+            self.per_event |= 0x40
+
+    def _per_storage_check(self, addr: int) -> None:
+        if self._per_in_range(addr):
+            self.per_event |= 0x20
+
+    def _per_end(self, ia: int, completed: bool) -> None:
+        cr9 = self.cr[9]
+        before = self._per_gpr_before
+        if before is not None and completed:
+            for r in range(16):
+                if cr9 >> (15 - r) & 1 and before[r] != self.gpr[r]:
+                    self.per_event |= 0x10
+        self.per_tracking = False
+        self.per_storage_range = None
+        self._per_gpr_before = None
+        if not completed:
+            self.per_event &= 0x40 | 0x80
+            return
+        if self.per_event:
+            # A PER event alone: a program interruption with code X'0080'.
+            self.program_interruption(_PEREvent(), self._last_ilc(ia), ia)
+
+    def _last_ilc(self, ia: int) -> int:
+        return opcodes.instruction_length(self._peek_first_byte(ia)) >> 1
+
+    def _service(self, max_steps: int) -> str | None:
+        """Between instructions: timers, pending interruptions, wait and stop."""
+        self.attention = False
+        while True:
+            if self.stopped:
+                return self.stopped
+            self._update_interval_timer()
+            taken = 0
+            while self._take_one_pending():
+                taken += 1
+                if self.steps + self.interruptions >= max_steps:
+                    return STOP_STEP_LIMIT
+            if not self.wait:
+                return None
+            if not (self.system_mask & 0x01 or self.io_enabled()):
+                return STOP_DISABLED_WAIT
+            if not self._can_end_wait():
+                return STOP_ENABLED_WAIT
+            # Enabled wait: advance time to the next timer event and look again.
+            self.idle_us += max(1, self._next_timer_event() - self.now())
+
+    # ------------------------------------------------------------------
+    # Whole state
+    # ------------------------------------------------------------------
+    def state(self) -> State:
+        pending = []
+        if self.pending_interrupt_key:
+            pending.append("interrupt-key")
+        if self.pending_interval_timer:
+            pending.append("interval-timer")
+        pending += [f"signal:{c:04X}:{a}" for c, a in self.pending_signals]
+        pending += [f"machine-check:{c:016X}" for c, _ in self.pending_machine_checks]
+        return State(
+            psw=self.psw_value(), gpr=tuple(self.gpr), cr=tuple(self.cr), prefix=self.prefix,
+            tod=self.tod(), clock_comparator=self.clock_comparator, cpu_timer=self.cpu_timer(),
+            interval_timer=int.from_bytes(self.read_real(INTERVAL_TIMER, 4), "big"),
+            storage=bytes(self.mem), keys=bytes(self.keys), pending=tuple(pending),
+            stopped=self.stopped)
+
+    def load_image(self, image: bytes, address: int = 0) -> None:
+        """Place ``image`` at absolute ``address`` (as IPL or a loader does)."""
+        if address + len(image) > self.size:
+            raise StorageSizeError(
+                f"image of {len(image)} bytes at {address:X} does not fit in "
+                f"{self.size} bytes of storage")
+        self.mem[address:address + len(image)] = image
+        self.flush_instruction_cache()
+
+    def ipl_psw(self) -> None:
+        """Load the PSW from absolute location 0, as IPL completes."""
+        self.load_psw_value(int.from_bytes(self.mem[0:8], "big"))
+
+
+class _PEREvent(ProgramInterruption):
+    """A PER event with no other exception: code 0 here, ORed with X'0080'."""
+
+    code = 0x0000

@@ -1,0 +1,50 @@
+"""Helpers for unit tests: build small programs from the opcode table and run them.
+
+``program([("LA", (1, 0, 0, 5)), ...])`` encodes instructions with
+``reference.opcodes.encode`` (fields in layout order); ``run_code`` places them at
+X'200' with a BC-mode (or EC-mode) PSW at 0, runs to a stop and returns the machine.
+The code ends with LPSW of a disabled-wait PSW kept at X'1F0' unless ``end`` is False.
+"""
+
+from __future__ import annotations
+
+from reference.machine import Machine
+from reference.opcodes import BY_MNEMONIC, encode
+
+CODE_ORIGIN = 0x200
+WAIT_PSW_AT = 0x1F0
+WAIT_PSW_BC = 0x000A0000_00000000  # BC mode, wait, disabled
+WAIT_PSW_EC = 0x000A0000_00000000 | (1 << 51)
+
+
+def ins(mnemonic: str, *fields: int) -> bytes:
+    return encode(BY_MNEMONIC[mnemonic], tuple(fields))
+
+
+def program(items: list[tuple[str, tuple[int, ...]]]) -> bytes:
+    return b"".join(ins(mn, *f) for mn, f in items)
+
+
+def make_machine(code: bytes, *, ec: bool = False, key: int = 0, problem: bool = False,
+                 storage: int = 64 * 1024, data: dict[int, bytes] | None = None,
+                 end: bool = True, system_mask: int = 0) -> Machine:
+    m = Machine(storage)
+    psw = (system_mask << 56) | (key << 52) | (problem << 48) | CODE_ORIGIN
+    if ec:
+        psw |= 1 << 51
+    m.load_image(psw.to_bytes(8, "big"), 0)
+    wait = WAIT_PSW_EC if ec else WAIT_PSW_BC
+    m.load_image(wait.to_bytes(8, "big"), WAIT_PSW_AT)
+    if end:
+        code = code + ins("LPSW", 0, WAIT_PSW_AT)
+    m.load_image(code, CODE_ORIGIN)
+    for addr, blob in (data or {}).items():
+        m.load_image(blob, addr)
+    m.ipl_psw()
+    return m
+
+
+def run_code(code: bytes, max_steps: int = 10_000, **kw: object) -> Machine:
+    m = make_machine(code, **kw)  # type: ignore[arg-type]
+    m.run(max_steps)
+    return m
