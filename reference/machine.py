@@ -404,6 +404,16 @@ class Machine:
         a = self._real_abs(real, length)
         return bytes(self.mem[a:a + length])
 
+    def real_storage(self, start: int, length: int) -> bytes:
+        """Bytes of real storage (prefixing applied, no checks), for dumps."""
+        out = bytearray()
+        while length > 0:
+            n = min(length, 0x1000 - (start & 0xFFF))
+            a = self.real_to_absolute(start)
+            out += self.mem[a:a + n]
+            start, length = start + n, length - n
+        return bytes(out)
+
     def write_real(self, real: int, data: bytes) -> None:
         """Store into real storage for the CPU itself: interruption PSWs and codes.
         Key protection does not apply; the reference and change bits are set."""

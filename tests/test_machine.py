@@ -1,0 +1,218 @@
+"""The machine core: resets, storage, keys, prefixing, protection, the run loop."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reference.machine import (STOP_DISABLED_WAIT, STOP_ENABLED_WAIT, STOP_STEP_LIMIT, Machine,
+                               StorageSizeError)
+from tests.support import CODE_ORIGIN, ins, make_machine, program, run_code
+
+PROGRAM_NEW = 0x68
+PROGRAM_OLD = 0x28
+
+
+def program_check_code(m: Machine) -> int:
+    """Interruption code of the last program interruption (EC mode: location 142)."""
+    return int.from_bytes(m.mem[0x8E:0x90], "big")
+
+
+def with_program_new_wait(m: Machine, ec: bool = True) -> Machine:
+    """Program new PSW: a disabled wait, so a program check stops the run."""
+    psw = 0x000A0000_00000BAD | ((1 << 51) if ec else 0)
+    m.mem[PROGRAM_NEW:PROGRAM_NEW + 8] = psw.to_bytes(8, "big")
+    return m
+
+
+# --- storage sizes and resets ----------------------------------------------
+
+@pytest.mark.parametrize("size", [0, 32 * 1024, 64 * 1024 + 1, 17 * 1024 * 1024])
+def test_storage_size_outside_64k_to_16m_or_not_2k_multiple_is_refused(size):
+    with pytest.raises(StorageSizeError):
+        Machine(size)
+
+
+def test_clear_reset_leaves_control_registers_at_architected_values():
+    # GA22-7000 ch.4, initial CPU reset; the same values Hercules shows after sysclear.
+    m = Machine(64 * 1024)
+    assert m.cr[0] == 0x000000E0
+    assert m.cr[2] == 0xFFFFFFFF
+    assert m.cr[14] == 0xC2000000
+    assert m.cr[15] == 0x00000200
+    assert [m.cr[i] for i in (1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)] == [0] * 12
+    assert m.gpr == [0] * 16 and m.prefix == 0 and m.psw_value() == 0
+    assert not any(m.mem) and not any(m.keys)
+
+
+def test_state_of_two_identical_runs_compares_equal_and_differs_after_a_change():
+    code = program([("LA", (1, 0, 0, 5)), ("AR", (1, 1))])
+    a, b = run_code(code), run_code(code)
+    assert a.state() == b.state()
+    b.gpr[1] = 0
+    assert a.state() != b.state()
+
+
+# --- prefixing ---------------------------------------------------------------
+
+def test_prefixing_exchanges_real_page_zero_and_the_prefix_page():
+    m = Machine(64 * 1024)
+    m.prefix = 0x3000
+    assert m.real_to_absolute(0x0010) == 0x3010
+    assert m.real_to_absolute(0x3010) == 0x0010
+    assert m.real_to_absolute(0x5010) == 0x5010
+
+
+# --- protection --------------------------------------------------------------
+
+def test_store_with_mismatched_key_is_a_protection_exception():
+    # GA22-7000 ch.3 key-controlled protection: key 2 may not store into a block of key 3.
+    code = program([("LA", (1, 0, 0, 0x800)), ("ST", (1, 0, 0, 0x800))])
+    m = make_machine(code, ec=True, key=2)
+    m.keys[1] = 0x30
+    with_program_new_wait(m)
+    m.run(100)
+    assert program_check_code(m) == 0x0004
+    assert m.mem[0x800:0x804] == bytes(4)
+
+
+def test_fetch_from_fetch_protected_block_with_other_key_is_a_protection_exception():
+    code = program([("L", (1, 0, 0, 0x800))])
+    m = make_machine(code, ec=True, key=2)
+    m.keys[1] = 0x38
+    m.keys[0] = 0x20  # the program's own block has key 2
+    with_program_new_wait(m)
+    m.run(100)
+    assert program_check_code(m) == 0x0004
+
+
+def test_fetch_from_store_protected_block_is_allowed():
+    code = program([("L", (1, 0, 0, 0x800))])
+    m = make_machine(code, ec=True, key=2, data={0x800: b"\x12\x34\x56\x78"})
+    m.keys[1] = 0x30
+    m.keys[0] = 0x20
+    with_program_new_wait(m)
+    m.run(100)
+    assert m.gpr[1] == 0x12345678
+
+
+def test_key_zero_stores_anywhere():
+    code = program([("LA", (1, 0, 0, 7)), ("ST", (1, 0, 0, 0x800))])
+    m = make_machine(code, ec=True)
+    m.keys[1] = 0x38
+    m.run(100)
+    assert m.mem[0x800:0x804] == bytes([0, 0, 0, 7])
+
+
+def test_store_sets_reference_and_change_bits_and_fetch_sets_reference():
+    code = program([("ST", (1, 0, 0, 0x800)), ("LA", (3, 0, 0, 0x800)),
+                    ("L", (2, 0, 3, 0x800))])
+    m = run_code(code, ec=True, storage=64 * 1024)
+    assert m.keys[1] & 0x06 == 0x06
+    assert m.keys[2] & 0x06 == 0x04
+
+
+def test_low_address_protection_refuses_a_store_below_512():
+    # CR0 bit 3: stores to logical addresses 0-511 are protected regardless of key.
+    code = program([("ST", (1, 0, 0, 0x100))])
+    m = make_machine(code, ec=True)
+    m.cr[0] |= 0x10000000
+    with_program_new_wait(m)
+    m.run(100)
+    # The interruption itself stores into low storage: the CPU is not subject to it.
+    assert program_check_code(m) == 0x0004
+
+
+def test_operand_beyond_storage_is_an_addressing_exception():
+    code = program([("L", (1, 0, 0, 0)), ])
+    m = make_machine(code, ec=True)
+    # make the operand address 0x20000 (beyond 64K) through a base register
+    m.gpr[0] = 0
+    m.load_image(ins("L", 1, 0, 2, 0), CODE_ORIGIN)
+    m.gpr[2] = 0x20000
+    with_program_new_wait(m)
+    m.run(100)
+    assert program_check_code(m) == 0x0005
+
+
+# --- the run loop --------------------------------------------------------------
+
+def test_disabled_wait_stops_the_run():
+    m = run_code(program([("LA", (1, 0, 0, 1))]))
+    assert m.stop_reason == STOP_DISABLED_WAIT
+    assert m.steps == 2  # LA and the LPSW
+
+
+def test_step_limit_stops_an_endless_loop():
+    # BCR 15,1 with R1 pointing at itself: an endless loop.
+    m = make_machine(ins("BCR", 15, 1), end=False)
+    m.gpr[1] = CODE_ORIGIN
+    assert m.run(1000) == STOP_STEP_LIMIT
+    assert m.steps == 1000
+
+
+def test_enabled_wait_with_no_interruption_source_stops_as_enabled_wait():
+    m = make_machine(b"", end=False)
+    # EC-mode enabled wait (external mask on) with every external submask off in CR0
+    wait = (0x01 << 56) | (1 << 51) | (1 << 49)
+    m.load_psw_value(wait)
+    m.cr[0] = 0
+    assert m.run(100) == STOP_ENABLED_WAIT
+
+
+def test_store_into_a_cached_instruction_takes_effect():
+    # Self-modifying code: the first pass runs LA 1,1; then MVI changes it to LA 1,2.
+    code = program([
+        ("LA", (1, 0, 0, 1)),          # 200: patched below
+        ("AR", (2, 1)),                # 204
+        ("MVI", (0x02, 0, CODE_ORIGIN + 3)),  # 206: displacement byte of the LA -> 2
+        ("BCT", (3, 0, 0, CODE_ORIGIN)),      # 20A: loop twice
+    ])
+    m = make_machine(code)
+    m.gpr[3] = 2
+    m.run(100)
+    assert m.gpr[2] == 1 + 2
+
+
+def test_odd_instruction_address_is_a_specification_exception():
+    m = make_machine(ins("BCR", 15, 1), ec=True, end=False)
+    m.gpr[1] = 0x301
+    with_program_new_wait(m)
+    m.run(100)
+    assert program_check_code(m) == 0x0006
+
+
+def test_unknown_opcode_is_an_operation_exception_with_its_length():
+    # X'00' is not assigned: operation exception, ILC 1 (two bytes).
+    m = make_machine(b"\x00\x00", ec=True, end=False)
+    with_program_new_wait(m)
+    m.run(100)
+    assert program_check_code(m) == 0x0001
+    assert m.mem[0x8D] == 2
+    old = int.from_bytes(m.mem[PROGRAM_OLD:PROGRAM_OLD + 8], "big")
+    assert old & 0xFFFFFF == CODE_ORIGIN + 2
+
+
+# --- any byte sequence ends in an architected outcome ---------------------------
+
+ARCHITECTED_STOPS = {"disabled-wait", "enabled-wait", "check-stop", "step-limit"}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(code=st.binary(min_size=2, max_size=64), ec=st.booleans(), problem=st.booleans(),
+       key=st.integers(0, 15), low=st.binary(min_size=0, max_size=64))
+def test_random_bytes_end_in_an_architected_outcome(code, ec, problem, key, low):
+    m = make_machine(code, ec=ec, problem=problem, key=key, end=False)
+    # random contents for the interruption new PSWs and low storage
+    m.load_image(low[:0x40], 0x58)
+    m.run(500)
+    assert m.stop_reason in ARCHITECTED_STOPS
+
+
+@settings(max_examples=100, deadline=None)
+@given(image=st.binary(min_size=8, max_size=512))
+def test_random_image_from_location_zero_ends_in_an_architected_outcome(image):
+    from reference.cli import start_machine
+    m = start_machine(image, 64 * 1024)
+    assert m.run(300) in ARCHITECTED_STOPS
