@@ -156,6 +156,8 @@ class Machine:
         """Power-on reset: clear reset, and the clocks start from zero."""
         self.steps = 0
         self.interruptions = 0
+        self.interruption_chain = 0
+        self._steps_at_last_interruption = -1
         self.idle_us = 0
         self.tod_offset = 0
         self.clear_reset()
@@ -512,6 +514,11 @@ class Machine:
         new_value = int.from_bytes(self.read_real(new_at, 8), "big")
         self.load_psw_value(new_value)
         self.interruptions += 1
+        if self.steps == self._steps_at_last_interruption:
+            self.interruption_chain += 1
+        else:
+            self.interruption_chain = 1
+        self._steps_at_last_interruption = self.steps
         if self.interruption_log is not None:
             self.interruption_log.append(
                 InterruptionRecord(kind, code, ilc, old_value, new_value, self.steps))
@@ -670,9 +677,10 @@ class Machine:
     def run(self, max_steps: int) -> str:
         """Run until a stop condition; returns the reason.
 
-        ``max_steps`` bounds instructions executed plus interruptions taken (an
-        interruption that loads a PSW enabled for a condition that stays pending
-        loops without executing any instruction, and must still end)."""
+        ``max_steps`` bounds the instructions executed.  It also bounds a chain of
+        interruptions taken with no instruction between them: an interruption that
+        loads a PSW enabled for a condition that stays pending loops without
+        executing any instruction, and must still end."""
         self.stop_reason = self._run(max_steps)
         return self.stop_reason
 
@@ -685,10 +693,9 @@ class Machine:
                 if reason is not None:
                     return reason
                 continue
-            budget = max_steps - self.interruptions
-            limit = min(budget, (self._next_timer_event() - self.idle_us))
-            if self.steps >= budget:
+            if self.steps >= max_steps:
                 return STOP_STEP_LIMIT
+            limit = min(max_steps, self._next_timer_event() - self.idle_us)
             if self.per_on or self.psw_invalid_bits:
                 self._step_slow()
                 continue
@@ -809,10 +816,8 @@ class Machine:
             if self.stopped:
                 return self.stopped
             self._update_interval_timer()
-            taken = 0
             while self._take_one_pending():
-                taken += 1
-                if self.steps + self.interruptions >= max_steps:
+                if self.interruption_chain >= max_steps:
                     return STOP_STEP_LIMIT
             if not self.wait:
                 return None

@@ -1,0 +1,104 @@
+"""The `s370` command: the `run` contract, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from reference.cli import main
+from tests.support import ins
+
+# A raw image: BC-mode PSW at 0 -> X'200'; LA 1,5; ST 1,X'400'; LPSW X'1F0' (disabled wait).
+WAIT_PSW = bytes.fromhex("000A0000000000FF")
+
+
+def raw_image() -> bytes:
+    image = bytearray(0x410)
+    image[0:8] = bytes.fromhex("0000000000000200")
+    image[0x1F0:0x1F8] = WAIT_PSW
+    code = ins("LA", 1, 0, 0, 5) + ins("ST", 1, 0, 0, 0x400) + ins("LPSW", 0, 0x1F0)
+    image[0x200:0x200 + len(code)] = code
+    return bytes(image)
+
+
+def run_json(capsys, *args: str) -> dict:
+    assert main(["run", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_run_json_has_exactly_the_contract_fields(tmp_path, capsys):
+    p = tmp_path / "prog.bin"
+    p.write_bytes(raw_image())
+    out = run_json(capsys, str(p), "--dump", "400-403", "--storage", "64K")
+    assert set(out) == {"stop", "steps", "psw", "gpr", "cr", "storage", "keys"}
+    assert out["stop"] == "disabled-wait"
+    assert out["steps"] == 3
+    assert out["psw"] == "000A0000000000FF"
+    assert out["gpr"][1] == "00000005" and len(out["gpr"]) == 16
+    assert out["cr"][0] == "000000E0" and out["cr"][2] == "FFFFFFFF"
+    assert out["storage"] == [{"start": 0x400, "end": 0x403, "hex": "00000005"}]
+    # 64K = 32 blocks; block 0 referenced and changed (restart PSW store, ST at 400)
+    assert len(out["keys"]) == 32
+    assert out["keys"][0] == 0x06 and out["keys"][1:] == [0] * 31
+
+
+def test_run_step_limit_is_reported(tmp_path, capsys):
+    image = bytearray(raw_image())
+    image[0x200:0x204] = ins("BC", 15, 0, 0, 0x200)
+    p = tmp_path / "loop.bin"
+    p.write_bytes(bytes(image))
+    out = run_json(capsys, str(p), "--max-steps", "50")
+    assert out["stop"] == "step-limit" and out["steps"] == 50
+
+
+def test_multiple_dumps_keep_their_order(tmp_path, capsys):
+    p = tmp_path / "prog.bin"
+    p.write_bytes(raw_image())
+    out = run_json(capsys, str(p), "--dump", "400-401", "--dump", "0-7")
+    assert [d["start"] for d in out["storage"]] == [0x400, 0]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["run", "{img}", "--storage", "3X"], "--storage 3X"),
+    (["run", "{img}", "--storage", "32K"], "--storage 32K"),
+    (["run", "{img}", "--dump", "400"], "--dump 400"),
+    (["run", "{img}", "--dump", "500-400"], "--dump 500-400"),
+    (["run", "{img}", "--max-steps", "x"], "invalid int"),
+    (["run", "/nonexistent/prog.bin"], "/nonexistent/prog.bin"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, fragment):
+    p = tmp_path / "prog.bin"
+    p.write_bytes(raw_image())
+    argv = [a.replace("{img}", str(p)) for a in args]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and fragment in err
+
+
+def test_image_larger_than_storage_is_one_line_and_exit_2(tmp_path, capsys):
+    p = tmp_path / "big.bin"
+    p.write_bytes(bytes(70 * 1024))
+    assert main(["run", str(p), "--storage", "64K"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "larger than storage" in err
+
+
+def test_human_output_names_stop_psw_and_registers(tmp_path, capsys):
+    p = tmp_path / "prog.bin"
+    p.write_bytes(raw_image())
+    assert main(["run", str(p), "--dump", "400-40F"]) == 0
+    out = capsys.readouterr().out
+    assert "disabled-wait" in out and "000A0000000000FF" in out and "GR1 =00000005" in out
+
+
+def test_console_script_runs_as_a_process(tmp_path):
+    p = tmp_path / "prog.bin"
+    p.write_bytes(raw_image())
+    r = subprocess.run([sys.executable, "-m", "reference.cli", "run", str(p), "--json"],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["stop"] == "disabled-wait"
