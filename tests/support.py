@@ -13,8 +13,8 @@ from reference.opcodes import BY_MNEMONIC, encode
 
 CODE_ORIGIN = 0x200
 WAIT_PSW_AT = 0x1F0
-WAIT_PSW_BC = 0x000A0000_00000000  # BC mode, wait, disabled
-WAIT_PSW_EC = 0x000A0000_00000000 | (1 << 51)
+WAIT_PSW_BC = 0x00020000_00000000  # BC mode (bit 12 zero), wait (bit 14), disabled
+WAIT_PSW_EC = 0x000A0000_00000000  # EC mode (bit 12 one), wait, disabled
 
 
 def ins(mnemonic: str, *fields: int) -> bytes:
