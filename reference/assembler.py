@@ -1,0 +1,1498 @@
+"""A two-pass assembler for a subset of IBM High Level Assembler (HLASM) syntax.
+
+Enough of HLASM to write test programs and small operating systems by hand.  Every
+machine instruction comes from the one opcode table (``reference.opcodes``): its
+mnemonic, layout and operand pattern; the branch extended mnemonics come from
+``EXTENDED_MNEMONICS``.  The assembler has no instruction list of its own.
+
+Source format
+-------------
+One statement per line: an optional label starting in column 1 (a line starting with
+a blank has no label), the operation, the operands, and remarks after the first blank
+that ends the operands.  ``*`` in column 1 or ``.*`` starts a comment line; blank
+lines are ignored.  Mnemonics and symbols are case-insensitive (they are upper-cased);
+quoted strings keep their case.  There are no continuation lines.
+
+Directives: START, CSECT, DSECT, END (optional entry), ORG (no operand: back to the
+highest location of the section), EQU (value[,length]), DC and DS, LTORG, USING
+(``USING base,reg[,reg...]``), DROP, CNOP; TITLE, EJECT, SPACE and PRINT are
+accepted and ignored.  Statements after END are not read.
+
+Constants: types C (EBCDIC, code page 037, printable ASCII only), X, B, F, H, A, Y,
+S (base-displacement), P (packed), Z (zoned), D and E (hexadecimal floating point,
+rounded to nearest; no explicit length); a duplication factor (``3F'1'``; ``0F``
+aligns only), an explicit length (``CL8``, ``XL2``, ``PL3``, ``FL1``, ``AL3`` or
+``L(expr)``, which turns alignment off), several operands (``DC F'1',H'2'``) and
+several nominal values (``DC F'1,2,3'``, ``A(X,Y)``).  F, A and E align on a
+fullword, H, Y and S on a halfword, D on a doubleword.  X and B pad and truncate on
+the left, C on the right with blanks, P and Z keep the rightmost digits.
+
+Expressions: ``+ - * /`` (integer division truncates toward zero; division by zero
+gives zero, as in HLASM) and parentheses over decimal numbers, symbols, ``*`` (the
+location counter), self-defining terms ``X'..'``, ``C'..'`` (EBCDIC), ``B'..'`` and
+length attributes ``L'symbol`` and ``L'*``.  Values are absolute or relocatable;
+relocatable terms may be added to absolute ones and subtracted from each other.
+
+Addresses: an operand written as an expression without a base register is resolved
+through the USING table (the USING with the smallest displacement; on a tie the
+highest register); an absolute expression of 0 to 4095 is a displacement with base
+register 0.  Explicit ``D(X,B)``, ``D(B)``, ``D(L,B)``, ``D(,B)`` forms are taken as
+written.  Literals (``=F'1'``, ``=A(X)``, ``=C'..'``, ...) are pooled, without
+duplicates, at LTORG or at END, aligned as HLASM does (a doubleword-aligned pool
+holding the 8-byte-multiple literals first, then 4, 2 and 1).
+
+Image model: all control sections (CSECTs) share one address space, the image, loaded
+at its assembled addresses: ``Assembly.image`` holds the bytes from address 0 to the
+highest location used (below the first origin it is zeros).  A START origin is
+rounded up to a doubleword, as in HLASM; each further CSECT starts at the next
+doubleword after everything assembled so far, and a CSECT may only be resumed while
+no later CSECT has been started.  A DSECT has its own location counter from 0 and
+produces no bytes.  A relocatable CSECT address and an absolute one mean the same
+storage location, so USINGs based on either serve both (a lenience over HLASM).
+
+Errors: every error raises ``AssemblyError`` whose message is ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+
+from .opcodes import BY_MNEMONIC, EXTENDED_MNEMONICS, Instruction, encode
+
+__all__ = ["AssemblyError", "Assembly", "Symbol", "OperandItem", "assemble", "operand_items",
+           "LAYOUT_FIELDS", "EBCDIC", "to_ebcdic", "split_operands"]
+
+
+class AssemblyError(Exception):
+    """An error in the source; ``str(error)`` is ``'file:line: message'``."""
+
+    def __init__(self, filename: str, line: int, message: str) -> None:
+        super().__init__(f"{filename}:{line}: {message}")
+        self.filename = filename
+        self.line = line
+        self.message = message
+
+
+class _Err(Exception):
+    """An error inside a statement; the statement loop adds file and line."""
+
+
+class _Undefined(_Err):
+    """A reference to a symbol that is not (yet) defined."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"undefined symbol {name}")
+        self.name = name
+
+
+# ---------------------------------------------------------------------------
+# EBCDIC, code page 037, for the printable ASCII characters X'20' to X'7E'.
+# ---------------------------------------------------------------------------
+_EBCDIC_037 = bytes.fromhex(
+    "405A7F7B5B6C507D4D5D5C4E6B604B61"    # space ! " # $ % & ' ( ) * + , - . /
+    "F0F1F2F3F4F5F6F7F8F97A5E4C7E6E6F"    # 0-9 : ; < = > ?
+    "7CC1C2C3C4C5C6C7C8C9D1D2D3D4D5D6"    # @ A-O
+    "D7D8D9E2E3E4E5E6E7E8E9BAE0BBB06D"    # P-Z [ \ ] ^ _
+    "79818283848586878889919293949596"    # ` a-o
+    "979899A2A3A4A5A6A7A8A9C04FD0A1")     # p-z { | } ~
+EBCDIC: dict[str, int] = {chr(0x20 + i): b for i, b in enumerate(_EBCDIC_037)}
+
+
+def to_ebcdic(text: str) -> bytes:
+    """``text`` (printable ASCII) in EBCDIC code page 037."""
+    out = bytearray()
+    for ch in text:
+        code = EBCDIC.get(ch)
+        if code is None:
+            raise _Err(f"character {ch!r} has no EBCDIC code in this assembler")
+        out.append(code)
+    return bytes(out)
+
+
+# ---------------------------------------------------------------------------
+# Operand patterns of the opcode table: which layout field each item fills.
+# ---------------------------------------------------------------------------
+# The fields of each layout in the order ``decode_fields`` returns them.
+LAYOUT_FIELDS: dict[str, tuple[str, ...]] = {
+    "RR": ("R1", "R2"),
+    "RRE": ("R1", "R2"),
+    "RX": ("R1", "X2", "B2", "D2"),
+    "RS": ("R1", "R3", "B2", "D2"),
+    "SI": ("I2", "B1", "D1"),
+    "S": ("B2", "D2"),
+    "SS": ("L", "B1", "D1", "B2", "D2"),
+    "SS2": ("L1", "L2", "B1", "D1", "B2", "D2"),
+    "SSE": ("B1", "D1", "B2", "D2"),
+}
+# Pattern items that occupy a field named differently in the layout.
+_ALIASES = {"M1": "R1", "M3": "R3"}
+_SS2_ALIASES = {"R1": "L1", "R3": "L2", "I3": "L2"}
+_STORAGE_ITEM = re.compile(r"D([12])\((?:([A-Z][0-9]?),)?(B[12])\)")
+
+
+@dataclass(frozen=True)
+class OperandItem:
+    """One item of an operand pattern and the layout fields it fills.
+
+    ``kind`` is ``reg`` (R1 R2 R3), ``mask`` (M1 M3), ``svc`` (I: the 8 bits of
+    fields R1 and R2 of an RR instruction), ``imm8`` (I2), ``imm4`` (I3) or
+    ``storage``.  A storage item has a displacement field ``slot``, a base field
+    ``base`` and an optional middle part: ``X`` (index register), ``L`` (8-bit
+    length code), ``L4`` (4-bit length code) or ``R`` (a register, MVCK).
+    """
+
+    text: str
+    kind: str
+    slot: int
+    base: int = -1
+    middle: str = ""
+    mslot: int = -1
+
+
+def _slot(layout: str, name: str) -> int:
+    fields = LAYOUT_FIELDS[layout]
+    if name in fields:
+        return fields.index(name)
+    alias = (_SS2_ALIASES if layout == "SS2" else _ALIASES).get(name)
+    if alias is None or alias not in fields:
+        raise ValueError(f"operand {name} does not fit layout {layout}")
+    return fields.index(alias)
+
+
+def _split_pattern(pattern: str) -> list[str]:
+    items: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(pattern):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(pattern[start:i])
+            start = i + 1
+    if pattern:
+        items.append(pattern[start:])
+    return items
+
+
+@cache
+def operand_items(layout: str, pattern: str) -> tuple[OperandItem, ...]:
+    """The items of an operand pattern of the opcode table, with their fields."""
+    out: list[OperandItem] = []
+    for text in _split_pattern(pattern):
+        if text == "I" and layout == "RR":
+            out.append(OperandItem(text, "svc", 0))
+        elif text in ("R1", "R2", "R3"):
+            out.append(OperandItem(text, "reg", _slot(layout, text)))
+        elif text in ("M1", "M3"):
+            out.append(OperandItem(text, "mask", _slot(layout, text)))
+        elif text == "I2":
+            out.append(OperandItem(text, "imm8", _slot(layout, text)))
+        elif text == "I3":
+            out.append(OperandItem(text, "imm4", _slot(layout, text)))
+        else:
+            m = _STORAGE_ITEM.fullmatch(text)
+            if m is None:
+                raise ValueError(f"unknown operand pattern item {text!r}")
+            n, mid, base = m.groups()
+            middle, mslot = "", -1
+            if mid is not None:
+                mslot = _slot(layout, mid)
+                middle = {"X": "X", "L": "L", "R": "R"}[mid[0]]
+                if middle == "L" and layout == "SS2":
+                    middle = "L4"
+            out.append(OperandItem(text, "storage", _slot(layout, "D" + n),
+                                   _slot(layout, base), middle, mslot))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# Lexical helpers
+# ---------------------------------------------------------------------------
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$#@_"
+_DIGITS = "0123456789"
+_SYMSTART = frozenset(_LETTERS)
+_SYMCHAR = frozenset(_LETTERS + _DIGITS)
+_HEX = frozenset("0123456789ABCDEFabcdef")
+_SYMBOL_RE = re.compile(r"[A-Za-z$#@_][A-Za-z0-9$#@_]*")
+_MAX_SYMBOL = 63
+_LIMIT = 1 << 32            # |values| of expressions stay below this
+_TOP = 1 << 24              # the 24-bit address space
+_MAX_DEPTH = 40             # parenthesis nesting
+
+
+def _is_attribute_quote(s: str, i: int) -> bool:
+    """True if the apostrophe at ``s[i]`` is that of a length attribute ``L'sym``."""
+    return (i >= 1 and s[i - 1] in "Ll" and (i == 1 or s[i - 2] not in _SYMCHAR)
+            and i + 1 < len(s) and (s[i + 1] in _SYMSTART or s[i + 1] == "*"))
+
+
+def _skip_quoted(s: str, i: int) -> int:
+    """``s[i]`` opens a quoted string; the index after its closing apostrophe."""
+    j = i + 1
+    while True:
+        k = s.find("'", j)
+        if k < 0:
+            raise _Err("missing closing apostrophe")
+        if k + 1 < len(s) and s[k + 1] == "'":
+            j = k + 2
+            continue
+        return k + 1
+
+
+def _operand_field(s: str) -> tuple[str, str]:
+    """Split the text after the operation into (operands, remarks)."""
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == " ":
+            break
+        if ch == "'" and not _is_attribute_quote(s, i):
+            i = _skip_quoted(s, i)
+            continue
+        i += 1
+    return s[:i], s[i:].strip()
+
+
+def split_operands(s: str) -> list[str]:
+    """Split an operand field at the commas outside parentheses and quotes."""
+    if not s:
+        return []
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "'" and not _is_attribute_quote(s, i):
+            i = _skip_quoted(s, i)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(s[start:i])
+            start = i + 1
+        i += 1
+    parts.append(s[start:])
+    return parts
+
+
+def _operands_or_none(s: str) -> list[str]:
+    """The operands, or none when the field is empty or only commas (``ORG ,``)."""
+    texts = split_operands(s)
+    return [] if all(not t for t in texts) else texts
+
+
+def _matching_paren(s: str, i: int) -> int:
+    """``s[i]`` is '('; the index of its matching ')'."""
+    depth = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "'" and not _is_attribute_quote(s, i):
+            i = _skip_quoted(s, i)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise _Err("missing closing parenthesis")
+
+
+def _quoted_text(inner: str) -> str:
+    """The characters of a quoted string: '' and && stand for one ' and one &."""
+    return inner.replace("''", "'").replace("&&", "&")
+
+
+def _hexa(v: int) -> str:
+    return f"{v:X}" if v >= 0 else f"-{-v:X}"
+
+
+# ---------------------------------------------------------------------------
+# Values and expressions
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Symbol:
+    """A defined symbol: value, section domain (None: absolute; 0: the image; a
+    DSECT's number), length attribute and the line that defines it."""
+
+    name: str
+    value: int
+    domain: int | None
+    length: int
+    line: int
+
+    @property
+    def relocatable(self) -> bool:
+        return self.domain is not None
+
+
+@dataclass(frozen=True)
+class _Val:
+    value: int
+    rel: tuple[tuple[int, int], ...] = ()     # (domain, count), counts non-zero
+    length: int = 1                            # length attribute of the leftmost term
+
+    def domain(self) -> int | None:
+        if not self.rel:
+            return None
+        if len(self.rel) == 1 and self.rel[0][1] == 1:
+            return self.rel[0][0]
+        raise _Err("complex relocatable expression")
+
+
+def _rel_of(domain: int | None) -> tuple[tuple[int, int], ...]:
+    return () if domain is None else ((domain, 1),)
+
+
+def _combine(a: _Val, b: _Val, sign: int) -> _Val:
+    counts = dict(a.rel)
+    for d, c in b.rel:
+        counts[d] = counts.get(d, 0) + sign * c
+    rel = tuple(sorted((d, c) for d, c in counts.items() if c))
+    return _checked(_Val(a.value + sign * b.value, rel, a.length))
+
+
+def _checked(v: _Val) -> _Val:
+    if not -_LIMIT < v.value < _LIMIT:
+        raise _Err("arithmetic overflow in expression")
+    return v
+
+
+class _Context:
+    """What an expression may refer to: the symbols, the location counter and the
+    length of the current statement (for ``L'*``)."""
+
+    def __init__(self, symbols: dict[str, Symbol], loc: _Val | None, cur_len: int = 1) -> None:
+        self.symbols = symbols
+        self.loc = loc
+        self.cur_len = cur_len
+
+    def symbol(self, name: str) -> Symbol:
+        sym = self.symbols.get(name)
+        if sym is None:
+            raise _Undefined(name)
+        return sym
+
+
+class _Parser:
+    """Recursive-descent parser and evaluator of one expression text."""
+
+    def __init__(self, text: str, ctx: _Context) -> None:
+        self.s = text
+        self.i = 0
+        self.ctx = ctx
+        self.depth = 0
+
+    def peek(self) -> str:
+        return self.s[self.i] if self.i < len(self.s) else ""
+
+    def at_end(self) -> bool:
+        return self.i >= len(self.s)
+
+    def expect(self, ch: str) -> None:
+        if self.peek() != ch:
+            raise self.error()
+        self.i += 1
+
+    def error(self) -> _Err:
+        if self.at_end():
+            return _Err(f"incomplete expression {self.s!r}")
+        return _Err(f"invalid expression {self.s!r} at {self.s[self.i:]!r}")
+
+    def expr(self) -> _Val:
+        v = self.term()
+        while self.peek() in ("+", "-") and not self.at_end():
+            sign = 1 if self.s[self.i] == "+" else -1
+            self.i += 1
+            v = _combine(v, self.term(), sign)
+        return v
+
+    def term(self) -> _Val:
+        v = self.factor()
+        while self.peek() in ("*", "/") and not self.at_end():
+            op = self.s[self.i]
+            self.i += 1
+            w = self.factor()
+            if v.rel or w.rel:
+                raise _Err("relocatable term in multiplication or division")
+            if op == "*":
+                r = v.value * w.value
+            elif w.value == 0:
+                r = 0                       # HLASM: division by zero gives zero
+            else:
+                q = abs(v.value) // abs(w.value)
+                r = q if (v.value < 0) == (w.value < 0) else -q
+            v = _checked(_Val(r, (), v.length))
+        return v
+
+    def factor(self) -> _Val:
+        negate = False
+        while self.peek() in ("+", "-") and not self.at_end():
+            negate ^= self.s[self.i] == "-"
+            self.i += 1
+        v = self.primary()
+        if negate:
+            v = _checked(_Val(-v.value, tuple((d, -c) for d, c in v.rel), v.length))
+        return v
+
+    def primary(self) -> _Val:
+        s = self.s
+        ch = self.peek()
+        if ch == "(":
+            self.depth += 1
+            if self.depth > _MAX_DEPTH:
+                raise _Err("expression nested too deeply")
+            self.i += 1
+            v = self.expr()
+            self.expect(")")
+            self.depth -= 1
+            return v
+        if ch == "*":
+            self.i += 1
+            if self.ctx.loc is None:
+                raise _Err("location counter reference not allowed here")
+            return _Val(self.ctx.loc.value, self.ctx.loc.rel, self.ctx.cur_len)
+        if ch and ch in _DIGITS:
+            j = self.i
+            while j < len(s) and s[j] in _DIGITS:
+                j += 1
+            if j < len(s) and s[j] in _SYMCHAR:
+                raise _Err(f"invalid term {s[self.i:j + 1]!r}")
+            if j - self.i > 10:
+                raise _Err(f"number {s[self.i:j]} too large")
+            value = int(s[self.i:j])
+            if value > 0x7FFFFFFF:
+                raise _Err(f"number {value} too large")
+            self.i = j
+            return _Val(value)
+        if ch and ch in _SYMSTART:
+            j = self.i
+            while j < len(s) and s[j] in _SYMCHAR:
+                j += 1
+            name = s[self.i:j].upper()
+            if j < len(s) and s[j] == "'":
+                if name == "L":
+                    return self.attribute(j + 1)
+                if name in ("X", "C", "B"):
+                    return self.self_defining(name, j)
+                raise _Err(f"invalid term {s[self.i:j + 1]!r}")
+            if len(name) > _MAX_SYMBOL:
+                raise _Err(f"symbol {name[:20]}... too long")
+            self.i = j
+            sym = self.ctx.symbol(name)
+            return _Val(sym.value, _rel_of(sym.domain), sym.length)
+        if ch == "=":
+            raise _Err("literal not allowed here")
+        raise self.error()
+
+    def attribute(self, j: int) -> _Val:
+        s = self.s
+        if j < len(s) and s[j] == "*":
+            self.i = j + 1
+            return _Val(self.ctx.cur_len)
+        k = j
+        while k < len(s) and s[k] in _SYMCHAR:
+            k += 1
+        name = s[j:k].upper()
+        if not name or name[0] not in _SYMSTART:
+            raise _Err("L' needs a symbol")
+        self.i = k
+        return _Val(self.ctx.symbol(name).length)
+
+    def self_defining(self, kind: str, j: int) -> _Val:
+        end = _skip_quoted(self.s, j)
+        inner = self.s[j + 1:end - 1]
+        self.i = end
+        return _Val(_self_defining_value(kind, inner))
+
+
+def _self_defining_value(kind: str, inner: str) -> int:
+    if kind == "X":
+        if not inner or len(inner) > 8 or any(c not in _HEX for c in inner):
+            raise _Err(f"invalid hexadecimal term X'{inner}'")
+        return int(inner, 16)
+    if kind == "B":
+        if not inner or len(inner) > 32 or any(c not in "01" for c in inner):
+            raise _Err(f"invalid binary term B'{inner}'")
+        return int(inner, 2)
+    data = to_ebcdic(_quoted_text(inner))
+    if not 1 <= len(data) <= 4:
+        raise _Err(f"character term C'{inner}' must have 1 to 4 characters")
+    return int.from_bytes(data, "big")
+
+
+def _evaluate(text: str, ctx: _Context) -> _Val:
+    if not text:
+        raise _Err("missing operand")
+    p = _Parser(text, ctx)
+    v = p.expr()
+    if not p.at_end():
+        raise p.error()
+    return v
+
+
+def _absolute(text: str, ctx: _Context, what: str) -> int:
+    v = _evaluate(text, ctx)
+    if v.domain() is not None:
+        raise _Err(f"{what} must be absolute: {text}")
+    return v.value
+
+
+# ---------------------------------------------------------------------------
+# Constants (DC, DS and literals)
+# ---------------------------------------------------------------------------
+_DEFAULT_LENGTH = {"C": 1, "X": 1, "B": 1, "F": 4, "H": 2, "A": 4, "Y": 2, "S": 2,
+                   "P": 1, "Z": 1, "D": 8, "E": 4}
+_ALIGNMENT = {"F": 4, "H": 2, "A": 4, "Y": 2, "S": 2, "D": 8, "E": 4}
+_MAX_LENGTH = {"C": 65535, "X": 65535, "B": 65535, "F": 8, "H": 8, "A": 4, "Y": 2, "S": 2,
+               "P": 16, "Z": 16, "D": 8, "E": 4}
+_MIN_LENGTH = {"S": 2, "D": 8, "E": 4}
+_INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
+_DECIMAL = re.compile(r"([+-]?)([0-9]*)\.?([0-9]*)")
+_FLOAT = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[Ee]([+-]?[0-9]{1,3}))?")
+
+
+@dataclass
+class _Constant:
+    """One DC/DS operand (or literal): ``dup`` copies of the ``elements``."""
+
+    text: str
+    dup: int
+    type: str
+    explicit: int | None
+    lengths: list[int]
+    elements: list[bytes | str | None]      # bytes, expression text (A Y S) or None (DS)
+    align: int = 1
+    address: int = 0
+
+    @property
+    def unit(self) -> int:
+        return sum(self.lengths)
+
+    @property
+    def size(self) -> int:
+        return self.dup * self.unit
+
+    @property
+    def length_attribute(self) -> int:
+        return self.lengths[0]
+
+
+def _twos(value: int, length: int, lo: int, hi: int, what: str) -> bytes:
+    if not lo <= value <= hi:
+        raise _Err(f"value {value} does not fit {what}")
+    return (value & ((1 << (8 * length)) - 1)).to_bytes(length, "big")
+
+
+def _packed(text: str, length: int | None, zoned: bool) -> tuple[bytes, int]:
+    m = _DECIMAL.fullmatch(text)
+    if m is None or not (m.group(2) or m.group(3)) or len(text) > 40:
+        raise _Err(f"invalid decimal value {text!r}")
+    sign, whole, frac = m.groups()
+    digits = whole + frac
+    negative = sign == "-"
+    if zoned:
+        n = length if length is not None else len(digits)
+        digits = digits.rjust(n, "0")[-n:]
+        out = bytearray(0xF0 | int(d) for d in digits)
+        out[-1] = ((0xD0 if negative else 0xC0) | (out[-1] & 0x0F))
+        return bytes(out), n
+    nibbles = digits + ("D" if negative else "C")
+    n = length if length is not None else (len(nibbles) + 1) // 2
+    nibbles = nibbles.rjust(2 * n, "0")[-2 * n:]
+    return bytes.fromhex(nibbles), n
+
+
+def _hex_float(text: str, length: int) -> bytes:
+    """A short (E) or long (D) hexadecimal floating-point number, rounded to nearest."""
+    m = _FLOAT.fullmatch(text)
+    if m is None or not (m.group(2) or m.group(3)) or len(text) > 40:
+        raise _Err(f"invalid floating-point value {text!r}")
+    sign, whole, frac, exp = m.groups()
+    frac = frac or ""
+    value = Fraction(int((whole or "0") + frac), 10 ** len(frac)) * Fraction(10) ** int(exp or 0)
+    if value == 0:
+        return bytes(length)
+    bits = 8 * length - 8
+    e = 0
+    while value >= 1:
+        value /= 16
+        e += 1
+    while value < Fraction(1, 16):
+        value *= 16
+        e -= 1
+    mantissa = int(value * (1 << bits) + Fraction(1, 2))
+    if mantissa >> bits:
+        mantissa >>= 4
+        e += 1
+    characteristic = e + 64
+    if not 0 <= characteristic <= 127:
+        raise _Err(f"floating-point value {text} out of range")
+    word = ((1 if sign == "-" else 0) << 7 | characteristic) << bits | mantissa
+    return word.to_bytes(length, "big")
+
+
+def _parse_constant(text: str, ctx: _Context, ds: bool) -> _Constant:
+    """Parse one DC or DS operand (or a literal without its '=')."""
+    s = text
+    i = 0
+    if not s:
+        raise _Err("missing operand")
+    if s[0] in _DIGITS:
+        j = i
+        while j < len(s) and s[j] in _DIGITS:
+            j += 1
+        if j - i > 9:
+            raise _Err("duplication factor too large")
+        dup = int(s[i:j])
+        i = j
+    elif s[0] == "(":
+        j = _matching_paren(s, 0)
+        dup = _absolute(s[1:j], ctx, "duplication factor")
+        i = j + 1
+    else:
+        dup = 1
+    if not 0 <= dup <= _TOP:
+        raise _Err(f"duplication factor {dup} out of range")
+    if i >= len(s):
+        raise _Err(f"missing constant type in {text!r}")
+    kind = s[i].upper()
+    if kind not in _DEFAULT_LENGTH:
+        raise _Err(f"unknown constant type {s[i]!r}")
+    i += 1
+    explicit: int | None = None
+    if i < len(s) and s[i] in "Ll":
+        i += 1
+        if i < len(s) and s[i] in _DIGITS:
+            j = i
+            while j < len(s) and s[j] in _DIGITS:
+                j += 1
+            if j - i > 9:
+                raise _Err("length modifier too large")
+            explicit = int(s[i:j])
+            i = j
+        elif i < len(s) and s[i] == "(":
+            j = _matching_paren(s, i)
+            explicit = _absolute(s[i + 1:j], ctx, "length modifier")
+            i = j + 1
+        else:
+            raise _Err(f"invalid length modifier in {text!r}")
+        if not _MIN_LENGTH.get(kind, 1) <= explicit <= _MAX_LENGTH[kind]:
+            raise _Err(f"length {explicit} not allowed for type {kind}")
+        if kind in ("D", "E") and explicit != _DEFAULT_LENGTH[kind]:
+            raise _Err(f"length {explicit} not supported for type {kind}")
+    rest = s[i:]
+    align = _ALIGNMENT.get(kind, 1) if explicit is None else 1
+    const = _Constant(text, dup, kind, explicit, [], [], align)
+    if not rest:
+        if not ds:
+            raise _Err(f"missing nominal value in {text!r}")
+        const.lengths = [explicit if explicit is not None else _DEFAULT_LENGTH[kind]]
+        const.elements = [None]
+        return const
+    if kind in ("A", "Y", "S"):
+        if rest[0] != "(" or _matching_paren(rest, 0) != len(rest) - 1:
+            raise _Err(f"invalid nominal value in {text!r}")
+        exprs = split_operands(rest[1:-1])
+        if not exprs or any(not e for e in exprs):
+            raise _Err(f"missing expression in {text!r}")
+        n = explicit if explicit is not None else _DEFAULT_LENGTH[kind]
+        const.lengths = [n] * len(exprs)
+        const.elements = list(exprs)
+        return const
+    if rest[0] != "'" or _skip_quoted(rest, 0) != len(rest):
+        raise _Err(f"invalid nominal value in {text!r}")
+    inner = rest[1:-1]
+    if kind == "C":
+        data = to_ebcdic(_quoted_text(inner))
+        if not data:
+            raise _Err("character constant needs at least one character")
+        if explicit is not None:
+            data = data[:explicit].ljust(explicit, b"\x40")
+        const.elements = [data]
+        const.lengths = [len(data)]
+        return const
+    for value in inner.split(","):
+        data = _nominal(kind, value, explicit)
+        const.elements.append(data)
+        const.lengths.append(len(data))
+    return const
+
+
+def _nominal(kind: str, value: str, explicit: int | None) -> bytes:
+    if kind == "X":
+        if not value or any(c not in _HEX for c in value) or len(value) > 131072:
+            raise _Err(f"invalid hexadecimal constant {value!r}")
+        data = bytes.fromhex(value.rjust(len(value) + len(value) % 2, "0"))
+    elif kind == "B":
+        if not value or any(c not in "01" for c in value) or len(value) > 524288:
+            raise _Err(f"invalid binary constant {value!r}")
+        nbytes = (len(value) + 7) // 8
+        data = int(value, 2).to_bytes(nbytes, "big")
+    elif kind in ("F", "H"):
+        if _INTEGER.fullmatch(value) is None:
+            raise _Err(f"invalid {kind} constant {value!r}")
+        n = explicit if explicit is not None else _DEFAULT_LENGTH[kind]
+        half = 1 << (8 * n - 1)
+        return _twos(int(value), n, -half, half - 1, f"{kind}L{n}")
+    elif kind in ("P", "Z"):
+        return _packed(value, explicit, kind == "Z")[0]
+    else:   # D, E
+        return _hex_float(value, _DEFAULT_LENGTH[kind])
+    if explicit is not None:
+        data = data[-explicit:].rjust(explicit, b"\x00")
+    return data
+
+
+# ---------------------------------------------------------------------------
+# Statements, sections and literals
+# ---------------------------------------------------------------------------
+_IGNORED = {"TITLE", "EJECT", "SPACE", "PRINT"}
+_NO_OPERANDS = _IGNORED | {"LTORG", "CSECT", "DSECT"}
+_DIRECTIVES = _NO_OPERANDS | {"START", "END", "ORG", "EQU", "DC", "DS", "USING", "DROP",
+                              "CNOP"}
+
+
+@dataclass
+class _Section:
+    name: str
+    domain: int            # 0: the image; n > 0: a DSECT
+    start: int
+    loc: int
+    high: int
+
+
+@dataclass
+class _Literal:
+    text: str              # with the '='
+    const: _Constant
+    line: int
+    address: int = -1
+    domain: int = 0
+
+
+@dataclass
+class _Statement:
+    number: int
+    source: str
+    label: str | None = None
+    op: str = ""
+    operands: str = ""
+    row: Instruction | None = None
+    items: tuple[OperandItem, ...] = ()
+    preset: tuple[tuple[int, int], ...] = ()      # (field slot, value): extended mnemonics
+    loc: int = 0
+    domain: int | None = 0
+    section: _Section | None = None
+    size: int = 0
+    constants: list[_Constant] = field(default_factory=list)
+    literals: dict[str, _Literal] = field(default_factory=dict)
+    pool: list[_Literal] = field(default_factory=list)
+    obj: bytes = b""
+    show_loc: bool = False
+    value: int | None = None                        # EQU value for the listing
+
+
+@dataclass
+class Assembly:
+    """The result of ``assemble``.
+
+    ``image``: the bytes from address 0 to the highest location assembled (zeros
+    where nothing was assembled); ``origin``: the address where the first control
+    section starts; ``symbols``: symbol name -> value; ``symbol_table``: name ->
+    ``Symbol`` (with length attribute and relocatability); ``entry``: the END
+    operand's value, or None; ``listing``: the assembly listing.
+    """
+
+    image: bytes
+    origin: int
+    listing: str
+    symbols: dict[str, int]
+    symbol_table: dict[str, Symbol]
+    entry: int | None
+
+
+def _parse_line(number: int, raw: str) -> _Statement:
+    text = raw.rstrip("\r").replace("\t", " ")
+    st = _Statement(number, text)
+    if not text.strip() or text.startswith("*") or text.startswith(".*"):
+        return st
+    rest = text
+    if text[0] != " ":
+        label, _, rest = text.partition(" ")
+        if _SYMBOL_RE.fullmatch(label) is None or len(label) > _MAX_SYMBOL:
+            raise _Err(f"invalid label {label!r}")
+        st.label = label.upper()
+    rest = rest.lstrip(" ")
+    op, _, rest = rest.partition(" ")
+    if not op:
+        raise _Err("missing operation")
+    st.op = op.upper()
+    rest = rest.lstrip(" ")
+    row = BY_MNEMONIC.get(st.op)
+    if row is not None:
+        st.row = row
+        st.items = _items(row)
+    elif st.op in EXTENDED_MNEMONICS:
+        base, mask = EXTENDED_MNEMONICS[st.op]
+        row = BY_MNEMONIC[base]
+        items = _items(row)
+        st.row = row
+        st.items = items[1:]
+        st.preset = ((items[0].slot, mask),)
+    elif st.op not in _DIRECTIVES:
+        raise _Err(f"unknown operation {st.op}")
+    if (st.row is not None and not st.items) or st.op in _NO_OPERANDS:
+        return st                          # the rest of the line is remarks
+    st.operands = _operand_field(rest)[0]
+    return st
+
+
+def _items(row: Instruction) -> tuple[OperandItem, ...]:
+    try:
+        return operand_items(row.layout, row.operands)
+    except ValueError as exc:              # a table row this assembler cannot handle
+        raise _Err(str(exc)) from None
+
+
+class _Assembler:
+    def __init__(self, source: str, filename: str) -> None:
+        self.filename = filename
+        self.source = source
+        self.symbols: dict[str, Symbol] = {}
+        self.statements: list[_Statement] = []
+        self.sections: dict[str, _Section] = {}
+        self.private = _Section("", 0, 0, 0, 0)
+        self.image_sections: list[_Section] = [self.private]
+        self.cur = self.private
+        self.dsects = 0
+        self.pending: dict[str, _Literal] = {}
+        self.deferred: list[tuple[_Statement, str, str | None]] = []
+        self.private_used = False
+        self.usings: dict[int, tuple[int, int | None]] = {}
+        self.entry: int | None = None
+        self.emitted: list[tuple[int, bytes]] = []
+        self.tail_pool: list[_Literal] = []
+
+    # -- helpers ---------------------------------------------------------
+    def fail(self, line: int, message: str) -> AssemblyError:
+        return AssemblyError(self.filename, line, message)
+
+    def loc_val(self, cur_len: int = 1) -> _Context:
+        return _Context(self.symbols, _Val(self.cur.loc, _rel_of(self.cur.domain)), cur_len)
+
+    def stmt_ctx(self, st: _Statement, cur_len: int = 1) -> _Context:
+        return _Context(self.symbols, _Val(st.loc, _rel_of(st.domain)), cur_len)
+
+    def define(self, st: _Statement, name: str, value: int, domain: int | None,
+               length: int) -> None:
+        if name in self.symbols:
+            raise _Err(f"symbol {name} already defined at line {self.symbols[name].line}")
+        self.symbols[name] = Symbol(name, value, domain, length, st.number)
+        if self.cur is self.private and domain == 0:
+            self.private_used = True
+
+    def advance(self, n: int) -> None:
+        sec = self.cur
+        sec.loc += n
+        if sec.loc > _TOP:
+            raise _Err("location counter beyond X'FFFFFF'")
+        sec.high = max(sec.high, sec.loc)
+        if sec is self.private and sec.high:
+            self.private_used = True
+
+    def align(self, boundary: int) -> int:
+        pad = -self.cur.loc % boundary
+        self.advance(pad)
+        return pad
+
+    def place(self, st: _Statement) -> None:
+        st.loc = self.cur.loc
+        st.domain = self.cur.domain
+        st.section = self.cur
+        st.show_loc = True
+
+    # -- pass 1 ----------------------------------------------------------
+    def pass1(self) -> None:
+        lines = self.source.split("\n")
+        if len(lines) > 1 and lines[-1] == "":
+            del lines[-1]                 # the newline that ends the last line
+        for number, raw in enumerate(lines, start=1):
+            try:
+                st = _parse_line(number, raw)
+                self.statements.append(st)
+                if st.op == "END":
+                    self.pass1_statement(st)
+                    break
+                if st.op:
+                    self.pass1_statement(st)
+            except _Err as exc:
+                raise self.fail(number, str(exc)) from None
+        else:
+            try:
+                self.pool(None)
+            except _Err as exc:
+                raise self.fail(len(self.statements), str(exc)) from None
+        self.resolve_deferred()
+
+    def pass1_statement(self, st: _Statement) -> None:
+        op = st.op
+        if st.row is not None:
+            self.align(2)
+            self.place(st)
+            st.size = st.row.length
+            if st.label:
+                self.define(st, st.label, st.loc, st.domain, st.size)
+            texts = split_operands(st.operands)
+            for item, text in zip(st.items, texts, strict=False):
+                if item.kind == "storage" and text.startswith("="):
+                    st.literals[text] = self.literal(st, text)
+            self.advance(st.size)
+            return
+        if op in ("DC", "DS"):
+            self.pass1_constants(st, op == "DS")
+        elif op == "EQU":
+            self.pass1_equ(st)
+        elif op in ("START", "CSECT", "DSECT"):
+            self.pass1_section(st)
+        elif op == "ORG":
+            self.place(st)
+            if st.label:
+                self.define(st, st.label, st.loc, st.domain, 1)
+            self.pass1_org(st)
+        elif op == "LTORG":
+            if self.cur.domain:
+                raise _Err("LTORG in a DSECT")
+            self.align(8)
+            self.place(st)
+            if st.label:
+                self.define(st, st.label, st.loc, st.domain, 1)
+            self.pool(st)
+        elif op == "CNOP":
+            self.pass1_cnop(st)
+        elif op == "END":
+            if self.cur.domain:
+                self.cur = self.image_sections[-1]
+            self.place(st)
+            st.show_loc = False
+            self.pool(st)
+        elif op in ("USING", "DROP"):
+            if st.label:
+                raise _Err(f"labeled {op} not supported")
+            self.place(st)
+            st.show_loc = False
+        elif st.label:                        # TITLE, EJECT, SPACE, PRINT
+            if op == "TITLE":
+                return
+            self.place(st)
+            self.define(st, st.label, st.loc, st.domain, 1)
+
+    def pass1_constants(self, st: _Statement, ds: bool) -> None:
+        texts = split_operands(st.operands)
+        if not texts:
+            raise _Err(f"{st.op} needs an operand")
+        first = True
+        for text in texts:
+            const = _parse_constant(text, self.loc_val(), ds)
+            self.align(const.align)
+            const.address = self.cur.loc
+            if first:
+                self.place(st)
+                if st.label:
+                    self.define(st, st.label, st.loc, st.domain, const.length_attribute)
+                first = False
+            st.constants.append(const)
+            self.advance(const.size)
+        st.size = self.cur.loc - st.loc
+
+    def pass1_equ(self, st: _Statement) -> None:
+        if not st.label:
+            raise _Err("EQU needs a label")
+        self.place(st)
+        texts = split_operands(st.operands)
+        if not 1 <= len(texts) <= 3:
+            raise _Err("EQU needs a value and at most a length and a type")
+        try:
+            self.equate(st)
+        except _Undefined:
+            self.deferred.append((st, st.label, None))
+
+    def equate(self, st: _Statement) -> None:
+        assert st.label is not None
+        texts = split_operands(st.operands)
+        ctx = self.stmt_ctx(st)
+        v = _evaluate(texts[0], ctx)
+        domain = v.domain()
+        length = v.length
+        if len(texts) >= 2 and texts[1]:
+            length = _absolute(texts[1], ctx, "length")
+            if not 0 <= length <= 65535:
+                raise _Err(f"length {length} out of range")
+        st.value = v.value
+        self.define(st, st.label, v.value, domain, length)
+
+    def resolve_deferred(self) -> None:
+        pending = self.deferred
+        while pending:
+            left = []
+            for item in pending:
+                st = item[0]
+                try:
+                    self.equate(st)
+                except _Undefined:
+                    left.append(item)
+                except _Err as exc:
+                    raise self.fail(st.number, str(exc)) from None
+            if len(left) == len(pending):
+                st = left[0][0]
+                try:
+                    self.equate(st)
+                except _Err as exc:
+                    raise self.fail(st.number, str(exc)) from None
+            pending = left
+
+    def pass1_section(self, st: _Statement) -> None:
+        op = st.op
+        name = st.label or ""
+        if op == "DSECT":
+            if not name:
+                raise _Err("DSECT needs a label")
+            sec = self.sections.get(name)
+            if sec is None:
+                if name in self.symbols:
+                    raise _Err(f"symbol {name} already defined")
+                self.dsects += 1
+                sec = _Section(name, self.dsects, 0, 0, 0)
+                self.sections[name] = sec
+                self.cur = sec
+                self.place(st)
+                self.define(st, name, 0, sec.domain, 1)
+            elif sec.domain == 0:
+                raise _Err(f"{name} is a CSECT")
+            self.cur = sec
+            self.place(st)
+            return
+        if op == "START":
+            if self.private_used or self.image_sections != [self.private]:
+                raise _Err("START must come before anything is assembled")
+            origin = 0
+            texts = split_operands(st.operands)
+            if texts:
+                if len(texts) > 1:
+                    raise _Err("START has one operand")
+                origin = _absolute(texts[0], self.loc_val(), "START origin")
+                if not 0 <= origin < _TOP:
+                    raise _Err(f"START origin {_hexa(origin)} out of range")
+                origin = (origin + 7) & ~7
+        else:
+            origin = -1
+        sec = self.sections.get(name)
+        if sec is not None and op == "CSECT":
+            if sec.domain:
+                raise _Err(f"{name} is a DSECT")
+            if sec is not self.image_sections[-1]:
+                raise _Err(f"cannot resume section {name or '(private)'} after another CSECT")
+            self.cur = sec
+            self.place(st)
+            return
+        if sec is not None:
+            raise _Err(f"section {name} already defined")
+        if name and name in self.symbols:
+            raise _Err(f"symbol {name} already defined")
+        if self.private_used and name == "" and op == "CSECT":
+            self.cur = self.private
+            if self.private is not self.image_sections[-1]:
+                raise _Err("cannot resume the private section after another CSECT")
+            self.place(st)
+            return
+        replace = not self.private_used and len(self.image_sections) == 1 \
+            and self.image_sections[0] is self.private
+        if origin < 0:
+            origin = 0 if replace else \
+                (max(s.high for s in self.image_sections) + 7) & ~7
+        sec = _Section(name, 0, origin, origin, origin)
+        if replace:
+            self.image_sections = [sec]
+        else:
+            self.image_sections.append(sec)
+        self.sections[name] = sec
+        self.cur = sec
+        self.place(st)
+        if name:
+            self.define(st, name, origin, 0, 1)
+
+    def pass1_org(self, st: _Statement) -> None:
+        texts = _operands_or_none(st.operands)
+        sec = self.cur
+        if not texts:
+            sec.loc = sec.high
+            return
+        if len(texts) > 1:
+            raise _Err("ORG with boundary operands is not supported")
+        v = _evaluate(texts[0], self.loc_val())
+        domain = v.domain()
+        if domain is not None and domain != sec.domain:
+            raise _Err("ORG operand is not in the current section")
+        if domain is None and sec.domain:
+            raise _Err("ORG operand in a DSECT must be relocatable")
+        if v.value < sec.start:
+            raise _Err(f"ORG {_hexa(v.value)} is below the start of the section")
+        if v.value > _TOP:
+            raise _Err("location counter beyond X'FFFFFF'")
+        sec.loc = v.value
+        sec.high = max(sec.high, sec.loc)
+
+    def pass1_cnop(self, st: _Statement) -> None:
+        texts = split_operands(st.operands)
+        if len(texts) != 2:
+            raise _Err("CNOP needs two operands")
+        ctx = self.loc_val()
+        b = _absolute(texts[0], ctx, "CNOP byte")
+        w = _absolute(texts[1], ctx, "CNOP boundary")
+        if w not in (4, 8) or b not in range(0, w, 2):
+            raise _Err(f"invalid CNOP operands {b},{w}")
+        self.align(2)
+        start = self.cur.loc
+        while self.cur.loc % w != b:
+            self.advance(2)
+        self.place(st)
+        st.loc = start
+        st.size = self.cur.loc - start
+        if st.label:
+            self.define(st, st.label, self.cur.loc, st.domain, 1)
+
+    def literal(self, st: _Statement, text: str) -> _Literal:
+        lit = self.pending.get(text)
+        if lit is None:
+            const = _parse_constant(text[1:], _Context(self.symbols, None), False)
+            if const.dup == 0:
+                raise _Err("a literal needs a duplication factor of at least 1")
+            lit = _Literal(text, const, st.number)
+            self.pending[text] = lit
+        return lit
+
+    def pool(self, st: _Statement | None) -> None:
+        lits = list(self.pending.values())
+        self.pending = {}
+        if not lits:
+            return
+        if self.cur.domain:
+            self.cur = self.image_sections[-1]
+        self.align(8)
+        if st is not None and st.op == "END":
+            st.loc = self.cur.loc
+            st.show_loc = True
+        for boundary in (8, 4, 2, 1):
+            for lit in lits:
+                size = lit.const.size
+                group = 8 if size % 8 == 0 else 4 if size % 4 == 0 else 2 if size % 2 == 0 else 1
+                if group == boundary:
+                    lit.address = self.cur.loc
+                    lit.const.address = self.cur.loc
+                    self.advance(size)
+                    if st is not None:
+                        st.pool.append(lit)
+                    else:
+                        self.tail_pool.append(lit)
+
+    # -- pass 2 ----------------------------------------------------------
+    def pass2(self) -> None:
+        for st in self.statements:
+            try:
+                self.pass2_statement(st)
+            except _Err as exc:
+                raise self.fail(st.number, str(exc)) from None
+        if self.tail_pool:
+            self.emit_pool(self.tail_pool)
+
+    def emit(self, st: _Statement, address: int, data: bytes) -> None:
+        if st.domain == 0 and data:
+            self.emitted.append((address, data))
+
+    def pass2_statement(self, st: _Statement) -> None:
+        op = st.op
+        if st.row is not None:
+            st.obj = self.instruction(st)
+            if st.section is not None and st.domain == 0:
+                self.emitted.append((st.loc, st.obj))
+        elif op == "DC":
+            self.pass2_dc(st)
+        elif op == "USING":
+            self.using(st)
+        elif op == "DROP":
+            self.drop(st)
+        elif op == "CNOP":
+            st.obj = bytes.fromhex("0700") * (st.size // 2)
+            self.emit(st, st.loc, st.obj)
+        elif op == "END":
+            texts = _operands_or_none(st.operands)
+            if len(texts) > 1:
+                raise _Err("END has one operand")
+            if texts:
+                v = _evaluate(texts[0], self.stmt_ctx(st))
+                if v.domain() not in (None, 0):
+                    raise _Err("END operand must be an address in the image")
+                self.entry = v.value
+            self.emit_pool(st.pool)
+        elif op == "LTORG":
+            self.emit_pool(st.pool)
+
+    def emit_pool(self, pool: list[_Literal]) -> None:
+        for lit in pool:
+            try:
+                data = self.constant_bytes(lit.const, _Context(self.symbols, None))
+            except _Err as exc:
+                raise self.fail(lit.line, str(exc)) from None
+            if lit.domain == 0:
+                self.emitted.append((lit.address, data))
+
+    def pass2_dc(self, st: _Statement) -> None:
+        obj = bytearray()
+        for const in st.constants:
+            ctx = _Context(self.symbols, _Val(const.address, _rel_of(st.domain)),
+                           const.length_attribute)
+            data = self.constant_bytes(const, ctx)
+            obj += bytes(const.address - st.loc - len(obj))
+            obj += data
+        st.obj = bytes(obj)
+        self.emit(st, st.loc, st.obj)
+
+    def constant_bytes(self, const: _Constant, ctx: _Context) -> bytes:
+        unit = bytearray()
+        for element, length in zip(const.elements, const.lengths, strict=True):
+            if isinstance(element, bytes):
+                unit += element
+            elif isinstance(element, str):
+                unit += self.address_constant(const.type, element, length, ctx)
+        return bytes(unit) * const.dup
+
+    def address_constant(self, kind: str, text: str, length: int, ctx: _Context) -> bytes:
+        if kind == "S":
+            base, disp, _ = self.storage_address(text, ctx)
+            return bytes([(base << 4) | (disp >> 8), disp & 0xFF])
+        v = _evaluate(text, ctx)
+        domain = v.domain()
+        top = (1 << (8 * length)) - 1
+        lo = 0 if domain is not None else -(1 << (8 * length - 1))
+        return _twos(v.value, length, lo, top, f"{kind}L{length}")
+
+    def storage_address(self, text: str, ctx: _Context) -> tuple[int, int, int]:
+        """S-type constant: ``expr`` or ``D(B)``: (base, displacement, length)."""
+        p = _Parser(text, ctx)
+        disp = p.expr()
+        if p.at_end():
+            base, d = self.resolve(disp)
+            return base, d, disp.length
+        p.expect("(")
+        b = p.expr()
+        p.expect(")")
+        if not p.at_end():
+            raise p.error()
+        return self.register(b, "base register"), self.displacement(disp), disp.length
+
+    # -- USING ------------------------------------------------------------
+    def using(self, st: _Statement) -> None:
+        texts = split_operands(st.operands)
+        if len(texts) < 2:
+            raise _Err("USING needs a base address and a register")
+        ctx = self.stmt_ctx(st)
+        if texts[0].startswith("("):
+            p = _Parser(texts[0], ctx)
+            p.i = 1
+            p.expr()
+            if p.peek() == ",":
+                raise _Err("USING with a range is not supported")
+        base = _evaluate(texts[0], ctx)
+        domain = base.domain()
+        st.value = base.value
+        for k, text in enumerate(texts[1:]):
+            reg = self.register(_evaluate(text, ctx), "USING register")
+            if reg == 0 and base.value + 4096 * k != 0:
+                raise _Err("register 0 can only be a base for address 0")
+            self.usings[reg] = (base.value + 4096 * k, domain)
+
+    def drop(self, st: _Statement) -> None:
+        texts = _operands_or_none(st.operands)
+        if not texts:
+            self.usings.clear()
+            return
+        for text in texts:
+            reg = self.register(_evaluate(text, self.stmt_ctx(st)), "DROP register")
+            self.usings.pop(reg, None)
+
+    def resolve(self, v: _Val) -> tuple[int, int]:
+        """Base register and displacement for an implicit address."""
+        domain = v.domain()
+        if domain is None and 0 <= v.value <= 4095:
+            return 0, v.value
+        best: tuple[int, int] | None = None
+        for reg, (base, bdom) in self.usings.items():
+            same = bdom == domain or (not bdom and not domain)
+            disp = v.value - base
+            if same and 0 <= disp <= 4095:
+                if best is None or disp < best[1] or (disp == best[1] and reg > best[0]):
+                    best = (reg, disp)
+        if best is None:
+            if domain is None:
+                raise _Err(f"displacement {v.value} out of range")
+            raise _Err(f"no USING for address {_hexa(v.value)}")
+        return best
+
+    # -- instructions --------------------------------------------------------
+    @staticmethod
+    def register(v: _Val, what: str, top: int = 15) -> int:
+        if v.domain() is not None:
+            raise _Err(f"{what} must be absolute")
+        if not 0 <= v.value <= top:
+            raise _Err(f"{what} {v.value} out of range (0-{top})")
+        return v.value
+
+    @staticmethod
+    def displacement(v: _Val) -> int:
+        if not 0 <= v.value <= 4095:
+            raise _Err(f"displacement {v.value} out of range")
+        return v.value
+
+    def instruction(self, st: _Statement) -> bytes:
+        row = st.row
+        assert row is not None
+        texts = split_operands(st.operands)
+        if len(texts) != len(st.items):
+            want = ",".join(i.text for i in st.items) or "no operands"
+            raise _Err(f"{st.op} needs {len(st.items)} operand(s) ({want}), got {len(texts)}")
+        fields = [0] * len(LAYOUT_FIELDS[row.layout])
+        for slot, value in st.preset:
+            fields[slot] = value
+        ctx = self.stmt_ctx(st, row.length)
+        for item, text in zip(st.items, texts, strict=False):
+            if not text:
+                raise _Err(f"missing operand {item.text}")
+            if item.kind == "storage":
+                self.storage_operand(st, item, text, ctx, fields)
+                continue
+            v = _evaluate(text, ctx)
+            if item.kind == "svc":
+                n = self.register(v, "SVC number", 255)
+                fields[0], fields[1] = n >> 4, n & 15
+            elif item.kind == "reg":
+                fields[item.slot] = self.register(v, f"register {item.text}")
+            elif item.kind == "mask":
+                fields[item.slot] = self.register(v, f"mask {item.text}")
+            elif item.kind == "imm8":
+                fields[item.slot] = self.register(v, f"immediate {item.text}", 255)
+            else:
+                fields[item.slot] = self.register(v, f"immediate {item.text}", 15)
+        return encode(row, tuple(fields))
+
+    def storage_operand(self, st: _Statement, item: OperandItem, text: str,
+                        ctx: _Context, fields: list[int]) -> None:
+        middle: _Val | None = None
+        base_v: _Val | None = None
+        explicit = False
+        if text.startswith("="):
+            lit = st.literals.get(text)
+            if lit is None:
+                raise _Err("literal not allowed here")
+            disp = _Val(lit.address, _rel_of(lit.domain), lit.const.length_attribute)
+        else:
+            p = _Parser(text, ctx)
+            disp = p.expr()
+            if not p.at_end():
+                p.expect("(")
+                if p.peek() != ",":
+                    middle = p.expr()
+                if p.peek() == ",":
+                    p.i += 1
+                    base_v = p.expr()
+                    explicit = True
+                p.expect(")")
+                if not p.at_end():
+                    raise p.error()
+                if item.middle == "" and not explicit:
+                    base_v, middle, explicit = middle, None, True
+                elif item.middle == "" :
+                    raise _Err(f"operand {item.text} has no index or length: {text}")
+        if explicit:
+            assert base_v is not None
+            b = self.register(base_v, "base register")
+            d = self.displacement(disp)
+        else:
+            b, d = self.resolve(disp)
+        fields[item.base] = b
+        fields[item.slot] = d
+        if item.middle == "X":
+            fields[item.mslot] = 0 if middle is None else self.register(middle, "index register")
+        elif item.middle == "R":
+            if middle is None:
+                raise _Err(f"operand {item.text} needs the register R1")
+            fields[item.mslot] = self.register(middle, "register R1")
+        elif item.middle in ("L", "L4"):
+            top = 256 if item.middle == "L" else 16
+            if middle is None:
+                n = disp.length
+                if not 1 <= n <= top:
+                    raise _Err(f"implicit length {n} out of range (1-{top})")
+            else:
+                n = self.register(middle, "length", top)
+            fields[item.mslot] = max(n - 1, 0)
+
+    # -- output --------------------------------------------------------------
+    def image(self) -> bytes:
+        size = max(s.high for s in self.image_sections)
+        out = bytearray(size)
+        for address, data in self.emitted:
+            out[address:address + len(data)] = data
+        return bytes(out)
+
+    def listing(self) -> str:
+        lines = ["  LOC   OBJECT CODE       STMT  SOURCE"]
+        for st in self.statements:
+            if st.op == "EQU" and st.value is not None:
+                loc = f"{st.value & 0xFFFFFFFF:06X}"
+            elif st.op == "USING" and st.value is not None:
+                loc = f"{st.value & 0xFFFFFFFF:06X}"
+            elif st.show_loc and st.op:
+                loc = f"{st.loc:06X}"
+            else:
+                loc = ""
+            obj = st.obj[:8].hex().upper()
+            lines.append(f"{loc:>6}  {obj:<16}  {st.number:5d}  {st.source}".rstrip())
+            for lit in st.pool:
+                lines.append(self.literal_line(lit))
+        for lit in self.tail_pool:
+            lines.append(self.literal_line(lit))
+        lines.append("")
+        lines.append("SYMBOL                            VALUE  LENGTH  RELOC  DEFN")
+        for name in sorted(self.symbols):
+            sym = self.symbols[name]
+            reloc = "ABS" if sym.domain is None else "CSECT" if sym.domain == 0 else "DSECT"
+            lines.append(f"{name:<32}  {sym.value & 0xFFFFFFFF:06X}  {sym.length:6d}  "
+                         f"{reloc:<5}  {sym.line:4d}")
+        return "\n".join(lines) + "\n"
+
+    def literal_line(self, lit: _Literal) -> str:
+        try:
+            data = self.constant_bytes(lit.const, _Context(self.symbols, None))
+        except _Err:
+            data = b""
+        return f"{lit.address:06X}  {data[:8].hex().upper():<16}         {lit.text}"
+
+
+def assemble(source: str, filename: str = "<input>") -> Assembly:
+    """Assemble ``source``; raise ``AssemblyError('file:line: message')`` on error."""
+    asm = _Assembler(source, filename)
+    asm.pass1()
+    asm.pass2()
+    symbols = {name: sym.value for name, sym in asm.symbols.items()}
+    return Assembly(image=asm.image(), origin=asm.image_sections[0].start,
+                    listing=asm.listing(), symbols=symbols, symbol_table=dict(asm.symbols),
+                    entry=asm.entry)
