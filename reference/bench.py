@@ -18,6 +18,7 @@ from pathlib import Path
 
 BENCH_SOURCE = """\
 BENCH    START 0
+         USING BENCH,0                  addresses below 4096 need no base
          DC    X'00000000',A(BEGIN)     BC-mode PSW: key 0, enabled for nothing
          DC    XL8'00'                  restart old PSW
          ORG   BENCH+X'200'
