@@ -3,38 +3,57 @@
 S/370 DAT translates a 24-bit virtual address through a segment table and a page
 table, both in real storage:
 
-- CR0 bits 8-9 page size (01: 2K, 10: 4K), bits 11-12 segment size (00: 64K,
-  10: 1M); any other combination is a translation-specification exception.
+- CR0 bits 8-12, the translation format: bits 8-9 page size (01: 2K, 10: 4K), bit
+  10 zero, bits 11-12 segment size (00: 64K, 10: 1M).  Only the codes 01000,
+  01010, 10000 and 10010 are valid; any other is a translation-specification
+  exception (GA22-7000 ch.6 "Translation-Specification Exception", cause 1).
 - The segment-table designation (CR1 for the primary space, CR7 for the secondary
-  space): bits 0-7 segment-table length (in units of 16 entries), bits 8-25 the
-  segment-table origin (64-byte aligned).
+  space): bits 0-7 segment-table length (in units of 64 bytes, 16 entries), bits
+  8-25 the segment-table origin (64-byte aligned).
 - A segment-table entry (4 bytes): bits 0-3 page-table length (compared with
-  the leftmost four bits of the page index), bits 4-7 zero, bits 8-28 page-table origin (8-byte aligned),
-  bit 29 segment protection, bit 30 common segment, bit 31 invalid.
+  the leftmost four bits of the page index), bits 4-7 zero, bits 8-28 page-table
+  origin (8-byte aligned), bit 29 segment protection, bit 30 common segment, bit
+  31 invalid.  Ones in bits 4-7 of a valid entry are a translation-specification
+  exception (bits 29 and 30 are in use: segment protection and common segment are
+  installed).
 - A page-table entry (2 bytes): 4K pages: bits 0-11 page-frame real address,
-  bit 12 invalid, bits 13-14 extended real address (frames beyond 16M, so beyond
-  this machine's storage), bit 15 not checked; 2K pages: bits 0-12 page-frame real
-  address, bit 13 invalid, bits 14-15 zero (bit 14 nonzero is a
-  translation-specification exception).
+  bit 12 invalid, bits 13-14 the extended real-address bits (this model has the
+  extended-real-addressing facility: they name frames beyond 16M, so beyond this
+  machine's storage: an addressing exception when the frame is used), bit 15 not
+  checked; 2K pages: bits 0-12 page-frame real address, bit 13 invalid, bit 14 must
+  be zero in a valid entry (translation specification), bit 15 not checked.
 
 The segment-table length check is made for 64K segments (the leftmost four bits
-of the segment index against the length); the page-table length check compares
-the leftmost four bits of the page index with the page-table length.
+of the segment index against the length); with 1M segments the smallest table
+(length 0, 16 entries) already covers every segment index.  The page-table length
+check compares the leftmost four bits of the page index with the page-table length.
 
-The TLB holds completed translations keyed by (segment-table designation, page
-index).  The architecture allows a TLB to keep an entry after the tables change
-until PTLB or IPTE purges it; this model keeps every entry until a purge, which
-is one of the outcomes the architecture allows (a program that changes a valid
-table entry without purging sees unpredictable results: the conformance suite
-stays out of that).
+LOAD REAL ADDRESS (``load_real_address``) walks the same tables without the TLB
+and reports segment-invalid, page-invalid and length violations as condition
+codes 1, 2 and 3 with the real address of the table entry concerned (for a length
+violation, the entry that would have been fetched, as Hercules does).
+
+The TLB holds completed translations keyed by (segment-table designation, virtual
+page), each with the real address of the page-table entry it was formed from, so
+that INVALIDATE PAGE TABLE ENTRY can clear exactly the entries formed through the
+entry it invalidates.  The architecture allows a TLB to keep an entry after the
+tables change until PTLB or IPTE purges it, and also allows entries to disappear
+at any time; this model keeps every entry until a purge (PTLB, IPTE, SPX, and any
+change of control registers, which empties the whole TLB).  Which of these
+outcomes a program sees after changing a valid table entry without purging is
+unpredictable; the tests stay out of that.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .interrupts import (AddressingException, PageTranslation, SegmentTranslation,
-                         TranslationSpecification)
+from .interrupts import (
+    AddressingException,
+    PageTranslation,
+    SegmentTranslation,
+    TranslationSpecification,
+)
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -42,6 +61,14 @@ if TYPE_CHECKING:
 SEGMENT_PROTECTED = 0x4
 COMMON_SEGMENT = 0x2
 SEGMENT_INVALID = 0x1
+STE_MUST_BE_ZERO = 0x0F000000        # bits 4-7
+PTE_INVALID_4K = 0x0008              # bit 12
+PTE_INVALID_2K = 0x0004              # bit 13
+PTE_MUST_BE_ZERO_2K = 0x0002         # bit 14
+SECONDARY_TEA = 0x80000000           # bit 0 of the translation-exception address
+
+# Outcomes of a table walk (the LRA condition codes).
+TRANSLATED, SEGMENT_INVALID_CC, PAGE_INVALID_CC, LENGTH_VIOLATION_CC = 0, 1, 2, 3
 
 
 class Format:
@@ -50,11 +77,86 @@ class Format:
     __slots__ = ("page_shift", "segment_shift", "valid")
 
     def __init__(self, cr0: int) -> None:
-        page_bits = cr0 >> 22 & 3
-        segment_bits = cr0 >> 19 & 7
+        page_bits = cr0 >> 22 & 3     # CR0 bits 8-9
+        segment_bits = cr0 >> 19 & 7  # CR0 bits 10-12
         self.page_shift = {1: 11, 2: 12}.get(page_bits, 0)
-        self.segment_shift = {0: 16, 4: 20}.get(segment_bits, 0)
+        # Bits 10-12: 000 is 64K segments, 010 is 1M segments (GA22-7000 ch.6,
+        # codes 01000, 01010, 10000, 10010 for bits 8-12).
+        self.segment_shift = {0: 16, 2: 20}.get(segment_bits, 0)
         self.valid = bool(self.page_shift and self.segment_shift)
+
+
+class Walk:
+    """The result of a table walk: ``cc`` (0 translated, 1 segment invalid, 2 page
+    invalid, 3 length violation), ``address`` (the real address for cc 0, else the
+    real address of the table entry concerned), ``segment`` (for cc 3: whether the
+    segment table was exceeded), and for cc 0 the page-frame real address, the
+    segment-protection bit and the real address of the page-table entry."""
+
+    __slots__ = ("cc", "address", "segment", "frame", "protected", "pte_address")
+
+    def __init__(self, cc: int, address: int, segment: bool = False, frame: int = 0,
+                 protected: bool = False, pte_address: int = 0) -> None:
+        self.cc = cc
+        self.address = address
+        self.segment = segment
+        self.frame = frame
+        self.protected = protected
+        self.pte_address = pte_address
+
+
+def check_format(m: Machine) -> Format:
+    """The current translation format; translation specification if invalid."""
+    fmt: Format = m.dat_format
+    if not fmt.valid:
+        raise TranslationSpecification("CR0 translation format")
+    return fmt
+
+
+def page_table_entry_address(fmt: Format, page_table_origin: int, vaddr: int) -> int:
+    """The real address of the page-table entry for ``vaddr`` in the page table
+    at ``page_table_origin`` (two bytes per entry, indexed by the page index)."""
+    page_index = (vaddr & ((1 << fmt.segment_shift) - 1)) >> fmt.page_shift
+    return (page_table_origin + page_index * 2) & 0xFFFFFF
+
+
+def walk(m: Machine, vaddr: int, std: int) -> Walk:
+    """Walk the segment and page tables for ``vaddr`` with segment-table
+    designation ``std`` (no TLB).  Raises translation-specification and addressing
+    exceptions; reports the translation conditions in the returned ``Walk``."""
+    fmt = check_format(m)
+    page_shift = fmt.page_shift
+    segment_index = vaddr >> fmt.segment_shift
+    ste_addr = ((std & 0x00FFFFC0) + segment_index * 4) & 0xFFFFFF
+    if fmt.segment_shift == 16 and (segment_index >> 4) > (std >> 24):
+        return Walk(LENGTH_VIOLATION_CC, ste_addr, segment=True)
+    ste = m.fetch_real_word_for_translation(ste_addr)
+    if ste & SEGMENT_INVALID:
+        return Walk(SEGMENT_INVALID_CC, ste_addr)
+    if ste & STE_MUST_BE_ZERO:
+        raise TranslationSpecification("segment-table entry bits 4-7")
+    pte_addr = page_table_entry_address(fmt, ste & 0x00FFFFF8, vaddr)
+    # The page-table length is compared with the leftmost four bits of the
+    # page index (bits 12-15 of the address for 1M segments, 16-19 for 64K).
+    page_index = (vaddr & ((1 << fmt.segment_shift) - 1)) >> page_shift
+    index_bits = fmt.segment_shift - page_shift
+    if (page_index >> (index_bits - 4)) > (ste >> 28):
+        return Walk(LENGTH_VIOLATION_CC, pte_addr)
+    pte = m.fetch_real_half_for_translation(pte_addr)
+    if page_shift == 12:
+        if pte & PTE_INVALID_4K:
+            return Walk(PAGE_INVALID_CC, pte_addr)
+        # Bits 13-14: extended real-address bits (frames beyond 16M: an
+        # addressing exception on use).  Bit 15 is not checked, as on Hercules.
+        frame = ((pte & 0x0006) << 23) | ((pte & 0xFFF0) << 8)
+    else:
+        if pte & PTE_INVALID_2K:
+            return Walk(PAGE_INVALID_CC, pte_addr)
+        if pte & PTE_MUST_BE_ZERO_2K:
+            raise TranslationSpecification("page-table entry bit 14")
+        frame = (pte & 0xFFF8) << 8
+    return Walk(TRANSLATED, frame | (vaddr & ((1 << page_shift) - 1)), frame=frame,
+                protected=bool(ste & SEGMENT_PROTECTED), pte_address=pte_addr)
 
 
 def translate(m: Machine, vaddr: int, secondary: bool = False,
@@ -63,56 +165,47 @@ def translate(m: Machine, vaddr: int, secondary: bool = False,
 
     Returns ``(real address, segment protected)``.  Raises the translation
     exceptions with the virtual address that caused them (stored at location 144
-    by the interruption), and an addressing exception when a table entry lies
-    outside main storage.
+    by the interruption, with bit 0 one for the secondary space), and an
+    addressing exception when a table entry lies outside main storage.
     """
     fmt = m.dat_format
     if not fmt.valid:
         raise TranslationSpecification("CR0 translation format")
     std = m.cr[7] if secondary else m.cr[1]
     page_shift = fmt.page_shift
-    vpage = vaddr >> page_shift
-    key = (std, vpage)
+    key = (std, vaddr >> page_shift)
     if use_tlb:
         hit = m.tlb.get(key)
         if hit is not None:
-            frame, protected = hit
+            frame, protected, _ = hit
             return frame | (vaddr & ((1 << page_shift) - 1)), protected
-    tea = vaddr | (0x80000000 if secondary else 0)
-    segment_index = vaddr >> fmt.segment_shift
-    if fmt.segment_shift == 16 and (segment_index >> 4) > (std >> 24):
-        raise SegmentTranslation(tea, "segment-table length")
-    ste_addr = (std & 0x00FFFFC0) + segment_index * 4
-    ste = m.fetch_real_word_for_translation(ste_addr)
-    if ste & SEGMENT_INVALID:
-        raise SegmentTranslation(tea, "segment invalid")
-    if ste & 0x0F000000:
-        raise TranslationSpecification("segment-table entry bits 4-7")
-    page_index = (vaddr & ((1 << fmt.segment_shift) - 1)) >> page_shift
-    # The page-table length is compared with the leftmost four bits of the
-    # page index (bits 12-15 of the address for 1M segments, 16-19 for 64K).
-    index_bits = fmt.segment_shift - page_shift
-    if (page_index >> (index_bits - 4)) > (ste >> 28):
-        raise PageTranslation(tea, "page-table length")
-    pte_addr = (ste & 0x00FFFFF8) + page_index * 2
-    pte = m.fetch_real_half_for_translation(pte_addr)
-    if page_shift == 12:
-        if pte & 0x0008:
-            raise PageTranslation(tea, "page invalid")
-        # Bits 13-14 are the extended real-address bits of models with more
-        # than 16M: here they name frames beyond storage (addressing exception
-        # on use).  Bit 15 is not checked, as on Hercules.
-        frame = ((pte & 0x0006) << 23) | ((pte & 0xFFF0) << 8)
-    else:
-        if pte & 0x0004:
-            raise PageTranslation(tea, "page invalid")
-        if pte & 0x0003:
-            raise TranslationSpecification("page-table entry bits 14-15")
-        frame = (pte & 0xFFF8) << 8
-    protected = bool(ste & SEGMENT_PROTECTED)
+    w = walk(m, vaddr, std)
+    if w.cc != TRANSLATED:
+        tea = vaddr | (SECONDARY_TEA if secondary else 0)
+        if w.cc == SEGMENT_INVALID_CC or (w.cc == LENGTH_VIOLATION_CC and w.segment):
+            raise SegmentTranslation(tea, "segment invalid or segment-table length")
+        raise PageTranslation(tea, "page invalid or page-table length")
     if use_tlb:
-        m.tlb[key] = (frame, protected)
-    return frame | (vaddr & ((1 << page_shift) - 1)), protected
+        m.tlb[key] = (w.frame, w.protected, w.pte_address)
+    return w.address, w.protected
 
 
-__all__ = ["Format", "translate", "AddressingException"]
+def load_real_address(m: Machine, vaddr: int, secondary: bool) -> tuple[int, int]:
+    """LOAD REAL ADDRESS: ``(condition code, value for R1)`` of translating
+    ``vaddr`` with the current CR0 and CR1 (CR7 if ``secondary``), without the TLB
+    and whatever the PSW's translation mode (GA22-7000 ch.10 "Load Real Address")."""
+    w = walk(m, vaddr, m.cr[7] if secondary else m.cr[1])
+    return w.cc, w.address
+
+
+def purge_tlb_entries_for_pte(m: Machine, pte_address: int) -> None:
+    """Clear the TLB entries formed through the page-table entry at real address
+    ``pte_address`` (INVALIDATE PAGE TABLE ENTRY)."""
+    stale = [k for k, (_, _, pte) in m.tlb.items() if pte == pte_address]
+    for k in stale:
+        del m.tlb[k]
+
+
+__all__ = ["Format", "Walk", "translate", "walk", "load_real_address",
+           "page_table_entry_address", "purge_tlb_entries_for_pte", "check_format",
+           "AddressingException"]

@@ -53,9 +53,12 @@ TRANSLATION_EXCEPTION_ADDRESS = 0x90
 MONITOR_CLASS, PER_CODE, PER_ADDRESS, MONITOR_CODE = 0x95, 0x96, 0x98, 0x9C
 MCHECK_CODE = 0xE8
 
-# External-interruption codes and their CR0 subclass masks, in the order this
-# machine takes them when several are pending (the order Hercules uses; the
-# architecture leaves the order among external subclasses to the model).
+# External-interruption codes and their CR0 subclass masks.  Priority when several
+# are pending (GA22-7000 ch.6 "External Interruption"): first the set interval
+# timer, interrupt key (and external signals 2-7, not on this machine), indicated
+# concurrently in one interruption code; then, one at a time, emergency signal,
+# external call, clock comparator, CPU timer.  [interruption fix: the interval
+# timer was taken last and never together with the interrupt key]
 EXT_INTERRUPT_KEY = (0x0040, 0x00000040)
 EXT_EMERGENCY_SIGNAL = (0x1201, 0x00004000)
 EXT_EXTERNAL_CALL = (0x1202, 0x00002000)
@@ -211,6 +214,10 @@ class Machine:
         self.program_mask = p.program_mask
         self.ia = p.address
         self.psw_invalid_bits = p.invalid_bits
+        # ILC of the early specification exception for an invalid PSW: 0 when the
+        # PSW was introduced by LPSW or an interruption; SSM and STOSM set 2
+        # (GA22-7000 ch.6 "Specification Exception").  [control helper]
+        self.psw_invalid_ilc = 0
         self.psw_changed()
 
     def current_psw(self) -> PSW:
@@ -252,7 +259,8 @@ class Machine:
     def control_changed(self) -> None:
         """Called after a change of control registers, prefix, keys or the TLB."""
         self.dat_format = dat.Format(self.cr[0])
-        self.tlb: dict[tuple[int, int], tuple[int, bool]] = {}
+        # (std, virtual page) -> (frame, segment protected, PTE real address)
+        self.tlb: dict[tuple[int, int], tuple[int, bool, int]] = {}
         self.psw_changed()
 
     def purge_tlb(self) -> None:
@@ -278,7 +286,8 @@ class Machine:
     def absolute_to_real(self, absolute: int) -> int:
         return self.real_to_absolute(absolute)  # prefixing is its own inverse
 
-    def _absolute(self, addr: int, store: bool, key: int, secondary: bool = False) -> int:
+    def _absolute(self, addr: int, store: bool, key: int, secondary: bool = False,
+                  check: bool = False) -> int:
         """The absolute address of logical ``addr``, after translation, prefixing
         and the protection checks, with the reference (and change) bit set.
         The checks cover the 2K block that ``addr`` lies in."""
@@ -306,11 +315,13 @@ class Machine:
         if key and skey >> 4 != key and (store or skey & 0x08):
             raise ProtectionException(f"key {key} against storage key {skey:02X}")
         if store:
-            self.keys[block] = skey | 0x06
-            if self._code_blocks[block]:
-                self.flush_instruction_cache()
-            if self.per_storage_range is not None:
-                self._per_storage_check(addr)
+            # check_store (``check``) only tests the access: no change bit.  The
+            # PER storage-alteration event is recognized in store()/store_byte()
+            # over every byte stored.  [PER/storage fix]
+            if not check:
+                self.keys[block] = skey | 0x06
+                if self._code_blocks[block]:
+                    self.flush_instruction_cache()
         else:
             self.keys[block] = skey | 0x04
         return a
@@ -318,14 +329,14 @@ class Machine:
     per_storage_range: tuple[int, int] | None = None
 
     def _pieces(self, addr: int, length: int, store: bool, key: int | None,
-                secondary: bool) -> list[tuple[int, int]]:
+                secondary: bool, check: bool = False) -> list[tuple[int, int]]:
         """(absolute address, length) pieces of a logical operand, every block
         checked before any is used; the operand wraps from 2**24-1 to 0."""
         k = self.key if key is None else key
         pieces = []
         while length > 0:
             n = min(length, 0x800 - (addr & 0x7FF))
-            pieces.append((self._absolute(addr, store, k, secondary), n))
+            pieces.append((self._absolute(addr, store, k, secondary, check), n))
             addr = (addr + n) & MASK24
             length -= n
         return pieces
@@ -349,16 +360,18 @@ class Machine:
         if (addr & 0x7FF) + length <= 0x800:
             a = self._absolute(addr, True, self.key if key is None else key, secondary)
             self.mem[a:a + length] = data
-            return
-        offset = 0
-        for a, n in self._pieces(addr, length, True, key, secondary):
-            self.mem[a:a + n] = data[offset:offset + n]
-            offset += n
+        else:
+            offset = 0
+            for a, n in self._pieces(addr, length, True, key, secondary):
+                self.mem[a:a + n] = data[offset:offset + n]
+                offset += n
+        if self.per_storage_range is not None and length:
+            self._per_storage_check(addr, length)
 
     def check_store(self, addr: int, length: int, key: int | None = None,
                     secondary: bool = False) -> None:
         """Recognize the access exceptions of a store without storing."""
-        self._pieces(addr, length, True, key, secondary)
+        self._pieces(addr, length, True, key, secondary, check=True)
 
     def fetch_byte(self, addr: int) -> int:
         return self.mem[self._absolute(addr, False, self.key)]
@@ -374,6 +387,8 @@ class Machine:
 
     def store_byte(self, addr: int, value: int) -> None:
         self.mem[self._absolute(addr, True, self.key)] = value & 0xFF
+        if self.per_storage_range is not None:
+            self._per_storage_check(addr, 1)
 
     def store_half(self, addr: int, value: int) -> None:
         self.store(addr, (value & 0xFFFF).to_bytes(2, "big"))
@@ -482,9 +497,12 @@ class Machine:
         self.mem[a:a + 4] = new.to_bytes(4, "big")
         if self._code_blocks[a >> 11]:
             self.flush_instruction_cache()
-        # "from a positive number or zero to a negative number"; a large decrement
-        # can also pass through zero from a value as high as the whole decrement.
-        if not old & 0x80000000 and (new & 0x80000000 or n * INTERVAL_TIMER_UNIT > old):
+        # "from a positive number or zero to a negative number": one of the n
+        # decrements goes from a value in 0..X'FF' to a negative one exactly when
+        # n > old // X'100' (old taken unsigned), also when a long wait decrements
+        # a negative value through the wrap to positive and on below zero.
+        # [timer fix: a negative starting value never made the request pending]
+        if n > old // INTERVAL_TIMER_UNIT:
             self.pending_interval_timer = True
 
     def _next_timer_event(self) -> int:
@@ -586,8 +604,13 @@ class Machine:
     def _external_pending(self) -> tuple[int, int | None] | None:
         """The external interruption to take next, if any is pending and enabled."""
         cr0 = self.cr[0]
+        group = 0
         if self.pending_interrupt_key and cr0 & EXT_INTERRUPT_KEY[1]:
-            return EXT_INTERRUPT_KEY[0], None
+            group |= EXT_INTERRUPT_KEY[0]
+        if self.pending_interval_timer and cr0 & EXT_INTERVAL_TIMER[1]:
+            group |= EXT_INTERVAL_TIMER[0]
+        if group:
+            return group, None
         for code, address in self.pending_signals:
             mask = EXT_EMERGENCY_SIGNAL[1] if code == EXT_EMERGENCY_SIGNAL[0] \
                 else EXT_EXTERNAL_CALL[1]
@@ -597,8 +620,6 @@ class Machine:
             return EXT_CLOCK_COMPARATOR[0], None
         if cr0 & EXT_CPU_TIMER[1] and self.cpu_timer() >> 63:
             return EXT_CPU_TIMER[0], None
-        if cr0 & EXT_INTERVAL_TIMER[1] and self.pending_interval_timer:
-            return EXT_INTERVAL_TIMER[0], None
         return None
 
     def _take_one_pending(self) -> bool:
@@ -615,10 +636,11 @@ class Machine:
             ext = self._external_pending()
             if ext is not None:
                 code, address = ext
-                if code == EXT_INTERRUPT_KEY[0]:
-                    self.pending_interrupt_key = False
-                elif code == EXT_INTERVAL_TIMER[0]:
-                    self.pending_interval_timer = False
+                if code & 0xFF00 == 0:   # the interval-timer/interrupt-key set
+                    if code & EXT_INTERRUPT_KEY[0]:
+                        self.pending_interrupt_key = False
+                    if code & EXT_INTERVAL_TIMER[0]:
+                        self.pending_interval_timer = False
                 elif address is not None:
                     self.pending_signals.remove((code, address))
                 self.external_interruption(code, address)
@@ -629,18 +651,43 @@ class Machine:
             return True
         return False
 
-    def _can_end_wait(self) -> bool:
-        """Whether any interruption can ever end the current wait."""
-        if self.pending_restart:
-            return True
-        if self.machine_check_mask and self.pending_machine_checks:
-            return True
+    def _interval_timer_crossing(self) -> int:
+        """Ticks until the interval timer next goes from positive or zero to negative."""
+        u = int.from_bytes(self.read_real(INTERVAL_TIMER, 4), "big")
+        ticks = 0
+        if u & 0x80000000:  # negative: first decrement through the wrap to positive
+            n = (u - 0x80000000) // INTERVAL_TIMER_UNIT + 1
+            ticks, u = n, (u - n * INTERVAL_TIMER_UNIT) & MASK32
+        return ticks + u // INTERVAL_TIMER_UNIT + 1
+
+    def _wait_ends_at(self) -> int | None:
+        """The time (microseconds) at which an interruption can end the current
+        wait, or None when no interruption source can ever end it."""
+        if self.pending_restart or (self.machine_check_mask and self.pending_machine_checks):
+            return self.now()
         if not self.system_mask & 0x01:
-            return False
+            return None
         cr0 = self.cr[0]
-        return bool(cr0 & (EXT_CLOCK_COMPARATOR[1] | EXT_CPU_TIMER[1] | EXT_INTERVAL_TIMER[1])
-                    or (self.pending_interrupt_key and cr0 & EXT_INTERRUPT_KEY[1])
-                    or self.pending_signals)
+        if (self.pending_interrupt_key and cr0 & EXT_INTERRUPT_KEY[1]) or any(
+                cr0 & (EXT_EMERGENCY_SIGNAL[1] if c == EXT_EMERGENCY_SIGNAL[0]
+                       else EXT_EXTERNAL_CALL[1]) for c, _ in self.pending_signals):
+            return self.now()
+        now = self.now()
+        times = []
+        if cr0 & EXT_CPU_TIMER[1]:
+            times.append(now + self.cpu_timer() // TOD_UNITS_PER_US + 1)
+        if cr0 & EXT_CLOCK_COMPARATOR[1]:
+            tod = self.tod()
+            steps = max(0, self.clock_comparator - tod) // TOD_UNITS_PER_US + 1
+            # [timer fix] A comparator the clock cannot pass before it wraps (for
+            # example X'FFFFFFFFFFFFFFFF') can never end the wait: advancing time
+            # towards it looped forever.
+            if tod + steps * TOD_UNITS_PER_US <= MASK64:
+                times.append(now + steps)
+        if cr0 & EXT_INTERVAL_TIMER[1]:
+            tick = self.interval_ticks + self._interval_timer_crossing()
+            times.append((tick * 1_000_000 + INTERVAL_TIMER_HZ - 1) // INTERVAL_TIMER_HZ)
+        return min(times) if times else None
 
     # ------------------------------------------------------------------
     # Instruction fetch and decode
@@ -681,6 +728,10 @@ class Machine:
         interruptions taken with no instruction between them: an interruption that
         loads a PSW enabled for a condition that stays pending loops without
         executing any instruction, and must still end."""
+        # [wait fix] Look at the state before the first instruction: a machine left
+        # in the wait state (or with an interruption pending) by an earlier run must
+        # not execute the instruction its wait PSW points at.
+        self.attention = True
         self.stop_reason = self._run(max_steps)
         return self.stop_reason
 
@@ -752,22 +803,39 @@ class Machine:
         """One instruction with every check made: an invalid PSW and PER."""
         ia = self.ia
         if self.psw_invalid_bits:
-            # Early exception: the PSW is invalid; ILC 0; the old PSW is the invalid one.
+            # Early exception: the PSW is invalid; the old PSW is the invalid one;
+            # ILC 0 after LPSW or an interruption, 2 after SSM or STOSM.
             self.steps += 1
-            self.program_interruption(SpecificationException("invalid PSW"), 0, ia)
+            self.program_interruption(SpecificationException("invalid PSW"),
+                                      self.psw_invalid_ilc, ia)
             return
         self._per_begin()
         length = 0
         try:
-            fn, length = self.decode_at(ia)
+            try:
+                fn, length = self.decode_at(ia)
+            except OperationException:
+                raise
+            except ProgramInterruption:
+                # [PER fix] An instruction that cannot be fetched (odd address,
+                # access exception) indicates no PER event (GA22-7000 ch.4
+                # "Indication of PER Events with Other Concurrent Conditions").
+                self.per_event = 0
+                raise
             self.ia = (ia + length) & MASK24
             self.steps += 1
             fn()
         except Interruption as exc:
-            self._per_end(ia, completed=False)
+            self._per_end(ia, length, exc)
             self._instruction_interrupted(exc, ia, length)
+            if isinstance(exc, SupervisorCall) and self.per_event:
+                # [PER fix] SVC with a PER event: the supervisor-call interruption
+                # comes first, then a program interruption for PER with the SVC
+                # new PSW as old PSW (and a specification exception, ILC 0, if that
+                # PSW is invalid) (GA22-7000 ch.4 "Program-Event Recording").
+                self._per_interruption(ia, length)
             return
-        self._per_end(ia, completed=True)
+        self._per_end(ia, length, None)
 
     # --- Program-event recording (GA22-7000 ch.4 "Program-Event Recording") ---
     def _per_in_range(self, addr: int) -> bool:
@@ -778,33 +846,68 @@ class Machine:
 
     def _per_begin(self) -> None:
         cr9 = self.cr[9]
+        self._per_cr9 = cr9
         self.per_event = 0
         self.per_tracking = bool(cr9 & 0x80000000)
         self.per_storage_range = (0, 0) if cr9 & 0x20000000 else None
-        self._per_gpr_before = list(self.gpr) if cr9 & 0x10000000 else None
+        # [PER fix] A general register counts as altered whenever a value is
+        # placed in it, even the same value ("Recognition of the event is not
+        # contingent on the new value being different"): record the stores.
+        self._per_gpr: _RecordingRegisters | None = None
+        if cr9 & 0x10000000:
+            self._per_gpr = _RecordingRegisters(self.gpr)
+            self.gpr = self._per_gpr
         if cr9 & 0x40000000 and self._per_in_range(self.ia):
             self.per_event |= 0x40
 
-    def _per_storage_check(self, addr: int) -> None:
-        if self._per_in_range(addr):
+    def _per_storage_check(self, addr: int, length: int = 1) -> None:
+        """[PER fix] Storage alteration: any byte of ``length`` bytes stored at
+        logical ``addr`` (wrapping at 2**24) inside the CR10-CR11 range."""
+        start, end = self.cr[10] & MASK24, self.cr[11] & MASK24
+        last = addr + length - 1
+        stored = [(addr, min(last, MASK24))]
+        if last > MASK24:
+            stored.append((0, last & MASK24))
+        ranges = [(start, end)] if start <= end else [(start, MASK24), (0, end)]
+        if any(a <= hi and lo <= b for a, b in stored for lo, hi in ranges):
             self.per_event |= 0x20
 
-    def _per_end(self, ia: int, completed: bool) -> None:
-        cr9 = self.cr[9]
-        before = self._per_gpr_before
-        if before is not None and completed:
-            for r in range(16):
-                if cr9 >> (15 - r) & 1 and before[r] != self.gpr[r]:
-                    self.per_event |= 0x10
+    def _per_end(self, ia: int, length: int, exc: Interruption | None) -> None:
+        """End PER monitoring of one instruction.  [PER fix] The events that
+        happened are indicated when the instruction completes or is terminated,
+        also with a concurrent exception (a suppressed instruction stores
+        nothing, so records no alteration); a nullified one indicates only
+        instruction fetching (GA22-7000 ch.4 "Indication of PER Events")."""
+        recorder = self._per_gpr
+        if recorder is not None:
+            if self.gpr is recorder:
+                altered = recorder.altered
+            else:  # a handler replaced the register list: compare the values
+                altered = sum(1 << r for r in range(16) if self.gpr[r] != recorder[r])
+            if any(altered >> r & 1 and self._per_cr9 >> (15 - r) & 1 for r in range(16)):
+                self.per_event |= 0x10
+            self.gpr = list(self.gpr)
+            self._per_gpr = None
         self.per_tracking = False
         self.per_storage_range = None
-        self._per_gpr_before = None
-        if not completed:
-            self.per_event &= 0x40 | 0x80
+        if exc is not None:
+            if isinstance(exc, ProgramInterruption) and exc.nullify:
+                self.per_event &= 0x40
             return
         if self.per_event:
-            # A PER event alone: a program interruption with code X'0080'.
-            self.program_interruption(_PEREvent(), self._last_ilc(ia), ia)
+            self._per_interruption(ia, length)
+
+    def _per_interruption(self, ia: int, length: int) -> None:
+        """A program interruption for the PER events of a completed instruction;
+        a specification exception for an invalid PSW that the instruction
+        introduced is indicated with it (code X'0086'; ILC 0 after LPSW or SVC,
+        2 after SSM or STOSM)."""
+        if self.psw_invalid_bits:
+            self.steps += 1  # the early exception's step, as in _step_slow
+            self.program_interruption(SpecificationException("invalid PSW"),
+                                      self.psw_invalid_ilc, ia)
+        else:
+            self.program_interruption(_PEREvent(), length >> 1, ia)
 
     def _last_ilc(self, ia: int) -> int:
         return opcodes.instruction_length(self._peek_first_byte(ia)) >> 1
@@ -816,6 +919,12 @@ class Machine:
             if self.stopped:
                 return self.stopped
             self._update_interval_timer()
+            if self.psw_invalid_bits:
+                # [interruption fix] Early exception recognition: the program
+                # interruption occurs immediately after the invalid PSW becomes
+                # active, regardless of the wait state and instead of pending
+                # I/O, external or machine-check interruptions (GA22-7000 ch.6).
+                return None
             while self._take_one_pending():
                 if self.interruption_chain >= max_steps:
                     return STOP_STEP_LIMIT
@@ -823,10 +932,11 @@ class Machine:
                 return None
             if not (self.system_mask & 0x01 or self.io_enabled()):
                 return STOP_DISABLED_WAIT
-            if not self._can_end_wait():
+            ends = self._wait_ends_at()
+            if ends is None:
                 return STOP_ENABLED_WAIT
-            # Enabled wait: advance time to the next timer event and look again.
-            self.idle_us += max(1, self._next_timer_event() - self.now())
+            # Enabled wait: advance time to the event that can end it and look again.
+            self.idle_us += max(1, ends - self.now())
 
     # ------------------------------------------------------------------
     # Whole state
@@ -858,6 +968,23 @@ class Machine:
     def ipl_psw(self) -> None:
         """Load the PSW from absolute location 0, as IPL completes."""
         self.load_psw_value(int.from_bytes(self.mem[0:8], "big"))
+
+
+class _RecordingRegisters(list[int]):
+    """The general registers while PER watches for their alteration: a list that
+    records, as a bit mask (bit r for register r), which registers were stored."""
+
+    def __init__(self, values: list[int]) -> None:
+        super().__init__(values)
+        self.altered = 0
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice):
+            for r in range(*index.indices(16)):
+                self.altered |= 1 << r
+        else:
+            self.altered |= 1 << (index % 16)
+        super().__setitem__(index, value)
 
 
 class _PEREvent(ProgramInterruption):
