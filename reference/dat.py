@@ -56,7 +56,7 @@ from .interrupts import (
 )
 
 if TYPE_CHECKING:
-    from .machine import Machine
+    from .cpu import CPU
 
 SEGMENT_PROTECTED = 0x4
 COMMON_SEGMENT = 0x2
@@ -105,7 +105,7 @@ class Walk:
         self.pte_address = pte_address
 
 
-def check_format(m: Machine) -> Format:
+def check_format(m: CPU) -> Format:
     """The current translation format; translation specification if invalid."""
     fmt: Format = m.dat_format
     if not fmt.valid:
@@ -120,7 +120,7 @@ def page_table_entry_address(fmt: Format, page_table_origin: int, vaddr: int) ->
     return (page_table_origin + page_index * 2) & 0xFFFFFF
 
 
-def walk(m: Machine, vaddr: int, std: int) -> Walk:
+def walk(m: CPU, vaddr: int, std: int) -> Walk:
     """Walk the segment and page tables for ``vaddr`` with segment-table
     designation ``std`` (no TLB).  Raises translation-specification and addressing
     exceptions; reports the translation conditions in the returned ``Walk``."""
@@ -159,7 +159,7 @@ def walk(m: Machine, vaddr: int, std: int) -> Walk:
                 protected=bool(ste & SEGMENT_PROTECTED), pte_address=pte_addr)
 
 
-def translate(m: Machine, vaddr: int, secondary: bool = False,
+def translate(m: CPU, vaddr: int, secondary: bool = False,
               use_tlb: bool = True) -> tuple[int, bool]:
     """Translate ``vaddr`` to a real address.
 
@@ -190,7 +190,7 @@ def translate(m: Machine, vaddr: int, secondary: bool = False,
     return w.address, w.protected
 
 
-def load_real_address(m: Machine, vaddr: int, secondary: bool) -> tuple[int, int]:
+def load_real_address(m: CPU, vaddr: int, secondary: bool) -> tuple[int, int]:
     """LOAD REAL ADDRESS: ``(condition code, value for R1)`` of translating
     ``vaddr`` with the current CR0 and CR1 (CR7 if ``secondary``), without the TLB
     and whatever the PSW's translation mode (GA22-7000 ch.10 "Load Real Address")."""
@@ -198,7 +198,7 @@ def load_real_address(m: Machine, vaddr: int, secondary: bool) -> tuple[int, int
     return w.cc, w.address
 
 
-def purge_tlb_entries_for_pte(m: Machine, pte_address: int) -> None:
+def purge_tlb_entries_for_pte(m: CPU, pte_address: int) -> None:
     """Clear the TLB entries formed through the page-table entry at real address
     ``pte_address`` (INVALIDATE PAGE TABLE ENTRY)."""
     stale = [k for k, (_, _, pte) in m.tlb.items() if pte == pte_address]

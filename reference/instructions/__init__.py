@@ -12,7 +12,8 @@ the opcode table uses to the functions.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import control, decimal, general
 
@@ -20,5 +21,6 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     name: fn
     for module in (general, decimal, control)
     for name, fn in vars(module).items()
-    if callable(fn) and not name.startswith("_") and getattr(fn, "__module__", "") == module.__name__
+    if callable(fn) and not name.startswith("_")
+    and getattr(fn, "__module__", "") == module.__name__
 }

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from ..interrupts import FixedPointOverflow, PrivilegedOperation, SpecificationException
 
 if TYPE_CHECKING:
-    from ..machine import Machine
+    from ..cpu import CPU
 
 MASK32 = 0xFFFFFFFF
 MASK24 = 0xFFFFFF
 
 
-def require_supervisor_state(m: Machine) -> None:
+def require_supervisor_state(m: CPU) -> None:
     """Privileged instructions: privileged-operation exception in the problem state."""
     if m.problem:
         raise PrivilegedOperation()
@@ -34,12 +34,12 @@ def signed32(v: int) -> int:
     return v - 0x100000000 if v & 0x80000000 else v
 
 
-def set_cc_signed(m: Machine, value: int) -> None:
+def set_cc_signed(m: CPU, value: int) -> None:
     """CC 0 zero, 1 less than zero, 2 greater than zero (value already signed)."""
     m.cc = 0 if value == 0 else (1 if value < 0 else 2)
 
 
-def arithmetic_result(m: Machine, result: int) -> int:
+def arithmetic_result(m: CPU, result: int) -> int:
     """The 32-bit result of a signed add or subtract with its condition code.
 
     CC 0 zero, 1 less than zero, 2 greater than zero, 3 overflow; on overflow a
@@ -52,7 +52,7 @@ def arithmetic_result(m: Machine, result: int) -> int:
     return result & MASK32
 
 
-def overflow_check(m: Machine) -> None:
+def overflow_check(m: CPU) -> None:
     """Raise fixed-point overflow after the result is stored, if CC 3 and enabled."""
     if m.cc == 3 and m.program_mask & 0x8:
         raise FixedPointOverflow()

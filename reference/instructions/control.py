@@ -60,7 +60,7 @@ from ..psw import PSW
 from .common import MASK24, MASK32, require_aligned, require_supervisor_state
 
 if TYPE_CHECKING:
-    from ..machine import Machine
+    from ..cpu import CPU
 
 # Control-register bits (GA22-7000 ch.4 "Control Registers", bit 0 = X'80000000').
 CR0_SSM_SUPPRESSION = 0x40000000     # bit 1
@@ -81,7 +81,7 @@ EXTERNAL_CALL_CODE, EMERGENCY_SIGNAL_CODE = 0x1202, 0x1201
 TIMER_RESOLUTION_MASK = ~0xFFF & 0xFFFFFFFF_FFFFFFFF  # bits 0-51
 
 
-def _storage_block(m: Machine, reg_value: int) -> int:
+def _storage_block(m: CPU, reg_value: int) -> int:
     """SSK, ISK: the 2K block named by bits 8-20 of a register, a real address.
 
     Bits 28-31 must be zero (specification exception); the block must be in
@@ -91,7 +91,7 @@ def _storage_block(m: Machine, reg_value: int) -> int:
     return _real_block(m, reg_value)
 
 
-def _real_block(m: Machine, address: int) -> int:
+def _real_block(m: CPU, address: int) -> int:
     """The absolute 2K block number of real ``address`` (bits 8-20)."""
     absolute = m.real_to_absolute(address & 0x00FFF800)
     if absolute >= m.size:
@@ -99,7 +99,7 @@ def _real_block(m: Machine, address: int) -> int:
     return absolute >> 11
 
 
-def _key_allowed_in_problem_state(m: Machine, key: int) -> None:
+def _key_allowed_in_problem_state(m: CPU, key: int) -> None:
     """Semiprivileged key use: in the problem state the PSW-key-mask bit for
     ``key`` (CR3 bits 0-15, bit k for key k) must be one, else a
     privileged-operation exception."""
@@ -107,7 +107,7 @@ def _key_allowed_in_problem_state(m: Machine, key: int) -> None:
         raise PrivilegedOperation(f"PSW-key-mask bit {key} is zero")
 
 
-def _set_system_mask(m: Machine, mask: int) -> None:
+def _set_system_mask(m: CPU, mask: int) -> None:
     """Make ``mask`` bits 0-7 of the current PSW (SSM, STNSM, STOSM).
 
     In the EC mode a one in bit 0 or 2-4 makes the PSW invalid: the early
@@ -128,7 +128,7 @@ def _set_system_mask(m: Machine, mask: int) -> None:
 # fetch-protection bit, reference and change bits).  Bits 28-31 of R2 must be
 # zero (specification); the block must be in storage (addressing).  Privileged.
 # ---------------------------------------------------------------------------
-def set_storage_key(m: Machine, r1: int, r2: int) -> None:
+def set_storage_key(m: CPU, r1: int, r2: int) -> None:
     require_supervisor_state(m)
     block = _storage_block(m, m.gpr[r2])
     m.keys[block] = m.gpr[r1] & 0xFE
@@ -142,7 +142,7 @@ def set_storage_key(m: Machine, r1: int, r2: int) -> None:
 # mode); in the BC mode bits 0-4 of the key go to bits 24-28 and bits 29-31 are
 # zeros.  Bits 0-23 of R1 are unchanged.  Privileged.
 # ---------------------------------------------------------------------------
-def insert_storage_key(m: Machine, r1: int, r2: int) -> None:
+def insert_storage_key(m: CPU, r1: int, r2: int) -> None:
     require_supervisor_state(m)
     block = _storage_block(m, m.gpr[r2])
     key = m.keys[block] & (0xFE if m.ec else 0xF8)
@@ -156,7 +156,7 @@ def insert_storage_key(m: Machine, r1: int, r2: int) -> None:
 # special-operation exception.  In the EC mode ones in bits 0 or 2-4 make the PSW
 # invalid (early specification exception, ILC 2).
 # ---------------------------------------------------------------------------
-def set_system_mask(m: Machine, b2: int, d2: int) -> None:
+def set_system_mask(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     if m.cr[0] & CR0_SSM_SUPPRESSION:
         raise SpecialOperation("SSM suppression")
@@ -171,7 +171,7 @@ def set_system_mask(m: Machine, b2: int, d2: int) -> None:
 # ones in bits 0, 2-4, 17 or 24-39 is loaded as it is; the specification
 # exception is recognized early, before the next instruction, with ILC 0.
 # ---------------------------------------------------------------------------
-def load_psw(m: Machine, b2: int, d2: int) -> None:
+def load_psw(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 8)
@@ -184,7 +184,7 @@ def load_psw(m: Machine, b2: int, d2: int) -> None:
 # model: second-operand address 0 is a no-operation setting CC 0; any other
 # address is a specification exception (see the module text).
 # ---------------------------------------------------------------------------
-def diagnose(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def diagnose(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     if m.address(0, b2, d2) != 0:
         raise SpecificationException("DIAGNOSE function not provided by this model")
@@ -196,7 +196,7 @@ def diagnose(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.10: bits 0-7 of the current PSW are stored at D1(B1), then ANDed
 # with I2.  Privileged.  Access exceptions suppress (the store comes first).
 # ---------------------------------------------------------------------------
-def store_then_and_system_mask(m: Machine, i2: int, b1: int, d1: int) -> None:
+def store_then_and_system_mask(m: CPU, i2: int, b1: int, d1: int) -> None:
     require_supervisor_state(m)
     m.store(m.address(0, b1, d1), bytes([m.system_mask]))
     _set_system_mask(m, m.system_mask & i2)
@@ -208,7 +208,7 @@ def store_then_and_system_mask(m: Machine, i2: int, b1: int, d1: int) -> None:
 # with I2.  Privileged.  In the EC mode a one reaching bit 0 or 2-4 is an early
 # specification exception with ILC 2.
 # ---------------------------------------------------------------------------
-def store_then_or_system_mask(m: Machine, i2: int, b1: int, d1: int) -> None:
+def store_then_or_system_mask(m: CPU, i2: int, b1: int, d1: int) -> None:
     require_supervisor_state(m)
     m.store(m.address(0, b1, d1), bytes([m.system_mask]))
     _set_system_mask(m, m.system_mask | i2)
@@ -221,7 +221,7 @@ def store_then_or_system_mask(m: Machine, i2: int, b1: int, d1: int) -> None:
 # order accepted, 1 status stored in R1 (all 32 bits), 2 busy, 3 not operational.
 # Privileged.  This model has one CPU, address 0 (see the module text).
 # ---------------------------------------------------------------------------
-def signal_processor(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def signal_processor(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     order = m.address(0, b2, d2) & 0xFF
     if m.gpr[r3] & 0xFFFF != CPU_ADDRESS:
@@ -267,7 +267,7 @@ def signal_processor(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # Translation-specification and addressing exceptions are exceptions.
 # Privileged.
 # ---------------------------------------------------------------------------
-def load_real_address(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def load_real_address(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     cc, value = dat.load_real_address(m, m.address(x2, b2, d2), m.ec and m.secondary)
     m.gpr[r1] = value & MASK32
@@ -280,7 +280,7 @@ def load_real_address(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # from 15 to 0) are stored at D2(B2), a word boundary.  Privileged.  (Unassigned
 # bits: this model stores what was last loaded.)
 # ---------------------------------------------------------------------------
-def store_control(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def store_control(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 4)
@@ -295,7 +295,7 @@ def store_control(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # 15 to 0) are loaded from D2(B2), a word boundary.  Privileged.  The new
 # contents take effect for the following instructions and interruptions.
 # ---------------------------------------------------------------------------
-def load_control(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def load_control(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 4)
@@ -311,7 +311,7 @@ def load_control(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.10 "Store CPU ID": the CPU identification is stored at D2(B2), a
 # doubleword boundary.  Privileged.  The value is ``CPU_ID`` (module text).
 # ---------------------------------------------------------------------------
-def store_cpu_id(m: Machine, b2: int, d2: int) -> None:
+def store_cpu_id(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 8)
@@ -324,7 +324,7 @@ def store_cpu_id(m: Machine, b2: int, d2: int) -> None:
 # D2(B2), a doubleword boundary; bits to the right of bit 51 are ignored.  CC 0.
 # Privileged.
 # ---------------------------------------------------------------------------
-def set_clock(m: Machine, b2: int, d2: int) -> None:
+def set_clock(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 8)
@@ -339,7 +339,7 @@ def set_clock(m: Machine, b2: int, d2: int) -> None:
 # doubleword boundary.  Privileged.  An interruption condition exists while the
 # TOD clock is higher than the comparator.
 # ---------------------------------------------------------------------------
-def set_clock_comparator(m: Machine, b2: int, d2: int) -> None:
+def set_clock_comparator(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 8)
@@ -351,7 +351,7 @@ def set_clock_comparator(m: Machine, b2: int, d2: int) -> None:
 # GA22-7000 ch.10: the clock comparator is stored at D2(B2), a doubleword
 # boundary.  Privileged.
 # ---------------------------------------------------------------------------
-def store_clock_comparator(m: Machine, b2: int, d2: int) -> None:
+def store_clock_comparator(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 8)
@@ -364,7 +364,7 @@ def store_clock_comparator(m: Machine, b2: int, d2: int) -> None:
 # doubleword boundary.  Privileged.  An interruption condition exists while the
 # timer is negative.
 # ---------------------------------------------------------------------------
-def set_cpu_timer(m: Machine, b2: int, d2: int) -> None:
+def set_cpu_timer(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 8)
@@ -376,7 +376,7 @@ def set_cpu_timer(m: Machine, b2: int, d2: int) -> None:
 # GA22-7000 ch.10: the current CPU timer value is stored at D2(B2), a doubleword
 # boundary.  Privileged.
 # ---------------------------------------------------------------------------
-def store_cpu_timer(m: Machine, b2: int, d2: int) -> None:
+def store_cpu_timer(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 8)
@@ -390,7 +390,7 @@ def store_cpu_timer(m: Machine, b2: int, d2: int) -> None:
 # the PSW-key-mask bit for the new key (CR3 bits 0-15) must be one, else a
 # privileged-operation exception.
 # ---------------------------------------------------------------------------
-def set_psw_key_from_address(m: Machine, b2: int, d2: int) -> None:
+def set_psw_key_from_address(m: CPU, b2: int, d2: int) -> None:
     key = m.address(0, b2, d2) >> 4 & 0xF
     _key_allowed_in_problem_state(m, key)
     m.key = key
@@ -404,7 +404,7 @@ def set_psw_key_from_address(m: Machine, b2: int, d2: int) -> None:
 # state the extraction-authority control (CR0 bit 4) must be one, else a
 # privileged-operation exception.
 # ---------------------------------------------------------------------------
-def insert_psw_key(m: Machine, b2: int, d2: int) -> None:
+def insert_psw_key(m: CPU, b2: int, d2: int) -> None:
     if m.problem and not m.cr[0] & CR0_EXTRACTION_AUTHORITY:
         raise PrivilegedOperation("extraction-authority control is zero")
     m.gpr[2] = (m.gpr[2] & 0xFFFFFF00) | (m.key << 4)
@@ -414,7 +414,7 @@ def insert_psw_key(m: Machine, b2: int, d2: int) -> None:
 # B20D PTLB  PURGE TLB                                           [S]
 # GA22-7000 ch.10: all entries of this CPU's TLB are made invalid.  Privileged.
 # ---------------------------------------------------------------------------
-def purge_tlb(m: Machine, b2: int, d2: int) -> None:
+def purge_tlb(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     m.purge_tlb()
 
@@ -426,7 +426,7 @@ def purge_tlb(m: Machine, b2: int, d2: int) -> None:
 # cleared.  Addressing exception (suppression) if the new prefix area is not in
 # storage.  Privileged.
 # ---------------------------------------------------------------------------
-def set_prefix(m: Machine, b2: int, d2: int) -> None:
+def set_prefix(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 4)
@@ -442,7 +442,7 @@ def set_prefix(m: Machine, b2: int, d2: int) -> None:
 # GA22-7000 ch.10: the prefix is stored at D2(B2), a word boundary, in bits 8-19
 # with zeros in bits 0-7 and 20-31.  Privileged.
 # ---------------------------------------------------------------------------
-def store_prefix(m: Machine, b2: int, d2: int) -> None:
+def store_prefix(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 4)
@@ -454,7 +454,7 @@ def store_prefix(m: Machine, b2: int, d2: int) -> None:
 # GA22-7000 ch.10: the CPU address (0 on this model) is stored as a halfword at
 # D2(B2), a halfword boundary.  Privileged.
 # ---------------------------------------------------------------------------
-def store_cpu_address(m: Machine, b2: int, d2: int) -> None:
+def store_cpu_address(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b2, d2)
     require_aligned(addr, 2)
@@ -468,7 +468,7 @@ def store_cpu_address(m: Machine, b2: int, d2: int) -> None:
 # CC from the bits before: 0 R=0 C=0, 1 R=0 C=1, 2 R=1 C=0, 3 R=1 C=1.
 # Addressing exception if the block is not in storage.  Privileged.
 # ---------------------------------------------------------------------------
-def reset_reference_bit(m: Machine, b2: int, d2: int) -> None:
+def reset_reference_bit(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     block = _real_block(m, m.address(0, b2, d2))
     key = m.keys[block]
@@ -485,7 +485,7 @@ def reset_reference_bit(m: Machine, b2: int, d2: int) -> None:
 # specification if CR0 bits 8-12 are invalid; addressing and low-address
 # protection for the page-table entry suppress.  Privileged.
 # ---------------------------------------------------------------------------
-def invalidate_page_table_entry(m: Machine, r1: int, r2: int) -> None:
+def invalidate_page_table_entry(m: CPU, r1: int, r2: int) -> None:
     require_supervisor_state(m)
     fmt = dat.check_format(m)
     pte_addr = dat.page_table_entry_address(fmt, m.gpr[r1] & 0x00FFFFF8, m.gpr[r2] & MASK24)
@@ -506,7 +506,7 @@ def invalidate_page_table_entry(m: Machine, r1: int, r2: int) -> None:
 # bytes move and CC 3.  Semiprivileged: in the problem state the PSW-key-mask
 # bit for the R3 key must be one (privileged-operation exception otherwise).
 # ---------------------------------------------------------------------------
-def move_with_key(m: Machine, r1: int, r3: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def move_with_key(m: CPU, r1: int, r3: int, b1: int, d1: int, b2: int, d2: int) -> None:
     key = m.gpr[r3] >> 4 & 0xF
     _key_allowed_in_problem_state(m, key)
     _move_between(m, r1, m.address(0, b1, d1), m.key, False,
@@ -520,7 +520,7 @@ def move_with_key(m: Machine, r1: int, r3: int, b1: int, d1: int, b2: int, d2: i
 # DAT on and the secondary-space control (CR0 bit 5), else a special-operation
 # exception (in both states); then the key-mask test of the problem state.
 # ---------------------------------------------------------------------------
-def move_to_primary(m: Machine, r1: int, r3: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def move_to_primary(m: CPU, r1: int, r3: int, b1: int, d1: int, b2: int, d2: int) -> None:
     if not (m.dat_on and m.cr[0] & CR0_SECONDARY_SPACE):
         raise SpecialOperation("MVCP needs DAT on and the secondary-space control")
     key = m.gpr[r3] >> 4 & 0xF
@@ -534,7 +534,7 @@ def move_to_primary(m: Machine, r1: int, r3: int, b1: int, d1: int, b2: int, d2:
 # GA22-7000 ch.10 "Move to Secondary": as MVCP, from D2(B2) in the primary space
 # (PSW key) to D1(B1) in the secondary space (key from R3 bits 24-27).
 # ---------------------------------------------------------------------------
-def move_to_secondary(m: Machine, r1: int, r3: int, b1: int, d1: int, b2: int,
+def move_to_secondary(m: CPU, r1: int, r3: int, b1: int, d1: int, b2: int,
                       d2: int) -> None:
     if not (m.dat_on and m.cr[0] & CR0_SECONDARY_SPACE):
         raise SpecialOperation("MVCS needs DAT on and the secondary-space control")
@@ -544,7 +544,7 @@ def move_to_secondary(m: Machine, r1: int, r3: int, b1: int, d1: int, b2: int,
                   m.address(0, b2, d2), m.key, False)
 
 
-def _move_between(m: Machine, r1: int, addr1: int, key1: int, secondary1: bool,
+def _move_between(m: CPU, r1: int, addr1: int, key1: int, secondary1: bool,
                   addr2: int, key2: int, secondary2: bool) -> None:
     """MVCK/MVCP/MVCS: move min(true length, 256) bytes; CC 0 or 3.
 
@@ -572,7 +572,7 @@ def _move_between(m: Machine, r1: int, addr1: int, key1: int, secondary1: bool,
 # condition with DAT on).  Addressing and translation-specification exceptions
 # suppress.  Privileged.  Storage and its change bit are not changed.
 # ---------------------------------------------------------------------------
-def test_protection(m: Machine, b1: int, d1: int, b2: int, d2: int) -> None:
+def test_protection(m: CPU, b1: int, d1: int, b2: int, d2: int) -> None:
     require_supervisor_state(m)
     addr = m.address(0, b1, d1)
     key = m.address(0, b2, d2) >> 4 & 0xF

@@ -65,7 +65,7 @@ from ..interrupts import (
 from .common import MASK24, MASK32, signed32
 
 if TYPE_CHECKING:
-    from ..machine import Machine
+    from ..cpu import CPU
 
 PLUS, MINUS = 0x0C, 0x0D          # preferred sign codes
 MINUS_CODES = (0x0B, 0x0D)        # every code from 0xA up is a sign; these are minus
@@ -132,7 +132,7 @@ def _check_overlap(a1: int, l1: int, a2: int, l2: int, *, zap: bool = False) -> 
     raise DataException("improperly overlapping operands")
 
 
-def _store_arithmetic_result(m: Machine, a1: int, l1: int, result: int) -> None:
+def _store_arithmetic_result(m: CPU, a1: int, l1: int, result: int) -> None:
     """Store an AP, SP or ZAP result in the first operand and set the CC.
 
     The result has 2*L1+1 digits.  When nonzero digits are lost (decimal overflow)
@@ -151,7 +151,7 @@ def _store_arithmetic_result(m: Machine, a1: int, l1: int, result: int) -> None:
         m.cc = 0 if result == 0 else (1 if result < 0 else 2)
 
 
-def _two_operands(m: Machine, l1: int, b1: int, d1: int, l2: int, b2: int, d2: int,
+def _two_operands(m: CPU, l1: int, b1: int, d1: int, l2: int, b2: int, d2: int,
                   *, store: bool) -> tuple[int, int, bytes, bytes]:
     """Addresses and contents of two packed operands; with ``store`` the first
     operand is also checked for storing."""
@@ -171,7 +171,7 @@ def _two_operands(m: Machine, l1: int, b1: int, d1: int, l2: int, b2: int, d2: i
 # CC 0 zero, 1 < 0, 2 > 0, 3 overflow.  Decimal-overflow exception if the program
 # mask allows (the sum is stored first).
 # ---------------------------------------------------------------------------
-def add_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def add_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     a1, a2, op1, op2 = _two_operands(m, l1, b1, d1, l2, b2, d2, store=True)
     _check_overlap(a1, l1, a2, l2)
     v1 = _signed(*_packed(op1))
@@ -184,7 +184,7 @@ def add_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int
 # GA22-7000 ch.8 "SUBTRACT DECIMAL": as ADD DECIMAL with the sign of the second
 # operand inverted.  SP X,X (coincident operands) sets X to positive zero.
 # ---------------------------------------------------------------------------
-def subtract_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
+def subtract_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                      d2: int) -> None:
     a1, a2, op1, op2 = _two_operands(m, l1, b1, d1, l2, b2, d2, store=True)
     _check_overlap(a1, l1, a2, l2)
@@ -200,7 +200,7 @@ def subtract_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
 # codes; the first operand is not fetched.  CC and overflow as ADD DECIMAL; a zero
 # result is positive, and after overflow has the sign of the second operand.
 # ---------------------------------------------------------------------------
-def zero_and_add(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def zero_and_add(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     a1 = m.address(0, b1, d1)
     a2 = m.address(0, b2, d2)
     op2 = m.fetch(a2, l2 + 1)
@@ -215,7 +215,7 @@ def zero_and_add(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int, d2: in
 # algebraically; positive and negative zero compare equal.  Nothing is stored.
 # CC 0 equal, 1 first low, 2 first high.
 # ---------------------------------------------------------------------------
-def compare_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
+def compare_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                     d2: int) -> None:
     a1, a2, op1, op2 = _two_operands(m, l1, b1, d1, l2, b2, d2, store=False)
     _check_overlap(a1, l1, a2, l2)
@@ -233,7 +233,7 @@ def compare_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
 # zeros as the multiplier has bytes (then the product cannot overflow).  The sign
 # follows the rules of algebra even when the product is zero.  CC unchanged.
 # ---------------------------------------------------------------------------
-def multiply_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
+def multiply_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                      d2: int) -> None:
     if l2 > 7 or l2 >= l1:
         raise SpecificationException("MP operand lengths")
@@ -259,7 +259,7 @@ def multiply_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
 # fit: the divisor, its leftmost digit aligned one digit right of the leftmost
 # dividend digit, is not greater than the dividend.  CC unchanged.
 # ---------------------------------------------------------------------------
-def divide_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
+def divide_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                    d2: int) -> None:
     if l2 > 7 or l2 >= l1:
         raise SpecificationException("DP operand lengths")
@@ -285,7 +285,7 @@ def divide_decimal(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
 # Nonzero digits lost on a left shift: decimal overflow (CC 3, result sign the
 # original sign); otherwise a zero result is positive.  CC 0 zero, 1 < 0, 2 > 0.
 # ---------------------------------------------------------------------------
-def shift_and_round_decimal(m: Machine, l1: int, i3: int, b1: int, d1: int, b2: int,
+def shift_and_round_decimal(m: CPU, l1: int, i3: int, b1: int, d1: int, b2: int,
                             d2: int) -> None:
     a1 = m.address(0, b1, d1)
     shift = m.address(0, b2, d2) & 0x3F
@@ -319,7 +319,7 @@ class _Bytes:
     """Bytes fetched by an instruction, with the bytes it has stored so far
     seen by its later fetches; ``result`` is then stored in one piece."""
 
-    def __init__(self, m: Machine) -> None:
+    def __init__(self, m: CPU) -> None:
         self.m = m
         self.fetched: dict[int, int] = {}
         self.stored: dict[int, int] = {}
@@ -358,7 +358,7 @@ def _swap_nibbles(byte: int) -> int:
 # byte stored as soon as the source bytes it needs are fetched, so overlapping
 # operands (PACK X,X) behave accordingly.  CC unchanged.
 # ---------------------------------------------------------------------------
-def pack(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def pack(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     a1 = m.address(0, b1, d1)
     a2 = m.address(0, b2, d2)
     view = _Bytes(m)
@@ -387,7 +387,7 @@ def pack(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> No
 # leftmost source digits are ignored.  Right to left a byte at a time, as PACK.
 # CC unchanged.
 # ---------------------------------------------------------------------------
-def unpack(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def unpack(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     a1 = m.address(0, b1, d1)
     a2 = m.address(0, b2, d2)
     view = _Bytes(m)
@@ -417,7 +417,7 @@ def unpack(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> 
 # source digits are ignored.  No code is checked.  Right to left a byte at a
 # time, as PACK.  CC unchanged.
 # ---------------------------------------------------------------------------
-def move_with_offset(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
+def move_with_offset(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                      d2: int) -> None:
     a1 = m.address(0, b1, d1)
     a2 = m.address(0, b2, d2)
@@ -441,7 +441,7 @@ def move_with_offset(m: Machine, l1: int, l2: int, b1: int, d1: int, b2: int,
 # ---------------------------------------------------------------------------
 # The edit algorithm shared by ED and EDMK
 # ---------------------------------------------------------------------------
-def _edit(m: Machine, length: int, b1: int, d1: int, b2: int, d2: int) -> int | None:
+def _edit(m: CPU, length: int, b1: int, d1: int, b2: int, d2: int) -> int | None:
     """Perform EDIT; return the address EDMK records in GR1, or None.
 
     GA22-7000 ch.8 "EDIT".  The first pattern byte is the fill byte.  Left to
@@ -516,7 +516,7 @@ def _edit(m: Machine, length: int, b1: int, d1: int, b2: int, d2: int) -> int | 
 # length (L+1) determines how many source bytes are used.  See ``_edit``.
 # Source digits are checked only as they are used; signs are never invalid.
 # ---------------------------------------------------------------------------
-def edit(m: Machine, length: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def edit(m: CPU, length: int, b1: int, d1: int, b2: int, d2: int) -> None:
     _edit(m, length, b1, d1, b2, d2)
 
 
@@ -527,7 +527,7 @@ def edit(m: Machine, length: int, b1: int, d1: int, b2: int, d2: int) -> None:
 # in bits 8-31 of general register 1 (bits 0-7 unchanged).  When significance is
 # started by a significance starter, or no digit starts it, GR1 is unchanged.
 # ---------------------------------------------------------------------------
-def edit_and_mark(m: Machine, length: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def edit_and_mark(m: CPU, length: int, b1: int, d1: int, b2: int, d2: int) -> None:
     mark = _edit(m, length, b1, d1, b2, d2)
     if mark is not None:
         m.gpr[1] = (m.gpr[1] & 0xFF000000) | mark
@@ -541,7 +541,7 @@ def edit_and_mark(m: Machine, length: int, b1: int, d1: int, b2: int, d2: int) -
 # the operation is completed with the rightmost 32 bits of the result in R1, and a
 # fixed-point-divide exception is recognized.  CC unchanged.
 # ---------------------------------------------------------------------------
-def convert_to_binary(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def convert_to_binary(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     value = _signed(*_packed(m.fetch(m.address(x2, b2, d2), 8)))
     m.gpr[r1] = value & MASK32
     if not -0x80000000 <= value <= 0x7FFFFFFF:
@@ -554,6 +554,6 @@ def convert_to_binary(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # stored at the second-operand location as eight bytes of packed decimal with
 # sign 1100 (plus, also for zero) or 1101 (minus).  CC unchanged.
 # ---------------------------------------------------------------------------
-def convert_to_decimal(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def convert_to_decimal(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     value = signed32(m.gpr[r1])
     m.store(m.address(x2, b2, d2), _to_packed(abs(value), value < 0, 8))

@@ -1,0 +1,868 @@
+"""The architectural state of one System/370 CPU and its view of storage.
+
+Theory of operation
+-------------------
+``CPU`` holds the architectural state of GA22-7000: the current PSW (as fields,
+see ``reference.psw`` for the layout), 16 general and 16 control registers, the
+prefix register, the storage it addresses with one storage key per 2K block, the
+TOD clock, clock comparator, CPU timer and interval timer, and the interruption
+conditions pending.  It defines everything the architecture says about that state
+apart from executing instructions: addressing (prefixing, DAT, key-controlled and
+low-address protection, reference and change recording), the interruptions (the
+PSW swaps and their low-storage fields), the timers, the order in which pending
+interruptions are taken, and what ends a wait.
+
+Two kinds of CPU exist.  ``reference.machine.Machine`` is the real machine: it owns
+its storage and executes instructions.  ``reference.vmcp.VirtualMachine`` is a
+guest's virtual state: its storage is a region of the real machine's, and the VMCP
+applies instructions' definitions to it when it simulates them.
+
+Time is a documented function of the work done (see ``now``): every instruction
+takes one microsecond, an interruption takes none, and an enabled wait advances
+time straight to the next timer event that can end it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import dat, opcodes
+from .interrupts import (
+    AddressingException,
+    Interruption,
+    MonitorEvent,
+    OperationException,
+    PageTranslation,
+    ProgramInterruption,
+    ProtectionException,
+    SegmentTranslation,
+    SpecificationException,
+    SupervisorCall,
+)
+from .psw import PSW
+
+# ---------------------------------------------------------------------------
+# Assigned storage locations (GA22-7000 ch.3 "Assigned Storage Locations")
+# ---------------------------------------------------------------------------
+RESTART_NEW, RESTART_OLD = 0x00, 0x08
+EXTERNAL_OLD, SVC_OLD, PROGRAM_OLD, MCHECK_OLD, IO_OLD = 0x18, 0x20, 0x28, 0x30, 0x38
+CSW, CAW, INTERVAL_TIMER = 0x40, 0x48, 0x50
+EXTERNAL_NEW, SVC_NEW, PROGRAM_NEW, MCHECK_NEW, IO_NEW = 0x58, 0x60, 0x68, 0x70, 0x78
+EXTERNAL_CPU_ADDRESS, EXTERNAL_CODE = 0x84, 0x86
+SVC_ILC, SVC_CODE = 0x89, 0x8A
+PROGRAM_ILC, PROGRAM_CODE = 0x8D, 0x8E
+TRANSLATION_EXCEPTION_ADDRESS = 0x90
+MONITOR_CLASS, PER_CODE, PER_ADDRESS, MONITOR_CODE = 0x95, 0x96, 0x98, 0x9C
+MCHECK_CODE = 0xE8
+
+# External-interruption codes and their CR0 subclass masks.  Priority when several
+# are pending (GA22-7000 ch.6 "External Interruption"): first the set interval
+# timer, interrupt key (and external signals 2-7, not on this machine), indicated
+# concurrently in one interruption code; then, one at a time, emergency signal,
+# external call, clock comparator, CPU timer.  [interruption fix: the interval
+# timer was taken last and never together with the interrupt key]
+EXT_INTERRUPT_KEY = (0x0040, 0x00000040)
+EXT_EMERGENCY_SIGNAL = (0x1201, 0x00004000)
+EXT_EXTERNAL_CALL = (0x1202, 0x00002000)
+EXT_CLOCK_COMPARATOR = (0x1004, 0x00000800)
+EXT_CPU_TIMER = (0x1005, 0x00000400)
+EXT_INTERVAL_TIMER = (0x0080, 0x00000080)
+
+# Control-register values after reset (GA22-7000 ch.4 "Control Registers",
+# "Initial CPU reset"): CR0 interval-timer, interrupt-key and external-signal
+# masks; CR2 all channel masks; CR14 check-stop and synchronous-logout controls;
+# CR15 the machine-check extended-logout address 512.
+RESET_CR = {0: 0x000000E0, 2: 0xFFFFFFFF, 14: 0xC2000000, 15: 0x00000200}
+
+CR0_LOW_ADDRESS_PROTECTION = 0x10000000
+CR0_SECONDARY_SPACE = 0x04000000
+
+INSTRUCTION_TIME_US = 1      # every instruction takes one microsecond
+TOD_UNITS_PER_US = 1 << 12   # TOD bit 51 is one microsecond
+INTERVAL_TIMER_HZ = 300      # bit 23 of location 80 is decremented 300 times a second
+INTERVAL_TIMER_UNIT = 0x100  # one in bit position 23 of the word at location 80
+
+MIN_STORAGE = 64 * 1024
+MAX_STORAGE = 16 * 1024 * 1024
+
+MASK24 = 0xFFFFFF
+MASK32 = 0xFFFFFFFF
+MASK64 = (1 << 64) - 1
+
+STOP_DISABLED_WAIT = "disabled-wait"
+STOP_ENABLED_WAIT = "enabled-wait"
+STOP_CHECK_STOP = "check-stop"
+STOP_STEP_LIMIT = "step-limit"
+
+
+class StorageSizeError(ValueError):
+    """A storage size outside 64K to 16M or not a multiple of 2K (a model error)."""
+
+
+@dataclass(frozen=True)
+class State:
+    """The whole architectural state as a plain value that compares with ``==``.
+
+    ``storage`` is the absolute storage as bytes, ``keys`` the storage key of every
+    2K block (as ISK places it in bits 24-31), ``timers`` the TOD clock, clock
+    comparator, CPU timer and the interval-timer word, ``pending`` the external and
+    machine-check conditions waiting to be taken.
+    """
+
+    psw: int
+    gpr: tuple[int, ...]
+    cr: tuple[int, ...]
+    prefix: int
+    tod: int
+    clock_comparator: int
+    cpu_timer: int
+    interval_timer: int
+    storage: bytes
+    keys: bytes
+    pending: tuple[str, ...]
+    stopped: str | None
+
+
+@dataclass(frozen=True)
+class InterruptionRecord:
+    """One interruption taken: class, code, ILC and the old and new PSW."""
+
+    kind: str   # "program", "svc", "external", "machine-check", "restart", "io"
+    code: int
+    ilc: int
+    old_psw: int
+    new_psw: int
+    step: int
+
+class CPU:
+    """The architectural state of one CPU; ``mem`` and ``keys`` are its storage
+    (absolute addresses) and the storage keys of its 2K blocks."""
+
+    def __init__(self, mem: bytearray | memoryview, keys: bytearray | memoryview) -> None:
+        self.size = len(mem)
+        self.mem = mem
+        self.keys = keys
+        self.gpr = [0] * 16
+        self.cr = [0] * 16
+        self.interruption_log: list[InterruptionRecord] | None = None
+        self.tod_offset = 0
+        self.tod_set = True
+        self.power_on()
+
+    # ------------------------------------------------------------------
+    # Resets (GA22-7000 ch.4 "Resets")
+    # ------------------------------------------------------------------
+    def power_on(self) -> None:
+        """Power-on reset: clear reset, and the clocks start from zero."""
+        self.steps = 0
+        self.interruptions = 0
+        self.interruption_chain = 0
+        self._steps_at_last_interruption = -1
+        self.idle_us = 0
+        self.tod_offset = 0
+        self.clear_reset()
+
+    def cpu_reset(self) -> None:
+        """CPU reset: pending interruptions cleared; registers and storage kept."""
+        self.pending_interrupt_key = False
+        self.pending_interval_timer = False
+        self.pending_signals: list[tuple[int, int]] = []  # (code, cpu address)
+        self.pending_machine_checks: list[tuple[int, bool]] = []  # (code, exigent)
+        self.pending_restart = False
+        self.stopped: str | None = None
+        self.per_event = 0
+
+    def initial_cpu_reset(self) -> None:
+        """Initial CPU reset: CPU reset plus PSW, prefix, CPU timer and clock
+        comparator zero and the control registers at their reset values."""
+        self.cpu_reset()
+        self.set_psw(PSW())
+        self.prefix = 0
+        self.cr = [RESET_CR.get(i, 0) for i in range(16)]
+        self.cpu_timer_value = 0
+        self.cpu_timer_set_at = self.now()
+        self.clock_comparator = 0
+        self.interval_ticks = self.now() * INTERVAL_TIMER_HZ // 1_000_000
+        self.control_changed()
+
+    def clear_reset(self) -> None:
+        """Clear reset: initial CPU reset, and storage, keys and registers zero."""
+        self.mem[:] = bytes(self.size)
+        self.keys[:] = bytes(len(self.keys))
+        self.gpr = [0] * 16
+        self.initial_cpu_reset()
+
+    # ------------------------------------------------------------------
+    # The PSW
+    # ------------------------------------------------------------------
+    def set_psw(self, p: PSW) -> None:
+        """Make ``p`` the current PSW.  An invalid EC-mode PSW is loaded as it is;
+        the specification exception comes before the next instruction."""
+        self.system_mask = p.system_mask
+        self.key = p.key
+        self.ec = p.ec
+        self.machine_check_mask = p.machine_check
+        self.wait = p.wait
+        self.problem = p.problem
+        self.secondary = p.secondary
+        self.bc_code = p.interruption_code
+        self.bc_ilc = p.ilc
+        self.cc = p.cc
+        self.program_mask = p.program_mask
+        self.ia = p.address
+        self.psw_invalid_bits = p.invalid_bits
+        # ILC of the early specification exception for an invalid PSW: 0 when the
+        # PSW was introduced by LPSW or an interruption; SSM and STOSM set 2
+        # (GA22-7000 ch.6 "Specification Exception").  [control helper]
+        self.psw_invalid_ilc = 0
+        self.psw_changed()
+
+    def current_psw(self) -> PSW:
+        return PSW(system_mask=self.system_mask, key=self.key, ec=self.ec,
+                   machine_check=self.machine_check_mask, wait=self.wait,
+                   problem=self.problem, secondary=self.secondary,
+                   interruption_code=self.bc_code, ilc=self.bc_ilc, cc=self.cc,
+                   program_mask=self.program_mask, address=self.ia,
+                   invalid_bits=self.psw_invalid_bits)
+
+    def psw_value(self) -> int:
+        return self.current_psw().to_int()
+
+    def load_psw_value(self, value: int) -> None:
+        self.set_psw(PSW.from_int(value))
+
+    @property
+    def dat_on(self) -> bool:
+        return self.ec and bool(self.system_mask & 0x04)
+
+    @property
+    def per_on(self) -> bool:
+        return self.ec and bool(self.system_mask & 0x40) and bool(self.cr[9] >> 28)
+
+    def external_enabled(self) -> bool:
+        return bool(self.system_mask & 0x01)
+
+    def io_enabled(self) -> bool:
+        if self.ec:
+            return bool(self.system_mask & 0x02)
+        return bool(self.system_mask & 0xFE)
+
+    def psw_changed(self) -> None:
+        """Called after any change of the PSW's masks, key, mode or state."""
+        self.attention = True
+        self._icache: dict[int, tuple[Callable[[], Any], int]] = {}
+        self._code_blocks = bytearray(len(self.keys))
+
+    def control_changed(self) -> None:
+        """Called after a change of control registers, prefix, keys or the TLB."""
+        self.dat_format = dat.Format(self.cr[0])
+        # (std, virtual page) -> (frame, segment protected, PTE real address)
+        self.tlb: dict[tuple[int, int], tuple[int, bool, int]] = {}
+        self.psw_changed()
+
+    def purge_tlb(self) -> None:
+        self.tlb = {}
+        self.psw_changed()
+
+    def flush_instruction_cache(self) -> None:
+        self._icache = {}
+        self._code_blocks = bytearray(len(self.keys))
+
+    # ------------------------------------------------------------------
+    # Addresses (GA22-7000 ch.3 "Addressing")
+    # ------------------------------------------------------------------
+    def real_to_absolute(self, real: int) -> int:
+        """Prefixing: real 0-4095 and the prefix area exchange places."""
+        page = real & 0xFFF000
+        if page == 0:
+            return real | self.prefix
+        if page == self.prefix:
+            return real & 0xFFF
+        return real
+
+    def absolute_to_real(self, absolute: int) -> int:
+        return self.real_to_absolute(absolute)  # prefixing is its own inverse
+
+    def _absolute(self, addr: int, store: bool, key: int, secondary: bool = False,
+                  check: bool = False) -> int:
+        """The absolute address of logical ``addr``, after translation, prefixing
+        and the protection checks, with the reference (and change) bit set.
+        The checks cover the 2K block that ``addr`` lies in."""
+        protected = False
+        if self.ec and self.system_mask & 0x04:
+            real, protected = dat.translate(self, addr, secondary)
+        else:
+            real = addr
+        if store:
+            if protected:
+                raise ProtectionException("segment protection")
+            if addr < 512 and self.cr[0] & CR0_LOW_ADDRESS_PROTECTION:
+                raise ProtectionException("low-address protection")
+        page = real & 0xFFF000
+        if page == 0:
+            a = real | self.prefix
+        elif page == self.prefix:
+            a = real & 0xFFF
+        else:
+            a = real
+        if a >= self.size:
+            raise AddressingException(f"address {a:06X} beyond storage")
+        block = a >> 11
+        skey = self.keys[block]
+        if key and skey >> 4 != key and (store or skey & 0x08):
+            raise ProtectionException(f"key {key} against storage key {skey:02X}")
+        if store:
+            # check_store (``check``) only tests the access: no change bit.  The
+            # PER storage-alteration event is recognized in store()/store_byte()
+            # over every byte stored.  [PER/storage fix]
+            if not check:
+                self.keys[block] = skey | 0x06
+                if self._code_blocks[block]:
+                    self.flush_instruction_cache()
+        else:
+            self.keys[block] = skey | 0x04
+        return a
+
+    per_storage_range: tuple[int, int] | None = None
+
+    def _pieces(self, addr: int, length: int, store: bool, key: int | None,
+                secondary: bool, check: bool = False) -> list[tuple[int, int]]:
+        """(absolute address, length) pieces of a logical operand, every block
+        checked before any is used; the operand wraps from 2**24-1 to 0."""
+        k = self.key if key is None else key
+        pieces = []
+        while length > 0:
+            n = min(length, 0x800 - (addr & 0x7FF))
+            pieces.append((self._absolute(addr, store, k, secondary, check), n))
+            addr = (addr + n) & MASK24
+            length -= n
+        return pieces
+
+    # ------------------------------------------------------------------
+    # Storage access by instructions (logical addresses)
+    # ------------------------------------------------------------------
+    def fetch(self, addr: int, length: int, key: int | None = None,
+              secondary: bool = False) -> bytes:
+        """Fetch ``length`` bytes from logical ``addr`` with the PSW key (or ``key``)."""
+        if (addr & 0x7FF) + length <= 0x800:
+            a = self._absolute(addr, False, self.key if key is None else key, secondary)
+            return bytes(self.mem[a:a + length])
+        return b"".join(bytes(self.mem[a:a + n])
+                        for a, n in self._pieces(addr, length, False, key, secondary))
+
+    def store(self, addr: int, data: bytes | bytearray, key: int | None = None,
+              secondary: bool = False) -> None:
+        """Store ``data`` at logical ``addr``; every byte's access is checked first."""
+        length = len(data)
+        if (addr & 0x7FF) + length <= 0x800:
+            a = self._absolute(addr, True, self.key if key is None else key, secondary)
+            self.mem[a:a + length] = data
+        else:
+            offset = 0
+            for a, n in self._pieces(addr, length, True, key, secondary):
+                self.mem[a:a + n] = data[offset:offset + n]
+                offset += n
+        if self.per_storage_range is not None and length:
+            self._per_storage_check(addr, length)
+
+    def check_store(self, addr: int, length: int, key: int | None = None,
+                    secondary: bool = False) -> None:
+        """Recognize the access exceptions of a store without storing."""
+        self._pieces(addr, length, True, key, secondary, check=True)
+
+    def fetch_byte(self, addr: int) -> int:
+        return self.mem[self._absolute(addr, False, self.key)]
+
+    def fetch_half(self, addr: int) -> int:
+        return int.from_bytes(self.fetch(addr, 2), "big")
+
+    def fetch_word(self, addr: int) -> int:
+        return int.from_bytes(self.fetch(addr, 4), "big")
+
+    def fetch_dword(self, addr: int) -> int:
+        return int.from_bytes(self.fetch(addr, 8), "big")
+
+    def store_byte(self, addr: int, value: int) -> None:
+        self.mem[self._absolute(addr, True, self.key)] = value & 0xFF
+        if self.per_storage_range is not None:
+            self._per_storage_check(addr, 1)
+
+    def store_half(self, addr: int, value: int) -> None:
+        self.store(addr, (value & 0xFFFF).to_bytes(2, "big"))
+
+    def store_word(self, addr: int, value: int) -> None:
+        self.store(addr, (value & MASK32).to_bytes(4, "big"))
+
+    def store_dword(self, addr: int, value: int) -> None:
+        self.store(addr, (value & MASK64).to_bytes(8, "big"))
+
+    # Real and absolute accesses by the CPU itself (no key, no DAT).
+    def _real_abs(self, real: int, length: int) -> int:
+        a = self.real_to_absolute(real & MASK24)
+        if a + length > self.size:
+            raise AddressingException(f"real address {real:06X} beyond storage")
+        return a
+
+    def fetch_real_word_for_translation(self, real: int) -> int:
+        a = self._real_abs(real, 4)
+        self.keys[a >> 11] |= 0x04
+        return int.from_bytes(self.mem[a:a + 4], "big")
+
+    def fetch_real_half_for_translation(self, real: int) -> int:
+        a = self._real_abs(real, 2)
+        self.keys[a >> 11] |= 0x04
+        return int.from_bytes(self.mem[a:a + 2], "big")
+
+    def read_real(self, real: int, length: int) -> bytes:
+        """Read low storage by real address (interruption code, PSW locations)."""
+        a = self._real_abs(real, length)
+        return bytes(self.mem[a:a + length])
+
+    def real_storage(self, start: int, length: int) -> bytes:
+        """Bytes of real storage (prefixing applied, no checks), for dumps."""
+        out = bytearray()
+        while length > 0:
+            n = min(length, 0x1000 - (start & 0xFFF))
+            a = self.real_to_absolute(start)
+            out += self.mem[a:a + n]
+            start, length = start + n, length - n
+        return bytes(out)
+
+    def write_real(self, real: int, data: bytes) -> None:
+        """Store into real storage for the CPU itself: interruption PSWs and codes.
+        Key protection does not apply; the reference and change bits are set."""
+        a = self._real_abs(real, len(data))
+        self.mem[a:a + len(data)] = data
+        for block in range(a >> 11, (a + len(data) - 1 >> 11) + 1):
+            self.keys[block] |= 0x06
+            if self._code_blocks[block]:
+                self.flush_instruction_cache()
+
+    # ------------------------------------------------------------------
+    # Registers and effective addresses
+    # ------------------------------------------------------------------
+    def address(self, x: int, b: int, d: int) -> int:
+        """The 24-bit effective address D(X,B); register 0 means no register."""
+        g = self.gpr
+        return ((g[x] if x else 0) + (g[b] if b else 0) + d) & MASK24
+
+    def branch_to(self, target: int) -> None:
+        """A successful branch (recorded for PER's successful-branching event)."""
+        self.ia = target & MASK24
+        if self.per_tracking:
+            self.per_event |= 0x80
+
+    per_tracking = False
+
+    # ------------------------------------------------------------------
+    # Time (GA22-7000 ch.4 "Timing")
+    # ------------------------------------------------------------------
+    def now(self) -> int:
+        """Microseconds since power-on: one per instruction, plus time spent waiting."""
+        return self.steps * INSTRUCTION_TIME_US + self.idle_us
+
+    def tod(self) -> int:
+        return (self.tod_offset + self.now() * TOD_UNITS_PER_US) & MASK64
+
+    def set_tod(self, value: int) -> None:
+        """SET CLOCK: bits beyond the clock's resolution (bit 51) are ignored."""
+        self.tod_offset = ((value & ~0xFFF) - self.now() * TOD_UNITS_PER_US) & MASK64
+
+    def cpu_timer(self) -> int:
+        elapsed = (self.now() - self.cpu_timer_set_at) * TOD_UNITS_PER_US
+        return (self.cpu_timer_value - elapsed) & MASK64
+
+    def set_cpu_timer(self, value: int) -> None:
+        self.cpu_timer_value = value & MASK64
+        self.cpu_timer_set_at = self.now()
+        self.attention = True
+
+    def set_clock_comparator(self, value: int) -> None:
+        self.clock_comparator = value & MASK64
+        self.attention = True
+
+    def _update_interval_timer(self) -> None:
+        """Decrement the word at real location 80 for the ticks that have passed."""
+        ticks = self.now() * INTERVAL_TIMER_HZ // 1_000_000
+        n = ticks - self.interval_ticks
+        if n <= 0:
+            return
+        self.interval_ticks = ticks
+        old = int.from_bytes(self.read_real(INTERVAL_TIMER, 4), "big")
+        new = (old - n * INTERVAL_TIMER_UNIT) & MASK32
+        a = self.real_to_absolute(INTERVAL_TIMER)
+        self.mem[a:a + 4] = new.to_bytes(4, "big")
+        if self._code_blocks[a >> 11]:
+            self.flush_instruction_cache()
+        # "from a positive number or zero to a negative number": one of the n
+        # decrements goes from a value in 0..X'FF' to a negative one exactly when
+        # n > old // X'100' (old taken unsigned), also when a long wait decrements
+        # a negative value through the wrap to positive and on below zero.
+        # [timer fix: a negative starting value never made the request pending]
+        if n > old // INTERVAL_TIMER_UNIT:
+            self.pending_interval_timer = True
+
+    def _next_timer_event(self) -> int:
+        """The earliest time (microseconds) at which a timer condition can change."""
+        now = self.now()
+        events = [((self.interval_ticks + 1) * 1_000_000 + INTERVAL_TIMER_HZ - 1)
+                  // INTERVAL_TIMER_HZ]
+        timer = self.cpu_timer()
+        if not timer >> 63:
+            events.append(now + timer // TOD_UNITS_PER_US + 1)
+        tod = self.tod()
+        if tod <= self.clock_comparator:
+            events.append(now + (self.clock_comparator - tod) // TOD_UNITS_PER_US + 1)
+        return min(events)
+
+    # ------------------------------------------------------------------
+    # Interruptions (GA22-7000 ch.6)
+    # ------------------------------------------------------------------
+    def _swap(self, kind: str, old_at: int, new_at: int, code: int, ilc: int) -> None:
+        """Store the current PSW at ``old_at`` and load the one at ``new_at``."""
+        old = self.current_psw()
+        if not old.ec:
+            old.interruption_code = code
+            old.ilc = ilc
+        old_value = old.to_int()
+        self.write_real(old_at, old_value.to_bytes(8, "big"))
+        new_value = int.from_bytes(self.read_real(new_at, 8), "big")
+        self.load_psw_value(new_value)
+        self.interruptions += 1
+        if self.steps == self._steps_at_last_interruption:
+            self.interruption_chain += 1
+        else:
+            self.interruption_chain = 1
+        self._steps_at_last_interruption = self.steps
+        if self.interruption_log is not None:
+            self.interruption_log.append(
+                InterruptionRecord(kind, code, ilc, old_value, new_value, self.steps))
+
+    def program_interruption(self, exc: ProgramInterruption, ilc: int,
+                             instruction_address: int) -> None:
+        """Perform a program interruption for ``exc`` raised by the instruction at
+        ``instruction_address`` whose length code is ``ilc``."""
+        if exc.nullify:
+            self.ia = instruction_address
+        code = exc.code
+        if isinstance(exc, (SegmentTranslation, PageTranslation)):
+            self.write_real(TRANSLATION_EXCEPTION_ADDRESS, exc.address.to_bytes(4, "big"))
+        if isinstance(exc, MonitorEvent):
+            self.write_real(MONITOR_CLASS, bytes([exc.monitor_class]))
+            self.write_real(MONITOR_CODE, exc.monitor_code.to_bytes(4, "big"))
+        if self.per_event:
+            code |= 0x0080
+            self.write_real(PER_CODE, bytes([self.per_event]))
+            self.write_real(PER_ADDRESS, instruction_address.to_bytes(4, "big"))
+            self.per_event = 0
+        if self.ec:
+            self.write_real(PROGRAM_ILC - 1, bytes([0, ilc << 1]) + code.to_bytes(2, "big"))
+        self._swap("program", PROGRAM_OLD, PROGRAM_NEW, code, ilc)
+
+    def supervisor_call_interruption(self, number: int, ilc: int) -> None:
+        if self.ec:
+            self.write_real(SVC_ILC - 1, bytes([0, ilc << 1]) + number.to_bytes(2, "big"))
+        self._swap("svc", SVC_OLD, SVC_NEW, number, ilc)
+
+    def external_interruption(self, code: int, cpu_address: int | None = None) -> None:
+        if cpu_address is not None:
+            self.write_real(EXTERNAL_CPU_ADDRESS, cpu_address.to_bytes(2, "big"))
+        if self.ec:
+            self.write_real(EXTERNAL_CODE, code.to_bytes(2, "big"))
+        self._swap("external", EXTERNAL_OLD, EXTERNAL_NEW, code, 0)
+
+    def machine_check_interruption(self, code: int) -> None:
+        self.write_real(MCHECK_CODE, code.to_bytes(8, "big"))
+        self._swap("machine-check", MCHECK_OLD, MCHECK_NEW, 0, 0)
+
+    def restart_interruption(self) -> None:
+        self._swap("restart", RESTART_OLD, RESTART_NEW, 0, 0)
+
+    # Operator and test hooks that make interruptions pending
+    def press_interrupt_key(self) -> None:
+        self.pending_interrupt_key = True
+        self.attention = True
+
+    def press_restart_key(self) -> None:
+        self.pending_restart = True
+        self.attention = True
+
+    def inject_machine_check(self, code: int, exigent: bool = False) -> None:
+        """Make a machine-check condition pending (for tests and the operator).
+
+        An exigent condition while PSW bit 13 is zero puts the CPU in the
+        check-stop state when CR14 bit 0 (check-stop control) is one."""
+        if exigent and not self.machine_check_mask and self.cr[14] & 0x80000000:
+            self.stopped = STOP_CHECK_STOP
+        else:
+            self.pending_machine_checks.append((code, exigent))
+        self.attention = True
+
+    def _external_pending(self) -> tuple[int, int | None] | None:
+        """The external interruption to take next, if any is pending and enabled."""
+        cr0 = self.cr[0]
+        group = 0
+        if self.pending_interrupt_key and cr0 & EXT_INTERRUPT_KEY[1]:
+            group |= EXT_INTERRUPT_KEY[0]
+        if self.pending_interval_timer and cr0 & EXT_INTERVAL_TIMER[1]:
+            group |= EXT_INTERVAL_TIMER[0]
+        if group:
+            return group, None
+        for code, address in self.pending_signals:
+            mask = EXT_EMERGENCY_SIGNAL[1] if code == EXT_EMERGENCY_SIGNAL[0] \
+                else EXT_EXTERNAL_CALL[1]
+            if cr0 & mask:
+                return code, address
+        if cr0 & EXT_CLOCK_COMPARATOR[1] and self.tod() > self.clock_comparator:
+            return EXT_CLOCK_COMPARATOR[0], None
+        if cr0 & EXT_CPU_TIMER[1] and self.cpu_timer() >> 63:
+            return EXT_CPU_TIMER[0], None
+        return None
+
+    def _take_one_pending(self) -> bool:
+        """Take the highest-priority enabled pending interruption, if any.
+
+        Priority (GA22-7000 ch.6 "Priority of Interruptions"): machine check,
+        external, input/output, restart.  Program and supervisor-call
+        interruptions belong to the instruction and are taken when it ends."""
+        if self.machine_check_mask and self.pending_machine_checks:
+            code, _ = self.pending_machine_checks.pop(0)
+            self.machine_check_interruption(code)
+            return True
+        if self.system_mask & 0x01:
+            ext = self._external_pending()
+            if ext is not None:
+                code, address = ext
+                if code & 0xFF00 == 0:   # the interval-timer/interrupt-key set
+                    if code & EXT_INTERRUPT_KEY[0]:
+                        self.pending_interrupt_key = False
+                    if code & EXT_INTERVAL_TIMER[0]:
+                        self.pending_interval_timer = False
+                elif address is not None:
+                    self.pending_signals.remove((code, address))
+                self.external_interruption(code, address)
+                return True
+        if self.pending_restart:
+            self.pending_restart = False
+            self.restart_interruption()
+            return True
+        return False
+
+    def _interval_timer_crossing(self) -> int:
+        """Ticks until the interval timer next goes from positive or zero to negative."""
+        u = int.from_bytes(self.read_real(INTERVAL_TIMER, 4), "big")
+        ticks = 0
+        if u & 0x80000000:  # negative: first decrement through the wrap to positive
+            n = (u - 0x80000000) // INTERVAL_TIMER_UNIT + 1
+            ticks, u = n, (u - n * INTERVAL_TIMER_UNIT) & MASK32
+        return ticks + u // INTERVAL_TIMER_UNIT + 1
+
+    def _wait_ends_at(self) -> int | None:
+        """The time (microseconds) at which an interruption can end the current
+        wait, or None when no interruption source can ever end it."""
+        if self.pending_restart or (self.machine_check_mask and self.pending_machine_checks):
+            return self.now()
+        if not self.system_mask & 0x01:
+            return None
+        cr0 = self.cr[0]
+        if (self.pending_interrupt_key and cr0 & EXT_INTERRUPT_KEY[1]) or any(
+                cr0 & (EXT_EMERGENCY_SIGNAL[1] if c == EXT_EMERGENCY_SIGNAL[0]
+                       else EXT_EXTERNAL_CALL[1]) for c, _ in self.pending_signals):
+            return self.now()
+        now = self.now()
+        times = []
+        if cr0 & EXT_CPU_TIMER[1]:
+            times.append(now + self.cpu_timer() // TOD_UNITS_PER_US + 1)
+        if cr0 & EXT_CLOCK_COMPARATOR[1]:
+            tod = self.tod()
+            steps = max(0, self.clock_comparator - tod) // TOD_UNITS_PER_US + 1
+            # [timer fix] A comparator the clock cannot pass before it wraps (for
+            # example X'FFFFFFFFFFFFFFFF') can never end the wait: advancing time
+            # towards it looped forever.
+            if tod + steps * TOD_UNITS_PER_US <= MASK64:
+                times.append(now + steps)
+        if cr0 & EXT_INTERVAL_TIMER[1]:
+            tick = self.interval_ticks + self._interval_timer_crossing()
+            times.append((tick * 1_000_000 + INTERVAL_TIMER_HZ - 1) // INTERVAL_TIMER_HZ)
+        return min(times) if times else None
+    def _instruction_interrupted(self, exc: Interruption, ia: int, length: int) -> None:
+        if isinstance(exc, SupervisorCall):
+            self.supervisor_call_interruption(exc.number, length >> 1)
+            return
+        assert isinstance(exc, ProgramInterruption)
+        if length == 0:
+            # Exception of instruction fetch: the instruction did not start.  The
+            # ILC is model-dependent; like Hercules, this model reports 1 (two bytes)
+            # and, unless the exception nullifies, points the old PSW past them.
+            self.steps += 1
+            length = 2
+            if not isinstance(exc, OperationException):
+                self.ia = (ia + 2) & MASK24
+            else:
+                length = opcodes.instruction_length(self._peek_first_byte(ia))
+                self.ia = (ia + length) & MASK24
+        self.program_interruption(exc, length >> 1, ia)
+
+    def _peek_first_byte(self, ia: int) -> int:
+        a = self._absolute(ia, False, self.key)
+        return self.mem[a]
+
+    # --- Program-event recording (GA22-7000 ch.4 "Program-Event Recording") ---
+    def _per_in_range(self, addr: int) -> bool:
+        start, end = self.cr[10] & MASK24, self.cr[11] & MASK24
+        if start <= end:
+            return start <= addr <= end
+        return addr >= start or addr <= end
+
+    def _per_begin(self) -> None:
+        cr9 = self.cr[9]
+        self._per_cr9 = cr9
+        self.per_event = 0
+        self.per_tracking = bool(cr9 & 0x80000000)
+        self.per_storage_range = (0, 0) if cr9 & 0x20000000 else None
+        # [PER fix] A general register counts as altered whenever a value is
+        # placed in it, even the same value ("Recognition of the event is not
+        # contingent on the new value being different"): record the stores.
+        self._per_gpr: _RecordingRegisters | None = None
+        if cr9 & 0x10000000:
+            self._per_gpr = _RecordingRegisters(self.gpr)
+            self.gpr = self._per_gpr
+        if cr9 & 0x40000000 and self._per_in_range(self.ia):
+            self.per_event |= 0x40
+
+    def _per_storage_check(self, addr: int, length: int = 1) -> None:
+        """[PER fix] Storage alteration: any byte of ``length`` bytes stored at
+        logical ``addr`` (wrapping at 2**24) inside the CR10-CR11 range."""
+        start, end = self.cr[10] & MASK24, self.cr[11] & MASK24
+        last = addr + length - 1
+        stored = [(addr, min(last, MASK24))]
+        if last > MASK24:
+            stored.append((0, last & MASK24))
+        ranges = [(start, end)] if start <= end else [(start, MASK24), (0, end)]
+        if any(a <= hi and lo <= b for a, b in stored for lo, hi in ranges):
+            self.per_event |= 0x20
+
+    def _per_end(self, ia: int, length: int, exc: Interruption | None) -> None:
+        """End PER monitoring of one instruction.  [PER fix] The events that
+        happened are indicated when the instruction completes or is terminated,
+        also with a concurrent exception (a suppressed instruction stores
+        nothing, so records no alteration); a nullified one indicates only
+        instruction fetching (GA22-7000 ch.4 "Indication of PER Events")."""
+        recorder = self._per_gpr
+        if recorder is not None:
+            if self.gpr is recorder:
+                altered = recorder.altered
+            else:  # a handler replaced the register list: compare the values
+                altered = sum(1 << r for r in range(16) if self.gpr[r] != recorder[r])
+            if any(altered >> r & 1 and self._per_cr9 >> (15 - r) & 1 for r in range(16)):
+                self.per_event |= 0x10
+            self.gpr = list(self.gpr)
+            self._per_gpr = None
+        self.per_tracking = False
+        self.per_storage_range = None
+        if exc is not None:
+            if isinstance(exc, ProgramInterruption) and exc.nullify:
+                self.per_event &= 0x40
+            return
+        if self.per_event:
+            self._per_interruption(ia, length)
+
+    def _per_interruption(self, ia: int, length: int) -> None:
+        """A program interruption for the PER events of a completed instruction;
+        a specification exception for an invalid PSW that the instruction
+        introduced is indicated with it (code X'0086'; ILC 0 after LPSW or SVC,
+        2 after SSM or STOSM)."""
+        if self.psw_invalid_bits:
+            self.steps += 1  # the early exception's step, as in _step_slow
+            self.program_interruption(SpecificationException("invalid PSW"),
+                                      self.psw_invalid_ilc, ia)
+        else:
+            self.program_interruption(_PEREvent(), length >> 1, ia)
+
+    def _last_ilc(self, ia: int) -> int:
+        return opcodes.instruction_length(self._peek_first_byte(ia)) >> 1
+
+    def settle(self, max_steps: int) -> tuple[str, int | str | None]:
+        """Between instructions: the interval timer, the pending interruptions
+        that are enabled (each taken in priority order), and the wait state.
+
+        Returns ``("run", None)`` when an instruction is next, ``("stop", reason)``
+        when the CPU stops, or ``("wait", t)`` for an enabled wait that an
+        interruption can end at time ``t`` (microseconds).  ``max_steps`` bounds
+        a chain of interruptions taken with no instruction between them."""
+        if self.stopped:
+            return "stop", self.stopped
+        self._update_interval_timer()
+        if self.psw_invalid_bits:
+            # [interruption fix] Early exception recognition: the program
+            # interruption occurs immediately after the invalid PSW becomes
+            # active, regardless of the wait state and instead of pending
+            # I/O, external or machine-check interruptions (GA22-7000 ch.6).
+            return "run", None
+        while self._take_one_pending():
+            if self.interruption_chain >= max_steps:
+                return "stop", STOP_STEP_LIMIT
+        if not self.wait:
+            return "run", None
+        if not (self.system_mask & 0x01 or self.io_enabled()):
+            return "stop", STOP_DISABLED_WAIT
+        ends = self._wait_ends_at()
+        if ends is None:
+            return "stop", STOP_ENABLED_WAIT
+        return "wait", ends
+
+    # ------------------------------------------------------------------
+    # Whole state
+    # ------------------------------------------------------------------
+    def state(self) -> State:
+        pending = []
+        if self.pending_interrupt_key:
+            pending.append("interrupt-key")
+        if self.pending_interval_timer:
+            pending.append("interval-timer")
+        pending += [f"signal:{c:04X}:{a}" for c, a in self.pending_signals]
+        pending += [f"machine-check:{c:016X}" for c, _ in self.pending_machine_checks]
+        return State(
+            psw=self.psw_value(), gpr=tuple(self.gpr), cr=tuple(self.cr), prefix=self.prefix,
+            tod=self.tod(), clock_comparator=self.clock_comparator, cpu_timer=self.cpu_timer(),
+            interval_timer=int.from_bytes(self.read_real(INTERVAL_TIMER, 4), "big"),
+            storage=bytes(self.mem), keys=bytes(self.keys), pending=tuple(pending),
+            stopped=self.stopped)
+
+    def load_image(self, image: bytes, address: int = 0) -> None:
+        """Place ``image`` at absolute ``address`` (as IPL or a loader does)."""
+        if address + len(image) > self.size:
+            raise StorageSizeError(
+                f"image of {len(image)} bytes at {address:X} does not fit in "
+                f"{self.size} bytes of storage")
+        self.mem[address:address + len(image)] = image
+        self.flush_instruction_cache()
+
+    def ipl_psw(self) -> None:
+        """Load the PSW from absolute location 0, as IPL completes."""
+        self.load_psw_value(int.from_bytes(self.mem[0:8], "big"))
+
+
+class _RecordingRegisters(list[int]):
+    """The general registers while PER watches for their alteration: a list that
+    records, as a bit mask (bit r for register r), which registers were stored."""
+
+    def __init__(self, values: list[int]) -> None:
+        super().__init__(values)
+        self.altered = 0
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice):
+            for r in range(*index.indices(16)):
+                self.altered |= 1 << r
+        else:
+            self.altered |= 1 << (index % 16)
+        super().__setitem__(index, value)
+
+
+class _PEREvent(ProgramInterruption):
+    """A PER event with no other exception: code 0 here, ORed with X'0080'."""
+
+    code = 0x0000

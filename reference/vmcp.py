@@ -1,0 +1,635 @@
+"""The virtual-machine control program (VMCP): guests by trap-and-simulate.
+
+Theory of operation
+-------------------
+The VMCP is the supervisor program of one real reference machine
+(``reference.machine.Machine``), written in Python.  Each virtual machine (VM) is a
+``VirtualMachine``: the architectural state of a System/370 CPU (the same ``CPU``
+class the real machine is built on) whose storage is a region of real storage.
+
+*Dispatch.*  To run a VM the VMCP loads the real machine with the guest's state:
+its general registers; its condition code, program mask, key and instruction
+address in a real EC-mode PSW that is in the **problem state** with **DAT on** and
+the external mask on; control registers whose CR1 designates a segment table the
+VMCP built for that VM, mapping guest-real storage (guest prefixing applied) onto
+the VM's real frames and nothing else; the real TOD clock set to the guest's TOD;
+and the real CPU timer set to expire at the end of the time slice or at the
+guest's next timer event, whichever comes first.  The guest's instructions then
+run directly on the real machine, unmodified.
+
+*Taking the machine back.*  Every real new PSW of the VMCP is a disabled-wait PSW
+whose instruction address names the interruption class.  Whatever interruption
+occurs while a guest runs (a privileged-operation exception, any other program
+exception, SVC, the real CPU timer) swaps the real PSW, the real machine stops in
+that wait, and control returns here: the VMCP reads the old PSW and the
+interruption code from its own real low storage, exactly as a control program
+entered through its new PSWs does.
+
+*Instruction simulation.*  A privileged-operation exception from a guest whose
+virtual PSW is in the supervisor state is simulated against the VM's virtual state
+through ``SIMULATIONS``, one entry per privileged instruction: the architecture's
+definition of the instruction applied to the ``VirtualMachine`` (virtual PSW,
+control registers, prefix, timers, and the storage keys of the guest's frames),
+plus what the VMCP must do afterwards (remap the prefix pages after SET PREFIX).
+In the virtual problem state the exception is reflected to the guest.
+Semi-privileged instructions (SPKA, IPK, MVCK) run directly: while the guest is in
+the virtual supervisor state the real CR3 PSW-key mask allows every key and the
+real extraction-authority control is on, so they trap only where the guest's own
+state would refuse them.
+
+*Reflection.*  Every other program interruption, SVC, and the guest's own
+external interruptions (its CPU timer, clock comparator, interval timer) are
+performed on the virtual state: the old PSW stored into the guest's low storage,
+its new PSW loaded, exactly as the architecture does natively.  A real translation
+exception means the guest addressed beyond its storage: it is reflected as the
+addressing exception the native machine recognizes.
+
+*Time.*  A guest's time is the instructions it executed plus the time it waited,
+the same function of the work done as native time; the VMCP's own work never
+shows in it.  The real CPU timer ends a dispatch exactly at the guest instruction
+boundary where the guest's next timer event falls, so its timer interruptions and
+the updates of its interval timer at location 80 come where they come natively.
+
+*Scheduling.*  VMs are time-shared on the one real CPU.  A VM's run state changes
+only through ``TRANSITIONS``: ready, running, waiting (an enabled wait: not
+dispatched until an interruption can end it, its time advanced to that event),
+stopped (a disabled wait, a check-stop, the step limit, or a named reason).
+Policies: round-robin, and share-weighted (stride scheduling: a VM of share 2
+gets twice the CPU of one of share 1).
+
+*Isolation.*  A guest addresses only its own frames (DAT), runs only in the real
+problem state, and every VMCP action on its behalf goes through its own
+``VirtualMachine``; one VM's failure stops that VM alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from . import opcodes
+from .cpu import CPU, State
+from .instructions import control
+from .interrupts import (
+    AddressingException,
+    Interruption,
+    MonitorEvent,
+    PageTranslation,
+    ProgramInterruption,
+    SegmentTranslation,
+    SpecificationException,
+)
+from .machine import (
+    EXT_CPU_TIMER,
+    EXTERNAL_NEW,
+    EXTERNAL_OLD,
+    IO_NEW,
+    MCHECK_NEW,
+    PROGRAM_NEW,
+    PROGRAM_OLD,
+    RESTART_NEW,
+    SVC_NEW,
+    SVC_OLD,
+    TOD_UNITS_PER_US,
+    Machine,
+)
+from .psw import PSW
+
+PAGE = 2048                      # the VMCP maps guests with 2K pages ...
+SEGMENT = 64 * 1024              # ... and 64K segments
+REAL_CR0 = 0x00400000 | EXT_CPU_TIMER[1]   # 2K pages, 64K segments; CPU-timer subclass
+CR0_LOW_ADDRESS_PROTECTION = 0x10000000
+CR0_EXTRACTION_AUTHORITY = 0x08000000
+TABLES_AT = 0x1000               # the VMCP's segment and page tables start here
+DEFAULT_SLICE_US = 5000
+MIN_VM_STORAGE = 8 * 1024
+
+# The VMCP's real new PSWs: disabled waits whose address names the class.
+ENTRY_EXTERNAL, ENTRY_SVC, ENTRY_PROGRAM = 0x18, 0x20, 0x28
+ENTRY_MACHINE_CHECK, ENTRY_IO, ENTRY_RESTART = 0x30, 0x38, 0x08
+ENTRIES = {EXTERNAL_NEW: ENTRY_EXTERNAL, SVC_NEW: ENTRY_SVC, PROGRAM_NEW: ENTRY_PROGRAM,
+           MCHECK_NEW: ENTRY_MACHINE_CHECK, IO_NEW: ENTRY_IO, RESTART_NEW: ENTRY_RESTART}
+ENTRY_WAIT_PSW = 0x000A0000_00000000   # EC mode, wait, every interruption disabled
+
+
+class VMCPError(Exception):
+    """A configuration the VMCP cannot run (bad input, not guest behaviour)."""
+
+
+# ---------------------------------------------------------------------------
+# Run states of a VM and their transitions (as data)
+# ---------------------------------------------------------------------------
+class RunState(str, Enum):
+    READY = "ready"
+    RUNNING = "running"
+    WAITING = "waiting"
+    STOPPED = "stopped"
+
+
+TRANSITIONS: dict[tuple[RunState, str], RunState] = {
+    (RunState.READY, "dispatch"): RunState.RUNNING,
+    (RunState.RUNNING, "preempt"): RunState.READY,       # slice over, or a VMCP intervention
+    (RunState.RUNNING, "wait"): RunState.WAITING,        # an enabled wait
+    (RunState.RUNNING, "stop"): RunState.STOPPED,        # disabled wait, check-stop, limit
+    (RunState.READY, "wait"): RunState.WAITING,          # a reflected interruption loaded a wait
+    (RunState.READY, "stop"): RunState.STOPPED,
+    (RunState.WAITING, "wake"): RunState.READY,          # its interruption is now due
+    (RunState.WAITING, "stop"): RunState.STOPPED,
+}
+
+
+class IllegalTransition(Exception):
+    """A model error: a run-state change that TRANSITIONS does not allow."""
+
+
+# ---------------------------------------------------------------------------
+# A virtual machine
+# ---------------------------------------------------------------------------
+class VirtualMachine(CPU):
+    """The virtual state of one guest: a CPU whose storage is its real frames.
+
+    ``mem`` and ``keys`` are views of the real machine's storage and storage keys
+    for the VM's region, so the guest running on the real machine and the VMCP
+    simulating on its behalf see the same bytes, keys, reference and change bits.
+    """
+
+    def __init__(self, name: str, real: Machine, origin: int, size: int,
+                 share: int = 1, max_steps: int | None = None,
+                 virtual_cpu_id: bool = False) -> None:
+        self.name = name
+        self.origin = origin
+        self.share = share
+        self.max_steps = max_steps
+        self.virtual_cpu_id = virtual_cpu_id
+        self.run_state = RunState.READY
+        self.stop_reason: str | None = None
+        self.wake_real_time = 0      # real microseconds, while waiting
+        self.wake_vm_time = 0        # the VM's own microseconds, while waiting
+        self.pass_value = 0.0        # stride scheduling
+        self.interventions: Counter[str] = Counter()
+        self.dispatches = 0
+        self.real_us = 0             # real time used by this VM's dispatches
+        self.segment_table = 0       # real address of the VMCP's segment table for it
+        self.order = 0               # creation order: ties in scheduling go to the older VM
+        super().__init__(memoryview(real.mem)[origin:origin + size],
+                         memoryview(real.keys)[origin >> 11:(origin + size) >> 11])
+
+    def change(self, event: str) -> None:
+        new = TRANSITIONS.get((self.run_state, event))
+        if new is None:
+            raise IllegalTransition(f"{self.name}: {event} in state {self.run_state.value}")
+        self.run_state = new
+
+    def stop(self, reason: str) -> None:
+        self.stop_reason = reason
+        self.change("stop")
+
+
+# ---------------------------------------------------------------------------
+# Instruction simulation: one entry per privileged instruction
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Simulation:
+    """How the VMCP simulates one privileged instruction on a VM.
+
+    ``perform`` is the architecture's definition of the instruction, applied to
+    the virtual state; ``after`` is the VMCP's own follow-up, if any."""
+
+    perform: Callable[..., None]
+    after: Callable[[VMCP, VirtualMachine], None] | None = None
+
+
+def _store_virtual_cpu_id(vm: VirtualMachine, b2: int, d2: int) -> None:
+    """STIDP under the VMCP with the virtual-machine version code X'FF' (the option
+    ``virtual_cpu_id``); otherwise the native definition answers."""
+    control.store_cpu_id(vm, b2, d2)
+    if vm.virtual_cpu_id:
+        addr = vm.address(0, b2, d2)
+        vm.store_byte(addr, 0xFF)
+
+
+def _remap_prefix(cp: VMCP, vm: VirtualMachine) -> None:
+    cp.build_tables(vm)
+
+
+SIMULATIONS: dict[str, Simulation] = {
+    "SSK": Simulation(control.set_storage_key),
+    "ISK": Simulation(control.insert_storage_key),
+    "SSM": Simulation(control.set_system_mask),
+    "LPSW": Simulation(control.load_psw),
+    "DIAG": Simulation(control.diagnose),
+    "STNSM": Simulation(control.store_then_and_system_mask),
+    "STOSM": Simulation(control.store_then_or_system_mask),
+    "SIGP": Simulation(control.signal_processor),
+    "LRA": Simulation(control.load_real_address),
+    "STCTL": Simulation(control.store_control),
+    "LCTL": Simulation(control.load_control),
+    "STIDP": Simulation(_store_virtual_cpu_id),
+    "SCK": Simulation(control.set_clock),
+    "SCKC": Simulation(control.set_clock_comparator),
+    "STCKC": Simulation(control.store_clock_comparator),
+    "SPT": Simulation(control.set_cpu_timer),
+    "STPT": Simulation(control.store_cpu_timer),
+    "SPKA": Simulation(control.set_psw_key_from_address),
+    "IPK": Simulation(control.insert_psw_key),
+    "PTLB": Simulation(control.purge_tlb),
+    "SPX": Simulation(control.set_prefix, after=_remap_prefix),
+    "STPX": Simulation(control.store_prefix),
+    "STAP": Simulation(control.store_cpu_address),
+    "RRB": Simulation(control.reset_reference_bit),
+    "IPTE": Simulation(control.invalidate_page_table_entry),
+    "MVCK": Simulation(control.move_with_key),
+    "MVCP": Simulation(control.move_to_primary),
+    "MVCS": Simulation(control.move_to_secondary),
+    "TPROT": Simulation(control.test_protection),
+}
+
+
+# ---------------------------------------------------------------------------
+# Scheduling policies
+# ---------------------------------------------------------------------------
+class Policy:
+    """A scheduling policy: which ready VM runs next, and what a dispatch costs it."""
+
+    name = ""
+
+    def pick(self, ready: list[VirtualMachine]) -> VirtualMachine:
+        raise TypeError("a policy defines pick")
+
+    def charge(self, vm: VirtualMachine, used_us: int) -> None:
+        vm.pass_value += used_us / vm.share
+
+
+class RoundRobin(Policy):
+    """Ready VMs in turn: the one dispatched least often goes next, each for a
+    full time slice whatever its share."""
+
+    name = "round-robin"
+
+    def pick(self, ready: list[VirtualMachine]) -> VirtualMachine:
+        return min(ready, key=lambda v: (v.dispatches, v.order))
+
+
+class ShareWeighted(Policy):
+    """Stride scheduling: the VM with the lowest pass runs; its pass grows by the
+    time it used divided by its share, so CPU time is proportional to shares.  A
+    VM that becomes ready again starts no lower than the lowest pass of the
+    others, so it can neither starve others with saved credit nor be starved."""
+
+    name = "share"
+
+    def pick(self, ready: list[VirtualMachine]) -> VirtualMachine:
+        return min(ready, key=lambda v: (v.pass_value, v.order))
+
+
+POLICIES: dict[str, type[Policy]] = {"round-robin": RoundRobin, "share": ShareWeighted}
+
+
+# ---------------------------------------------------------------------------
+# The control program
+# ---------------------------------------------------------------------------
+@dataclass
+class Dispatch:
+    """What ended one dispatch: the real entry and the cause counted."""
+
+    entry: int
+    cause: str
+    guest_steps: int
+
+
+@dataclass
+class VMCP:
+    """The control program of one real machine and the VMs it runs."""
+
+    real_storage: int = 16 * 1024 * 1024
+    policy: str = "round-robin"
+    slice_us: int = DEFAULT_SLICE_US
+    vms: list[VirtualMachine] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.policy not in POLICIES:
+            raise VMCPError(f"unknown policy {self.policy!r} (round-robin, share)")
+        self.real = Machine(self.real_storage)
+        self.scheduler: Policy = POLICIES[self.policy]()
+        self._tables_free = TABLES_AT
+        # Frames are handed out from the top of real storage down; tables from the
+        # bottom up, after the VMCP's own low storage.
+        self._frames_free = self.real_storage
+        for new_at, entry in ENTRIES.items():
+            psw = ENTRY_WAIT_PSW | entry
+            self.real.write_real(new_at, psw.to_bytes(8, "big"))
+
+    # --- creating VMs ------------------------------------------------------
+    def create_vm(self, image: bytes, storage: int, name: str | None = None,
+                  share: int = 1, max_steps: int | None = None,
+                  virtual_cpu_id: bool = False) -> VirtualMachine:
+        """A VM with ``storage`` bytes, ``image`` at its absolute 0, started as
+        ``s370 run`` starts a native machine: clear reset, then a restart
+        interruption that loads the PSW at its location 0."""
+        if storage < MIN_VM_STORAGE or storage % 4096 or storage > 16 * 1024 * 1024:
+            raise VMCPError(f"VM storage {storage}: must be a multiple of 4K from 8K to 16M")
+        if len(image) > storage:
+            raise VMCPError(f"image of {len(image)} bytes is larger than the VM's storage "
+                            f"({storage} bytes)")
+        segments = (storage + SEGMENT - 1) // SEGMENT
+        tables = 1024 + segments * 64
+        origin = (self._frames_free - storage) & ~0xFFF
+        if origin < self._tables_free + tables:
+            raise VMCPError(f"real storage of {self.real_storage} bytes is full: no room "
+                            f"for a VM of {storage} bytes")
+        self._frames_free = origin
+        table_at = self._tables_free
+        self._tables_free += (tables + 63) & ~63
+        vm = VirtualMachine(name or f"vm{len(self.vms) + 1}", self.real, origin, storage,
+                            share=share, max_steps=max_steps, virtual_cpu_id=virtual_cpu_id)
+        vm.order = len(self.vms)
+        vm.segment_table = table_at
+        vm.clear_reset()
+        vm.load_image(image, 0)
+        vm.restart_interruption()
+        self.build_tables(vm)
+        self.vms.append(vm)
+        return vm
+
+    def build_tables(self, vm: VirtualMachine) -> None:
+        """The VMCP's segment and page tables for ``vm``: guest-real page p maps
+        to the frame of guest-absolute page (p with guest prefixing applied)."""
+        mem = self.real.mem
+        sto = vm.segment_table
+        size = vm.size
+        for s in range(256):
+            at = sto + 4 * s
+            if s * SEGMENT >= size:
+                mem[at:at + 4] = (1).to_bytes(4, "big")          # invalid segment
+                continue
+            pto = sto + 1024 + 64 * s
+            mem[at:at + 4] = ((15 << 28) | pto).to_bytes(4, "big")
+            for p in range(32):
+                real_page = s * SEGMENT + p * PAGE
+                if real_page >= size:
+                    pte = 0x0004                                    # invalid page
+                else:
+                    frame = vm.origin + vm.real_to_absolute(real_page)
+                    pte = (frame >> 8) & 0xFFF8
+                mem[pto + 2 * p:pto + 2 * p + 2] = pte.to_bytes(2, "big")
+        self.real.purge_tlb()
+
+    # --- running -----------------------------------------------------------
+    def run(self, max_dispatches: int | None = None) -> None:
+        """Run until every VM has stopped (or ``max_dispatches`` dispatches)."""
+        count = 0
+        while any(vm.run_state is not RunState.STOPPED for vm in self.vms):
+            if max_dispatches is not None and count >= max_dispatches:
+                return
+            ready = [vm for vm in self.vms if vm.run_state is RunState.READY]
+            if not ready:
+                self._idle_until_a_wake()
+                continue
+            vm = self.scheduler.pick(ready)
+            self.dispatch(vm)
+            count += 1
+
+    def _idle_until_a_wake(self) -> None:
+        """Every VM waits: the real machine waits (an enabled wait ended by the
+        real CPU timer) until the earliest of them can be woken."""
+        waiting = [vm for vm in self.vms if vm.run_state is RunState.WAITING]
+        wake_at = min(vm.wake_real_time for vm in waiting)
+        real = self.real
+        delta = wake_at - real.now()
+        if delta > 0:
+            real.set_cpu_timer(delta * TOD_UNITS_PER_US - 1)
+            real.cr = [REAL_CR0 if i == 0 else v for i, v in enumerate(real.cr)]
+            real.control_changed()
+            real.set_psw(PSW(system_mask=0x01, ec=True, wait=True, address=0))
+            real.run(real.steps + 1)
+        floor = min((v.pass_value for v in self.vms if v.run_state is RunState.READY),
+                    default=None)
+        for vm in waiting:
+            if vm.wake_real_time <= real.now():
+                self._wake(vm, floor)
+
+    def _wake(self, vm: VirtualMachine, floor: float | None) -> None:
+        vm.idle_us += max(0, vm.wake_vm_time - vm.now())
+        vm.change("wake")
+        if floor is not None:
+            vm.pass_value = max(vm.pass_value, floor)
+        self.settle(vm)
+
+    def settle(self, vm: VirtualMachine) -> None:
+        """Between guest instructions: the VM's timers, its pending interruptions,
+        its wait and its stop, exactly as the native machine's service does."""
+        limit = vm.max_steps if vm.max_steps is not None else 1 << 62
+        outcome, value = vm.settle(limit)
+        if outcome == "stop":
+            assert isinstance(value, str)
+            vm.stop(value)
+        elif outcome == "wait":
+            assert isinstance(value, int)
+            vm.wake_vm_time = value
+            vm.wake_real_time = self.real.now() + max(1, value - vm.now())
+            vm.change("wait")
+            vm.interventions["wait"] += 1
+        elif vm.dat_on:
+            vm.stop("unsupported: guest DAT (issue #7)")
+
+    def dispatch(self, vm: VirtualMachine) -> Dispatch:
+        """Run ``vm`` on the real machine until the real machine comes back."""
+        vm.change("dispatch")
+        vm.dispatches += 1
+        real = self.real
+        limit = vm.max_steps if vm.max_steps is not None else 1 << 62
+        if vm.steps >= limit:
+            vm.stop("step-limit")
+            return Dispatch(0, "step-limit", 0)
+        if vm.psw_invalid_bits:
+            # Early specification exception: recognized before any instruction of
+            # the new PSW, as the native machine does (one step, ILC 0 or 2).
+            vm.steps += 1
+            vm.program_interruption(SpecificationException("invalid PSW"),
+                                    vm.psw_invalid_ilc, vm.ia)
+            vm.interventions["early PSW exception"] += 1
+            vm.change("preempt")
+            self.settle(vm)
+            return Dispatch(0, "early PSW exception", 1)
+        until_event = vm._next_timer_event() - vm.now()
+        budget = max(1, min(self.slice_us, until_event, limit - vm.steps))
+        self._load_real(vm, budget)
+        steps0, now0 = real.steps, real.now()
+        real.run(real.steps + budget + 1)
+        used = real.steps - steps0
+        vm.steps += used
+        vm.real_us += real.now() - now0
+        self.scheduler.charge(vm, real.now() - now0)
+        entry = real.ia
+        self._save_guest(vm, entry)
+        cause = self._handle(vm, entry, budget, until_event)
+        if vm.run_state is RunState.RUNNING:
+            vm.change("preempt")
+        if vm.run_state is RunState.READY:
+            self.settle(vm)
+        return Dispatch(entry, cause, used)
+
+    def _load_real(self, vm: VirtualMachine, budget: int) -> None:
+        """The real machine's state for running ``vm`` directly for ``budget`` µs."""
+        real = self.real
+        real.gpr[:] = vm.gpr
+        cr0 = REAL_CR0 | (vm.cr[0] & CR0_LOW_ADDRESS_PROTECTION)
+        cr3 = vm.cr[3]
+        if vm.problem:
+            cr0 |= vm.cr[0] & CR0_EXTRACTION_AUTHORITY
+        else:
+            cr0 |= CR0_EXTRACTION_AUTHORITY
+            cr3 = 0xFFFF0000
+        crs = [0] * 16
+        crs[0], crs[1], crs[3], crs[8] = cr0, (15 << 24) | vm.segment_table, cr3, vm.cr[8]
+        per = vm.ec and bool(vm.system_mask & 0x40)
+        if per:
+            crs[9], crs[10], crs[11] = vm.cr[9], vm.cr[10], vm.cr[11]
+        real.cr = crs
+        real.control_changed()
+        real.set_tod(vm.tod())
+        real.set_cpu_timer(budget * TOD_UNITS_PER_US - 1)
+        real.set_psw(PSW(system_mask=0x05 | (0x40 if per else 0), key=vm.key, ec=True,
+                         problem=True, cc=vm.cc, program_mask=vm.program_mask,
+                         address=vm.ia))
+
+    def _save_guest(self, vm: VirtualMachine, entry: int) -> None:
+        """Back from the real machine: the guest's registers and PSW fields."""
+        real = self.real
+        vm.gpr[:] = real.gpr
+        old = PSW.from_int(int.from_bytes(real.read_real(entry, 8), "big"))
+        vm.cc, vm.program_mask, vm.key, vm.ia = old.cc, old.program_mask, old.key, old.address
+
+    # --- interventions, by the real interruption's class -------------------
+    def _handle(self, vm: VirtualMachine, entry: int, budget: int, until_event: int) -> str:
+        if entry == ENTRY_EXTERNAL:
+            cause = "timer" if until_event <= budget else "slice"
+            if vm.max_steps is not None and vm.steps >= vm.max_steps:
+                cause = "step-limit"
+            vm.interventions[cause] += 1
+            return cause
+        if entry == ENTRY_SVC:
+            number = int.from_bytes(self.real.read_real(0x8A, 2), "big")
+            ilc = self.real.read_real(0x89, 1)[0] >> 1
+            vm.supervisor_call_interruption(number, ilc)
+            vm.interventions["reflect SVC"] += 1
+            return "reflect SVC"
+        if entry == ENTRY_PROGRAM:
+            return self._program(vm)
+        # Machine check, I/O, restart: none can come from a guest on this machine.
+        raise RuntimeError(f"real interruption through entry {entry:X} while a guest ran")
+
+    def _program(self, vm: VirtualMachine) -> str:
+        real = self.real
+        ilc = real.read_real(0x8D, 1)[0] >> 1
+        code = int.from_bytes(real.read_real(0x8E, 2), "big")
+        base = code & ~0x0080
+        per_code = real.read_real(0x96, 1)[0] if code & 0x0080 else 0
+        if base == 0x0002 and not vm.problem:
+            return self._simulate(vm, ilc)
+        exc: ProgramInterruption
+        instruction_at = (vm.ia - 2 * ilc) & 0xFFFFFF
+        if base in (SegmentTranslation.code, PageTranslation.code):
+            # The VMCP's own tables end where the guest's storage ends: the guest
+            # addressed beyond its storage, an addressing exception natively.
+            return self._reflect_addressing(vm, ilc, per_code)
+        exc = _exception_with_code(base)
+        if isinstance(exc, MonitorEvent):
+            exc.monitor_class = real.read_real(0x95, 1)[0]
+            exc.monitor_code = int.from_bytes(real.read_real(0x9C, 4), "big")
+        vm.per_event = per_code
+        if exc.nullify:
+            vm.ia = instruction_at
+        vm.program_interruption(exc, ilc, instruction_at)
+        cause = f"reflect program {code:04X}"
+        vm.interventions[cause] += 1
+        return cause
+
+    def _reflect_addressing(self, vm: VirtualMachine, ilc: int, per_code: int) -> str:
+        """A real translation exception nullified the instruction: reflect the
+        addressing exception, which suppresses (or, on instruction fetch, points
+        two bytes past the instruction with ILC 1, as this machine does)."""
+        at = vm.ia  # nullified: the instruction's own address
+        length = 2
+        if self._fetchable(vm, at):
+            length = opcodes.instruction_length(vm.mem[vm.real_to_absolute(at)])
+            if not self._fetchable(vm, (at + length - 1) & 0xFFFFFF):
+                length = 2
+            else:
+                length = 2 * ilc if ilc else length
+        vm.ia = (at + length) & 0xFFFFFF
+        vm.per_event = per_code & 0x40
+        vm.program_interruption(AddressingException("beyond guest storage"), length >> 1, at)
+        vm.interventions["reflect program 0005"] += 1
+        return "reflect program 0005"
+
+    @staticmethod
+    def _fetchable(vm: VirtualMachine, addr: int) -> bool:
+        return vm.real_to_absolute(addr & 0xFFFFFF) < vm.size
+
+    def _simulate(self, vm: VirtualMachine, ilc: int) -> str:
+        """Simulate the privileged instruction that trapped (or the target of
+        the EXECUTE that trapped) against the VM's virtual state."""
+        at = (vm.ia - 2 * ilc) & 0xFFFFFF
+        code = vm.fetch(at, 2 * ilc)
+        if code[0] == 0x44:  # EXECUTE: simulate its target, modified by R1
+            r1, x2, b2, d2 = opcodes.decode_fields("RX", code)
+            target = vm.address(x2, b2, d2)
+            first = vm.fetch(target, 2)
+            code = vm.fetch(target, opcodes.instruction_length(first[0]))
+            if r1:
+                code = bytes([code[0], code[1] | (vm.gpr[r1] & 0xFF)]) + code[2:]
+        row = opcodes.lookup(code)
+        simulation = SIMULATIONS.get(row.mnemonic) if row is not None else None
+        if row is None or simulation is None:
+            raise RuntimeError(f"privileged-operation exception from {code.hex()}")
+        cause = f"simulate {row.mnemonic}"
+        vm.interventions[cause] += 1
+        per = vm.ec and bool(vm.system_mask & 0x40) and bool(vm.cr[9] >> 28)
+        if per:
+            saved_ia = vm.ia
+            vm.ia = at
+            vm._per_begin()
+            vm.ia = saved_ia
+        try:
+            simulation.perform(vm, *opcodes.decode_fields(row.layout, code))
+        except Interruption as exc:
+            if per:
+                vm._per_end(at, 2 * ilc, exc)
+            vm._instruction_interrupted(exc, at, 2 * ilc)
+            return cause
+        if per:
+            vm._per_end(at, 2 * ilc, None)
+        if simulation.after is not None:
+            simulation.after(self, vm)
+        return cause
+
+    # --- results -----------------------------------------------------------
+    def vm_state(self, vm: VirtualMachine) -> State:
+        return vm.state()
+
+
+def _exception_with_code(code: int) -> ProgramInterruption:
+    """An exception object that performs a program interruption with ``code``."""
+    for cls in _PROGRAM_CLASSES:
+        if cls.code == code:
+            if cls is MonitorEvent:
+                return MonitorEvent(0, 0)
+            return cls()
+    exc = ProgramInterruption(f"code {code:04X}")
+    exc.code = code
+    return exc
+
+
+def _program_classes() -> tuple[type[ProgramInterruption], ...]:
+    from .interrupts import PROGRAM_EXCEPTIONS
+    return tuple(c for c in PROGRAM_EXCEPTIONS
+                 if c not in (SegmentTranslation, PageTranslation))
+
+
+_PROGRAM_CLASSES = _program_classes()
+
+__all__ = ["VMCP", "VirtualMachine", "RunState", "TRANSITIONS", "SIMULATIONS", "VMCPError",
+           "PROGRAM_OLD", "SVC_OLD", "EXTERNAL_OLD"]
