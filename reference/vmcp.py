@@ -313,10 +313,10 @@ class VMCP:
             raise VMCPError(f"unknown policy {self.policy!r} (round-robin, share)")
         self.real = Machine(self.real_storage)
         self.scheduler: Policy = POLICIES[self.policy]()
-        self._tables_free = TABLES_AT
-        # Frames are handed out from the top of real storage down; tables from the
-        # bottom up, after the VMCP's own low storage.
-        self._frames_free = self.real_storage
+        # Real storage above the VMCP's own low storage is handed out in 4K-aligned
+        # regions, first fit: a VM's frames (one region) and its tables (another).
+        self._free: list[tuple[int, int]] = [(TABLES_AT, self.real_storage - TABLES_AT)]
+        self._created = 0
         for new_at, entry in ENTRIES.items():
             psw = ENTRY_WAIT_PSW | entry
             self.real.write_real(new_at, psw.to_bytes(8, "big"))
@@ -334,24 +334,58 @@ class VMCP:
             raise VMCPError(f"image of {len(image)} bytes is larger than the VM's storage "
                             f"({storage} bytes)")
         segments = (storage + SEGMENT - 1) // SEGMENT
-        tables = 1024 + segments * 64
-        origin = (self._frames_free - storage) & ~0xFFF
-        if origin < self._tables_free + tables:
+        tables = (1024 + segments * 64 + 0xFFF) & ~0xFFF
+        origin = self._allocate(storage)
+        table_at = self._allocate(tables) if origin is not None else None
+        if origin is None or table_at is None:
+            if origin is not None:
+                self._release(origin, storage)
             raise VMCPError(f"real storage of {self.real_storage} bytes is full: no room "
                             f"for a VM of {storage} bytes")
-        self._frames_free = origin
-        table_at = self._tables_free
-        self._tables_free += (tables + 63) & ~63
-        vm = VirtualMachine(name or f"vm{len(self.vms) + 1}", self.real, origin, storage,
+        vm = VirtualMachine(name or f"vm{self._created + 1}", self.real, origin, storage,
                             share=share, max_steps=max_steps, virtual_cpu_id=virtual_cpu_id)
-        vm.order = len(self.vms)
+        self._created += 1
+        vm.order = self._created
         vm.segment_table = table_at
-        vm.clear_reset()
         vm.load_image(image, 0)
         vm.restart_interruption()
         self.build_tables(vm)
         self.vms.append(vm)
         return vm
+
+    def destroy_vm(self, vm: VirtualMachine) -> None:
+        """Remove ``vm``: its frames and tables are cleared and given back."""
+        self.vms.remove(vm)
+        segments = (vm.size + SEGMENT - 1) // SEGMENT
+        tables = (1024 + segments * 64 + 0xFFF) & ~0xFFF
+        for start, length in ((vm.origin, vm.size), (vm.segment_table, tables)):
+            self.real.mem[start:start + length] = bytes(length)
+            self.real.keys[start >> 11:(start + length) >> 11] = bytes(length >> 11)
+            self._release(start, length)
+        vm.mem.release()
+        vm.keys.release()
+        self.real.purge_tlb()
+
+    def _allocate(self, length: int) -> int | None:
+        for i, (start, size) in enumerate(self._free):
+            if size >= length:
+                if size == length:
+                    del self._free[i]
+                else:
+                    self._free[i] = (start + length, size - length)
+                return start
+        return None
+
+    def _release(self, start: int, length: int) -> None:
+        self._free.append((start, length))
+        self._free.sort()
+        merged: list[tuple[int, int]] = []
+        for s, n in self._free:
+            if merged and merged[-1][0] + merged[-1][1] == s:
+                merged[-1] = (merged[-1][0], merged[-1][1] + n)
+            else:
+                merged.append((s, n))
+        self._free = merged
 
     def build_tables(self, vm: VirtualMachine) -> None:
         """The VMCP's segment and page tables for ``vm``: guest-real page p maps
