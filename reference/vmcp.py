@@ -362,8 +362,8 @@ class VMCP:
             self.real.mem[start:start + length] = bytes(length)
             self.real.keys[start >> 11:(start + length) >> 11] = bytes(length >> 11)
             self._release(start, length)
-        vm.mem.release()
-        vm.keys.release()
+        vm.run_state = RunState.STOPPED
+        vm.stop_reason = vm.stop_reason or "destroyed"
         self.real.purge_tlb()
 
     def _allocate(self, length: int) -> int | None:
