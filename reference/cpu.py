@@ -141,6 +141,13 @@ class CPU:
     (absolute addresses) and the storage keys of its 2K blocks."""
 
     def __init__(self, mem: bytearray | memoryview, keys: bytearray | memoryview) -> None:
+        # Decoded instructions (used by the executing machine): one dictionary per
+        # fetch context, an index from the absolute address of each decoded
+        # instruction to where it is cached, and a flag per 2K block holding one.
+        self._icaches: dict[tuple[int, int], dict[int, tuple[Callable[[], Any], int]]] = {}
+        self._icache: dict[int, tuple[Callable[[], Any], int]] = {}
+        self._code_index: dict[int, list[tuple[dict[int, Any], int, int]]] = {}
+        self._code_blocks = bytearray(len(keys))
         self.size = len(mem)
         self.mem = mem
         self.keys = keys
@@ -250,25 +257,71 @@ class CPU:
         return bool(self.system_mask & 0xFE)
 
     def psw_changed(self) -> None:
-        """Called after any change of the PSW's masks, key, mode or state."""
+        """Called after any change of the PSW's masks, key, mode or state.
+
+        Decoded instructions are kept per fetch context (the PSW key, and the
+        segment-table designation while DAT is on), so returning to a context
+        finds its instructions decoded."""
         self.attention = True
-        self._icache: dict[int, tuple[Callable[[], Any], int]] = {}
-        self._code_blocks = bytearray(len(self.keys))
+        context = (self.key, self.cr[1] if self.ec and self.system_mask & 0x04 else -1)
+        cache = self._icaches.get(context)
+        if cache is None:
+            cache = self._icaches[context] = {}
+        self._icache = cache
 
     def control_changed(self) -> None:
         """Called after a change of control registers, prefix, keys or the TLB."""
         self.dat_format = dat.Format(self.cr[0])
-        # (std, virtual page) -> (frame, segment protected, PTE real address)
-        self.tlb: dict[tuple[int, int], tuple[int, bool, int]] = {}
-        self.psw_changed()
+        self.purge_tlb()
+
+    def load_control_registers(self, values: list[int]) -> None:
+        """Load all sixteen control registers at once (the VMCP dispatching a VM).
+
+        The TLB keys its entries by segment-table designation, so a new CR1 only
+        selects other entries; the TLB and decoded instructions are purged only
+        when the translation format in CR0 (bits 8-12) changes."""
+        old_format = self.cr[0] & 0x00F80000
+        self.cr = list(values)
+        if self.cr[0] & 0x00F80000 != old_format:
+            self.control_changed()
+        else:
+            self.psw_changed()
 
     def purge_tlb(self) -> None:
-        self.tlb = {}
-        self.psw_changed()
+        # (std, virtual page) -> (frame, segment protected, PTE real address)
+        self.tlb: dict[tuple[int, int], tuple[int, bool, int]] = {}
+        self.flush_instruction_cache()
 
     def flush_instruction_cache(self) -> None:
-        self._icache = {}
-        self._code_blocks = bytearray(len(self.keys))
+        """Forget every decoded instruction (the dictionaries are emptied in place,
+        so an execution loop holding one sees the change)."""
+        for cache in self._icaches.values():
+            cache.clear()
+        self._code_index.clear()
+        self._code_blocks[:] = bytes(len(self._code_blocks))
+        self.psw_changed()
+
+    def _stored(self, a: int, n: int) -> None:
+        """Absolute bytes [a, a+n) were stored: decoded instructions that include
+        any of them are forgotten."""
+        blocks = self._code_blocks
+        if not (blocks[a >> 11] or blocks[(a + n - 1) >> 11]):
+            return
+        index = self._code_index
+        for start in range((a - 5) & ~1, a + n, 2):
+            entries = index.get(start)
+            if entries is None:
+                continue
+            kept = []
+            for cache, ia, end in entries:
+                if end > a:
+                    cache.pop(ia, None)
+                else:
+                    kept.append((cache, ia, end))
+            if kept:
+                index[start] = kept
+            else:
+                del index[start]
 
     # ------------------------------------------------------------------
     # Addresses (GA22-7000 ch.3 "Addressing")
@@ -319,8 +372,6 @@ class CPU:
             # over every byte stored.  [PER/storage fix]
             if not check:
                 self.keys[block] = skey | 0x06
-                if self._code_blocks[block]:
-                    self.flush_instruction_cache()
         else:
             self.keys[block] = skey | 0x04
         return a
@@ -359,10 +410,12 @@ class CPU:
         if (addr & 0x7FF) + length <= 0x800:
             a = self._absolute(addr, True, self.key if key is None else key, secondary)
             self.mem[a:a + length] = data
+            self._stored(a, length)
         else:
             offset = 0
             for a, n in self._pieces(addr, length, True, key, secondary):
                 self.mem[a:a + n] = data[offset:offset + n]
+                self._stored(a, n)
                 offset += n
         if self.per_storage_range is not None and length:
             self._per_storage_check(addr, length)
@@ -385,7 +438,9 @@ class CPU:
         return int.from_bytes(self.fetch(addr, 8), "big")
 
     def store_byte(self, addr: int, value: int) -> None:
-        self.mem[self._absolute(addr, True, self.key)] = value & 0xFF
+        a = self._absolute(addr, True, self.key)
+        self.mem[a] = value & 0xFF
+        self._stored(a, 1)
         if self.per_storage_range is not None:
             self._per_storage_check(addr, 1)
 
@@ -437,8 +492,7 @@ class CPU:
         self.mem[a:a + len(data)] = data
         for block in range(a >> 11, (a + len(data) - 1 >> 11) + 1):
             self.keys[block] |= 0x06
-            if self._code_blocks[block]:
-                self.flush_instruction_cache()
+        self._stored(a, len(data))
 
     # ------------------------------------------------------------------
     # Registers and effective addresses
@@ -494,8 +548,7 @@ class CPU:
         new = (old - n * INTERVAL_TIMER_UNIT) & MASK32
         a = self.real_to_absolute(INTERVAL_TIMER)
         self.mem[a:a + 4] = new.to_bytes(4, "big")
-        if self._code_blocks[a >> 11]:
-            self.flush_instruction_cache()
+        self._stored(a, 4)
         # "from a positive number or zero to a negative number": one of the n
         # decrements goes from a value in 0..X'FF' to a negative one exactly when
         # n > old // X'100' (old taken unsigned), also when a long wait decrements

@@ -70,17 +70,22 @@ class Machine(CPU):
         length = opcodes.instruction_length(first)
         if (ia & 0x7FF) + length <= 0x800:
             code = bytes(self.mem[a:a + length])
-            blocks: tuple[int, ...] = (a >> 11,)
+            pieces = [(a, a + length)]
         else:
             code = self.fetch(ia, length, key)
-            blocks = (a >> 11, self._absolute((ia + length - 1) & MASK24, False, key) >> 11)
+            first_part = 0x800 - (ia & 0x7FF)
+            b = self._absolute((ia + first_part) & MASK24, False, key)
+            pieces = [(a, a + first_part), (b, b + length - first_part)]
         row = opcodes.lookup(code)
         if row is None:
             raise OperationException(f"opcode {code[:2].hex()}")
         handler = self._handlers[row.handler]
         entry = (partial(handler, self, *opcodes.decode_fields(row.layout, code)), length)
-        for block in blocks:
-            self._code_blocks[block] = 1
+        cache = self._icache
+        cache[ia] = entry
+        for start, end in pieces:
+            self._code_index.setdefault(start, []).append((cache, ia, end))
+            self._code_blocks[start >> 11] = 1
         return entry
 
     # ------------------------------------------------------------------
@@ -131,8 +136,6 @@ class Machine(CPU):
                 if entry is None:
                     length = 0
                     entry = self.decode_at(ia)
-                    cache = self._icache
-                    cache[ia] = entry
                 fn, length = entry
                 self.ia = (ia + length) & MASK24
                 self.steps += 1

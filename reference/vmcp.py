@@ -172,9 +172,21 @@ class VirtualMachine(CPU):
         self.dispatches = 0
         self.real_us = 0             # real time used by this VM's dispatches
         self.segment_table = 0       # real address of the VMCP's segment table for it
+        self.real = real
         self.order = 0               # creation order: ties in scheduling go to the older VM
         super().__init__(memoryview(real.mem)[origin:origin + size],
                          memoryview(real.keys)[origin >> 11:(origin + size) >> 11])
+
+    def _stored(self, a: int, n: int) -> None:
+        """The VMCP stored into the guest's storage on its behalf: instructions the
+        real machine decoded from those bytes are stale."""
+        self.real._stored(self.origin + a, n)
+
+    def flush_instruction_cache(self) -> None:
+        """Storage keys or translations of the guest changed: the real machine
+        forgets what it decoded (fetch protection and reference recording)."""
+        super().flush_instruction_cache()
+        self.real.flush_instruction_cache()
 
     def change(self, event: str) -> None:
         new = TRANSITIONS.get((self.run_state, event))
@@ -521,8 +533,8 @@ class VMCP:
         per = vm.ec and bool(vm.system_mask & 0x40)
         if per:
             crs[9], crs[10], crs[11] = vm.cr[9], vm.cr[10], vm.cr[11]
-        real.cr = crs
-        real.control_changed()
+        if crs != real.cr:
+            real.load_control_registers(crs)
         real.set_tod(vm.tod())
         real.set_cpu_timer(budget * TOD_UNITS_PER_US - 1)
         real.set_psw(PSW(system_mask=0x05 | (0x40 if per else 0), key=vm.key, ec=True,
@@ -564,7 +576,13 @@ class VMCP:
         if base == 0x0002 and not vm.problem:
             return self._simulate(vm, ilc)
         exc: ProgramInterruption
-        instruction_at = (vm.ia - 2 * ilc) & 0xFFFFFF
+        # The instruction's address: the PSW has moved past it, or (after a
+        # successful branch with a PER event) to the branch address; the real
+        # machine's PER address names it then.
+        if per_code:
+            instruction_at = int.from_bytes(real.read_real(0x98, 4), "big") & 0xFFFFFF
+        else:
+            instruction_at = (vm.ia - 2 * ilc) & 0xFFFFFF
         if base in (SegmentTranslation.code, PageTranslation.code):
             # The VMCP's own tables end where the guest's storage ends: the guest
             # addressed beyond its storage, an addressing exception natively.

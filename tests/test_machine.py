@@ -216,3 +216,35 @@ def test_random_image_from_location_zero_ends_in_an_architected_outcome(image):
     from reference.cli import start_machine
     m = start_machine(image, 64 * 1024)
     assert m.run(300) in ARCHITECTED_STOPS
+
+
+def test_store_into_an_instruction_already_decoded_takes_effect_on_the_next_pass():
+    # STC patches the displacement of LA 1,d at X'200' with the pass number (1, 2, 3):
+    # pass 1 runs LA 1,1, pass 2 LA 1,1 (patched to 2 after it ran), pass 3 LA 1,2.
+    # Every instruction of the loop is decoded on pass 1, so pass 3 must see the
+    # patch although the store and the patched instruction were both cached.
+    code = program([
+        ("LA", (1, 0, 0, 1)),                 # 200
+        ("AR", (2, 1)),                       # 204
+        ("STC", (4, 0, 0, CODE_ORIGIN + 3)),  # 206
+        ("LA", (4, 0, 4, 1)),                 # 20A
+        ("BCT", (3, 0, 0, CODE_ORIGIN)),      # 20E
+    ])
+    m = make_machine(code)
+    m.gpr[3], m.gpr[4] = 3, 1
+    m.run(100)
+    assert m.gpr[2] == 1 + 1 + 2
+
+
+def test_interruption_loop_stops_at_the_step_limit():
+    # External new PSW enabled for the CPU timer, which stays negative: every
+    # interruption loads a PSW that takes the same interruption again, and no
+    # instruction ever runs.
+    m = make_machine(b"", ec=True, end=False, system_mask=0x01)
+    m.cr[0] |= 0x400
+    m.set_cpu_timer(1 << 63)  # negative
+    loop_psw = 0x01080000_00000200  # EC, external enabled, IA X'200'
+    m.load_image(loop_psw.to_bytes(8, "big"), 0x58)
+    m.load_psw_value(loop_psw)
+    assert m.run(50) == STOP_STEP_LIMIT
+    assert m.steps == 0 and m.interruptions >= 50

@@ -474,6 +474,7 @@ def reset_reference_bit(m: CPU, b2: int, d2: int) -> None:
     key = m.keys[block]
     m.cc = (key >> 1) & 3   # reference bit (X'04') and change bit (X'02')
     m.keys[block] = key & ~0x04
+    m.flush_instruction_cache()  # a fetch from the block must set the bit again
 
 
 # ---------------------------------------------------------------------------
