@@ -6,8 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference.machine import (STOP_DISABLED_WAIT, STOP_ENABLED_WAIT, STOP_STEP_LIMIT, Machine,
-                               StorageSizeError)
+from reference.machine import (
+    STOP_DISABLED_WAIT,
+    STOP_ENABLED_WAIT,
+    STOP_STEP_LIMIT,
+    Machine,
+    StorageSizeError,
+)
 from tests.support import CODE_ORIGIN, ins, make_machine, program, run_code
 
 PROGRAM_NEW = 0x68

@@ -7,8 +7,17 @@ from hypothesis import strategies as st
 
 from reference import opcodes
 from reference.instructions import HANDLERS
-from reference.opcodes import (BY_MNEMONIC, EXTENDED_OPCODES, LAYOUT_LENGTH, LAYOUT_PATTERNS,
-                               TABLE, decode_fields, encode, instruction_length, lookup)
+from reference.opcodes import (
+    BY_MNEMONIC,
+    EXTENDED_OPCODES,
+    LAYOUT_LENGTH,
+    LAYOUT_PATTERNS,
+    TABLE,
+    decode_fields,
+    encode,
+    instruction_length,
+    lookup,
+)
 
 FIELD_WIDTHS = {  # bits of each field, in layout order
     "RR": (4, 4), "RRE": (4, 4), "RX": (4, 4, 4, 12), "RS": (4, 4, 4, 12),
