@@ -115,3 +115,96 @@ def run_bench(steps: int, hercules: bool = False) -> dict[str, float]:
                   f"(hercules/reference = {h_ips / ips:.0f}x)")
             result["hercules_ips"] = h_ips
     return result
+
+
+# ---------------------------------------------------------------------------
+# The VMCP against native runs (``s370 bench --under vmcp``)
+# ---------------------------------------------------------------------------
+PRIVILEGED_SOURCE = """\
+PRIV     START 0
+         USING PRIV,0
+         DC    X'00080000',A(BEGIN)     EC-mode PSW, supervisor state, key 0
+         DC    XL8'00'
+         ORG   PRIV+X'200'
+BEGIN    L     6,COUNT
+         LA    2,X'800'                 a 2K block whose key is set and read
+LOOP     SSM   MASK                     system mask: nothing enabled
+         ISK   3,2
+         SSK   3,2
+         STPT  TIMER
+         LA    4,1(,4)
+         AR    5,4
+         LPSW  NEXT                     continue at AGAIN
+AGAIN    BCT   6,LOOP
+         LPSW  DONE
+         DS    0D
+NEXT     DC    X'00080000',A(AGAIN)
+DONE     DC    X'000A0000',A(0)
+TIMER    DS    D
+MASK     DC    X'00'
+COUNT    DC    F'{count}'
+         END
+"""
+PRIVILEGED_PER_ITERATION = 8
+
+
+def _time(fn: object) -> float:
+    t0 = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - t0
+
+
+def _native_and_vmcp(image: bytes, max_steps: int) -> tuple[float, float, object, object]:
+    from .cli import start_machine
+    from .vmcp import VMCP
+    native = start_machine(image, 1 << 20)
+    cp = VMCP(real_storage=2 << 20)
+    vm = cp.create_vm(image, 1 << 20, max_steps=max_steps)
+    t_native = _time(lambda: native.run(max_steps))
+    t_vmcp = _time(cp.run)
+    if native.state() != vm.state():
+        raise RuntimeError("the VMCP's guest state differs from the native run's")
+    return t_native, t_vmcp, native, vm
+
+
+def _dispatch_cost(vms: int, dispatches: int, native_ips: float) -> tuple[float, int]:
+    """Seconds of VMCP work per dispatch with ``vms`` VMs looping forever."""
+    from .vmcp import VMCP
+    image = bench_image(10 ** 9)
+    cp = VMCP(real_storage=16 << 20, slice_us=200)
+    machines = [cp.create_vm(image, 32 * 1024) for _ in range(vms)]
+    cp.run(max_dispatches=2 * vms)  # every VM dispatched: its loop decoded
+    steps0 = sum(vm.steps for vm in machines)
+    elapsed = _time(lambda: cp.run(max_dispatches=dispatches))
+    guest = (sum(vm.steps for vm in machines) - steps0) / native_ips
+    return (elapsed - guest) / dispatches, dispatches
+
+
+def run_vmcp_bench(steps: int) -> dict[str, float]:
+    """Native and VMCP time, measured side by side in one run."""
+    out: dict[str, float] = {}
+    iterations = max(1, (steps - SETUP_INSTRUCTIONS) // INSTRUCTIONS_PER_ITERATION)
+    t_n, t_v, native, _ = _native_and_vmcp(bench_image(iterations), 10 * steps)
+    native_ips = native.steps / t_n  # type: ignore[attr-defined]
+    out["compute_ratio"] = t_v / t_n
+    print(f"(a) compute loop, {native.steps} instructions: "  # type: ignore[attr-defined]
+          f"native {t_n:.3f} s, VMCP {t_v:.3f} s, ratio {t_v / t_n:.3f}")
+
+    from .assembler import assemble
+    count = max(1, steps // (PRIVILEGED_PER_ITERATION * 10))
+    image = assemble(PRIVILEGED_SOURCE.format(count=count), "<bench>").image
+    t_n, t_v, native, vm = _native_and_vmcp(image, 10 * steps)
+    interventions = sum(vm.interventions.values())  # type: ignore[attr-defined]
+    per_1000 = 1000 * interventions / vm.steps  # type: ignore[attr-defined]
+    out["privileged_ratio"] = t_v / t_n
+    out["interventions_per_1000"] = per_1000
+    print(f"(b) privileged-heavy loop (SSM ISK SSK STPT LPSW), {vm.steps} "  # type: ignore
+          f"instructions: native {t_n:.3f} s, VMCP {t_v:.3f} s, ratio {t_v / t_n:.2f}, "
+          f"{per_1000:.0f} VMCP interventions per 1000 guest instructions")
+
+    cost4, _ = _dispatch_cost(4, 400, native_ips)
+    cost256, _ = _dispatch_cost(256, 400, native_ips)
+    out["dispatch_ratio"] = cost256 / cost4
+    print(f"(c) VMCP cost per dispatch: {cost4 * 1e6:.1f} us with 4 VMs, "
+          f"{cost256 * 1e6:.1f} us with 256 VMs, ratio {cost256 / cost4:.2f}")
+    return out

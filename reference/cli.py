@@ -3,7 +3,11 @@
     s370 asm SOURCE [-o IMAGE] [--listing FILE|-]
     s370 disasm IMAGE [--start HEX] [--end HEX] [--origin HEX]
     s370 run PROGRAM [--storage SIZE] [--max-steps N] [--dump START-END]... [--json]
-    s370 bench [--steps N] [--hercules]
+             [--under vmcp]
+    s370 compare PROGRAM [--storage SIZE] [--max-steps N]
+    s370 vmcp PROGRAM... [--policy round-robin|share] [--share N]... [--storage SIZE]
+             [--max-steps N] [--slice MICROSECONDS]
+    s370 bench [--steps N] [--hercules] [--under vmcp]
 
 ``s370 run`` is a contract that tools outside the project depend on; README.md
 states it in full.  Bad input of any kind gets one line on standard error naming
@@ -16,8 +20,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
+from .cpu import CPU, State
+
+if TYPE_CHECKING:
+    from .vmcp import VirtualMachine
 from .machine import MAX_STORAGE, MIN_STORAGE, Machine, StorageSizeError
 
 EXIT_OK = 0
@@ -100,7 +108,7 @@ def start_machine(image: bytes, storage: int, path: str = "image") -> Machine:
     return m
 
 
-def state_json(m: Machine, stop: str, dumps: list[tuple[int, int]]) -> dict[str, object]:
+def state_json(m: CPU, stop: str, dumps: list[tuple[int, int]]) -> dict[str, object]:
     storage = []
     for start, end in dumps:
         data = m.real_storage(start, end - start + 1)
@@ -143,6 +151,44 @@ def print_human(out: dict[str, object]) -> None:
         print("keys   all zero")
 
 
+def real_storage_for(storage: int) -> int:
+    """Real storage for a VMCP running one guest of ``storage`` bytes: the guest,
+    the VMCP's low storage and its tables (1K segment table, 64 bytes a segment)."""
+    segments = (storage + 0xFFFF) >> 16
+    return storage + 0x1000 + ((1024 + 64 * segments + 0xFFF) & ~0xFFF)
+
+
+def start_vm(image: bytes, storage: int, max_steps: int,
+             path: str = "image") -> VirtualMachine:
+    """One VM under a new VMCP, started as ``start_machine`` starts the native one,
+    run to its stop.  Returns the VM (its state is the guest's virtual state)."""
+    from .vmcp import VMCP, VMCPError
+    real = real_storage_for(storage)
+    if real > MAX_STORAGE:
+        raise UsageError(f"{path}: under the VMCP a guest of {storage} bytes needs {real} "
+                         f"bytes of real storage, more than the 16M the machine has")
+    if len(image) > storage:
+        raise UsageError(f"{path}: image of {len(image)} bytes is larger than storage "
+                         f"({storage} bytes)")
+    try:
+        cp = VMCP(real_storage=real)
+        vm = cp.create_vm(image, storage, max_steps=max_steps)
+    except VMCPError as e:
+        raise UsageError(f"{path}: {e}") from None
+    cp.run()
+    return vm
+
+
+def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
+               path: str) -> tuple[CPU, str]:
+    """(CPU, stop reason) of a native run, or of a run under the VMCP."""
+    if under == "vmcp":
+        vm = start_vm(image, storage, max_steps, path)
+        return vm, vm.stop_reason or ""
+    m = start_machine(image, storage, path)
+    return m, m.run(max_steps)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     storage = parse_size(args.storage)
     if args.max_steps < 0:
@@ -152,13 +198,114 @@ def cmd_run(args: argparse.Namespace) -> int:
         if end >= storage:
             raise UsageError(f"--dump {start:X}-{end:X}: beyond storage of {storage} bytes")
     image = load_program(args.program)
-    m = start_machine(image, storage, args.program)
-    stop = m.run(args.max_steps)
+    m, stop = run_either(image, storage, args.max_steps, args.under, args.program)
     out = state_json(m, stop, dumps)
     if args.json:
         print(json.dumps(out))
     else:
         print_human(out)
+    return EXIT_OK
+
+
+STATE_FIELDS = ("stopped", "psw", "gpr", "cr", "prefix", "tod", "clock_comparator",
+                "cpu_timer", "interval_timer", "pending", "keys", "storage")
+
+
+def first_difference(a: State, b: State) -> tuple[str, str, str] | None:
+    """The first field in which two states differ, with both values as text."""
+    for name in STATE_FIELDS:
+        x, y = getattr(a, name), getattr(b, name)
+        if x == y:
+            continue
+        if name == "storage" or name == "keys":
+            assert isinstance(x, bytes) and isinstance(y, bytes)
+            i = next(i for i in range(min(len(x), len(y))) if x[i] != y[i])
+            unit = 1 if name == "storage" else 2048
+            return (f"{name} at {i * unit:06X}", x[i:i + 8].hex().upper(),
+                    y[i:i + 8].hex().upper())
+        if name in ("gpr", "cr"):
+            r = next(r for r in range(16) if x[r] != y[r])
+            return f"{name}{r}", f"{x[r]:08X}", f"{y[r]:08X}"
+        if name == "psw":
+            return name, f"{x:016X}", f"{y:016X}"
+        return name, str(x), str(y)
+    return None
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    storage = parse_size(args.storage)
+    image = load_program(args.program)
+    native, native_stop = run_either(image, storage, args.max_steps, None, args.program)
+    guest, guest_stop = run_either(image, storage, args.max_steps, "vmcp", args.program)
+    diff = first_difference(native.state(), guest.state())
+    if diff is None and native_stop == guest_stop and native.steps == guest.steps:
+        print(f"identical: {native.steps} instructions, stop {native_stop}, natively and "
+              f"under the VMCP")
+        return EXIT_OK
+    # Where do they part?  The first step count after which the states differ.
+    low, high = 0, max(native.steps, guest.steps)
+    while low < high:
+        mid = (low + high) // 2
+        a, _ = run_either(image, storage, mid, None, args.program)
+        b, _ = run_either(image, storage, mid, "vmcp", args.program)
+        if first_difference(a.state(), b.state()) is None and a.steps == b.steps:
+            low = mid + 1
+        else:
+            high = mid
+    before, _ = run_either(image, storage, max(0, low - 1), None, args.program)
+    from .disassembler import format_instruction
+    at = before.ia
+    text = format_instruction(before.real_storage(at, 6)) if at + 6 <= storage else "?"
+    if diff is None:
+        diff = ("stop", f"{native_stop} after {native.steps}",
+                f"{guest_stop} after {guest.steps}")
+    name, x, y = diff
+    print(f"differ: {name}: native {x}, vmcp {y}")
+    if native_stop != guest_stop:
+        print(f"stop: native {native_stop}, vmcp {guest_stop}")
+    print(f"they part at instruction {low} at {at:06X}: {text}")
+    print(f"reproduce: s370 run {args.program} --max-steps {low} --json   and the same "
+          f"with --under vmcp")
+    return 1
+
+
+def parse_shares(shares: list[str], count: int) -> list[int]:
+    if not shares:
+        return [1] * count
+    if len(shares) != count:
+        raise UsageError(f"--share given {len(shares)} times for {count} programs: give it "
+                         f"once per program, in order")
+    out = []
+    for text in shares:
+        if not text.isdigit() or int(text) < 1:
+            raise UsageError(f"--share {text}: must be a positive integer")
+        out.append(int(text))
+    return out
+
+
+def cmd_vmcp(args: argparse.Namespace) -> int:
+    from .vmcp import VMCP, VMCPError
+    storage = parse_size(args.storage)
+    shares = parse_shares(args.share, len(args.programs))
+    if args.slice < 1:
+        raise UsageError(f"--slice {args.slice}: must be positive")
+    images = [(p, load_program(p)) for p in args.programs]
+    real = min(MAX_STORAGE, sum(real_storage_for(storage) for _ in images) + 0x1000)
+    try:
+        cp = VMCP(real_storage=real, policy=args.policy, slice_us=args.slice)
+        vms = [cp.create_vm(image, storage, name=Path(p).stem, share=sh,
+                            max_steps=args.max_steps)
+               for (p, image), sh in zip(images, shares, strict=True)]
+    except VMCPError as e:
+        raise UsageError(f"s370 vmcp: {e}") from None
+    cp.run()
+    total = sum(vm.real_us for vm in vms) or 1
+    print(f"{'VM':<16} {'share':>5} {'stop':<16} {'instructions':>12} {'cpu':>6}  "
+          f"interventions by cause")
+    for vm in vms:
+        causes = ", ".join(f"{c} {n}" for c, n in vm.interventions.most_common())
+        print(f"{vm.name:<16} {vm.share:>5} {vm.stop_reason or '':<16} {vm.steps:>12} "
+              f"{100 * vm.real_us / total:>5.1f}%  {causes}")
     return EXIT_OK
 
 
@@ -215,7 +362,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
     if args.steps <= 0:
         raise UsageError(f"--steps {args.steps}: must be positive")
-    run_bench(args.steps, hercules=args.hercules)
+    if args.under == "vmcp":
+        from .bench import run_vmcp_bench
+        run_vmcp_bench(args.steps)
+    else:
+        run_bench(args.steps, hercules=args.hercules)
     return EXIT_OK
 
 
@@ -230,7 +381,28 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dump", action="append", default=[], metavar="START-END",
                    help="hex range of absolute storage to print, END inclusive")
     r.add_argument("--json", action="store_true", help="print one JSON object")
+    r.add_argument("--under", choices=["vmcp"],
+                   help="run as the only guest of the VMCP; the state printed is the "
+                        "guest's virtual state")
     r.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("compare", help="run natively and under the VMCP; exit 0 when "
+                                       "the final states are identical, 1 otherwise")
+    c.add_argument("program")
+    c.add_argument("--storage", default="2M")
+    c.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
+    c.set_defaults(func=cmd_compare)
+
+    v = sub.add_parser("vmcp", help="run several programs as VMs time-shared by the VMCP")
+    v.add_argument("programs", nargs="+")
+    v.add_argument("--policy", choices=["round-robin", "share"], default="round-robin")
+    v.add_argument("--share", action="append", default=[],
+                   help="the share of each VM, once per program in order (policy share)")
+    v.add_argument("--storage", default="256K", help="each VM's storage")
+    v.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS,
+                   help="stop each VM after this many of its instructions")
+    v.add_argument("--slice", type=int, default=5000, help="time slice in microseconds")
+    v.set_defaults(func=cmd_vmcp)
 
     a = sub.add_parser("asm", help="assemble a source file into an image")
     a.add_argument("source")
@@ -249,6 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--steps", type=int, default=3_000_000)
     b.add_argument("--hercules", action="store_true",
                    help="also time Hercules on the same loop (needs hercules)")
+    b.add_argument("--under", choices=["vmcp"],
+                   help="measure the VMCP against native runs: compute loop, "
+                        "privileged-heavy loop, dispatch cost with 4 and 256 VMs")
     b.set_defaults(func=cmd_bench)
     return p
 

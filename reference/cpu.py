@@ -557,11 +557,15 @@ class CPU:
         if n > old // INTERVAL_TIMER_UNIT:
             self.pending_interval_timer = True
 
+    def next_interval_tick(self) -> int:
+        """The time (microseconds) of the interval timer's next step."""
+        return ((self.interval_ticks + 1) * 1_000_000 + INTERVAL_TIMER_HZ - 1) \
+            // INTERVAL_TIMER_HZ
+
     def _next_timer_event(self) -> int:
         """The earliest time (microseconds) at which a timer condition can change."""
         now = self.now()
-        events = [((self.interval_ticks + 1) * 1_000_000 + INTERVAL_TIMER_HZ - 1)
-                  // INTERVAL_TIMER_HZ]
+        events = [self.next_interval_tick()]
         timer = self.cpu_timer()
         if not timer >> 63:
             events.append(now + timer // TOD_UNITS_PER_US + 1)

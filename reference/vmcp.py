@@ -64,7 +64,8 @@ problem state, and every VMCP action on its behalf goes through its own
 
 from __future__ import annotations
 
-from collections import Counter
+import heapq
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -82,6 +83,7 @@ from .interrupts import (
     SpecificationException,
 )
 from .machine import (
+    EXT_CLOCK_COMPARATOR,
     EXT_CPU_TIMER,
     EXTERNAL_NEW,
     EXTERNAL_OLD,
@@ -263,25 +265,42 @@ SIMULATIONS: dict[str, Simulation] = {
 # Scheduling policies
 # ---------------------------------------------------------------------------
 class Policy:
-    """A scheduling policy: which ready VM runs next, and what a dispatch costs it."""
+    """A scheduling policy: the queue of ready VMs, which runs next, and what a
+    dispatch costs it.  Every operation is O(log n) in the number of VMs."""
 
     name = ""
 
-    def pick(self, ready: list[VirtualMachine]) -> VirtualMachine:
-        raise TypeError("a policy defines pick")
+    def push(self, vm: VirtualMachine) -> None:
+        raise TypeError("a policy defines push")
+
+    def pop(self) -> VirtualMachine | None:
+        raise TypeError("a policy defines pop")
+
+    def lowest_pass(self) -> float | None:
+        return None
 
     def charge(self, vm: VirtualMachine, used_us: int) -> None:
         vm.pass_value += used_us / vm.share
 
 
 class RoundRobin(Policy):
-    """Ready VMs in turn: the one dispatched least often goes next, each for a
-    full time slice whatever its share."""
+    """Ready VMs in turn (first in, first out), each for a full time slice
+    whatever its share."""
 
     name = "round-robin"
 
-    def pick(self, ready: list[VirtualMachine]) -> VirtualMachine:
-        return min(ready, key=lambda v: (v.dispatches, v.order))
+    def __init__(self) -> None:
+        self.queue: deque[VirtualMachine] = deque()
+
+    def push(self, vm: VirtualMachine) -> None:
+        self.queue.append(vm)
+
+    def pop(self) -> VirtualMachine | None:
+        while self.queue:
+            vm = self.queue.popleft()
+            if vm.run_state is RunState.READY:
+                return vm
+        return None
 
 
 class ShareWeighted(Policy):
@@ -292,8 +311,21 @@ class ShareWeighted(Policy):
 
     name = "share"
 
-    def pick(self, ready: list[VirtualMachine]) -> VirtualMachine:
-        return min(ready, key=lambda v: (v.pass_value, v.order))
+    def __init__(self) -> None:
+        self.heap: list[tuple[float, int, VirtualMachine]] = []
+
+    def push(self, vm: VirtualMachine) -> None:
+        heapq.heappush(self.heap, (vm.pass_value, vm.order, vm))
+
+    def pop(self) -> VirtualMachine | None:
+        while self.heap:
+            _, _, vm = heapq.heappop(self.heap)
+            if vm.run_state is RunState.READY:
+                return vm
+        return None
+
+    def lowest_pass(self) -> float | None:
+        return self.heap[0][0] if self.heap else None
 
 
 POLICIES: dict[str, type[Policy]] = {"round-robin": RoundRobin, "share": ShareWeighted}
@@ -329,6 +361,8 @@ class VMCP:
         # regions, first fit: a VM's frames (one region) and its tables (another).
         self._free: list[tuple[int, int]] = [(TABLES_AT, self.real_storage - TABLES_AT)]
         self._created = 0
+        self._waiting: list[tuple[int, int, VirtualMachine]] = []
+        self.real.load_control_registers([REAL_CR0] + [0] * 15)
         for new_at, entry in ENTRIES.items():
             psw = ENTRY_WAIT_PSW | entry
             self.real.write_real(new_at, psw.to_bytes(8, "big"))
@@ -363,6 +397,8 @@ class VMCP:
         vm.restart_interruption()
         self.build_tables(vm)
         self.vms.append(vm)
+        self.settle(vm)
+        self._enqueue(vm)
         return vm
 
     def destroy_vm(self, vm: VirtualMachine) -> None:
@@ -426,42 +462,51 @@ class VMCP:
     def run(self, max_dispatches: int | None = None) -> None:
         """Run until every VM has stopped (or ``max_dispatches`` dispatches)."""
         count = 0
-        while any(vm.run_state is not RunState.STOPPED for vm in self.vms):
-            if max_dispatches is not None and count >= max_dispatches:
-                return
-            ready = [vm for vm in self.vms if vm.run_state is RunState.READY]
-            if not ready:
+        while max_dispatches is None or count < max_dispatches:
+            self._wake_due()
+            vm = self.scheduler.pop()
+            if vm is None:
+                if not self._waiting:
+                    return
                 self._idle_until_a_wake()
                 continue
-            vm = self.scheduler.pick(ready)
             self.dispatch(vm)
             count += 1
+
+    def _enqueue(self, vm: VirtualMachine) -> None:
+        """After a VM's state settled: ready VMs join the scheduler's queue,
+        waiting ones the queue of wake-up times."""
+        if vm.run_state is RunState.READY:
+            self.scheduler.push(vm)
+        elif vm.run_state is RunState.WAITING:
+            heapq.heappush(self._waiting, (vm.wake_real_time, vm.order, vm))
+
+    def _wake_due(self) -> None:
+        now = self.real.now()
+        while self._waiting and self._waiting[0][0] <= now:
+            _, _, vm = heapq.heappop(self._waiting)
+            if vm.run_state is RunState.WAITING:
+                self._wake(vm)
 
     def _idle_until_a_wake(self) -> None:
         """Every VM waits: the real machine waits (an enabled wait ended by the
         real CPU timer) until the earliest of them can be woken."""
-        waiting = [vm for vm in self.vms if vm.run_state is RunState.WAITING]
-        wake_at = min(vm.wake_real_time for vm in waiting)
         real = self.real
-        delta = wake_at - real.now()
+        delta = self._waiting[0][0] - real.now()
         if delta > 0:
             real.set_cpu_timer(delta * TOD_UNITS_PER_US - 1)
-            real.cr = [REAL_CR0 if i == 0 else v for i, v in enumerate(real.cr)]
-            real.control_changed()
             real.set_psw(PSW(system_mask=0x01, ec=True, wait=True, address=0))
             real.run(real.steps + 1)
-        floor = min((v.pass_value for v in self.vms if v.run_state is RunState.READY),
-                    default=None)
-        for vm in waiting:
-            if vm.wake_real_time <= real.now():
-                self._wake(vm, floor)
+        self._wake_due()
 
-    def _wake(self, vm: VirtualMachine, floor: float | None) -> None:
+    def _wake(self, vm: VirtualMachine) -> None:
         vm.idle_us += max(0, vm.wake_vm_time - vm.now())
         vm.change("wake")
+        floor = self.scheduler.lowest_pass()
         if floor is not None:
             vm.pass_value = max(vm.pass_value, floor)
         self.settle(vm)
+        self._enqueue(vm)
 
     def settle(self, vm: VirtualMachine) -> None:
         """Between guest instructions: the VM's timers, its pending interruptions,
@@ -498,8 +543,9 @@ class VMCP:
             vm.interventions["early PSW exception"] += 1
             vm.change("preempt")
             self.settle(vm)
+            self._enqueue(vm)
             return Dispatch(0, "early PSW exception", 1)
-        until_event = vm._next_timer_event() - vm.now()
+        until_event = self._next_guest_event(vm) - vm.now()
         budget = max(1, min(self.slice_us, until_event, limit - vm.steps))
         self._load_real(vm, budget)
         steps0, now0 = real.steps, real.now()
@@ -515,7 +561,26 @@ class VMCP:
             vm.change("preempt")
         if vm.run_state is RunState.READY:
             self.settle(vm)
+        self._enqueue(vm)
         return Dispatch(entry, cause, used)
+
+    @staticmethod
+    def _next_guest_event(vm: VirtualMachine) -> int:
+        """The guest time of the next event that can change what the guest sees:
+        an interval-timer step (it stores into location 80), and the CPU timer or
+        clock-comparator condition arising while that interruption is enabled.
+        (Enabling one takes a privileged instruction, which the VMCP sees.)"""
+        events = [vm.next_interval_tick()]
+        if vm.system_mask & 0x01:
+            now = vm.now()
+            if vm.cr[0] & EXT_CPU_TIMER[1]:
+                timer = vm.cpu_timer()
+                events.append(now if timer >> 63 else now + timer // TOD_UNITS_PER_US + 1)
+            if vm.cr[0] & EXT_CLOCK_COMPARATOR[1]:
+                tod = vm.tod()
+                events.append(now if tod > vm.clock_comparator else
+                              now + (vm.clock_comparator - tod) // TOD_UNITS_PER_US + 1)
+        return min(events)
 
     def _load_real(self, vm: VirtualMachine, budget: int) -> None:
         """The real machine's state for running ``vm`` directly for ``budget`` µs."""
