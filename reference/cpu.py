@@ -301,6 +301,12 @@ class CPU:
         self._code_blocks[:] = bytes(len(self._code_blocks))
         self.psw_changed()
 
+    def key_changed(self, block: int) -> None:
+        """The storage key of 2K block ``block`` changed: instructions decoded from
+        it were fetched under the old key (fetch protection, reference bit)."""
+        if self._code_blocks[block]:
+            self.flush_instruction_cache()
+
     def _stored(self, a: int, n: int) -> None:
         """Absolute bytes [a, a+n) were stored: decoded instructions that include
         any of them are forgotten."""

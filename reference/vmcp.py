@@ -184,6 +184,9 @@ class VirtualMachine(CPU):
         real machine decoded from those bytes are stale."""
         self.real._stored(self.origin + a, n)
 
+    def key_changed(self, block: int) -> None:
+        self.real.key_changed((self.origin >> 11) + block)
+
     def flush_instruction_cache(self) -> None:
         """Storage keys or translations of the guest changed: the real machine
         forgets what it decoded (fetch protection and reference recording)."""

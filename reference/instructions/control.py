@@ -132,7 +132,7 @@ def set_storage_key(m: CPU, r1: int, r2: int) -> None:
     require_supervisor_state(m)
     block = _storage_block(m, m.gpr[r2])
     m.keys[block] = m.gpr[r1] & 0xFE
-    m.flush_instruction_cache()  # instruction fetch depends on the keys
+    m.key_changed(block)  # instruction fetch from the block depends on its key
 
 
 # ---------------------------------------------------------------------------
@@ -474,7 +474,7 @@ def reset_reference_bit(m: CPU, b2: int, d2: int) -> None:
     key = m.keys[block]
     m.cc = (key >> 1) & 3   # reference bit (X'04') and change bit (X'02')
     m.keys[block] = key & ~0x04
-    m.flush_instruction_cache()  # a fetch from the block must set the bit again
+    m.key_changed(block)  # a fetch from the block must set the bit again
 
 
 # ---------------------------------------------------------------------------
