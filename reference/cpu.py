@@ -612,12 +612,16 @@ class CPU:
         code = exc.code
         if isinstance(exc, (SegmentTranslation, PageTranslation)):
             self.write_real(TRANSLATION_EXCEPTION_ADDRESS, exc.address.to_bytes(4, "big"))
-        if isinstance(exc, MonitorEvent):
+        if isinstance(exc, MonitorEvent) and self.ec:
+            # The monitor class (location 149) and code (156) are stored in EC
+            # mode; in BC mode the interruption code alone reports the event
+            # (as Hercules does; docs/machine.md).
             self.write_real(MONITOR_CLASS, bytes([exc.monitor_class]))
             self.write_real(MONITOR_CODE, exc.monitor_code.to_bytes(4, "big"))
         if self.per_event:
             code |= 0x0080
-            self.write_real(PER_CODE, bytes([self.per_event]))
+            # The PER code is the halfword at 150: event bits 0-3, the rest zero.
+            self.write_real(PER_CODE, bytes([self.per_event, 0]))
             self.write_real(PER_ADDRESS, instruction_address.to_bytes(4, "big"))
             self.per_event = 0
         if self.ec:
