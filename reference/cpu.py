@@ -612,10 +612,11 @@ class CPU:
         code = exc.code
         if isinstance(exc, (SegmentTranslation, PageTranslation)):
             self.write_real(TRANSLATION_EXCEPTION_ADDRESS, exc.address.to_bytes(4, "big"))
-        if isinstance(exc, MonitorEvent) and self.ec:
-            # The monitor class (location 149) and code (156) are stored in EC
-            # mode; in BC mode the interruption code alone reports the event
-            # (as Hercules does; docs/machine.md).
+        if isinstance(exc, MonitorEvent):
+            # "The monitor event can occur in both the EC and BC modes. Additional
+            # information is stored at real locations 148-149 and 156-159. The
+            # format ... is the same in the EC and BC modes." (GA22-7000-10 p.172;
+            # Hercules 3.13 stores nothing in BC mode: docs/hercules-differences.md)
             self.write_real(MONITOR_CLASS, bytes([exc.monitor_class]))
             self.write_real(MONITOR_CODE, exc.monitor_code.to_bytes(4, "big"))
         if self.per_event:

@@ -1,0 +1,94 @@
+* DAT with 4K pages and 64K segments: mapped, remapped, invalid and protected pages.
+* GA22-7000 ch.3 "Dynamic Address Translation". Faulting addresses are on page boundaries
+* (the rightmost 12 bits of the translation-exception address are unpredictable).
+* COMPARE: 0-2FFF, 6000-6FFF, 8000-AFFF
+*
+TRANSLAT START 0
+         DC    X'00080000',A(BEGIN)    restart new PSW (EC mode)
+         ORG   TRANSLAT+X'68'
+         DC    X'00080000',A(PGMCHK)   program new PSW
+         ORG   TRANSLAT+X'200'
+BEGIN    BALR  12,0
+         USING *,12                    R12: base register
+         LA    10,LOG                  R10: result log
+         LA    13,PLOG                 R13: interruption log
+         LCTL  0,1,CRS                 CR0: 4K pages, 64K segments; CR1: segment table
+         STOSM SAVE,X'04'              DAT on
+         L     2,=A(X'4000')           virtual page 4 is frame X'8000'
+         L     1,0(2)
+         MVC   16(8,2),=C'VIRT4000'    stored in frame X'8000'
+         L     3,=A(X'5000')
+         LA    11,X1
+         L     1,0(3)                  page invalid: page translation (X'11')
+X1       L     3,=A(X'10000')
+         LA    11,X2
+         L     1,0(3)                  segment invalid: segment translation (X'10')
+X2       L     3,=A(X'20000')
+         L     4,0(3)                  frame X'9000'
+         L     3,=A(X'21000')
+         LA    11,X3
+         L     1,0(3)                  beyond the page-table length: page translation
+X3       L     3,=A(X'100000')
+         LA    11,X4
+         L     1,0(3)                  beyond the segment table: segment translation
+X4       L     3,=A(X'30000')
+         L     5,0(3)                  protected segment: fetch allowed
+         LA    11,X5
+         MVI   8(3),C'X'               store: protection (X'04')
+X5       L     3,=A(X'6000')
+         MVC   0(8,3),=C'PAGE6000'
+         STNSM SAVE,X'FB'              DAT off
+         STM   1,5,RES
+         LPSW  DONE
+*
+* REC: record ILC/CC/program mask and link (from BAL 14,REC) and R1
+REC      ST    14,0(0,10)
+         ST    1,4(0,10)
+         LA    10,8(0,10)
+         BR    14
+* PGMCHK: record the program old PSW, ILC, code and translation-exception
+* address, then continue at the address in R11
+PGMCHK   MVC   0(8,13),40(0)
+         MVC   8(8,13),140(0)
+* The rightmost 12 bits of the translation-exception address are
+* unpredictable (GA22-7000 ch.3, locations 144-147): set them to zero
+         NI    146(0),X'F0'
+         MVI   147(0),0
+         NI    14(13),X'F0'
+         MVI   15(13),0
+         LA    13,16(0,13)
+         BR    11
+*
+RES      DS    8F
+         DS    0F
+CRS      DC    X'00800000',A(SEGTAB)
+SAVE     DS    F
+         DS    0D
+DONE     DC    X'000A000000000000'       disabled wait
+         LTORG
+ENDCODE  EQU   *                       end of code, data and literals
+         ORG   TRANSLAT+X'A00'
+LOG      DS    128F                    result log
+         ORG   TRANSLAT+X'C00'
+PLOG     DS    64F                     interruption log
+         ORG   TRANSLAT+X'2000'
+SEGTAB   DC    X'F0',AL3(PT0)          segment 0: 16 pages
+         DC    X'00000001'             segment 1: invalid
+         DC    X'00',AL3(PT2)          segment 2: page-table length 0 (page 0 only)
+         DC    X'00',AL3(PT3+4)        segment 3: protected (bit 29)
+         DC    12X'00000001'           segments 4-15 invalid
+PT0      DC    X'0000',X'0010',X'0020',X'0030'   pages 0-3: frames 0-3
+         DC    X'0080'                 page 4: frame X'8000'
+         DC    X'0008'                 page 5: invalid
+         DC    X'0060'                 page 6: frame X'6000'
+         DC    9X'0008'                pages 7-15: invalid
+PT2      DC    X'0090'                 page X'20000': frame X'9000'
+         DS    0F
+PT3      DC    X'00A0'                 page X'30000': frame X'A000'
+         ORG   TRANSLAT+X'8000'
+         DC    C'FRAME 8000 DATA '
+         ORG   TRANSLAT+X'9000'
+         DC    C'FRAME 9000 DATA '
+         ORG   TRANSLAT+X'A000'
+         DC    C'FRAME A000 DATA '
+         END
