@@ -1,0 +1,38 @@
+"""The benchmark programs run to their stop and agree natively and under the VMCP.
+
+Speed is never asserted here (the machines are shared and noisy): these tests
+check that the benchmarks measure what they claim to measure.
+"""
+
+from __future__ import annotations
+
+from reference import bench
+from reference.assembler import assemble
+from reference.cli import main
+
+
+def test_compute_loop_executes_seven_instructions_an_iteration():
+    executed, elapsed = bench.time_reference(7 * 100 + bench.SETUP_INSTRUCTIONS)
+    # 100 iterations of 7 instructions, 4 set-up instructions and the final LPSW
+    assert executed == 100 * 7 + bench.SETUP_INSTRUCTIONS
+    assert elapsed > 0
+
+
+def test_privileged_loop_is_identical_natively_and_under_the_vmcp():
+    image = assemble(bench.PRIVILEGED_SOURCE.format(count=20), "<bench>").image
+    t_native, t_vmcp, native, vm = bench._native_and_vmcp(image, 10_000, repeats=1)
+    # 2 set-up instructions, 20 iterations of 8, the final LPSW
+    assert native.steps == vm.steps == 2 + 20 * bench.PRIVILEGED_PER_ITERATION + 1
+    # SSM, ISK, SSK, STPT and LPSW trap in every iteration, plus the final LPSW
+    simulated = sum(n for cause, n in vm.interventions.items() if cause.startswith("simulate"))
+    assert simulated == 20 * 5 + 1
+
+
+def test_dispatch_cost_runs_the_requested_dispatches():
+    cost, dispatches = bench._dispatch_cost(4, 20, native_ips=1e6)
+    assert dispatches == 20
+
+
+def test_bench_command_prints_instructions_per_second(capsys):
+    assert main(["bench", "--steps", "2000"]) == 0
+    assert "million instructions per second" in capsys.readouterr().out
