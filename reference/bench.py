@@ -10,6 +10,7 @@ timing a run of one iteration as well.
 from __future__ import annotations
 
 import os
+from functools import partial
 import shutil
 import subprocess
 import tempfile
@@ -166,7 +167,7 @@ def _native_and_vmcp(image: bytes, max_steps: int,
         native = start_machine(image, 1 << 20)
         cp = VMCP(real_storage=2 << 20)
         vm = cp.create_vm(image, 1 << 20, max_steps=max_steps)
-        best_native = min(best_native, _time(lambda: native.run(max_steps)))
+        best_native = min(best_native, _time(partial(native.run, max_steps)))
         best_vmcp = min(best_vmcp, _time(cp.run))
         if native.state() != vm.state():
             raise RuntimeError("the VMCP's guest state differs from the native run's")
