@@ -10,11 +10,11 @@ timing a run of one iteration as well.
 from __future__ import annotations
 
 import os
-from functools import partial
 import shutil
 import subprocess
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
