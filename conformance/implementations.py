@@ -1,0 +1,78 @@
+"""Implementations under test, and what running a program on one gives.
+
+An implementation runs an image from a clear reset (image at absolute 0, the PSW
+loaded from location 0 by a restart interruption, as ``s370 run`` starts) in one of
+its modes, to a stop, and reports an ``Outcome``.  The reference implementation has
+two modes: ``native`` (the reference machine) and ``vmcp`` (the program as the only
+guest of the VMCP; every field is the guest's virtual state).  Other
+implementations join through the adapter protocol (issue #5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from reference.cpu import CPU, State
+
+
+@dataclass
+class Outcome:
+    """The end of one run."""
+
+    stop: str
+    steps: int
+    psw: int
+    gpr: tuple[int, ...]
+    cr: tuple[int, ...]
+    read: Callable[[int, int], bytes]         # (real address, length) -> bytes
+    keys: bytes                               # the key of every 2K block
+    interruptions: list[tuple[str, int, int, int]] = field(default_factory=list)
+    state: State | None = None                # the whole state, where known
+
+
+class Implementation(Protocol):
+    name: str
+    modes: tuple[str, ...]
+
+    def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome: ...
+
+
+def _outcome(cpu: CPU, stop: str) -> Outcome:
+    log = cpu.interruption_log or []
+    return Outcome(
+        stop=stop, steps=cpu.steps, psw=cpu.psw_value(), gpr=tuple(cpu.gpr),
+        cr=tuple(cpu.cr), read=cpu.real_storage, keys=bytes(cpu.keys),
+        interruptions=[(r.kind, r.code, r.ilc, r.old_psw) for r in log], state=cpu.state())
+
+
+class Reference:
+    """The reference machine, natively and under the VMCP."""
+
+    name = "reference"
+    modes = ("native", "vmcp")
+
+    def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
+        from reference.cli import start_machine
+        if mode == "native":
+            m = start_machine(image, storage)
+            m.interruption_log = []
+            return _outcome(m, m.run(max_steps))
+        if mode == "vmcp":
+            from reference.cli import real_storage_for
+            from reference.vmcp import VMCP
+            cp = VMCP(real_storage=real_storage_for(storage))
+            vm = cp.create_vm(image, storage, max_steps=max_steps)
+            vm.interruption_log = []
+            cp.run()
+            return _outcome(vm, vm.stop_reason or "")
+        raise ValueError(f"the reference has no mode {mode!r}")
+
+
+def implementation(spec: str) -> Implementation:
+    """The implementation named on the command line (``--s370-impl``)."""
+    if spec == "reference":
+        return Reference()
+    raise ValueError(f"--s370-impl {spec}: unknown implementation (this version knows "
+                     f"'reference'; adapters 'cmd:...' come with the adapter protocol)")

@@ -1,0 +1,129 @@
+"""The pytest plugin of the conformance suite (entry point ``pytest11``: ``s370``).
+
+Options:
+
+- ``--s370-impl=SPEC``: the implementation under test; ``reference`` (default).
+- ``--s370-mode=LIST``: the modes to run, comma-separated (``native,vmcp``), or
+  ``all`` (default): every mode the implementation has.
+
+Every corpus program (``conformance/programs/**/NAME.asm`` with ``NAME.toml``) is
+collected as one test per mode, named ``programs/<chapter>/<NAME>.toml::<mode>``.
+
+Hypothesis profiles (choose with ``--hypothesis-profile``): ``dev`` (fast, for the
+edit-run loop), ``ci`` (the default), ``thorough`` (long runs; see README for running
+it under HypoFuzz on many machines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from . import PROGRAMS
+from .corpus import Program, check, report
+from .expectations import MODES, ExpectationError
+from .implementations import Implementation, implementation
+
+settings.register_profile("dev", max_examples=15, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("s370", "s370 conformance suite")
+    group.addoption("--s370-impl", default="reference", metavar="SPEC",
+                    help="implementation under test (default: reference)")
+    group.addoption("--s370-mode", default="all", metavar="LIST",
+                    help="modes to run, comma-separated: native,vmcp (default: all)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "conformance: a conformance-suite test")
+    spec = config.getoption("--s370-impl")
+    try:
+        impl = implementation(spec)
+    except ValueError as e:
+        raise pytest.UsageError(str(e)) from None
+    text = config.getoption("--s370-mode")
+    modes = impl.modes if text == "all" else tuple(m.strip() for m in text.split(","))
+    for mode in modes:
+        if mode not in MODES or mode not in impl.modes:
+            raise pytest.UsageError(f"--s370-mode {text}: {impl.name} has the modes "
+                                    f"{', '.join(impl.modes)}")
+    config.stash[_IMPL] = impl
+    config.stash[_MODES] = modes
+
+
+_IMPL = pytest.StashKey[Implementation]()
+_MODES = pytest.StashKey[tuple[str, ...]]()
+
+
+def selected(config: pytest.Config) -> tuple[Implementation, tuple[str, ...]]:
+    """The implementation and modes chosen on the command line."""
+    return config.stash[_IMPL], config.stash[_MODES]
+
+
+@pytest.fixture(scope="session")
+def s370_impl(request: pytest.FixtureRequest) -> Implementation:
+    return selected(request.config)[0]
+
+
+@pytest.fixture(scope="session")
+def s370_modes(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    return selected(request.config)[1]
+
+
+def pytest_collect_file(file_path: Any, parent: pytest.Collector) -> pytest.Collector | None:
+    if (file_path.suffix == ".toml" and PROGRAMS in file_path.parents
+            and file_path.with_suffix(".asm").exists()):
+        return ProgramFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ConformanceFailure(Exception):
+    """A program missed its expectations (the message is the whole report)."""
+
+
+class ProgramFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        program = Program(self.path.with_suffix(".asm"))
+        impl, modes = selected(self.config)
+        try:
+            wanted = program.expectations.modes
+        except ExpectationError as e:
+            raise self.CollectError(str(e)) from None
+        for mode in modes:
+            if mode in wanted:
+                yield ProgramItem.from_parent(self, name=mode, program=program, mode=mode,
+                                              impl=impl)
+
+
+class ProgramItem(pytest.Item):
+    def __init__(self, *, program: Program, mode: str, impl: Implementation,
+                 **kw: Any) -> None:
+        super().__init__(**kw)
+        self.program = program
+        self.mode = mode
+        self.impl = impl
+        self.add_marker(pytest.mark.conformance)
+
+    def runtest(self) -> None:
+        out, misses = check(self.program, self.impl, self.mode)
+        if misses:
+            raise ConformanceFailure(report(self.program, self.impl, self.mode, out, misses))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        if isinstance(excinfo.value, ConformanceFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Any, int, str]:
+        return self.path, 0, f"{self.program.name} [{self.impl.name}, {self.mode}]"
