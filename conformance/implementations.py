@@ -51,7 +51,7 @@ class Reference:
     """The reference machine, natively and under the VMCP."""
 
     name = "reference"
-    modes = ("native", "vmcp")
+    modes: tuple[str, ...] = ("native", "vmcp")
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
         from reference.cli import start_machine
