@@ -17,7 +17,7 @@ Speed: ``run`` keeps decoded instructions in a cache keyed by instruction addres
 depends on changes (PSW key, DAT, control registers, prefix, storage keys, the TLB)
 and whenever a store reaches a 2K block holding a cached instruction, so it never
 changes behaviour.  Instructions run one at a time with every check
-(``_step_slow``) while PER is active or the PSW is invalid.
+(``_step_slow``) while PER is active, the PSW is invalid, or an observer watches.
 """
 
 from __future__ import annotations
@@ -57,6 +57,12 @@ class Machine(CPU):
     # ------------------------------------------------------------------
     # Instruction fetch and decode
     # ------------------------------------------------------------------
+    # An observer sees every instruction (``observer.instruction(machine, row,
+    # exception or None)``); while one is set, instructions run one at a time.
+    # The conformance suite's architectural coverage uses it.
+    observer: Any = None
+    last_row: opcodes.Instruction | None = None
+
     def decode_at(self, ia: int) -> tuple[Callable[[], Any], int]:
         """Fetch and decode the instruction at ``ia``: (bound handler, length).
 
@@ -79,6 +85,7 @@ class Machine(CPU):
         row = opcodes.lookup(code)
         if row is None:
             raise OperationException(f"opcode {code[:2].hex()}")
+        self.last_row = row
         handler = self._handlers[row.handler]
         entry = (partial(handler, self, *opcodes.decode_fields(row.layout, code)), length)
         cache = self._icache
@@ -117,7 +124,7 @@ class Machine(CPU):
             if self.steps >= max_steps:
                 return STOP_STEP_LIMIT
             limit = min(max_steps, self._next_timer_event() - self.idle_us)
-            if self.per_on or self.psw_invalid_bits:
+            if self.per_on or self.psw_invalid_bits or self.observer is not None:
                 self._step_slow()
                 continue
             self._run_fast(limit)
@@ -155,7 +162,10 @@ class Machine(CPU):
             self.program_interruption(SpecificationException("invalid PSW"),
                                       self.psw_invalid_ilc, ia)
             return
-        self._per_begin()
+        per = self.per_on
+        if per:
+            self._per_begin()
+        self.last_row = None
         length = 0
         try:
             try:
@@ -172,16 +182,22 @@ class Machine(CPU):
             self.steps += 1
             fn()
         except Interruption as exc:
-            self._per_end(ia, length, exc)
+            if self.observer is not None:
+                self.observer.instruction(self, self.last_row, exc)
+            if per:
+                self._per_end(ia, length, exc)
             self._instruction_interrupted(exc, ia, length)
-            if isinstance(exc, SupervisorCall) and self.per_event:
+            if per and isinstance(exc, SupervisorCall) and self.per_event:
                 # [PER fix] SVC with a PER event: the supervisor-call interruption
                 # comes first, then a program interruption for PER with the SVC
                 # new PSW as old PSW (and a specification exception, ILC 0, if that
                 # PSW is invalid) (GA22-7000 ch.4 "Program-Event Recording").
                 self._per_interruption(ia, length)
             return
-        self._per_end(ia, length, None)
+        if self.observer is not None:
+            self.observer.instruction(self, self.last_row, None)
+        if per:
+            self._per_end(ia, length, None)
 
     def _service(self, max_steps: int) -> str | None:
         """Between instructions: settle the CPU; an enabled wait advances time to

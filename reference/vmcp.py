@@ -69,6 +69,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from . import opcodes
 from .cpu import CPU, State
@@ -354,6 +355,9 @@ class VMCP:
     policy: str = "round-robin"
     slice_us: int = DEFAULT_SLICE_US
     vms: list[VirtualMachine] = field(default_factory=list)
+    # An observer sees every simulation (``observer.simulated(vm, row)``); the
+    # real machine's own observer sees the guest instructions it executes.
+    observer: Any = None
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
@@ -707,6 +711,8 @@ class VMCP:
             raise RuntimeError(f"privileged-operation exception from {code.hex()}")
         cause = f"simulate {row.mnemonic}"
         vm.interventions[cause] += 1
+        if self.observer is not None:
+            self.observer.simulated(vm, row)
         per = vm.ec and bool(vm.system_mask & 0x40) and bool(vm.cr[9] >> 28)
         if per:
             saved_ia = vm.ia
