@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from reference.cpu import CPU, State
 
@@ -47,6 +47,14 @@ def _outcome(cpu: CPU, stop: str) -> Outcome:
         interruptions=[(r.kind, r.code, r.ilc, r.old_psw) for r in log], state=cpu.state())
 
 
+# Architectural coverage (``--s370-coverage``, conformance.coverage): while set,
+# ``Reference.run`` calls ``coverage_hook(mode, cpu, machine, vmcp)`` before each run
+# (``cpu`` the architectural CPU, ``machine`` the machine executing, ``vmcp`` the
+# control program or None); it attaches its observers and returns what to call
+# when the run ends.  None (the default): nothing is observed.
+coverage_hook: Callable[[str, CPU, Any, Any], Callable[[], None]] | None = None
+
+
 class Reference:
     """The reference machine, natively and under the VMCP."""
 
@@ -58,14 +66,21 @@ class Reference:
         if mode == "native":
             m = start_machine(image, storage)
             m.interruption_log = []
-            return _outcome(m, m.run(max_steps))
+            done = coverage_hook(mode, m, m, None) if coverage_hook is not None else None
+            stop = m.run(max_steps)
+            if done is not None:
+                done()
+            return _outcome(m, stop)
         if mode == "vmcp":
             from reference.cli import real_storage_for
             from reference.vmcp import VMCP
             cp = VMCP(real_storage=real_storage_for(storage))
             vm = cp.create_vm(image, storage, max_steps=max_steps)
             vm.interruption_log = []
+            done = coverage_hook(mode, vm, cp.real, cp) if coverage_hook is not None else None
             cp.run()
+            if done is not None:
+                done()
             return _outcome(vm, vm.stop_reason or "")
         raise ValueError(f"the reference has no mode {mode!r}")
 

@@ -5,6 +5,9 @@ Options:
 - ``--s370-impl=SPEC``: the implementation under test; ``reference`` (default).
 - ``--s370-mode=LIST``: the modes to run, comma-separated (``native,vmcp``), or
   ``all`` (default): every mode the implementation has.
+- ``--s370-coverage=DIR``: architectural coverage of what the suite ran through the
+  reference implementation, written to ``DIR/coverage.json`` and
+  ``DIR/coverage.html`` (``conformance.coverage``; works under pytest-xdist).
 
 Every corpus program (``conformance/programs/**/NAME.asm`` with ``NAME.toml``) is
 collected as one test per mode, named ``programs/<chapter>/<NAME>.toml::<mode>``.
@@ -17,12 +20,13 @@ it under HypoFuzz on many machines).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from . import PROGRAMS
+from . import PROGRAMS, coverage
 from .corpus import Program, check, report
 from .expectations import MODES, ExpectationError
 from .implementations import Implementation, implementation
@@ -42,6 +46,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="implementation under test (default: reference)")
     group.addoption("--s370-mode", default="all", metavar="LIST",
                     help="modes to run, comma-separated: native,vmcp (default: all)")
+    group.addoption("--s370-coverage", default=None, metavar="DIR",
+                    help="write the architectural coverage of the conformance runs to "
+                         "DIR/coverage.json and DIR/coverage.html")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,6 +66,10 @@ def pytest_configure(config: pytest.Config) -> None:
                                     f"{', '.join(impl.modes)}")
     config.stash[_IMPL] = impl
     config.stash[_MODES] = modes
+    directory = config.getoption("--s370-coverage")
+    if directory:
+        config.pluginmanager.register(coverage.CoveragePlugin(config, Path(directory)),
+                                      "s370-coverage")
 
 
 _IMPL = pytest.StashKey[Implementation]()
@@ -117,7 +128,9 @@ class ProgramItem(pytest.Item):
     def runtest(self) -> None:
         out, misses = check(self.program, self.impl, self.mode)
         if misses:
-            raise ConformanceFailure(report(self.program, self.impl, self.mode, out, misses))
+            with coverage.paused():  # the report's reruns are not counted
+                text = report(self.program, self.impl, self.mode, out, misses)
+            raise ConformanceFailure(text)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:

@@ -125,7 +125,12 @@ class Machine(CPU):
                 return STOP_STEP_LIMIT
             limit = min(max_steps, self._next_timer_event() - self.idle_us)
             if self.per_on or self.psw_invalid_bits or self.observer is not None:
-                self._step_slow()
+                # [observer fix] One at a time, but the timers are serviced where
+                # _run_fast services them (the step of the next timer event).
+                if self.steps < limit:
+                    self._step_slow()
+                if self.steps >= limit:
+                    self.attention = True
                 continue
             self._run_fast(limit)
             self.attention = True
