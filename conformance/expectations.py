@@ -5,6 +5,7 @@
     max_steps = 100000          # default 100000
     storage = "2M"              # default "2M"
     modes = ["native", "vmcp"]  # default: every mode
+    requires = ["floating-point"]  # optional facilities the program needs (FACILITIES)
     provenance = "..."          # where the expected values come from
 
     [expect]
@@ -34,6 +35,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MODES = ("native", "vmcp")
+# Optional facilities a program may require; an implementation that lacks one skips
+# the program (GA22-7000 leaves them to the model: floating point, channel I/O).
+FACILITIES = ("floating-point", "channel-io")
 STOPS = ("disabled-wait", "enabled-wait", "check-stop", "step-limit")
 
 
@@ -47,6 +51,7 @@ class Expectations:
     max_steps: int = 100_000
     storage: int = 2 * 1024 * 1024
     modes: tuple[str, ...] = MODES
+    requires: tuple[str, ...] = ()
     provenance: str = ""
     stop: str | None = None
     psw: int | None = None
@@ -105,7 +110,7 @@ def load(path: Path) -> Expectations:
     exp = data.get("expect", {})
     if not isinstance(prog, dict) or not isinstance(exp, dict):
         raise ExpectationError(f"{where}: [program] and [expect] must be tables")
-    bad = set(prog) - {"max_steps", "storage", "modes", "provenance"}
+    bad = set(prog) - {"max_steps", "storage", "modes", "requires", "provenance"}
     if bad:
         raise ExpectationError(f"{where}: unknown key program.{sorted(bad)[0]}")
     bad = set(exp) - {"stop", "psw", "gpr", "cr", "storage", "keys"}
@@ -117,6 +122,10 @@ def load(path: Path) -> Expectations:
     modes = prog.get("modes", list(MODES))
     if not isinstance(modes, list) or not modes or any(m not in MODES for m in modes):
         raise ExpectationError(f"{where}: program.modes must be a list of {', '.join(MODES)}")
+    requires = prog.get("requires", [])
+    if not isinstance(requires, list) or any(f not in FACILITIES for f in requires):
+        raise ExpectationError(f"{where}: program.requires must be a list of "
+                               f"{', '.join(FACILITIES)}")
     stop = exp.get("stop")
     if stop is not None and stop not in STOPS:
         raise ExpectationError(f"{where}: expect.stop {stop!r} is not one of {', '.join(STOPS)}")
@@ -138,7 +147,7 @@ def load(path: Path) -> Expectations:
     return Expectations(
         path=path, max_steps=max_steps,
         storage=_size(prog.get("storage", "2M"), where),
-        modes=tuple(modes), provenance=str(prog.get("provenance", "")), stop=stop,
+        modes=tuple(modes), requires=tuple(requires), provenance=str(prog.get("provenance", "")), stop=stop,
         psw=_hex(exp["psw"], f"{where}: expect.psw", 16) if "psw" in exp else None,
         gpr=_registers(exp.get("gpr", {}), f"{where}: expect.gpr"),
         cr=_registers(exp.get("cr", {}), f"{where}: expect.cr"),

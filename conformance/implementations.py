@@ -35,6 +35,7 @@ class Outcome:
 class Implementation(Protocol):
     name: str
     modes: tuple[str, ...]
+    facilities: tuple[str, ...]   # optional facilities installed (expectations.FACILITIES)
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome: ...
 
@@ -60,6 +61,7 @@ class Reference:
 
     name = "reference"
     modes: tuple[str, ...] = ("native", "vmcp")
+    facilities: tuple[str, ...] = ()   # no floating point; channel I/O comes with issue #6
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
         from reference.cli import start_machine

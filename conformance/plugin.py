@@ -126,6 +126,11 @@ class ProgramItem(pytest.Item):
         self.add_marker(pytest.mark.conformance)
 
     def runtest(self) -> None:
+        missing = [f for f in self.program.expectations.requires
+                   if f not in self.impl.facilities]
+        if missing:
+            pytest.skip(f"needs the {', '.join(missing)} facility, which {self.impl.name} "
+                        f"does not have")
         out, misses = check(self.program, self.impl, self.mode)
         if misses:
             with coverage.paused():  # the report's reruns are not counted
