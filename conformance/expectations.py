@@ -147,7 +147,8 @@ def load(path: Path) -> Expectations:
     return Expectations(
         path=path, max_steps=max_steps,
         storage=_size(prog.get("storage", "2M"), where),
-        modes=tuple(modes), requires=tuple(requires), provenance=str(prog.get("provenance", "")), stop=stop,
+        modes=tuple(modes), requires=tuple(requires),
+        provenance=str(prog.get("provenance", "")), stop=stop,
         psw=_hex(exp["psw"], f"{where}: expect.psw", 16) if "psw" in exp else None,
         gpr=_registers(exp.get("gpr", {}), f"{where}: expect.gpr"),
         cr=_registers(exp.get("cr", {}), f"{where}: expect.cr"),
