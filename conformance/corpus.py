@@ -1,7 +1,8 @@
 """The corpus: guest programs, their expectations, and the comparison.
 
 A program is ``conformance/programs/<chapter>/<name>.asm`` with
-``<name>.toml`` beside it (``conformance.expectations``).  ``check`` runs a program
+``<name>.toml`` beside it, or with its expectations in its own source behind
+``*! `` (``conformance.expectations``).  ``check`` runs a program
 on an implementation in one mode and lists every expectation it misses; ``report``
 turns the first miss into the text a failing test prints: the field, both values,
 the instruction concerned with its disassembly, and the commands that reproduce it.
@@ -17,7 +18,7 @@ from reference.assembler import assemble
 from reference.disassembler import format_instruction
 
 from . import PROGRAMS
-from .expectations import Expectations, load
+from .expectations import Expectations, embedded, load
 from .implementations import Implementation, Outcome
 
 
@@ -39,7 +40,8 @@ class Program:
 
     @cached_property
     def expectations(self) -> Expectations:
-        return load(self.source.with_suffix(".toml"))
+        toml = self.source.with_suffix(".toml")
+        return load(toml if toml.exists() else self.source)
 
     @cached_property
     def image(self) -> bytes:
@@ -49,9 +51,18 @@ class Program:
         return f"Program({self.name})"
 
 
+def has_expectations(source: Path) -> bool:
+    if source.with_suffix(".toml").exists():
+        return True
+    try:
+        return embedded(source.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def programs(root: Path = PROGRAMS) -> list[Program]:
-    """Every program that has an expectations file, in name order."""
-    return [Program(p) for p in sorted(root.rglob("*.asm")) if p.with_suffix(".toml").exists()]
+    """Every program that has expectations, in name order."""
+    return [Program(p) for p in sorted(root.rglob("*.asm")) if has_expectations(p)]
 
 
 def compare(exp: Expectations, out: Outcome) -> list[Mismatch]:

@@ -19,6 +19,12 @@
     [expect.keys]               # hex block address -> the key as ISK gives it
     "800" = "16"
 
+The same TOML may instead stand in the program's own source, each line behind
+``*! `` (a comment to the assembler), so that a test is one file::
+
+    *! [expect]
+    *! gpr = { "1" = "00000005" }
+
 A malformed file is a ``ExpectationError`` whose message names the file and the
 problem (``file:line: message`` where TOML gives the line).
 """
@@ -92,11 +98,31 @@ def _registers(table: object, where: str) -> dict[int, int]:
     return out
 
 
+EMBEDDED = "*! "
+
+
+def embedded(source: str) -> str | None:
+    """The TOML written in a program's source behind ``*! ``, or None.  Other lines
+    become blank lines, so TOML's line numbers are the source's."""
+    lines = source.splitlines()
+    if not any(line.startswith(EMBEDDED) or line.rstrip() == "*!" for line in lines):
+        return None
+    return "\n".join(line[len(EMBEDDED):] if line.startswith(EMBEDDED) else ""
+                     for line in lines) + "\n"
+
+
 def load(path: Path) -> Expectations:
-    """Read and check the expectations file ``path``."""
+    """Read and check the expectations of a program: the TOML file ``path``, or, for
+    a ``.asm`` path, the TOML embedded in the source."""
     where = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".asm":
+            found = embedded(text)
+            if found is None:
+                raise ExpectationError(f"{where}: no expectations ('*! ' lines)")
+            text = found
+        data = tomllib.loads(text)
     except OSError as e:
         raise ExpectationError(f"{where}: {e.strerror or e}") from None
     except tomllib.TOMLDecodeError as e:

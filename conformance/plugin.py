@@ -9,8 +9,9 @@ Options:
   reference implementation, written to ``DIR/coverage.json`` and
   ``DIR/coverage.html`` (``conformance.coverage``; works under pytest-xdist).
 
-Every corpus program (``conformance/programs/**/NAME.asm`` with ``NAME.toml``) is
-collected as one test per mode, named ``programs/<chapter>/<NAME>.toml::<mode>``.
+Every corpus program (``conformance/programs/**/NAME.asm`` with ``NAME.toml``
+beside it or its expectations in its source behind ``*! ``) is collected as one test
+per mode, named ``programs/<chapter>/<NAME>.asm::<mode>``.
 
 Hypothesis profiles (choose with ``--hypothesis-profile``): ``dev`` (fast, for the
 edit-run loop), ``ci`` (the default), ``thorough`` (long runs; see README for running
@@ -27,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from . import PROGRAMS, coverage
-from .corpus import Program, check, report
+from .corpus import Program, check, has_expectations, report
 from .expectations import MODES, ExpectationError
 from .implementations import Implementation, implementation
 
@@ -92,8 +93,8 @@ def s370_modes(request: pytest.FixtureRequest) -> tuple[str, ...]:
 
 
 def pytest_collect_file(file_path: Any, parent: pytest.Collector) -> pytest.Collector | None:
-    if (file_path.suffix == ".toml" and PROGRAMS in file_path.parents
-            and file_path.with_suffix(".asm").exists()):
+    if (file_path.suffix == ".asm" and PROGRAMS in file_path.parents
+            and has_expectations(file_path)):
         return ProgramFile.from_parent(parent, path=file_path)
     return None
 
@@ -104,7 +105,7 @@ class ConformanceFailure(Exception):
 
 class ProgramFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        program = Program(self.path.with_suffix(".asm"))
+        program = Program(self.path)
         impl, modes = selected(self.config)
         try:
             wanted = program.expectations.modes
