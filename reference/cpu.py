@@ -383,6 +383,7 @@ class CPU:
         return a
 
     per_storage_range: tuple[int, int] | None = None
+    per_events_recognized = 0
 
     def _pieces(self, addr: int, length: int, store: bool, key: int | None,
                 secondary: bool, check: bool = False) -> list[tuple[int, int]]:
@@ -830,6 +831,9 @@ class CPU:
             self._per_gpr = None
         self.per_tracking = False
         self.per_storage_range = None
+        # The events before a nullifying exception drops them: what a VMCP needs
+        # when it reports the exception to its guest as a non-nullifying one.
+        self.per_events_recognized = self.per_event
         if exc is not None:
             if isinstance(exc, ProgramInterruption) and exc.nullify:
                 self.per_event &= 0x40

@@ -519,6 +519,7 @@ class VMCP:
         """Between guest instructions: the VM's timers, its pending interruptions,
         its wait and its stop, exactly as the native machine's service does."""
         limit = vm.max_steps if vm.max_steps is not None else 1 << 62
+        vm.attention = False
         outcome, value = vm.settle(limit)
         if outcome == "stop":
             assert isinstance(value, str)
@@ -534,6 +535,14 @@ class VMCP:
 
     def dispatch(self, vm: VirtualMachine) -> Dispatch:
         """Run ``vm`` on the real machine until the real machine comes back."""
+        if vm.attention:
+            # Something changed the VM from outside since it last settled (an
+            # operator's restart or interrupt key, an injected machine check):
+            # settle it first, as the native machine does before an instruction.
+            self.settle(vm)
+            if vm.run_state is not RunState.READY:
+                self._enqueue(vm)
+                return Dispatch(0, "settled", 0)
         vm.change("dispatch")
         vm.dispatches += 1
         real = self.real
@@ -562,8 +571,16 @@ class VMCP:
         vm.real_us += real.now() - now0
         self.scheduler.charge(vm, real.now() - now0)
         entry = real.ia
-        self._save_guest(vm, entry)
-        cause = self._handle(vm, entry, budget, until_event)
+        if entry == ENTRY_PROGRAM and real.read_real(PROGRAM_OLD + 5, 3) == \
+                ENTRY_SVC.to_bytes(3, "big"):
+            # SVC with a PER event: the real machine took the SVC interruption and
+            # then, with the VMCP's SVC entry PSW as old PSW, the PER program
+            # interruption.  The guest gets both, in that order, as natively.
+            self._save_guest(vm, ENTRY_SVC)
+            cause = self._svc_with_per(vm)
+        else:
+            self._save_guest(vm, entry)
+            cause = self._handle(vm, entry, budget, until_event)
         if vm.run_state is RunState.RUNNING:
             vm.change("preempt")
         if vm.run_state is RunState.READY:
@@ -639,6 +656,17 @@ class VMCP:
         # Machine check, I/O, restart: none can come from a guest on this machine.
         raise RuntimeError(f"real interruption through entry {entry:X} while a guest ran")
 
+    def _svc_with_per(self, vm: VirtualMachine) -> str:
+        real = self.real
+        number = int.from_bytes(real.read_real(0x8A, 2), "big")
+        ilc = real.read_real(0x89, 1)[0] >> 1
+        at = int.from_bytes(real.read_real(0x98, 4), "big") & 0xFFFFFF
+        vm.supervisor_call_interruption(number, ilc)
+        vm.per_event = real.read_real(0x96, 1)[0]
+        vm._per_interruption(at, 2 * ilc)
+        vm.interventions["reflect SVC with PER"] += 1
+        return "reflect SVC with PER"
+
     def _program(self, vm: VirtualMachine) -> str:
         real = self.real
         ilc = real.read_real(0x8D, 1)[0] >> 1
@@ -684,7 +712,9 @@ class VMCP:
             else:
                 length = 2 * ilc if ilc else length
         vm.ia = (at + length) & 0xFFFFFF
-        vm.per_event = per_code & 0x40
+        # The native addressing exception does not nullify: the PER events that
+        # the real (nullifying) translation exception dropped are the guest's.
+        vm.per_event = self.real.per_events_recognized if vm.per_on else 0
         vm.program_interruption(AddressingException("beyond guest storage"), length >> 1, at)
         vm.interventions["reflect program 0005"] += 1
         return "reflect program 0005"
