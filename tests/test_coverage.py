@@ -361,10 +361,8 @@ def test_write_makes_both_files(tmp_path):
 # ---------------------------------------------------------------------------
 def test_option_writes_coverage_of_a_corpus_program(pytester, tmp_path):
     source = PROGRAMS / "general" / "add.asm"
-    if not source.with_suffix(".toml").exists():
-        pytest.skip("general/add.toml is not there yet")
     out = tmp_path / "cov"
-    result = pytester.runpytest(str(source.with_suffix(".toml")), f"--s370-coverage={out}",
+    result = pytester.runpytest(str(source), f"--s370-coverage={out}",
                                 "-p", "no:randomly")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["s370 coverage (native: opcodes *"])
@@ -382,9 +380,7 @@ def test_option_writes_coverage_of_a_corpus_program(pytester, tmp_path):
 
 
 def test_without_the_option_nothing_is_written(pytester, tmp_path):
-    source = PROGRAMS / "general" / "add.toml"
-    if not source.exists():
-        pytest.skip("general/add.toml is not there yet")
+    source = PROGRAMS / "general" / "add.asm"
     result = pytester.runpytest(str(source), "--s370-mode=native", "-p", "no:randomly")
     result.assert_outcomes(passed=1)
     assert "s370 coverage" not in result.stdout.str()
