@@ -15,17 +15,20 @@ per mode, named ``programs/<chapter>/<NAME>.asm::<mode>``.
 
 Hypothesis profiles (choose with ``--hypothesis-profile``): ``dev`` (fast, for the
 edit-run loop), ``ci`` (the default), ``thorough`` (long runs; see README for running
-it under HypoFuzz on many machines).
+it under HypoFuzz on many machines), ``fuzz`` (``thorough`` with the examples database
+in the directory named by ``S370_HYPOTHESIS_DB``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from . import PROGRAMS, coverage
 from .corpus import Program, check, has_expectations, report
@@ -38,6 +41,12 @@ settings.register_profile("ci", max_examples=100, deadline=None, derandomize=Tru
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
+# For HypoFuzz campaigns on many machines: the examples database in a directory
+# that every machine shares (CONTRIBUTING.md).
+_shared_db = os.environ.get("S370_HYPOTHESIS_DB")
+settings.register_profile(
+    "fuzz", parent=settings.get_profile("thorough"),
+    **({"database": DirectoryBasedExampleDatabase(_shared_db)} if _shared_db else {}))
 settings.load_profile("ci")
 
 
