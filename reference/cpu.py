@@ -307,9 +307,15 @@ class CPU:
         if self._code_blocks[block]:
             self.flush_instruction_cache()
 
+    # A store watcher sees every store into storage (``store_watcher(absolute
+    # address, length)``, after the bytes are in place): traces record them.
+    store_watcher: Any = None
+
     def _stored(self, a: int, n: int) -> None:
         """Absolute bytes [a, a+n) were stored: decoded instructions that include
         any of them are forgotten."""
+        if self.store_watcher is not None:
+            self.store_watcher(a, n)
         blocks = self._code_blocks
         if not (blocks[a >> 11] or blocks[(a + n - 1) >> 11]):
             return

@@ -108,6 +108,7 @@ CR0_EXTRACTION_AUTHORITY = 0x08000000
 TABLES_AT = 0x1000               # the VMCP's segment and page tables start here
 DEFAULT_SLICE_US = 5000
 MIN_VM_STORAGE = 8 * 1024
+INTERRUPTION_LOOP_LIMIT = 10_000  # interruptions in a row, no instruction between them
 
 # The VMCP's real new PSWs: disabled waits whose address names the class.
 ENTRY_EXTERNAL, ENTRY_SVC, ENTRY_PROGRAM = 0x18, 0x20, 0x28
@@ -518,11 +519,19 @@ class VMCP:
     def settle(self, vm: VirtualMachine) -> None:
         """Between guest instructions: the VM's timers, its pending interruptions,
         its wait and its stop, exactly as the native machine's service does."""
-        limit = vm.max_steps if vm.max_steps is not None else 1 << 62
+        # [vmcp fix: interruption loop] Without a step limit, a guest whose new PSW
+        # is enabled for a condition that stays pending (a negative CPU timer) takes
+        # interruptions for ever with no instruction between them, and its time never
+        # advances: vm.settle never returned and the VMCP hung.  The chain is bounded
+        # and that VM alone stops, with a named reason.  (With a step limit the
+        # limit bounds the chain, as natively.)
+        limit = vm.max_steps if vm.max_steps is not None else INTERRUPTION_LOOP_LIMIT
         vm.attention = False
         outcome, value = vm.settle(limit)
         if outcome == "stop":
             assert isinstance(value, str)
+            if vm.max_steps is None and value == "step-limit":
+                value = "interruption loop"
             vm.stop(value)
         elif outcome == "wait":
             assert isinstance(value, int)
@@ -530,7 +539,10 @@ class VMCP:
             vm.wake_real_time = self.real.now() + max(1, value - vm.now())
             vm.change("wait")
             vm.interventions["wait"] += 1
-        elif vm.dat_on:
+        elif vm.dat_on and not vm.psw_invalid_bits:
+            # [vmcp fix: invalid PSW with the DAT bit] An invalid PSW is never used
+            # to translate: its early specification exception comes first, and the
+            # program new PSW decides.  Only a valid PSW with DAT on is unsupported.
             vm.stop("unsupported: guest DAT (issue #7)")
 
     def dispatch(self, vm: VirtualMachine) -> Dispatch:

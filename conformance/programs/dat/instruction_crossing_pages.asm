@@ -1,12 +1,14 @@
 * An instruction whose second half is in an invalid page: page translation on instruction fetch.
 * GA22-7000 ch.3, ch.6: the exception is nullifying; the old PSW names the instruction; the
 * translation-exception address is in the invalid page.
+* The program new PSW has DAT on (pages 0-4 map to themselves: the handler and its logs), so
+* the program goes on translated after each interruption.
 * COMPARE: 0-2FFF, 4000-4FFF
 *
 INSTRUCT START 0
          DC    X'00080000',A(BEGIN)    restart new PSW (EC mode)
          ORG   INSTRUCT+X'68'
-         DC    X'00080000',A(DATH)   program new PSW
+         DC    X'04080000',A(DATH)   program new PSW (EC mode, DAT on)
          ORG   INSTRUCT+X'200'
 BEGIN    BALR  12,0
          USING *,12                    R12: base register
@@ -51,7 +53,8 @@ LOG      DS    128F                    result log
 PLOG     DS    64F                     interruption log
          ORG   INSTRUCT+X'900'
 * DATH: record the old PSW, the code and the translation-exception address (ILC and the
-* rightmost 12 bits of the address are model-dependent: cleared)
+* rightmost 12 bits of the address are model-dependent: cleared), then continue at the
+* address in R11 (DAT on)
 DATH     MVC   0(8,13),40(0)
          MVC   8(8,13),140(0)
          MVI   9(13),0

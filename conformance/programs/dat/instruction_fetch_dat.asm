@@ -1,12 +1,14 @@
 * Translation exceptions on instruction fetch: nullified, the old PSW names the instruction.
 * GA22-7000 ch.6: a page- or segment-translation exception nullifies; the old PSW's address is
 * the instruction's (its ILC is not recorded: redundant here, model-dependent).
+* The program new PSW has DAT on (pages 0-3 map to themselves: the handler and its logs), so
+* the program goes on translated after each interruption.
 * COMPARE: 0-2FFF, 6000-6FFF, 8000-AFFF
 *
 INSTRUCT START 0
          DC    X'00080000',A(BEGIN)    restart new PSW (EC mode)
          ORG   INSTRUCT+X'68'
-         DC    X'00080000',A(DATH)   program new PSW
+         DC    X'04080000',A(DATH)   program new PSW (EC mode, DAT on)
          ORG   INSTRUCT+X'200'
 BEGIN    BALR  12,0
          USING *,12                    R12: base register
@@ -38,7 +40,7 @@ PGMCHK   MVC   0(8,13),40(0)
          LA    13,16(0,13)
          BR    11
 * DATH: record the code (location 142), the old PSW without its ILC, and the
-* translation-exception address, then continue at the address in R11
+* translation-exception address, then continue at the address in R11 (DAT on)
 DATH     MVC   0(8,13),40(0)
          MVC   8(8,13),140(0)
          MVI   9(13),0
@@ -73,7 +75,7 @@ PT0      DC    X'0000',X'0010',X'0020',X'0030'   pages 0-3: frames 0-3
          DC    X'0060'                 page 6: frame X'6000'
          DC    9X'0008'                pages 7-15: invalid
 PT2      DC    X'0090'                 page X'20000': frame X'9000'
-         DS    0F
+         DS    0D                      PT3 on a doubleword: PT3+4 is bit 29 alone
 PT3      DC    X'00A0'                 page X'30000': frame X'A000'
          ORG   INSTRUCT+X'6000'
          LA    4,77

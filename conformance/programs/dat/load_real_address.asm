@@ -89,7 +89,7 @@ PT0      DC    X'0000',X'0010',X'0020',X'0030'   pages 0-3: frames 0-3
          DC    X'0060'                 page 6: frame X'6000'
          DC    9X'0008'                pages 7-15: invalid
 PT2      DC    X'0090'                 page X'20000': frame X'9000'
-         DS    0F
+         DS    0D                      PT3 on a doubleword: PT3+4 is bit 29 alone
 PT3      DC    X'00A0'                 page X'30000': frame X'A000'
          ORG   LOADREAL+X'8000'
          DC    C'FRAME 8000 DATA '

@@ -1,11 +1,13 @@
 * Low-address protection with DAT: virtual addresses 0-511 are protected whatever their frame.
 * GA22-7000 ch.3 "Low-Address Protection": it applies to the logical (here virtual) address.
+* The program new PSW has DAT on (pages 0-3 map to themselves: the handler and its logs), so
+* the program goes on translated after each interruption.
 * COMPARE: 0-2FFF, 6000-6FFF, 8000-AFFF
 *
 LOWADDRE START 0
          DC    X'00080000',A(BEGIN)    restart new PSW (EC mode)
          ORG   LOWADDRE+X'68'
-         DC    X'00080000',A(PGMCHK)   program new PSW
+         DC    X'04080000',A(PGMCHK)   program new PSW (EC mode, DAT on)
          ORG   LOWADDRE+X'200'
 BEGIN    BALR  12,0
          USING *,12                    R12: base register
@@ -28,7 +30,7 @@ REC      ST    14,0(0,10)
          LA    10,8(0,10)
          BR    14
 * PGMCHK: record the program old PSW, ILC, code and translation-exception
-* address, then continue at the address in R11
+* address, then continue at the address in R11 (DAT on)
 PGMCHK   MVC   0(8,13),40(0)
          MVC   8(8,13),140(0)
          LA    13,16(0,13)
@@ -59,7 +61,7 @@ PT0      DC    X'0000',X'0010',X'0020',X'0030'   pages 0-3: frames 0-3
          DC    X'0060'                 page 6: frame X'6000'
          DC    9X'0008'                pages 7-15: invalid
 PT2      DC    X'0090'                 page X'20000': frame X'9000'
-         DS    0F
+         DS    0D                      PT3 on a doubleword: PT3+4 is bit 29 alone
 PT3      DC    X'00A0'                 page X'30000': frame X'A000'
          ORG   LOWADDRE+X'8000'
          DC    C'FRAME 8000 DATA '

@@ -2,6 +2,7 @@
 * GA22-7000 ch.10: the secondary space is translated with CR7; secondary-space control CR0
 * bit 5 must be one and DAT on, else a special-operation exception (X'13'). R3 bits 24-27:
 * the secondary access key. True length in R1; CC 3 beyond 256 bytes.
+* After each interruption the program resumes with its old PSW (DAT off before X0, on after).
 * COMPARE: 0-2FFF, 8000-9FFF
 *
 MOVETOPR START 0
@@ -47,7 +48,8 @@ REC      ST    14,0(0,10)
          LA    10,8(0,10)
          BR    14
 * PGMCHK: record the program old PSW, ILC, code and translation-exception
-* address, then continue at the address in R11
+* address, then resume the interrupted program at the address in R11: its old
+* PSW (DAT as it was) with that instruction address
 PGMCHK   MVC   0(8,13),40(0)
          MVC   8(8,13),140(0)
 * The rightmost 12 bits of the translation-exception address are
@@ -57,7 +59,8 @@ PGMCHK   MVC   0(8,13),40(0)
          NI    14(13),X'F0'
          MVI   15(13),0
          LA    13,16(0,13)
-         BR    11
+         ST    11,44(0)                old PSW bits 32-63 (EC mode): 0, address
+         LPSW  40(0)
 *
          DS    0F
 CRS      DC    X'04800000',A(SEGTAB)

@@ -1,12 +1,14 @@
 * DAT with 4K pages and 1M segments.
 * GA22-7000 ch.3: with 1M segments a segment table of 16 entries covers the 16M address
 * space; the page-table length counts units of 16 entries.
+* The program new PSW has DAT on (pages 0-7 of segment 0 map to themselves: the handler and
+* its logs), so the program goes on translated after each interruption.
 * COMPARE: 0-2FFF, 9000-AFFF
 *
 TRANSLAT START 0
          DC    X'00080000',A(BEGIN)    restart new PSW (EC mode)
          ORG   TRANSLAT+X'68'
-         DC    X'00080000',A(PGMCHK)   program new PSW
+         DC    X'04080000',A(PGMCHK)   program new PSW (EC mode, DAT on)
          ORG   TRANSLAT+X'200'
 BEGIN    BALR  12,0
          USING *,12                    R12: base register
@@ -15,7 +17,7 @@ BEGIN    BALR  12,0
          LCTL  0,1,CRS1M
          STOSM SAVE,X'04'
          L     2,=A(X'100000')         segment 1, page 0: frame X'9000'
-         L     1,0(2)
+         L     1,4(2)                  C'E 90'
          MVC   8(8,2),=C'SEG1PG0 '
          L     2,=A(X'10000')          segment 0, page 16: beyond PTL 0
          LA    11,X1
@@ -24,7 +26,7 @@ X1       L     2,=A(X'200000')         segment 2: invalid
          LA    11,X2
          L     3,0(2)
 X2       L     2,=A(X'10F000')         segment 1, page 15: frame X'A000'
-         L     4,0(2)
+         L     4,4(2)                  C'E A0'
          STNSM SAVE,X'FB'
          L     2,=A(X'10F004')
          LRA   5,0(2)
@@ -38,7 +40,7 @@ REC      ST    14,0(0,10)
          LA    10,8(0,10)
          BR    14
 * PGMCHK: record the program old PSW, ILC, code and translation-exception
-* address, then continue at the address in R11
+* address, then continue at the address in R11 (DAT on)
 PGMCHK   MVC   0(8,13),40(0)
          MVC   8(8,13),140(0)
 * The rightmost 12 bits of the translation-exception address are

@@ -1,12 +1,14 @@
 * DAT with 2K pages and 64K segments.
 * GA22-7000 ch.3: 2K page-table entries: bits 0-12 frame address, bit 13 invalid, bit 14 zero.
 * The page-table length counts units of two entries (the leftmost four of five index bits).
+* The program new PSW has DAT on (pages 0-7 (X'0'-X'3FFF') map to themselves: the handler
+* and its logs), so the program goes on translated after each interruption.
 * COMPARE: 0-2FFF, 8000-AFFF
 *
 TRANSLAT START 0
          DC    X'00080000',A(BEGIN)    restart new PSW (EC mode)
          ORG   TRANSLAT+X'68'
-         DC    X'00080000',A(PGMCHK)   program new PSW
+         DC    X'04080000',A(PGMCHK)   program new PSW (EC mode, DAT on)
          ORG   TRANSLAT+X'200'
 BEGIN    BALR  12,0
          USING *,12                    R12: base register
@@ -15,15 +17,15 @@ BEGIN    BALR  12,0
          LCTL  0,1,CRS2K
          STOSM SAVE,X'04'
          L     2,=A(X'4000')           page 8: frame X'8800'
-         L     1,0(2)
+         L     1,4(2)                  C'E 88'
          MVC   8(8,2),=C'VIRT4000'
          L     3,=A(X'4800')           page 9: invalid
          LA    11,X1
          MVI   0(3),1
 X1       L     3,=A(X'5000')           page 10: frame X'9000'
-         L     4,0(3)
+         L     4,4(3)                  C'E 90'
          L     3,=A(X'20800')          segment 2, page 1 (PTL 0 covers pages 0 and 1)
-         L     5,0(3)
+         L     5,4(3)                  C'E A0'
          L     3,=A(X'21000')          page 2: beyond the table
          LA    11,X2
          L     6,0(3)
@@ -42,7 +44,7 @@ REC      ST    14,0(0,10)
          LA    10,8(0,10)
          BR    14
 * PGMCHK: record the program old PSW, ILC, code and translation-exception
-* address, then continue at the address in R11
+* address, then continue at the address in R11 (DAT on)
 PGMCHK   MVC   0(8,13),40(0)
          MVC   8(8,13),140(0)
 * The rightmost 11 bits of the translation-exception address are

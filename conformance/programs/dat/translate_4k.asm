@@ -1,12 +1,14 @@
 * DAT with 4K pages and 64K segments: mapped, remapped, invalid and protected pages.
 * GA22-7000 ch.3 "Dynamic Address Translation". Faulting addresses are on page boundaries
 * (the rightmost 12 bits of the translation-exception address are unpredictable).
+* The program new PSW has DAT on (pages 0-3 map to themselves: the handler and its logs), so
+* the program goes on translated after each interruption.
 * COMPARE: 0-2FFF, 6000-6FFF, 8000-AFFF
 *
 TRANSLAT START 0
          DC    X'00080000',A(BEGIN)    restart new PSW (EC mode)
          ORG   TRANSLAT+X'68'
-         DC    X'00080000',A(PGMCHK)   program new PSW
+         DC    X'04080000',A(PGMCHK)   program new PSW (EC mode, DAT on)
          ORG   TRANSLAT+X'200'
 BEGIN    BALR  12,0
          USING *,12                    R12: base register
@@ -15,7 +17,7 @@ BEGIN    BALR  12,0
          LCTL  0,1,CRS                 CR0: 4K pages, 64K segments; CR1: segment table
          STOSM SAVE,X'04'              DAT on
          L     2,=A(X'4000')           virtual page 4 is frame X'8000'
-         L     1,0(2)
+         L     1,4(2)                  C'E 80': frame X'8000'
          MVC   16(8,2),=C'VIRT4000'    stored in frame X'8000'
          L     3,=A(X'5000')
          LA    11,X1
@@ -24,7 +26,7 @@ X1       L     3,=A(X'10000')
          LA    11,X2
          L     1,0(3)                  segment invalid: segment translation (X'10')
 X2       L     3,=A(X'20000')
-         L     4,0(3)                  frame X'9000'
+         L     4,4(3)                  C'E 90': frame X'9000'
          L     3,=A(X'21000')
          LA    11,X3
          L     1,0(3)                  beyond the page-table length: page translation
@@ -32,7 +34,7 @@ X3       L     3,=A(X'100000')
          LA    11,X4
          L     1,0(3)                  beyond the segment table: segment translation
 X4       L     3,=A(X'30000')
-         L     5,0(3)                  protected segment: fetch allowed
+         L     5,4(3)                  protected segment: fetch allowed (C'E A0')
          LA    11,X5
          MVI   8(3),C'X'               store: protection (X'04')
 X5       L     3,=A(X'6000')
@@ -47,7 +49,7 @@ REC      ST    14,0(0,10)
          LA    10,8(0,10)
          BR    14
 * PGMCHK: record the program old PSW, ILC, code and translation-exception
-* address, then continue at the address in R11
+* address, then continue at the address in R11 (DAT on)
 PGMCHK   MVC   0(8,13),40(0)
          MVC   8(8,13),140(0)
 * The rightmost 12 bits of the translation-exception address are
@@ -83,7 +85,7 @@ PT0      DC    X'0000',X'0010',X'0020',X'0030'   pages 0-3: frames 0-3
          DC    X'0060'                 page 6: frame X'6000'
          DC    9X'0008'                pages 7-15: invalid
 PT2      DC    X'0090'                 page X'20000': frame X'9000'
-         DS    0F
+         DS    0D                      PT3 on a doubleword: PT3+4 is bit 29 alone
 PT3      DC    X'00A0'                 page X'30000': frame X'A000'
          ORG   TRANSLAT+X'8000'
          DC    C'FRAME 8000 DATA '

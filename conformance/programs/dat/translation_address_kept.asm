@@ -1,13 +1,15 @@
 * Locations 144-147 hold the translation-exception address until the next translation exception.
 * GA22-7000 ch.3: locations 144-147 are stored only for segment- and page-translation
 * exceptions; a later data exception (EC mode) leaves them.
+* The program new PSW has DAT on (pages 0-4 map to themselves: the handler and its logs), so
+* the program goes on translated after each interruption.
 * COMPARE: 0-2FFF
 * KNOWN: H7
 *
 TRANSLAT START 0
          DC    X'00080000',A(BEGIN)    restart new PSW (EC mode)
          ORG   TRANSLAT+X'68'
-         DC    X'00080000',A(PGMCHK)   program new PSW
+         DC    X'04080000',A(PGMCHK)   program new PSW (EC mode, DAT on)
          ORG   TRANSLAT+X'200'
 BEGIN    BALR  12,0
          USING *,12                    R12: base register
@@ -30,7 +32,7 @@ REC      ST    14,0(0,10)
          LA    10,8(0,10)
          BR    14
 * PGMCHK: record the program old PSW, ILC, code and translation-exception
-* address, then continue at the address in R11
+* address, then continue at the address in R11 (DAT on)
 PGMCHK   MVC   0(8,13),40(0)
          MVC   8(8,13),140(0)
 * The rightmost 12 bits of the translation-exception address are
