@@ -38,6 +38,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from conformance.strategies import guest_programs as random_programs
 from reference import opcodes
 from reference.assembler import assemble
 from reference.cli import start_machine
@@ -1101,208 +1102,9 @@ BCPSW    DC    X'00000000',A(B1)
 # ===========================================================================
 # 4. Property: random programs with privileged instructions run as natively
 # ===========================================================================
-# Storage of a random program (64K; everything below X'1000' is copied to X'8000',
-# so SET PREFIX X'8000' leaves the program running):
-#   0-7F     restart new PSW (the start PSW) and the interruption new PSWs
-#   200-27F  handlers: record the old PSW, then LPSW of it (or the new PSW stops)
-#   400-7FF  the program; after its last instruction, LPSW of a disabled wait
-#   800-83F  PSWs for LPSW (800: the disabled wait)     840-87F  initial registers
-#   880-8BF  control-register values for LCTL           8C0-8DF  timer values
-#   8E0-8E7  system-mask bytes for SSM                  8E8-8EF  prefix values
-#   900-9FF  scratch: every store of the program goes here (or through a register)
-#   A00-A7F  targets of EXECUTE                         B00-B1F  handler records
-# No PSW or system mask the program can load has the DAT bit (issue #7): the
-# PSWs and mask bytes are generated without it and nothing stores into them,
-# except a store through a random base register, which the property allows for
-# by checking that the native machine turned DAT on too.
-PSW_AREA, REG_AREA, CR_AREA, TIMER_AREA, MASK_AREA, PFX_AREA = (
-    0x800, 0x840, 0x880, 0x8C0, 0x8E0, 0x8E8)
-SCRATCH, EX_AREA, RECORDS = 0x900, 0xA00, 0xB00
+# The generator of guest programs is the conformance suite's public one
+# (conformance/strategies.py: its storage map and pools are documented there).
 PROPERTY_STEPS = 400
-REGISTER_POOL = [0, 0, 1, 0x30, 0x800, 0x900, 0x904, 0x906, 0x2000, 0x8000, 0xFFFF,
-                 0x10000, 0x20000, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000]
-PRIVILEGED_POOL = ["SSM", "STNSM", "STOSM", "LPSW", "SSK", "ISK", "RRB", "IPK", "SPKA",
-                   "LCTL", "STCTL", "SPX", "STPX", "SCK", "SCKC", "STCKC", "SPT", "STPT",
-                   "PTLB", "LRA", "TPROT", "STIDP", "STAP", "SIGP", "DIAG"]
-# Control-register values, by register: CR0 subclass masks, SSM suppression (bit 1),
-# low-address protection (3), extraction authority (4); CR3 PSW-key masks; CR8
-# monitor masks; CR9 PER events and register masks; CR10-11 PER ranges; CR14.
-CR_POOLS = {0: [0x000000E0, 0x00000400, 0x00000800, 0x00000C80, 0x000064E0, 0x40000C00,
-                0x10000400, 0x08000000, 0x480000E0],
-            3: [0x80000000, 0x90000000, 0xFFFF0000, 0x40000000],
-            8: [0x0000FFFF, 0x00000400, 0x00008000],
-            9: [0x40000000, 0x80000000, 0x20000000, 0x1000FFFF, 0xF000FFFF, 0x50008000],
-            10: [0x400, 0x900, 0x420, 0xFFFFFF, 0, 0],
-            11: [0x7FF, 0x9FF, 0x410, 0xFFFFFF, 0x100],
-            14: [0xC2000000, 0x42000000]}
-GENERAL_POOL = ["LA", "AR", "ST", "L", "BC", "SVC", "MC", "EX", "SPM", "BALR", "STCK"]
-
-
-def _hex(v: int, digits: int) -> str:
-    return f"X'{v:0{digits}X}'"
-
-
-@st.composite
-def psw_values(draw: st.DrawFn, target: str) -> str:
-    """A PSW as a DC operand: EC or BC mode, no DAT bit, address ``target``."""
-    ec = draw(st.booleans())
-    mask = draw(st.sampled_from([0x00, 0x01, 0x03, 0x40, 0x41, 0x43, 0xFF]))
-    if ec:
-        mask &= 0x43 | (0x80 if draw(st.integers(0, 9)) == 0 else 0)  # rarely invalid
-    key = draw(st.sampled_from([0, 0, 0, 1, 3, 15]))
-    flags = draw(st.sampled_from([0, 0, 0, 1, 2, 4, 5]))   # M, W, P bits (4, 2, 1)
-    byte1 = (key << 4) | (8 if ec else 0) | flags
-    if ec:
-        cc, pm = draw(st.integers(0, 3)), draw(st.integers(0, 15))
-        bad = 0x80 if draw(st.integers(0, 15)) == 0 else 0           # bit 24: invalid
-        return f"X'{mask:02X}{byte1:02X}{cc << 4 | pm:02X}{bad:02X}',A({target})"
-    code = draw(st.integers(0, 0xFFFF))
-    low = draw(st.integers(0, 0xFF))
-    return f"X'{mask:02X}{byte1:02X}{code:04X}{low:02X}',AL3({target})"
-
-
-@st.composite
-def instructions(draw: st.DrawFn, n_labels: int) -> str:
-    """One instruction (assembler text) of a random program."""
-    def reg() -> int:
-        return draw(st.integers(0, 15))
-
-    def label() -> str:
-        return f"I{draw(st.integers(0, n_labels - 1))}"
-
-    def scratch(align: int) -> str:
-        if draw(st.integers(0, 19)) == 0:   # sometimes misaligned
-            return f"{_hex(SCRATCH + 1, 3)}(0)"
-        return f"{_hex(SCRATCH + align * draw(st.integers(0, 0x80 // align - 1)), 3)}(0)"
-
-    def anywhere() -> str:
-        if draw(st.booleans()):
-            return f"{_hex(draw(st.integers(0, 0xFFF)), 3)}(0)"
-        return f"{_hex(draw(st.integers(0, 0xFF)), 3)}({draw(st.integers(1, 15))})"
-
-    kind = draw(st.sampled_from(["privileged"] * 3 + ["general"] * 2))
-    mn = draw(st.sampled_from(PRIVILEGED_POOL if kind == "privileged" else GENERAL_POOL))
-    if mn == "SSM":
-        return f"SSM   {_hex(MASK_AREA + draw(st.integers(0, 7)), 3)}(0)"
-    if mn == "STNSM":
-        return f"STNSM {scratch(1)},{_hex(draw(st.integers(0, 255)), 2)}"
-    if mn == "STOSM":
-        return f"STOSM {scratch(1)},{_hex(draw(st.integers(0, 255)) & ~0x04, 2)}"
-    if mn == "LPSW":
-        at = PSW_AREA + 8 * draw(st.integers(0, 7)) + draw(st.sampled_from([0] * 7 + [4]))
-        return f"LPSW  {_hex(at, 3)}(0)"
-    if mn in ("SSK", "ISK", "AR"):
-        return f"{mn:5} {reg()},{reg()}"
-    if mn == "RRB":
-        return f"RRB   {anywhere()}"
-    if mn in ("IPK", "PTLB"):
-        return mn
-    if mn == "SPKA":
-        return f"SPKA  {_hex(draw(st.sampled_from([0, 0, 1, 3, 15])) << 4, 3)}(0)"
-    if mn == "LCTL":
-        return f"LCTL  {reg()},{reg()},{_hex(CR_AREA + 4 * draw(st.integers(0, 15)), 3)}(0)"
-    if mn == "STCTL":
-        return f"STCTL {reg()},{reg()},{scratch(4)}"
-    if mn == "SPX":
-        return f"SPX   {_hex(PFX_AREA + 4 * draw(st.integers(0, 1)), 3)}(0)"
-    if mn in ("SCK", "SCKC", "SPT"):
-        return f"{mn:5} {_hex(TIMER_AREA + 8 * draw(st.integers(0, 3)), 3)}(0)"
-    if mn in ("STCKC", "STPT", "STIDP", "STCK"):
-        return f"{mn:5} {scratch(8)}"
-    if mn in ("STPX", "ST"):
-        return f"{mn:5} {(str(reg()) + ',') if mn == 'ST' else ''}{scratch(4)}"
-    if mn == "STAP":
-        return f"STAP  {scratch(2)}"
-    if mn == "LRA":
-        return f"LRA   {reg()},{anywhere()}"
-    if mn == "TPROT":
-        return f"TPROT {anywhere()},{_hex(draw(st.sampled_from([0, 0x10, 0x30, 0xF0])), 3)}(0)"
-    if mn == "SIGP":
-        order = draw(st.sampled_from([1, 2, 3, 4, 5, 6, 9]))
-        return f"SIGP  {reg()},{reg()},{order}(0)"
-    if mn == "DIAG":
-        return f"DIAG  {reg()},{reg()},{draw(st.sampled_from([0, 0, 8]))}(0)"
-    if mn == "LA":
-        return f"LA    {reg()},{anywhere()}"
-    if mn == "L":
-        return f"L     {reg()},{draw(st.sampled_from([scratch(4), anywhere()]))}"
-    if mn == "BC":
-        return f"BC    {draw(st.integers(0, 15))},{label()}-T(0,0)"
-    if mn == "SVC":
-        return f"SVC   {draw(st.integers(0, 255))}"
-    if mn == "MC":
-        return f"MC    {_hex(draw(st.integers(0, 0xFFF)), 3)}(0),{draw(st.integers(0, 15))}"
-    if mn == "EX":
-        return f"EX    0,{_hex(EX_AREA + 8 * draw(st.integers(0, 3)), 3)}(0)"
-    if mn == "SPM":
-        return f"SPM   {reg()}"
-    return f"BALR  {reg()},0"
-
-
-@st.composite
-def random_programs(draw: st.DrawFn) -> str:
-    """The assembler source of a random program (see the storage map above)."""
-    n = draw(st.integers(1, 20))
-    body = [draw(instructions(n)) for _ in range(n)]
-    ex_targets = [draw(instructions(n).filter(
-        lambda s: s.split()[0] in PRIVILEGED_POOL and s.split()[0] != "LPSW"))
-        for _ in range(4)]
-    ec = draw(st.booleans())
-    done = "000A000000000000" if ec else "0002000000000000"
-    start = draw(psw_values("X'400'"))   # the prologue: LM, LCTL
-    handlers = {name: draw(st.sampled_from(["return", "return", "stop"]))
-                for name in ("EXT", "SVC", "PGM")}
-    new_mode = "00080000" if draw(st.booleans()) else "00000000"
-    registers = [draw(st.sampled_from(REGISTER_POOL)) for _ in range(16)]
-    crs = [draw(st.sampled_from(CR_POOLS.get(i, [0]) + [0, 0xFFFFFFFF])) for i in range(16)]
-    load_crs = draw(st.integers(0, 3)) > 0
-    timers = [draw(st.sampled_from([0, 0x1000, 0x10000, 0x40000, 0x100000,
-                                    0xFFFFFFFFFFFFF000, 0x7FFFFFFFFFFFF000,
-                                    0x8000000000000000]))
-              for _ in range(4)]
-    masks = [draw(st.sampled_from([0x00, 0x01, 0x02, 0x03, 0x40, 0x41, 0x43, 0x08, 0x80,
-                                   0xFB, 0xFF])) & ~(0x04 if ec else 0) for _ in range(8)]
-    masks = [m & ~0x04 for m in masks]   # whatever the mode the PSW may come to have
-    prefixes = [draw(st.sampled_from([0, 0x8000, 0x3000, 0xF000, 0x10000]))
-                for _ in range(2)]
-    psws = [draw(psw_values(draw(st.sampled_from([f"I{i}" for i in range(n)]
-                                                 + ["X'7F0'"]))))
-            for _ in range(7)]
-
-    def page(origin: int, labels: bool) -> list[str]:
-        def org(at: int) -> str:
-            return f"         ORG   T+X'{origin + at:X}'"
-        lines = [org(0), f"         DC    {start}"]
-        lines += [org(0x58)]
-        for name in ("EXT", "SVC", "PGM"):
-            at = {"EXT": 0x200, "SVC": 0x210, "PGM": 0x220}[name]
-            psw = f"X'{new_mode}',A(X'{at:X}')" if handlers[name] == "return" \
-                else f"X'{done[:8]}',A(X'E{at >> 4:X}')"
-            lines.append(f"         DC    {psw}")
-        lines.append(f"         DC    X'{done[:8]}',A(X'E70')   machine check: stop")
-        lines.append(f"         DC    X'{done[:8]}',A(X'E78')   I/O: stop")
-        for i, (old, name) in enumerate(((24, "EXT"), (32, "SVC"), (40, "PGM"))):
-            lines += [org(0x200 + 0x10 * i),
-                      f"         MVC   X'{RECORDS + 8 * i:X}'(8,0),{old}(0)   {name} handler",
-                      f"         LPSW  {old}(0)"]
-        lines += [org(0x400), "         LM    0,15,X'840'(0)"]
-        if load_crs:
-            lines.append("         LCTL  0,15,X'880'(0)")
-        for i, text in enumerate(body):
-            lines.append(f"{f'I{i}' if labels else '':8} {text}")
-        lines += ["         LPSW  X'800'(0)", org(0x7F0), "         LPSW  X'800'(0)"]
-        lines += [org(PSW_AREA), f"         DC    X'{done}'"]
-        lines += [f"         DC    {p}" for p in psws]
-        lines += [org(REG_AREA)] + [f"         DC    {_hex(r, 8)}" for r in registers]
-        lines += [org(CR_AREA)] + [f"         DC    {_hex(c, 8)}" for c in crs]
-        lines += [org(TIMER_AREA)] + [f"         DC    {_hex(t, 16)}" for t in timers]
-        lines += [org(MASK_AREA), "         DC    X'" + "".join(f"{m:02X}" for m in masks) + "'"]
-        lines += [org(PFX_AREA)] + [f"         DC    {_hex(p, 8)}" for p in prefixes]
-        lines += [org(EX_AREA + 8 * i) + f"\n         {t}" for i, t in enumerate(ex_targets)]
-        return lines
-
-    source = ["T        START 0"] + page(0, True) + page(0x8000, False) + ["         END"]
-    return "\n".join(source) + "\n"
 
 
 def property_discrepancies(source: str) -> list[str]:
@@ -1641,7 +1443,7 @@ def test_the_isolation_machine_finds_a_vmcp_that_maps_a_page_outside_the_vm(monk
     monkeypatch.setattr(VMCP, "build_tables", leaky)
     with pytest.raises(AssertionError):
         run_state_machine_as_test(Leaky, settings=settings(
-            max_examples=50, stateful_step_count=12, derandomize=True, database=None,
+            max_examples=200, stateful_step_count=12, derandomize=True, database=None,
             deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False))
 
