@@ -474,6 +474,9 @@ class VMCP:
             self._wake_due()
             vm = self.scheduler.pop()
             if vm is None:
+                # Entries of VMs no longer waiting (destroyed, stopped) are dropped.
+                while self._waiting and self._waiting[0][2].run_state is not RunState.WAITING:
+                    heapq.heappop(self._waiting)
                 if not self._waiting:
                     return
                 self._idle_until_a_wake()
