@@ -153,9 +153,12 @@ def print_human(out: dict[str, object]) -> None:
 
 def real_storage_for(storage: int) -> int:
     """Real storage for a VMCP running one guest of ``storage`` bytes: the guest,
-    the VMCP's low storage and its tables (1K segment table, 64 bytes a segment)."""
+    the VMCP's low storage and its tables (1K segment table, 64 bytes a segment),
+    and room for the shadow tables of a guest that turns DAT on."""
+    from .vmcp import SHADOW_SPACE
     segments = (storage + 0xFFFF) >> 16
-    return storage + 0x1000 + ((1024 + 64 * segments + 0xFFF) & ~0xFFF)
+    # and two shadow-table spaces, for a guest that translates (primary, secondary)
+    return storage + 0x1000 + ((1024 + 64 * segments + 0xFFF) & ~0xFFF) + 2 * SHADOW_SPACE
 
 
 def start_vm(image: bytes, storage: int, max_steps: int,

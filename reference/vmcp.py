@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from . import opcodes
+from . import dat, opcodes
 from .cpu import CPU, State
 from .instructions import control
 from .interrupts import (
@@ -105,6 +105,9 @@ SEGMENT = 64 * 1024              # ... and 64K segments
 REAL_CR0 = 0x00400000 | EXT_CPU_TIMER[1]   # 2K pages, 64K segments; CPU-timer subclass
 CR0_LOW_ADDRESS_PROTECTION = 0x10000000
 CR0_EXTRACTION_AUTHORITY = 0x08000000
+CR0_SECONDARY_SPACE = 0x04000000
+SHADOW_SPACE = 20 * 1024          # a segment table (1K) and 256 page tables of 32 entries
+MAX_SHADOW_SPACES = 8             # per VM; beyond, the oldest are dropped
 TABLES_AT = 0x1000               # the VMCP's segment and page tables start here
 DEFAULT_SLICE_US = 5000
 MIN_VM_STORAGE = 8 * 1024
@@ -177,6 +180,12 @@ class VirtualMachine(CPU):
         self.real_us = 0             # real time used by this VM's dispatches
         self.segment_table = 0       # real address of the VMCP's segment table for it
         self.real = real
+        # Shadow translation tables (guest virtual -> host real), one space per
+        # guest segment-table designation; derived from the guest's own TLB
+        # (``self.tlb``), so they are exactly as fresh as the native TLB.
+        self.shadows: dict[int, int] = {}
+        self.shadow_tlb: object = None
+        self.shadow_tlb_size = 0
         self.order = 0               # creation order: ties in scheduling go to the older VM
         super().__init__(memoryview(real.mem)[origin:origin + size],
                          memoryview(real.keys)[origin >> 11:(origin + size) >> 11])
@@ -412,6 +421,7 @@ class VMCP:
     def destroy_vm(self, vm: VirtualMachine) -> None:
         """Remove ``vm``: its frames and tables are cleared and given back."""
         self.vms.remove(vm)
+        self._free_shadows(vm)
         segments = (vm.size + SEGMENT - 1) // SEGMENT
         tables = (1024 + segments * 64 + 0xFFF) & ~0xFFF
         for start, length in ((vm.origin, vm.size), (vm.segment_table, tables)):
@@ -542,11 +552,6 @@ class VMCP:
             vm.wake_real_time = self.real.now() + max(1, value - vm.now())
             vm.change("wait")
             vm.interventions["wait"] += 1
-        elif vm.dat_on and not vm.psw_invalid_bits:
-            # [vmcp fix: invalid PSW with the DAT bit] An invalid PSW is never used
-            # to translate: its early specification exception comes first, and the
-            # program new PSW decides.  Only a valid PSW with DAT on is unsupported.
-            vm.stop("unsupported: guest DAT (issue #7)")
 
     def dispatch(self, vm: VirtualMachine) -> Dispatch:
         """Run ``vm`` on the real machine until the real machine comes back."""
@@ -578,7 +583,13 @@ class VMCP:
             return Dispatch(0, "early PSW exception", 1)
         until_event = self._next_guest_event(vm) - vm.now()
         budget = max(1, min(self.slice_us, until_event, limit - vm.steps))
-        self._load_real(vm, budget)
+        try:
+            self._load_real(vm, budget)
+        except VMCPError as e:
+            # Real storage has no room for this guest's shadow tables: this VM
+            # alone stops, with the reason.
+            vm.stop(f"vmcp: {e}")
+            return Dispatch(0, "no room", 0)
         steps0, now0 = real.steps, real.now()
         real.run(real.steps + budget + 1)
         used = real.steps - steps0
@@ -634,6 +645,14 @@ class VMCP:
             cr3 = 0xFFFF0000
         crs = [0] * 16
         crs[0], crs[1], crs[3], crs[8] = cr0, (15 << 24) | vm.segment_table, cr3, vm.cr[8]
+        if vm.dat_on:
+            # The guest translates: the real machine uses the shadow tables of the
+            # guest's primary (and, for MVCP/MVCS, secondary) space.
+            self._shadows_current(vm)
+            crs[1] = (15 << 24) | self._shadow_space(vm, vm.cr[1])
+            if vm.cr[0] & CR0_SECONDARY_SPACE:
+                crs[0] |= CR0_SECONDARY_SPACE
+                crs[7] = (15 << 24) | self._shadow_space(vm, vm.cr[7])
         per = vm.ec and bool(vm.system_mask & 0x40)
         if per:
             crs[9], crs[10], crs[11] = vm.cr[9], vm.cr[10], vm.cr[11]
@@ -642,8 +661,8 @@ class VMCP:
         real.set_tod(vm.tod())
         real.set_cpu_timer(budget * TOD_UNITS_PER_US - 1)
         real.set_psw(PSW(system_mask=0x05 | (0x40 if per else 0), key=vm.key, ec=True,
-                         problem=True, cc=vm.cc, program_mask=vm.program_mask,
-                         address=vm.ia))
+                         problem=True, secondary=vm.secondary, cc=vm.cc,
+                         program_mask=vm.program_mask, address=vm.ia))
 
     def _save_guest(self, vm: VirtualMachine, entry: int) -> None:
         """Back from the real machine: the guest's registers and PSW fields."""
@@ -682,6 +701,125 @@ class VMCP:
         vm.interventions["reflect SVC with PER"] += 1
         return "reflect SVC with PER"
 
+    # --- shadow translation tables (a guest with DAT on) --------------------
+    def _shadow_space(self, vm: VirtualMachine, std: int) -> int:
+        """The real address of the shadow tables for guest designation ``std``."""
+        at = vm.shadows.get(std)
+        if at is not None:
+            return at
+        if len(vm.shadows) >= MAX_SHADOW_SPACES:
+            self._free_shadows(vm)
+        at = self._allocate(SHADOW_SPACE)
+        if at is None:
+            self._free_shadows(vm)
+            at = self._allocate(SHADOW_SPACE)
+            if at is None:
+                raise VMCPError("real storage is full: no room for shadow tables")
+        self._invalidate_space(at)
+        vm.shadows[std] = at
+        return at
+
+    def _invalidate_space(self, at: int) -> None:
+        self.real.mem[at:at + 1024] = (1).to_bytes(4, "big") * 256
+
+    def _free_shadows(self, vm: VirtualMachine) -> None:
+        for at in vm.shadows.values():
+            self._release(at, SHADOW_SPACE)
+        vm.shadows.clear()
+        self.real.purge_tlb()
+
+    def _shadows_current(self, vm: VirtualMachine) -> None:
+        """Drop every shadow entry when the guest's TLB lost entries (PTLB, IPTE,
+        LCTL, SPX): the next access finds out again, through the guest's TLB, as the
+        native machine does (a walk only where the guest's TLB has no entry)."""
+        if vm.tlb is not vm.shadow_tlb or len(vm.tlb) < vm.shadow_tlb_size:
+            for at in vm.shadows.values():
+                self._invalidate_space(at)
+            if vm.shadows:
+                self.real.purge_tlb()
+            vm.shadow_tlb = vm.tlb
+        vm.shadow_tlb_size = len(vm.tlb)
+
+    def _is_fetch_fault(self, vm: VirtualMachine, at: int, vaddr: int,
+                        secondary: bool) -> bool:
+        """Whether a real translation exception at ``vaddr`` was the fetch of the
+        (nullified) instruction at ``at``: the instruction's own pages are the only
+        ones it fetches from, and an operand in them could not have faulted."""
+        if secondary:
+            return False
+        if vaddr >> 11 == at >> 11:
+            return True
+        fmt = vm.dat_format
+        hit = vm.tlb.get((vm.cr[1], at >> fmt.page_shift)) if fmt.valid else None
+        if hit is None:
+            return True
+        first = vm.mem[vm.real_to_absolute(hit[0] | (at & ((1 << fmt.page_shift) - 1)))]
+        last = (at + opcodes.instruction_length(first) - 1) & 0xFFFFFF
+        return vaddr >> 11 == last >> 11
+
+    def _shadow_fault(self, vm: VirtualMachine, ilc: int) -> str:
+        """A real translation exception while the guest translates: translate as the
+        native machine would (through the guest's TLB and tables); either fill the
+        shadow entries and let the guest retry the instruction, or reflect the
+        guest's own exception."""
+        real = self.real
+        tea = int.from_bytes(real.read_real(0x90, 4), "big")
+        secondary = bool(tea & 0x80000000)
+        vaddr = tea & 0xFFFFFF
+        at = vm.ia  # the instruction was nullified
+        fetch = self._is_fetch_fault(vm, at, vaddr, secondary)
+        vm.steps -= 1  # the real attempt: natively, translation is part of the access
+        exc: ProgramInterruption
+        try:
+            real_address, protected = dat.translate(vm, vaddr, secondary)
+            absolute = vm.real_to_absolute(real_address)
+            if absolute >= vm.size:
+                raise AddressingException(f"address {absolute:06X} beyond storage")
+        except ProgramInterruption as e:
+            exc = e
+        else:
+            self._fill_shadow(vm, vaddr, real_address, protected, secondary)
+            vm.interventions["shadow fault"] += 1
+            return "shadow fault"
+        events = real.per_events_recognized if vm.per_on else 0
+        if fetch:
+            vm.per_event = 0
+            vm._instruction_interrupted(exc, at, 0)
+        else:
+            vm.per_event = events & 0x40 if exc.nullify else events
+            vm.steps += 1
+            vm.ia = (at + 2 * ilc) & 0xFFFFFF
+            vm._instruction_interrupted(exc, at, 2 * ilc)
+        cause = f"reflect program {exc.code:04X}"
+        vm.interventions[cause] += 1
+        return cause
+
+    def _fill_shadow(self, vm: VirtualMachine, vaddr: int, real_address: int,
+                     protected: bool, secondary: bool) -> None:
+        """Shadow entries for the guest page holding ``vaddr``: each 2K half of it
+        (a guest 4K page is two shadow pages) maps to the VM's frame."""
+        std = vm.cr[7] if secondary else vm.cr[1]
+        space = self._shadow_space(vm, std)
+        mem = self.real.mem
+        page = 1 << vm.dat_format.page_shift
+        vbase, rbase = vaddr & ~(page - 1), real_address & ~(page - 1)
+        for offset in range(0, page, PAGE):
+            v = vbase + offset
+            segment = v >> 16
+            ste_at = space + 4 * segment
+            pt = space + 1024 + 64 * segment
+            ste = int.from_bytes(mem[ste_at:ste_at + 4], "big")
+            if ste & 1:
+                mem[pt:pt + 64] = (0x0004).to_bytes(2, "big") * 32
+            mem[ste_at:ste_at + 4] = ((15 << 28) | pt | (4 if protected else 0)).to_bytes(4, "big")
+            absolute = vm.real_to_absolute(rbase + offset)
+            pte = 0x0004 if absolute >= vm.size else ((vm.origin + absolute) >> 8) & 0xFFF8
+            at = pt + 2 * ((v >> 11) & 31)
+            mem[at:at + 2] = pte.to_bytes(2, "big")
+        # Entries go from invalid to valid only: the real TLB holds nothing for
+        # them yet, so nothing needs purging.
+        vm.shadow_tlb_size = len(vm.tlb)
+
     def _program(self, vm: VirtualMachine) -> str:
         real = self.real
         ilc = real.read_real(0x8D, 1)[0] >> 1
@@ -699,6 +837,8 @@ class VMCP:
         else:
             instruction_at = (vm.ia - 2 * ilc) & 0xFFFFFF
         if base in (SegmentTranslation.code, PageTranslation.code):
+            if vm.dat_on:
+                return self._shadow_fault(vm, ilc)
             # The VMCP's own tables end where the guest's storage ends: the guest
             # addressed beyond its storage, an addressing exception natively.
             return self._reflect_addressing(vm, ilc, per_code)

@@ -123,27 +123,37 @@ def test_compare_identical_program_exits_0(capsys):
     assert "identical" in capsys.readouterr().out
 
 
-def test_compare_names_the_field_and_instruction_where_runs_part(tmp_path, capsys):
-    # A guest that turns DAT on: the VMCP stops it (issue #7), the native run goes on.
-    src = tmp_path / "dat.asm"
+def test_compare_names_the_field_and_instruction_where_runs_part(tmp_path, capsys,
+                                                                monkeypatch):
+    # A VMCP with a deliberately wrong simulation of SSM: it ignores the mask byte
+    # and clears the system mask.
+    from reference.instructions import control
+    from reference.vmcp import SIMULATIONS, Simulation
+
+    def wrong_ssm(m, b2, d2):
+        control._set_system_mask(m, 0)
+
+    monkeypatch.setitem(SIMULATIONS, "SSM", Simulation(wrong_ssm))
+    src = tmp_path / "ssm.asm"
     src.write_text(
-        "D        START 0\n"
-        "         USING D,0\n"
+        "S        START 0\n"
+        "         USING S,0\n"
         "         DC    X'00080000',A(GO)\n"
-        "         ORG   D+X'68'\n"
-        "         DC    X'000A0000',A(X'BAD')    program new PSW: disabled wait\n"
-        "         ORG   D+X'200'\n"
-        "GO       STOSM SAVE,X'04'\n"
+        "         ORG   S+X'200'\n"
+        "GO       LA    1,1\n"
+        "         SSM   MASK\n"
+        "         STNSM SAVE,X'FF'\n"
         "         LPSW  DONE\n"
         "         DS    0D\n"
         "DONE     DC    X'000A0000',A(0)\n"
-        "SAVE     DS    X\n"
+        "MASK     DC    X'03'\n"
+        "SAVE     DC    X'00'\n"
         "         END\n")
     assert main(["compare", str(src), "--storage", "64K"]) == 1
     out = capsys.readouterr().out
-    # STOSM turned DAT on; the runs part at the next instruction, which the native
-    # machine fetches through DAT (a translation-specification exception here).
-    assert "differ:" in out and "LPSW" in out and "unsupported: guest DAT" in out
+    # the final states differ in the mask STNSM saved; the runs part at the SSM
+    # (instruction 2, at X'204'), after which the PSWs differ
+    assert "differ: storage" in out and "instruction 2 at 000204" in out and "SSM" in out
 
 
 def test_vmcp_command_prints_a_row_per_vm(capsys):

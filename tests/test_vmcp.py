@@ -280,17 +280,8 @@ def test_corpus_program_runs_under_the_vmcp_as_natively(path):
     name = os.path.relpath(path, os.path.join(ROOT, "conformance", "programs"))
     m = run_native(image, 2 * M, CORPUS_STEPS)
     _, vm = run_virtual(image, 2 * M, CORPUS_STEPS, real_storage=4 * M)
-    if _uses_dat(image):
-        # Issue #7: guest DAT is not virtualized yet; the VM must say so and stop.
-        assert vm.stop_reason is not None
-        assert vm.stop_reason.startswith("unsupported: guest DAT"), vm.stop_reason
-        assert vm.run_state is RunState.STOPPED
-        # Up to that point it ran as natively.
-        before = run_native(image, 2 * M, vm.steps)
-        assert before.state().storage == vm.state().storage
-        assert before.gpr == vm.gpr
-        return
-    assert name not in KNOWN_GUEST_DAT
+    # Guests that turn DAT on run through the VMCP's shadow tables (issue #7) and
+    # must end exactly as natively too.
     assert_equivalent(m, vm)
 
 

@@ -11,9 +11,7 @@ final state (the format: conformance/expectations.py):
 
 - ``[program]``: ``max_steps`` from the header's ``* MAXSTEPS:`` (when given),
   ``storage = "2M"`` (the results depend on the storage size: addressing
-  exceptions), ``modes``: every mode, except ``["native"]`` for a program that turns
-  DAT on (EC-mode PSW bit 5): the VMCP runs guests with DAT in issue #7;
-  ``provenance``.
+  exceptions) and ``provenance``; no ``modes``: every program runs in every mode.
 - ``[expect]``: ``stop = "disabled-wait"``; ``psw`` when the final PSW is an EC-mode
   PSW (the ILC of a BC-mode PSW is unpredictable when displayed, GA22-7000-4 p.71,
   docs/hercules-differences.md X2: a BC-mode wait PSW is left out, and the doubleword
@@ -44,8 +42,7 @@ write (a field that changed, a file missing); and, in both modes, each hand-deri
 on which Hercules now agrees with the hand value (the defect may be gone).  Exit status 0
 when all match, 1 otherwise.
 
-The machine's DAT use (for ``modes``) is found by running the program on the
-reference machine and watching the PSW; no expected value comes from the reference.
+No expected value comes from the reference machine.
 """
 
 from __future__ import annotations
@@ -288,24 +285,6 @@ def title_of(source: str) -> str:
     return ""
 
 
-def turns_dat_on(image: bytes, max_steps: int) -> bool:
-    """Whether the program, run on the reference machine, ever has DAT on."""
-    from reference.cli import start_machine
-
-    m = start_machine(image, H.STORAGE_SIZE)
-    seen = [False]
-    original = m.psw_changed
-
-    def watch() -> None:
-        original()
-        if m.dat_on:
-            seen[0] = True
-
-    m.psw_changed = watch  # type: ignore[method-assign]
-    m.run(max_steps)
-    return seen[0] or m.dat_on
-
-
 def build(prog: H.Program, r: H.Result, native_only: bool) -> Expect:
     """The expectations of ``prog`` from one Hercules run and ``HAND``."""
     if r.stopped != "disabled-wait":
@@ -399,9 +378,6 @@ def render(e: Expect) -> str:
     if e.max_steps is not None:
         lines.append(f"max_steps = {e.max_steps}")
     lines.append('storage = "2M"')
-    if e.native_only:
-        lines.append('modes = ["native"]          # turns DAT on (EC PSW bit 5): the VMCP '
-                     "runs guests with DAT in issue #7")
     lines.append(f"provenance = {_q(provenance(e))}")
     lines += ["", "[expect]"]
     if e.hand is not None:
@@ -525,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
             toml_path = prog.path.with_suffix(".toml")
             try:
                 image = H.assemble(prog)
-                native_only = turns_dat_on(image, prog.max_steps)
+                native_only = False  # every mode: the VMCP runs guests with DAT
                 results = [herc.run(image, prog.compare) for _ in range(max(1, args.runs))]
                 texts = [render(build(prog, r, native_only)) for r in results]
                 if any(t != texts[0] for t in texts[1:]):
