@@ -611,6 +611,10 @@ class VMCP:
             vm.change("preempt")
         if vm.run_state is RunState.READY:
             self.settle(vm)
+        if vm.shadows:
+            # A purge the guest just made (PTLB, IPTE, LCTL, SPX) empties the shadow
+            # tables now, so that they always equal the guest's translations.
+            self._shadows_current(vm)
         self._enqueue(vm)
         return Dispatch(entry, cause, used)
 
@@ -739,6 +743,37 @@ class VMCP:
                 self.real.purge_tlb()
             vm.shadow_tlb = vm.tlb
         vm.shadow_tlb_size = len(vm.tlb)
+
+    def shadow_violations(self, vm: VirtualMachine) -> list[str]:
+        """The invariant of the shadow tables: every valid shadow entry equals the
+        composition of the guest's tables (walked here without side effects) and
+        the VMCP's own map (guest absolute -> the VM's frames), with the guest's
+        segment protection.  Returns a description of every entry that breaks it
+        (tests call this after every dispatch)."""
+        out: list[str] = []
+        mem = self.real.mem
+        fmt = dat.Format(vm.cr[0])
+        for std, space in vm.shadows.items():
+            for segment in range(256):
+                ste = int.from_bytes(mem[space + 4 * segment:space + 4 * segment + 4], "big")
+                if ste & 1:
+                    continue
+                pt = space + 1024 + 64 * segment
+                for p in range(32):
+                    pte = int.from_bytes(mem[pt + 2 * p:pt + 2 * p + 2], "big")
+                    if pte & 0x0004:
+                        continue
+                    vaddr = (segment << 16) | (p << 11)
+                    want = _peek_translation(vm, fmt, std, vaddr)
+                    got = ((pte & 0xFFF8) << 8, bool(ste & 4))
+                    if want is None:
+                        out.append(f"{vm.name}: shadow {std:08X} {vaddr:06X} valid, guest "
+                                   f"tables say invalid")
+                    elif want != got:
+                        out.append(f"{vm.name}: shadow {std:08X} {vaddr:06X} maps "
+                                   f"{got[0]:06X} (protected {got[1]}), composition gives "
+                                   f"{want[0]:06X} (protected {want[1]})")
+        return out
 
     def _is_fetch_fault(self, vm: VirtualMachine, at: int, vaddr: int,
                         secondary: bool) -> bool:
@@ -920,6 +955,45 @@ class VMCP:
     # --- results -----------------------------------------------------------
     def vm_state(self, vm: VirtualMachine) -> State:
         return vm.state()
+
+
+def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int,
+                      vaddr: int) -> tuple[int, bool] | None:
+    """(the VM's real frame, segment protected) for guest-virtual ``vaddr`` through
+    the guest's tables, read without touching reference bits; None if the guest's
+    tables do not translate it (or it lies beyond the guest's storage)."""
+    if not fmt.valid:
+        return None
+
+    def word(real: int, n: int) -> int | None:
+        a = vm.real_to_absolute(real & 0xFFFFFF)
+        return int.from_bytes(vm.mem[a:a + n], "big") if a + n <= vm.size else None
+
+    segment_index = vaddr >> fmt.segment_shift
+    if fmt.segment_shift == 16 and (segment_index >> 4) > (std >> 24):
+        return None
+    ste = word((std & 0x00FFFFC0) + 4 * segment_index, 4)
+    if ste is None or ste & 1 or ste & 0x0F000000:
+        return None
+    page_index = (vaddr & ((1 << fmt.segment_shift) - 1)) >> fmt.page_shift
+    if (page_index >> (fmt.segment_shift - fmt.page_shift - 4)) > (ste >> 28):
+        return None
+    pte = word((ste & 0x00FFFFF8) + 2 * page_index, 2)
+    if pte is None:
+        return None
+    if fmt.page_shift == 12:
+        if pte & 0x0008:
+            return None
+        frame = ((pte & 0x0006) << 23) | ((pte & 0xFFF0) << 8)
+    else:
+        if pte & 0x0006:
+            return None
+        frame = (pte & 0xFFF8) << 8
+    real = frame | (vaddr & ((1 << fmt.page_shift) - 1) & ~0x7FF)
+    absolute = vm.real_to_absolute(real)
+    if absolute >= vm.size:
+        return None
+    return vm.origin + absolute, bool(ste & 4)
 
 
 def _exception_with_code(code: int) -> ProgramInterruption:

@@ -1464,3 +1464,53 @@ def test_create_vm_refuses_what_it_cannot_run():
         cp.create_vm(asm(WAIT_ONLY), 128 * K)     # 256K real: no room for a second
     with pytest.raises(VMCPError):
         VMCP(real_storage=M, policy="lottery")
+
+
+# --- shadow tables (issue #7) ------------------------------------------------------
+DAT_CORPUS = [p for p in CORPUS if os.sep + "dat" + os.sep in p]
+
+
+@pytest.mark.parametrize("path", DAT_CORPUS, ids=lambda p: os.path.basename(p))
+def test_every_valid_shadow_entry_is_the_composition_after_every_dispatch(path):
+    # The invariant checker: after every dispatch, each valid shadow entry equals
+    # the guest's tables composed with the VMCP's map of the VM's storage.
+    with open(path) as f:
+        image = assemble(f.read(), path).image
+    cp = VMCP(real_storage=4 * M, slice_us=100)
+    vm = cp.create_vm(image, 2 * M, max_steps=CORPUS_STEPS)
+    dispatches = 0
+    while vm.run_state is not RunState.STOPPED:
+        cp.run(max_dispatches=1)
+        dispatches += 1
+        assert cp.shadow_violations(vm) == []
+    assert dispatches > 1
+
+
+def test_the_invariant_checker_sees_a_wrong_shadow_entry():
+    # A guest with DAT on whose shadow entry the test then corrupts.
+    path = next(p for p in DAT_CORPUS if p.endswith("translate_4k.asm"))
+    with open(path) as f:
+        image = assemble(f.read(), path).image
+    cp = VMCP(real_storage=4 * M, slice_us=100)
+    vm = cp.create_vm(image, 2 * M, max_steps=CORPUS_STEPS)
+    while not any(vm.shadows.values()) or cp.shadow_violations(vm):
+        cp.run(max_dispatches=1)
+    space = next(iter(vm.shadows.values()))
+    mem = cp.real.mem
+    segment = next(s for s in range(256) if not mem[space + 4 * s + 3] & 1)
+    pt = space + 1024 + 64 * segment
+    p = next(p for p in range(32) if not mem[pt + 2 * p + 1] & 4)
+    mem[pt + 2 * p] ^= 0x10  # another frame
+    assert cp.shadow_violations(vm)
+
+
+def test_guest_translation_under_the_vmcp_counts_no_extra_instructions():
+    # A shadow fault is the VMCP's: the guest's instruction count (and so its time)
+    # is the native one, though the real machine tried the instruction twice.
+    path = next(p for p in DAT_CORPUS if p.endswith("translate_2k.asm"))
+    with open(path) as f:
+        image = assemble(f.read(), path).image
+    m = run_native(image, 2 * M, CORPUS_STEPS)
+    _, vm = run_virtual(image, 2 * M, CORPUS_STEPS, real_storage=4 * M)
+    assert vm.interventions["shadow fault"] > 0
+    assert vm.steps == m.steps and vm.tod() == m.tod()
