@@ -928,7 +928,13 @@ class VMCP:
         row = opcodes.lookup(code)
         simulation = SIMULATIONS.get(row.mnemonic) if row is not None else None
         if row is None or simulation is None:
-            raise RuntimeError(f"privileged-operation exception from {code.hex()}")
+            # A privileged instruction the VMCP cannot simulate yet (the channel-I/O
+            # instructions until the VMCP side of issue #6): this VM stops, named.
+            name = row.mnemonic if row is not None else code.hex().upper()
+            vm.ia = at
+            vm.stop(f"unsupported: {name} (issue #6)")
+            vm.interventions[f"unsupported {name}"] += 1
+            return f"unsupported {name}"
         cause = f"simulate {row.mnemonic}"
         vm.interventions[cause] += 1
         if self.observer is not None:
