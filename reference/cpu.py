@@ -56,6 +56,7 @@ PROGRAM_ILC, PROGRAM_CODE = 0x8D, 0x8E
 TRANSLATION_EXCEPTION_ADDRESS = 0x90
 MONITOR_CLASS, PER_CODE, PER_ADDRESS, MONITOR_CODE = 0x95, 0x96, 0x98, 0x9C
 MCHECK_CODE = 0xE8
+IO_ADDRESS = 0xBA  # [I/O] EC mode: the I/O address of an I/O interruption (186-187)
 
 # External-interruption codes and their CR0 subclass masks.  Priority when several
 # are pending (GA22-7000 ch.6 "External Interruption"): first the set interval
@@ -255,6 +256,22 @@ class CPU:
         if self.ec:
             return bool(self.system_mask & 0x02)
         return bool(self.system_mask & 0xFE)
+
+    # [I/O] The channel subsystem (``reference.channel.ChannelSubsystem``) of a
+    # machine configured with devices; None on a machine without channels (and on
+    # every VMCP virtual machine), which then behaves exactly as before.
+    channels: Any = None
+
+    def io_channel_enabled(self, channel: int) -> bool:
+        """[I/O] Whether an I/O interruption from ``channel`` can be taken
+        (GA22-7000 ch.6 "Input/Output Interruption"): in the BC mode channels 0-5
+        by PSW bits 0-5; channels 6 and up (and every channel in the EC mode) by
+        the I/O mask, PSW bit 6, and the channel's mask in CR2 (bit n for
+        channel n, channels 0-31)."""
+        mask = self.system_mask
+        if not self.ec and channel < 6:
+            return bool(mask & (0x80 >> channel))
+        return bool(mask & 0x02) and channel < 32 and bool(self.cr[2] & (0x80000000 >> channel))
 
     def psw_changed(self) -> None:
         """Called after any change of the PSW's masks, key, mode or state.
@@ -585,6 +602,12 @@ class CPU:
         tod = self.tod()
         if tod <= self.clock_comparator:
             events.append(now + (self.clock_comparator - tod) // TOD_UNITS_PER_US + 1)
+        # [I/O] The next channel event (a command ending, a device's attention):
+        # the fast loop stops there so that its interruption comes on time.
+        if self.channels is not None:
+            t = self.channels.next_event()
+            if t is not None:
+                events.append(t)
         return min(events)
 
     # ------------------------------------------------------------------
@@ -655,6 +678,16 @@ class CPU:
     def restart_interruption(self) -> None:
         self._swap("restart", RESTART_OLD, RESTART_NEW, 0, 0)
 
+    def io_interruption(self, address: int, csw: bytes) -> None:
+        """[I/O] An I/O interruption (GA22-7000 ch.6 "Input/Output Interruption"):
+        the CSW at real location 64; the I/O address (channel and device) in the
+        old PSW's interruption code in the BC mode, at real locations 186-187 in
+        the EC mode; old PSW at 56, new PSW from 120."""
+        self.write_real(CSW, csw)
+        if self.ec:
+            self.write_real(IO_ADDRESS, address.to_bytes(2, "big"))
+        self._swap("io", IO_OLD, IO_NEW, address, 0)
+
     # Operator and test hooks that make interruptions pending
     def press_interrupt_key(self) -> None:
         self.pending_interrupt_key = True
@@ -719,6 +752,13 @@ class CPU:
                     self.pending_signals.remove((code, address))
                 self.external_interruption(code, address)
                 return True
+        # [I/O] Input/output interruptions come after external ones and before
+        # restart; the channel subsystem picks the condition (oldest first).
+        if self.channels is not None and self.system_mask & 0xFE:
+            io = self.channels.next_interruption()
+            if io is not None:
+                self.io_interruption(*io)
+                return True
         if self.pending_restart:
             self.pending_restart = False
             self.restart_interruption()
@@ -739,8 +779,22 @@ class CPU:
         wait, or None when no interruption source can ever end it."""
         if self.pending_restart or (self.machine_check_mask and self.pending_machine_checks):
             return self.now()
+        # [I/O] An enabled I/O condition ends the wait now; otherwise the next
+        # channel event may (it is looked at again then).
+        io_time = None
+        if self.channels is not None and self.system_mask & 0xFE:
+            if self.channels.any_enabled_pending():
+                return self.now()
+            io_time = self.channels.next_event()
         if not self.system_mask & 0x01:
-            return None
+            return io_time
+        ends = self._external_wait_ends_at()
+        if io_time is not None and (ends is None or io_time < ends):
+            return io_time
+        return ends
+
+    def _external_wait_ends_at(self) -> int | None:
+        """The time at which an external interruption can end the wait."""
         cr0 = self.cr[0]
         if (self.pending_interrupt_key and cr0 & EXT_INTERRUPT_KEY[1]) or any(
                 cr0 & (EXT_EMERGENCY_SIGNAL[1] if c == EXT_EMERGENCY_SIGNAL[0]
@@ -873,6 +927,8 @@ class CPU:
         if self.stopped:
             return "stop", self.stopped
         self._update_interval_timer()
+        if self.channels is not None:
+            self.channels.advance(self.now())  # [I/O] channel events due by now
         if self.psw_invalid_bits:
             # [interruption fix] Early exception recognition: the program
             # interruption occurs immediately after the invalid PSW becomes
@@ -902,6 +958,8 @@ class CPU:
             pending.append("interval-timer")
         pending += [f"signal:{c:04X}:{a}" for c, a in self.pending_signals]
         pending += [f"machine-check:{c:016X}" for c, _ in self.pending_machine_checks]
+        if self.channels is not None:
+            pending += self.channels.pending_names()  # [I/O]
         return State(
             psw=self.psw_value(), gpr=tuple(self.gpr), cr=tuple(self.cr), prefix=self.prefix,
             tod=self.tod(), clock_comparator=self.clock_comparator, cpu_timer=self.cpu_timer(),

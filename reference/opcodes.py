@@ -4,9 +4,10 @@ One row per instruction drives the decoder (``decode``), the executor (the row's
 ``handler`` names the function that performs the instruction), the assembler
 (``encode`` and the row's operand syntax) and the disassembler.  The table follows
 the Principles of Operation, GA22-7000 (IBM System/370 Principles of Operation):
-chapter 7 (general instructions), chapter 8 (decimal instructions) and chapter 10
-(control instructions).  Floating point (chapter 9) is not part of this machine yet:
-its opcodes end in an operation exception, as on a model without the facility.
+chapter 7 (general instructions), chapter 8 (decimal instructions), chapter 10
+(control instructions) and chapter 13 (input/output instructions).  Floating point
+(chapter 9) is not part of this machine yet: its opcodes end in an operation
+exception, as on a model without the facility.
 
 Layouts (bit positions as the manual numbers them, bit 0 leftmost):
 
@@ -59,7 +60,9 @@ LAYOUT_PATTERNS = {
 
 # First opcode bytes whose instructions carry a second opcode byte, with the bits
 # of that byte that select the instruction.
-EXTENDED_OPCODES = {0xB2: 0xFF, 0xE5: 0xFF}
+# The I/O instructions 9C-9F select by bit 15 alone: bits 8-14 are ignored
+# (GA22-7000 ch.13: X'9C00' START I/O, X'9C01' START I/O FAST RELEASE, ...).
+EXTENDED_OPCODES = {0xB2: 0xFF, 0xE5: 0xFF, 0x9C: 0x01, 0x9D: 0x01, 0x9E: 0x01, 0x9F: 0x01}
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class Instruction:
 G = "GA22-7000 ch.7 General Instructions"
 D = "GA22-7000 ch.8 Decimal Instructions"
 C = "GA22-7000 ch.10 Control Instructions"
+IO = "GA22-7000 ch.13 Input/Output Instructions"
 
 
 def _row(opcode: int, mnemonic: str, layout: str, operands: str, name: str,
@@ -257,6 +261,16 @@ TABLE: tuple[Instruction, ...] = (
     _row(0xDB, "MVCS", "SS2", "D1(R1,B1),D2(B2),R3", "MOVE TO SECONDARY", "move_to_secondary",
          C, "Q"),
     _row(0xE501, "TPROT", "SSE", "D1(B1),D2(B2)", "TEST PROTECTION", "test_protection", C, "P"),
+    # --- Input/output instructions (chapter 13) -----------------------------
+    _row(0x9C00, "SIO", "S", "D2(B2)", "START I/O", "start_io", IO, "P"),
+    _row(0x9C01, "SIOF", "S", "D2(B2)", "START I/O FAST RELEASE", "start_io_fast_release",
+         IO, "P"),
+    _row(0x9D00, "TIO", "S", "D2(B2)", "TEST I/O", "test_io", IO, "P"),
+    _row(0x9D01, "CLRIO", "S", "D2(B2)", "CLEAR I/O", "clear_io", IO, "P"),
+    _row(0x9E00, "HIO", "S", "D2(B2)", "HALT I/O", "halt_io", IO, "P"),
+    _row(0x9E01, "HDV", "S", "D2(B2)", "HALT DEVICE", "halt_device", IO, "P"),
+    _row(0x9F00, "TCH", "S", "D2(B2)", "TEST CHANNEL", "test_channel", IO, "P"),
+    _row(0xB203, "STIDC", "S", "D2(B2)", "STORE CHANNEL ID", "store_channel_id", IO, "P"),
 )
 
 
@@ -272,7 +286,7 @@ def instruction_length(first_byte: int) -> int:
 def lookup(code: bytes | bytearray) -> Instruction | None:
     """The table row for the instruction whose first bytes are ``code``, or None.
 
-    ``code`` needs two bytes for the extended opcodes (first byte B2 or E5).
+    ``code`` needs two bytes for the extended opcodes (first byte B2, E5 or 9C-9F).
     """
     first = code[0]
     mask = EXTENDED_OPCODES.get(first)

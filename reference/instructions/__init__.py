@@ -3,6 +3,7 @@
 - ``general``: chapter 7, general instructions
 - ``decimal``: chapter 8, decimal instructions (and CVB/CVD, PACK, UNPK, MVO)
 - ``control``: chapter 10, control instructions
+- ``io``: chapter 13, input/output instructions
 
 Every function has the signature ``handler(m, *fields)``: ``m`` is the
 ``reference.machine.Machine`` and ``fields`` the operand fields of the
@@ -15,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import control, decimal, general
+from . import control, decimal, general, io
 
 HANDLERS: dict[str, Callable[..., Any]] = {
     name: fn
-    for module in (general, decimal, control)
+    for module in (general, decimal, control, io)
     for name, fn in vars(module).items()
     if callable(fn) and not name.startswith("_")
     and getattr(fn, "__module__", "") == module.__name__

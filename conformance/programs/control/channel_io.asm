@@ -1,9 +1,7 @@
-* Channel I/O instructions (TIO, SIO, TCH): not in the reference machine.
-* GA22-7000 ch.12-13 (I/O) is not part of the reference machine yet (docs/machine.md): the
-* I/O opcodes are operation exceptions there. On Hercules device X'0123' is absent: CC 3.
-* (The assembler has no I/O mnemonics: the instructions are written as constants.)
+* Channel I/O instructions (TIO, SIO, TCH) addressing a device that is not there:
+* GA22-7000 ch.13: condition code 3 (not operational). Device X'0123' is absent on both
+* machines. (Written as constants: the program predates the assembler's I/O mnemonics.)
 * COMPARE: 0-FFF
-* KNOWN: X6
 *
 CHANNELI START 0
          DC    X'00000000',A(BEGIN)    restart new PSW (BC mode)
