@@ -3,7 +3,8 @@
     s370 asm SOURCE [-o IMAGE] [--listing FILE|-]
     s370 disasm IMAGE [--start HEX] [--end HEX] [--origin HEX]
     s370 run PROGRAM [--storage SIZE] [--max-steps N] [--dump START-END]... [--json]
-             [--under vmcp]
+             [--under vmcp] [--config FILE]
+    s370 run --config FILE --ipl ADDRESS [--storage SIZE] [--max-steps N] ...
     s370 compare PROGRAM [--storage SIZE] [--max-steps N]
     s370 vmcp PROGRAM... [--policy round-robin|share] [--share N]... [--storage SIZE]
              [--max-steps N] [--slice MICROSECONDS]
@@ -192,8 +193,69 @@ def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
     return m, m.run(max_steps)
 
 
+def run_configured(args: argparse.Namespace) -> int:
+    """[I/O] ``s370 run [PROGRAM] --config FILE [--ipl ADDR]``: a machine with the
+    configuration's storage and devices (docs/configuration.md).  With PROGRAM it
+    starts as without a configuration; with --ipl it is loaded from the device by
+    initial program loading instead."""
+    from .devices import ConfigError, load_configuration
+    try:
+        config = load_configuration(args.config)
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+    if args.under is not None:
+        raise UsageError("--config: devices are not supported under the VMCP yet (issue #6)")
+    storage = parse_size(args.storage) if args.storage else config.storage or DEFAULT_STORAGE
+    if args.max_steps < 0:
+        raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
+    dumps = [parse_range(d) for d in args.dump]
+    for start, end in dumps:
+        if end >= storage:
+            raise UsageError(f"--dump {start:X}-{end:X}: beyond storage of {storage} bytes")
+    ipl = None
+    if args.ipl is not None:
+        if args.program is not None:
+            raise UsageError("--ipl: give either PROGRAM or --ipl, not both")
+        if not all(c in "0123456789abcdefABCDEF" for c in args.ipl) or not 1 <= len(
+                args.ipl) <= 4:
+            raise UsageError(f"--ipl {args.ipl}: not a device address (hex, e.g. 00C)")
+        ipl = int(args.ipl, 16)
+    elif args.program is None:
+        raise UsageError("s370 run: give PROGRAM, or --ipl ADDRESS with --config")
+    if ipl is None:
+        program = str(args.program)
+        m = start_machine(load_program(program), storage, program)
+    else:
+        m = Machine(storage)
+    try:
+        try:
+            channels = config.attach(m)
+        except ConfigError as e:
+            raise UsageError(str(e)) from None
+        if ipl is not None:
+            failed = channels.ipl(ipl)
+            if failed is not None:
+                raise UsageError(f"--ipl {args.ipl}: IPL failed: {failed}")
+        stop = m.run(args.max_steps)
+    finally:
+        if m.channels is not None:
+            m.channels.close()
+    out = state_json(m, stop, dumps)
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print_human(out)
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    storage = parse_size(args.storage)
+    if args.config is not None:
+        return run_configured(args)
+    if args.ipl is not None:
+        raise UsageError("--ipl needs --config (the devices)")
+    if args.program is None:
+        raise UsageError("s370 run: the following arguments are required: program")
+    storage = parse_size(args.storage or "2M")
     if args.max_steps < 0:
         raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
     dumps = [parse_range(d) for d in args.dump]
@@ -373,13 +435,121 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------
+# s370 trace: record, diff, verify, regenerate, bench (reference/trace.py)
+# ---------------------------------------------------------------------------
+def cmd_trace_record(args: argparse.Namespace) -> int:
+    import os
+
+    from .trace import embedded_image, referenced_image, write_trace
+    from .vmcp import VMCPError
+    storage = parse_size(args.storage)
+    if args.max_steps < 0:
+        raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
+    image = load_program(args.program)
+    if len(image) > storage:
+        raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
+                         f"storage ({storage} bytes)")
+    if args.under == "vmcp" and real_storage_for(storage) > MAX_STORAGE:
+        raise UsageError(f"{args.program}: under the VMCP a guest of {storage} bytes needs "
+                         f"{real_storage_for(storage)} bytes of real storage, more than 16M")
+    if args.no_embed:
+        where = os.path.relpath(os.path.abspath(args.program),
+                                os.path.dirname(os.path.abspath(args.output)))
+        info = referenced_image(image, where.replace(os.sep, "/"))
+    else:
+        info = embedded_image(image)
+    try:
+        footer = write_trace(args.output, image, storage, args.under or "native",
+                             args.max_steps, info)
+    except VMCPError as e:
+        raise UsageError(f"{args.program}: {e}") from None
+    except OSError as e:
+        raise UsageError(f"{args.output}: {e.strerror or e}") from None
+    print(f"{args.output}: {footer['n']} steps, stop {footer['stop']}")
+    return EXIT_OK
+
+
+def cmd_trace_diff(args: argparse.Namespace) -> int:
+    from .trace import TraceError, diff_files
+    try:
+        result = diff_files(args.a, args.b)
+    except TraceError as e:
+        raise UsageError(str(e)) from None
+    if result.divergence is None:
+        print(f"identical: {result.records} records ({result.modes[0]}, {result.modes[1]})")
+        return EXIT_OK
+    print(result.divergence.report(args.a, args.b))
+    return 1
+
+
+def cmd_trace_verify(args: argparse.Namespace) -> int:
+    from .trace import TraceError, verify_file
+    try:
+        result = verify_file(args.file, args.image)
+    except TraceError as e:
+        raise UsageError(str(e)) from None
+    if result.divergence is None:
+        print(f"verified: {result.records} records reproduced by the reference")
+        return EXIT_OK
+    print(result.divergence.report(args.file, "reference"))
+    return 1
+
+
+def cmd_trace_regenerate(args: argparse.Namespace) -> int:
+    from .trace import regenerate
+    regenerate()
+    return EXIT_OK
+
+
+def cmd_trace_bench(args: argparse.Namespace) -> int:
+    from .trace import run_trace_bench
+    if args.steps <= 0:
+        raise UsageError(f"--steps {args.steps}: must be positive")
+    run_trace_bench(args.steps)
+    return EXIT_OK
+
+
+def add_trace_parsers(sub: argparse._SubParsersAction) -> None:
+    t = sub.add_parser("trace", help="execution traces: record, diff, verify (traces/FORMAT.md)")
+    tsub = t.add_subparsers(dest="trace_command", required=True, parser_class=_Parser)
+    r = tsub.add_parser("record", help="run a program and write its trace (.gz: compressed)")
+    r.add_argument("program")
+    r.add_argument("-o", "--output", required=True, help="trace file (.jsonl or .jsonl.gz)")
+    r.add_argument("--under", choices=["vmcp"], help="run as the only guest of the VMCP")
+    r.add_argument("--storage", default="2M")
+    r.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
+    r.add_argument("--no-embed", action="store_true",
+                   help="name the image by SHA-256 and path instead of embedding it")
+    r.set_defaults(func=cmd_trace_record)
+    d = tsub.add_parser("diff", help="the first divergence of two traces: exit 0 identical, "
+                                     "1 different, 2 bad trace")
+    d.add_argument("a")
+    d.add_argument("b")
+    d.set_defaults(func=cmd_trace_diff)
+    v = tsub.add_parser("verify", help="replay the reference from a trace's header and "
+                                       "check every record: exit 0, 1, or 2 (bad trace)")
+    v.add_argument("file")
+    v.add_argument("--image", help="the program (.asm or raw image) if the trace does not "
+                                   "embed it")
+    v.set_defaults(func=cmd_trace_verify)
+    g = tsub.add_parser("regenerate", help="rewrite the golden traces (traces/golden/) from "
+                                           "the conformance corpus")
+    g.set_defaults(func=cmd_trace_regenerate)
+    b = tsub.add_parser("bench", help="recording cost against a plain run; verify and diff "
+                                      "records per second")
+    b.add_argument("--steps", type=int, default=500_000)
+    b.set_defaults(func=cmd_trace_bench)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="s370", description="System/370 reference machine")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     r = sub.add_parser("run", help="run a program (.asm or raw image) to a stop")
-    r.add_argument("program")
-    r.add_argument("--storage", default="2M", help="main storage size, e.g. 64K or 2M")
+    r.add_argument("program", nargs="?")
+    r.add_argument("--storage", default=None,
+                   help="main storage size, e.g. 64K or 2M (default 2M, or the config's)")
     r.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
     r.add_argument("--dump", action="append", default=[], metavar="START-END",
                    help="hex range of absolute storage to print, END inclusive")
@@ -387,6 +557,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--under", choices=["vmcp"],
                    help="run as the only guest of the VMCP; the state printed is the "
                         "guest's virtual state")
+    r.add_argument("--config", metavar="FILE",
+                   help="machine configuration (TOML): storage and I/O devices")
+    r.add_argument("--ipl", metavar="ADDRESS",
+                   help="with --config: initial program loading from this device (hex)")
     r.set_defaults(func=cmd_run)
 
     c = sub.add_parser("compare", help="run natively and under the VMCP; exit 0 when "
@@ -428,6 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="measure the VMCP against native runs: compute loop, "
                         "privileged-heavy loop, dispatch cost with 4 and 256 VMs")
     b.set_defaults(func=cmd_bench)
+    add_trace_parsers(sub)
     return p
 
 
