@@ -10,7 +10,7 @@ implementations join through the adapter protocol (issue #5).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -27,7 +27,8 @@ class Outcome:
     gpr: tuple[int, ...]
     cr: tuple[int, ...]
     read: Callable[[int, int], bytes]         # (real address, length) -> bytes
-    keys: bytes                               # the key of every 2K block
+    keys: Sequence[int]                       # the key of every 2K block (bytes, or read
+                                              # on demand: conformance.adapter)
     interruptions: list[tuple[str, int, int, int]] = field(default_factory=list)
     state: State | None = None                # the whole state, where known
 
@@ -61,7 +62,7 @@ class Reference:
 
     name = "reference"
     modes: tuple[str, ...] = ("native", "vmcp")
-    facilities: tuple[str, ...] = ()   # no floating point; channel I/O comes with issue #6
+    facilities: tuple[str, ...] = ("channel-io",)   # no floating point
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
         from reference.cli import start_machine
@@ -91,5 +92,12 @@ def implementation(spec: str) -> Implementation:
     """The implementation named on the command line (``--s370-impl``)."""
     if spec == "reference":
         return Reference()
+    if spec.startswith("cmd:"):
+        # An adapter process speaking docs/adapter-protocol.md.
+        from .adapter import AdapterError, AdapterImplementation
+        try:
+            return AdapterImplementation(spec[4:])
+        except AdapterError as e:
+            raise ValueError(f"--s370-impl {spec}: {e}") from None
     raise ValueError(f"--s370-impl {spec}: unknown implementation (this version knows "
-                     f"'reference'; adapters 'cmd:...' come with the adapter protocol)")
+                     f"'reference' and adapters 'cmd:COMMAND', docs/adapter-protocol.md)")

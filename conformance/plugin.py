@@ -22,6 +22,7 @@ in the directory named by ``S370_HYPOTHESIS_DB``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from . import PROGRAMS, coverage
+from .adapter import AdapterError
 from .corpus import Program, check, has_expectations, report
 from .expectations import MODES, ExpectationError
 from .implementations import Implementation, implementation
@@ -120,10 +122,24 @@ class ProgramFile(pytest.File):
             wanted = program.expectations.modes
         except ExpectationError as e:
             raise self.CollectError(str(e)) from None
+        # A documented difference of the implementation (its hello's known_differences,
+        # conformance/adapter.py) named in the program's header ("* KNOWN: H1") makes
+        # the program an expected failure, strict, on that implementation.
+        known = _KNOWN.search(self.path.read_text(encoding="utf-8"))
+        differences: dict[str, str] = getattr(impl, "known_differences", {})
         for mode in modes:
             if mode in wanted:
-                yield ProgramItem.from_parent(self, name=mode, program=program, mode=mode,
-                                              impl=impl)
+                item = ProgramItem.from_parent(self, name=mode, program=program, mode=mode,
+                                               impl=impl)
+                if known and known.group(1) in differences:
+                    item.add_marker(pytest.mark.xfail(strict=True, raises=ConformanceFailure,
+                                                      reason=(
+                        f"known difference {known.group(1)} of {impl.name}: "
+                        f"{differences[known.group(1)]}")))
+                yield item
+
+
+_KNOWN = re.compile(r"^\*\s*KNOWN:\s*(\S+)", re.MULTILINE)
 
 
 class ProgramItem(pytest.Item):
@@ -149,7 +165,7 @@ class ProgramItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:
-        if isinstance(excinfo.value, ConformanceFailure):
+        if isinstance(excinfo.value, (ConformanceFailure, AdapterError)):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 

@@ -1,0 +1,280 @@
+"""The worked example of an adapter (docs/adapter-protocol.md, protocol 1): the
+reference machine behind the protocol.
+
+    pytest conformance --s370-impl="cmd:python adapters/example_adapter.py"
+
+Requests arrive on standard input, one JSON object per line; each gets one JSON line
+on standard output.  To adapt another implementation, keep ``main`` and replace the
+bodies of the request functions with calls into it; declare in ``hello`` whatever it
+cannot do.
+
+Modes: ``native`` runs the program on ``reference.machine.Machine``; ``vmcp`` runs it as
+the only guest of ``reference.vmcp.VMCP``.  A VM is created by the VMCP with its image
+and started by it, so in ``vmcp`` mode the machine kept between ``reset`` and the
+first ``run`` only collects what ``load`` stores: ``set_state`` is refused and a run
+must start with ``restart`` (``mode_capabilities`` says so).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+# The repository root, for ``reference`` when the adapter runs as a script.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from conformance.implementations import Reference  # noqa: E402
+from reference.cpu import CPU, MAX_STORAGE, MIN_STORAGE  # noqa: E402
+from reference.machine import Machine  # noqa: E402
+
+PROTOCOL = 1
+FIELDS = ["psw", "gpr", "cr", "prefix", "storage", "keys"]
+
+
+class RequestError(Exception):
+    """A request the adapter refuses: the message becomes {"error": ...}."""
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: object, what: str) -> bytes:
+    try:
+        return base64.b64decode(str(text), validate=True)
+    except ValueError:
+        raise RequestError(f"{what}: not base64") from None
+
+
+def integer(value: object, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RequestError(f"{what}: expected a non-negative integer, got {value!r}")
+    return value
+
+
+def hexvalue(value: object, digits: int, what: str) -> int:
+    text = str(value)
+    try:
+        if len(text) != digits:
+            raise ValueError
+        return int(text, 16)
+    except ValueError:
+        raise RequestError(f"{what}: expected {digits} hex digits, got {value!r}") from None
+
+
+def ranges(value: object, what: str) -> list[tuple[int, int]]:
+    """[[address, length], ...] of a get_state request."""
+    if not isinstance(value, list):
+        raise RequestError(f"{what}: expected a list of [address, length]")
+    out = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 2:
+            raise RequestError(f"{what}: {item!r} is not [address, length]")
+        out.append((integer(item[0], what), integer(item[1], what)))
+    return out
+
+
+class ReferenceAdapter:
+    """The state between requests: the mode, the storage size and the CPU."""
+
+    def __init__(self) -> None:
+        self.mode = "native"
+        self.storage = 2 * 1024 * 1024
+        self.machine = Machine(self.storage)   # native, or the loader of a VM
+        self.cpu: CPU = self.machine           # what get_state reads
+        self.state_set = False                 # set_state since the reset
+
+    # -- hello ---------------------------------------------------------------
+    def hello(self, request: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "protocol": PROTOCOL,
+            "implementation": "reference",
+            "version": "s370 0.1 (adapters/example_adapter.py)",
+            "capabilities": {
+                "modes": ["native", "vmcp"],
+                # The optional facilities the reference has (conformance/implementations.py).
+                "facilities": list(Reference.facilities),
+                "storage": {"min": MIN_STORAGE, "max": MAX_STORAGE},
+                "get": FIELDS,
+                "set": FIELDS,
+                "step_limit": True,
+                "interruptions": True,
+                "trace": True,               # from the start of a run: see trace()
+                # Time is a function of the instructions executed (docs/machine.md).
+                "nondeterministic": [],
+                "mode_capabilities": {"vmcp": {"set": [], "continue": False}},
+            },
+        }
+
+    # -- reset, load ---------------------------------------------------------
+    def reset(self, request: dict[str, Any]) -> dict[str, Any]:
+        mode = request.get("mode", "native")
+        if mode not in ("native", "vmcp"):
+            raise RequestError(f"reset: no mode {mode!r}")
+        storage = integer(request.get("storage", 2 * 1024 * 1024), "reset: storage")
+        if not MIN_STORAGE <= storage <= MAX_STORAGE or storage % 2048:
+            raise RequestError(f"reset: storage {storage} is not a multiple of 2K "
+                               f"from {MIN_STORAGE} to {MAX_STORAGE}")
+        self.mode, self.storage = mode, storage
+        self.machine = Machine(storage)        # a new machine is in the clear-reset state
+        self.machine.interruption_log = []
+        self.cpu = self.machine
+        self.state_set = False
+        return {"ok": True}
+
+    def load(self, request: dict[str, Any]) -> dict[str, Any]:
+        address = integer(request.get("address"), "load: address")
+        data = unb64(request.get("data"), "load: data")
+        if address + len(data) > self.cpu.size:
+            raise RequestError(f"load: {len(data)} bytes at {address:X} do not fit in storage")
+        self.cpu.load_image(data, address)
+        return {"ok": True}
+
+    # -- set_state, get_state ------------------------------------------------
+    def set_state(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self.mode != "native":
+            raise RequestError(f"set_state: not available in mode {self.mode}")
+        m = self.machine
+        self.state_set = True
+        if "psw" in request:
+            m.load_psw_value(hexvalue(request["psw"], 16, "set_state: psw"))
+        for name, registers in (("gpr", m.gpr), ("cr", m.cr)):
+            for r, value in dict(request.get(name, {})).items():
+                if not str(r).isdigit() or int(r) > 15:
+                    raise RequestError(f"set_state: {name} {r!r} is not 0-15")
+                registers[int(r)] = hexvalue(value, 8, f"set_state: {name}{r}")
+        if "prefix" in request:
+            # SET PREFIX keeps bits 8-19 (GA22-7000 ch.10 "Set Prefix").
+            m.prefix = hexvalue(request["prefix"], 8, "set_state: prefix") & 0x00FFF000
+        for item in request.get("storage", []):
+            self.load(item)
+        for item in request.get("keys", []):
+            address = integer(item.get("address"), "set_state: keys address")
+            keys = unb64(item.get("data"), "set_state: keys data")
+            if address % 2048 or (address >> 11) + len(keys) > len(m.keys):
+                raise RequestError("set_state: keys outside storage or not at a 2K block")
+            for i, key in enumerate(keys):
+                m.keys[(address >> 11) + i] = key & 0xFE
+        m.control_changed()    # the machine's caches depend on CRs, prefix, keys
+        m.psw_changed()
+        return {"ok": True}
+
+    def get_state(self, request: dict[str, Any]) -> dict[str, Any]:
+        c = self.cpu
+        storage = []
+        for address, length in ranges(request.get("storage", []), "get_state: storage"):
+            if address + length > c.size:
+                raise RequestError(f"get_state: storage {address:X}+{length:X} beyond storage")
+            data = bytes(c.mem[address:address + length])
+            storage.append({"address": address, "data": b64(data)})
+        keys = []
+        for address, length in ranges(request.get("keys", []), "get_state: keys"):
+            first, last = address >> 11, (address + max(length, 1) - 1) >> 11
+            keys.append({"address": first << 11, "data": b64(bytes(c.keys[first:last + 1]))})
+        return {"psw": f"{c.psw_value():016X}", "gpr": [f"{v:08X}" for v in c.gpr],
+                "cr": [f"{v:08X}" for v in c.cr], "prefix": f"{c.prefix:08X}",
+                "storage": storage, "keys": keys}
+
+    # -- run -------------------------------------------------------------------
+    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+        start = request.get("start", "continue")
+        steps = integer(request.get("steps", 100_000), "run: steps")
+        if start not in ("restart", "continue"):
+            raise RequestError(f"run: start {start!r} is neither restart nor continue")
+        if self.mode == "vmcp":
+            return self._run_vmcp(start, steps)
+        m = self.machine
+        log = m.interruption_log if m.interruption_log is not None else []
+        before, taken = m.steps, len(log)
+        if start == "restart":
+            m.restart_interruption()
+        stop = m.run(before + steps)      # Machine.run counts steps since the reset
+        return {"stop": stop, "steps": m.steps - before,
+                "interruptions": [{"class": r.kind, "code": r.code, "ilc": r.ilc,
+                                   "old_psw": f"{r.old_psw:016X}"} for r in log[taken:]]}
+
+    def _run_vmcp(self, start: str, steps: int) -> dict[str, Any]:
+        from reference.cli import real_storage_for
+        from reference.vmcp import VMCP
+        if start != "restart" or self.cpu is not self.machine:
+            raise RequestError("run: in mode vmcp a run starts a new guest (start: restart)")
+        cp = VMCP(real_storage=real_storage_for(self.storage))
+        vm = cp.create_vm(bytes(self.machine.mem), self.storage, max_steps=steps)
+        # create_vm performed the restart interruption; list it as the native run does.
+        vm.interruption_log = []
+        cp.run()
+        self.cpu = vm
+        restart = {"class": "restart", "code": 0, "ilc": 0, "old_psw": "0" * 16}
+        return {"stop": vm.stop_reason or "", "steps": vm.steps,
+                "interruptions": [restart] + [
+                    {"class": r.kind, "code": r.code, "ilc": r.ilc,
+                     "old_psw": f"{r.old_psw:016X}"} for r in vm.interruption_log]}
+
+
+    # -- trace -----------------------------------------------------------------
+    def trace(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A run with its trace records (traces/FORMAT.md), through the reference's
+        recorder (reference/trace.py), which records a run as ``s370 run`` starts it:
+        so a traced run is one that starts with ``restart`` right after ``reset`` and
+        ``load``.  The run is then made again untraced, to leave the adapter in its
+        end state (the reference is deterministic)."""
+        from reference.trace import record_lines, referenced_image
+        steps = integer(request.get("steps", 100_000), "trace: steps")
+        if (request.get("start") != "restart" or self.state_set or self.cpu is not self.machine
+                or self.machine.steps):
+            raise RequestError("trace: the example adapter traces a run that starts with "
+                               "restart right after reset and load")
+        image = bytes(self.machine.mem)
+        lines = record_lines(image, self.storage, self.mode, steps,
+                             referenced_image(image, "adapter-storage.bin"))
+        footer = json.loads(lines[-1])
+        response = self.run({"start": "restart", "steps": steps})
+        if (response["stop"], response["steps"]) != (footer["stop"], footer["n"]):
+            raise RequestError("trace: the traced and the untraced run part")
+        response["records"] = [json.loads(line) for line in lines[1:-1]]
+        return response
+
+
+def serve(adapter: ReferenceAdapter, requests: TextIO, responses: TextIO) -> None:
+    """Answer every request line with one response line, until ``quit`` or the end."""
+    handlers = {"hello": adapter.hello, "reset": adapter.reset, "load": adapter.load,
+                "set_state": adapter.set_state, "get_state": adapter.get_state,
+                "run": adapter.run, "trace": adapter.trace}
+    for line in requests:
+        if not line.strip():
+            continue
+        cmd = "?"
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise RequestError("a request is a JSON object")
+            cmd = str(request.get("cmd"))
+            if cmd == "quit":
+                responses.write('{"ok": true}\n')
+                responses.flush()
+                return
+            if cmd not in handlers:
+                raise RequestError(f"unknown request {cmd!r}")
+            response = handlers[cmd](request)
+        except RequestError as e:
+            response = {"error": str(e)}
+        except json.JSONDecodeError as e:
+            response = {"error": f"not JSON: {e}"}
+        except Exception as e:  # an adapter answers every request, whatever happens
+            response = {"error": f"{cmd}: {type(e).__name__}: {e}"}
+        responses.write(json.dumps(response) + "\n")
+        responses.flush()
+
+
+def main() -> None:
+    # Responses go to the real standard output; anything else printed goes to stderr.
+    responses = sys.stdout
+    sys.stdout = sys.stderr
+    serve(ReferenceAdapter(), sys.stdin, responses)
+
+
+if __name__ == "__main__":
+    main()

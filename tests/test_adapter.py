@@ -1,0 +1,743 @@
+"""Tests of the adapter protocol (docs/adapter-protocol.md): the client
+(conformance/adapter.py), the example adapter (adapters/example_adapter.py), the
+Hercules adapter (adapters/hercules_adapter.py), and generated programs run on the
+reference and on Hercules through the protocol and compared.
+
+Sections: 1 the client and the example adapter; 2 broken adapters (malformed
+responses, death, hangs) and what a test run shows of them; 3 the Hercules adapter;
+4 Hypothesis-generated programs (tests/test_vmcp.py ``random_programs``: problem-
+and supervisor-state programs full of privileged instructions with interruption
+handlers) on both machines.
+
+Section 4, what is compared and what is not.  Each program runs through the protocol
+on both adapters: ``reset``, ``load`` of the image, ``set_state`` of CR0 to
+X'00000060' (the reset value without the interval-timer subclass mask), ``run`` from a
+restart (a time limit of 2 s on Hercules, 0.1 s where the reference ends in an
+enabled wait that nothing ends: Hercules waits until the limit, and the two count as
+the same stop).  Then PSW, general and control registers, prefix, storage 0-X'3FFFF' and the
+keys of its blocks are compared, leaving out what follows host time on Hercules
+(docs/hercules-differences.md X1, X2, X4): the interval timer, bytes 80-83 of every 4K
+page (any page can be the prefix area); the ILC of the restart old PSW (byte 12, bits
+0-1); the ILC of a final BC-mode PSW.  The interval-timer mask is turned off, and
+bit 24 is cleared in every control-register value the program can load (whatever
+register it goes to: in CR9 it is the alteration mask of register 8), because
+Hercules' interval timer, decremented by host time from zero, is pending an
+interruption at once (spinhawk ``clock.c`` ``chk_int_timer``: a step from zero to
+negative), where the reference's, counted in instructions, does not reach zero in
+400 instructions.  A program is compared only when its reference run (in this
+process, with its instructions watched) shows that the outcome is not a matter of
+host time or of the model: it ends in a disabled wait within 400 instructions; it
+executes none of STCK, STPT, SPT, SCKC, SCK (the clocks follow host time on
+Hercules, M4), STIDP, DIAG (model-dependent, M6); and a second run with another
+interval-timer value at location 80 ends in the same state (the program does not
+read the timer).  A disagreement in a program that shows a documented Hercules defect
+(RRB: H2; an exception under EXECUTE in the BC mode: H3; a monitor event in the BC
+mode: H4; a PER event: H5, H6) is counted as that entry; any other fails the test.
+
+``python -m tests.test_adapter [N]`` runs N generated programs and prints the counts
+and every disagreement.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, note, settings
+
+from conformance.adapter import AdapterError, AdapterImplementation, absolute
+from conformance.corpus import Program, check
+from reference import opcodes
+from reference.assembler import assemble
+from reference.cli import start_machine
+from reference.machine import Machine
+
+try:  # the generator of tests/test_vmcp.py, moved to conformance/strategies.py
+    from conformance.strategies import guest_programs as random_programs
+except ImportError:
+    from tests.test_vmcp import random_programs
+PROPERTY_STEPS = 400     # the step limit the VMCP property runs these programs with
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = shlex.quote(sys.executable)
+EXAMPLE = f"{PYTHON} {shlex.quote(str(REPO / 'adapters' / 'example_adapter.py'))}"
+HERCULES = f"{PYTHON} {shlex.quote(str(REPO / 'adapters' / 'hercules_adapter.py'))}"
+NEEDS_HERCULES = pytest.mark.skipif(shutil.which("hercules") is None,
+                                    reason="hercules is not on PATH")
+M2 = 2 * 1024 * 1024
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(scope="module")
+def example() -> Iterator[AdapterImplementation]:
+    impl = AdapterImplementation(EXAMPLE)
+    yield impl
+    impl.close()
+
+
+@pytest.fixture(scope="module")
+def hercules() -> Iterator[AdapterImplementation]:
+    impl = AdapterImplementation(HERCULES, run_time_limit=2.0)
+    yield impl
+    impl.close()
+
+
+def asm(source: str) -> bytes:
+    return assemble(source, "test.asm").image
+
+
+# A BC-mode program at X'200': LA 1,5; ST 1,X'400'; LA 2,X'30'; LA 3,X'800';
+# SSK 2,3; LPSW X'1F0' (a disabled wait).
+SMALL = asm("""
+SMALL    START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   SMALL+X'1F0'
+         DC    X'00020000',A(0)
+BEGIN    LA    1,5
+         ST    1,X'400'
+         LA    2,X'30'
+         LA    3,X'800'
+         SSK   2,3
+         LPSW  X'1F0'
+         END
+""")
+
+# EC mode at X'200': R1 counts down from 3 in a BCT loop, then a disabled wait.
+LOOP = asm("""
+LOOP     START 0
+         DC    X'00080000',A(BEGIN)
+         ORG   LOOP+X'1F0'
+         DC    X'000A0000',A(0)
+BEGIN    LA    1,3
+AGAIN    BCT   1,AGAIN-LOOP(0,0)
+         LPSW  X'1F0'
+         END
+""")
+
+
+# ===========================================================================
+# 1. The client and the example adapter
+# ===========================================================================
+def test_hello_declares_protocol_1_and_the_reference_capabilities(example):
+    assert example.adapter.hello["protocol"] == 1
+    assert example.name == "reference"
+    assert example.modes == ("native", "vmcp")
+    from conformance.implementations import Reference
+    assert example.facilities == Reference.facilities
+    assert example.step_limit and example.interruptions and example.trace_capable
+    assert example.gets == example.sets == {"psw", "gpr", "cr", "prefix", "storage", "keys"}
+    assert example.known_differences == {}
+
+
+def test_a_program_runs_to_its_disabled_wait_with_registers_storage_and_keys(example):
+    out = example.run(SMALL, 64 * 1024, 100, "native")
+    # 6 instructions; LPSW X'1F0' loads the BC-mode disabled wait X'0002000000000000'.
+    assert (out.stop, out.steps, out.psw) == ("disabled-wait", 6, 0x00020000_00000000)
+    assert out.gpr[1:4] == (5, 0x30, 0x800)
+    assert out.read(0x400, 4) == b"\0\0\0\5"
+    # Block 0: stored into (ST, and the restart old PSW at 8): R and C, key 0 -> X'06'.
+    # Block X'800': SSK with R2 = X'30': key 3, no fetch protection, R 0, C 0.
+    assert (out.keys[0], out.keys[1]) == (0x06, 0x30)
+    assert len(out.keys) == 64 * 1024 // 2048
+    assert out.cr[0] == 0x000000E0 and out.cr[14] == 0xC2000000
+
+
+def test_the_outcome_is_the_reference_implementations_in_both_modes(example):
+    from conformance.implementations import Reference
+    for mode in ("native", "vmcp"):
+        ours = example.run(LOOP, 64 * 1024, 100, mode)
+        theirs = Reference().run(LOOP, 64 * 1024, 100, mode)
+        assert (ours.stop, ours.steps, ours.psw, ours.gpr, ours.cr) == \
+               (theirs.stop, theirs.steps, theirs.psw, theirs.gpr, theirs.cr)
+        assert ours.read(0, 0x300) == theirs.read(0, 0x300)
+        assert [ours.keys[i] for i in range(4)] == list(theirs.keys[:4])
+
+
+def test_run_stops_at_the_step_limit_and_continues(example):
+    example.reset("native", 64 * 1024)
+    example.load(0, LOOP)
+    first = example.start_run(start="restart", steps=2)       # LA, BCT
+    assert (first["stop"], first["steps"]) == ("step-limit", 2)
+    assert example.registers()[1][1] == 2                      # 3 - 1
+    rest = example.start_run(start="continue", steps=100)     # BCT, BCT, LPSW
+    assert (rest["stop"], rest["steps"]) == ("disabled-wait", 3)
+    assert rest["interruptions"] == []
+    assert first["interruptions"][0]["class"] == "restart"
+
+
+def test_set_state_then_get_state_gives_back_every_field(example):
+    example.reset("native", 64 * 1024)
+    example.set_state(psw="070C1234000ABCDE", gpr={"3": "12345678"}, cr={"0": "00800000"},
+                      prefix="FF004000", storage=[{"address": 0x5000, "data": "3q2+7w=="}],
+                      keys=[{"address": 0x5000, "data": "NjE="}])
+    psw, gpr, cr, prefix = example.registers()
+    assert psw == 0x070C1234000ABCDE and gpr[3] == 0x12345678 and cr[0] == 0x00800000
+    assert prefix == 0x4000                   # bits 8-19 of X'FF004000'
+    assert example.storage(0x5000, 4) == bytes.fromhex("DEADBEEF")
+    # Keys X'36', X'31': bit 7 is not part of a storage key.
+    assert example.keys(0x5000, 0x1000) == (0x5000, bytes([0x36, 0x30]))
+
+
+def test_trace_gives_the_records_of_the_reference_recorder(example):
+    from reference.trace import record_lines
+    response, records = example.trace(LOOP, 64 * 1024, 100)
+    # LA, BCT (taken), BCT (taken), BCT (not taken: R1 = 0), LPSW: 5 instructions.
+    assert (response["stop"], response["steps"]) == ("disabled-wait", 5)
+    assert [r["n"] for r in records] == [1, 2, 3, 4, 5]
+    assert records[0]["b"] == "41100003" and records[0]["g"] == {"1": "00000003"}
+    lines = record_lines(LOOP, 64 * 1024, "native", 100)
+    assert records == [json.loads(line) for line in lines[1:-1]]
+    assert example.registers()[0] == 0x000A0000_00000000      # the adapter's end state
+    example.reset("native", 64 * 1024)
+    example.set_state(gpr={"1": "00000001"})
+    with pytest.raises(AdapterError, match="right after reset and load"):
+        example.start_run("trace", start="restart", steps=10)
+
+
+def test_load_leaves_the_storage_keys_alone(example):
+    example.reset("native", 64 * 1024)
+    example.load(0x800, b"\1" * 0x1000)
+    assert example.keys(0, 0x2000)[1] == bytes(4)
+
+
+def test_an_error_response_is_one_line_naming_the_adapter_and_the_request(example):
+    with pytest.raises(AdapterError) as e:
+        example.adapter.request("reset", mode="native", storage=12345)
+    assert str(e.value).startswith(f"adapter '{EXAMPLE}': reset: storage 12345")
+    assert "\n" not in str(e.value)
+    with pytest.raises(AdapterError, match="has no mode 'vmcp2'"):
+        example.run(SMALL, 64 * 1024, 10, "vmcp2")
+    with pytest.raises(AdapterError, match="unknown request 'dance'"):
+        example.adapter.request("dance")
+    example.reset("native", 64 * 1024)        # and the adapter goes on
+    with pytest.raises(AdapterError, match="not available in mode vmcp"):
+        example.reset("vmcp", 64 * 1024)
+        example.set_state(gpr={"1": "00000001"})
+
+
+def test_an_outcome_of_an_earlier_run_is_not_read_from_a_later_one(example):
+    first = example.run(SMALL, 64 * 1024, 100, "native")
+    example.run(LOOP, 64 * 1024, 100, "native")
+    with pytest.raises(AdapterError, match="no longer available"):
+        first.read(0x400, 4)
+
+
+def test_prefixing_maps_real_to_absolute_addresses():
+    assert absolute(0x10, 0x4000) == 0x4010
+    assert absolute(0x4010, 0x4000) == 0x10
+    assert absolute(0x5010, 0x4000) == 0x5010
+    assert absolute(0x10, 0) == 0x10
+
+
+def test_the_corpus_program_meets_its_expectations_through_the_adapter(example):
+    prog = Program(REPO / "conformance" / "programs" / "general" / "example_add.asm")
+    out, misses = check(prog, example, "native")
+    assert misses == [] and out.gpr[1] == 12       # 5 + 7
+
+
+# ===========================================================================
+# 2. Broken adapters
+# ===========================================================================
+BROKEN_SOURCE = '''
+import os, sys, time
+sys.path.insert(0, {adapters!r})
+import example_adapter as ex
+how = os.environ.get("S370_BROKEN", "")
+
+class Broken(ex.ReferenceAdapter):
+    def run(self, request):
+        if how == "garbage":
+            sys.__stdout__.write("this is not JSON\\n")
+            sys.__stdout__.flush()
+        elif how == "die":
+            sys.stderr.write("broken adapter: out of coffee\\n")
+            sys.stderr.flush()
+            os._exit(3)
+        elif how == "hang":
+            time.sleep(600)
+        elif how == "stop":
+            return {{"stop": "napping", "steps": 1}}
+        return super().run(request)
+
+ex.ReferenceAdapter = Broken
+ex.main()
+'''
+
+
+@pytest.fixture(scope="module")
+def broken_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("adapters") / "broken_adapter.py"
+    path.write_text(BROKEN_SOURCE.format(adapters=str(REPO / "adapters")))
+    return path
+
+
+def _broken(script: Path, how: str, monkeypatch: pytest.MonkeyPatch,
+            **kw: Any) -> AdapterImplementation:
+    monkeypatch.setenv("S370_BROKEN", how)
+    return AdapterImplementation(f"{PYTHON} {shlex.quote(str(script))}", **kw)
+
+
+@pytest.mark.parametrize("how, message", [
+    ("garbage", r"malformed response to 'run' \(not a JSON object\): this is not JSON$"),
+    ("die", r"ended \(exit status 3\) while answering 'run': broken adapter: out of coffee$"),
+    ("stop", r"malformed response to 'run' \(stop is not one of .*\): .*napping"),
+])
+def test_a_broken_adapter_is_one_line_and_the_next_run_gets_a_new_adapter(
+        broken_script, monkeypatch, how, message):
+    impl = _broken(broken_script, how, monkeypatch)
+    try:
+        with pytest.raises(AdapterError, match=message) as e:
+            impl.run(SMALL, 64 * 1024, 100, "native")
+        assert "\n" not in str(e.value) and str(broken_script) in str(e.value)
+        monkeypatch.setenv("S370_BROKEN", "")
+        assert impl.run(SMALL, 64 * 1024, 100, "native").gpr[1] == 5
+    finally:
+        impl.close()
+
+
+def test_an_adapter_that_hangs_is_stopped_after_the_answer_time(broken_script, monkeypatch):
+    impl = _broken(broken_script, "hang", monkeypatch, run_time_limit=0.1)
+    import conformance.adapter as client
+    monkeypatch.setattr(client, "RUN_MARGIN", 0.4)
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(AdapterError, match=r"did not answer 'run' within 0.5 s \(stopped\)"):
+            impl.run(SMALL, 64 * 1024, 100, "native")
+        assert time.monotonic() - t0 < 8
+    finally:
+        impl.close()
+
+
+def test_an_adapter_that_cannot_start_is_a_usage_error():
+    from conformance.implementations import implementation
+    with pytest.raises(ValueError, match="cannot be started"):
+        implementation("cmd:/nonexistent/adapter --x")
+    with pytest.raises(ValueError, match="malformed response to 'hello'"):
+        implementation(f"cmd:{PYTHON} -c 'print(42)'")
+
+
+def test_a_conformance_run_on_a_broken_adapter_fails_with_that_line(
+        pytester: pytest.Pytester, broken_script, monkeypatch):
+    monkeypatch.setenv("S370_BROKEN", "garbage")
+    program = REPO / "conformance" / "programs" / "general" / "example_add.asm"
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-q", f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"),
+        f"--s370-impl=cmd:{PYTHON} {broken_script}", "--s370-mode=native", str(program))
+    result.assert_outcomes(failed=1)
+    text = result.stdout.str()
+    assert "malformed response to 'run' (not a JSON object): this is not JSON" in text
+    assert "Traceback" not in text and "conformance/adapter.py" not in text
+
+
+# ===========================================================================
+# 3. The Hercules adapter
+# ===========================================================================
+@pytest.mark.hercules
+@NEEDS_HERCULES
+def test_hercules_hello_declares_what_it_cannot_do(hercules):
+    assert hercules.name == "hercules" and hercules.modes == ("native",)
+    assert set(hercules.facilities) == {"floating-point", "channel-io"}
+    assert not hercules.step_limit and not hercules.interruptions
+    assert not hercules.trace_capable
+    assert {"interval-timer", "tod-clock", "cpu-timer"} <= set(hercules.nondeterministic)
+    assert hercules.reserved == ((0x1FF000, 0x1FFFFF),)
+    # Every H entry of docs/hercules-differences.md, H1 to H8.
+    assert sorted(hercules.known_differences) == [f"H{i}" for i in range(1, 9)]
+
+
+@pytest.mark.hercules
+@NEEDS_HERCULES
+def test_hercules_runs_a_program_to_its_disabled_wait(hercules):
+    out = hercules.run(SMALL, M2, 100, "native")
+    assert out.stop == "disabled-wait" and out.steps == 0      # Hercules counts no steps
+    assert out.psw & ~(3 << 30) == 0x00020000_00000000          # BC ILC: X2
+    assert out.gpr[1:4] == (5, 0x30, 0x800)
+    assert out.read(0x400, 4) == b"\0\0\0\5"
+    assert (out.keys[0], out.keys[1], out.keys[2]) == (0x06, 0x30, 0x00)
+
+
+@pytest.mark.hercules
+@NEEDS_HERCULES
+def test_hercules_load_gives_the_keys_back_and_set_state_sets_every_field(hercules):
+    hercules.reset("native", M2)
+    hercules.load(0x800, b"\1" * 0x1800)          # blocks X'800'-X'1800'
+    assert hercules.keys(0, 0x2000)[1] == bytes(4)
+    hercules.set_state(gpr={"3": "12345678"}, cr={"0": "00800000", "9": "40000000"},
+                       prefix="00004000", storage=[{"address": 0x5000, "data": "3q2+7w=="}],
+                       keys=[{"address": 0x5000, "data": "NjA="}],
+                       psw="040C3000000ABCDE")
+    psw, gpr, cr, prefix = hercules.registers()
+    assert psw == 0x040C3000000ABCDE and gpr[3] == 0x12345678
+    assert cr[0] == 0x00800000 and cr[9] == 0x40000000 and cr[14] == 0xC2000000
+    assert prefix == 0x4000
+    assert hercules.storage(0x5000, 4) == bytes.fromhex("DEADBEEF")
+    assert hercules.keys(0x5000, 0x1000) == (0x5000, bytes([0x36, 0x30]))
+    assert hercules.storage(0x800, 2) == b"\1\1"            # the load is still there
+    with pytest.raises(AdapterError, match="interruption code or the ILC"):
+        hercules.set_state(psw="0000123400000200")
+    with pytest.raises(AdapterError, match="adapter's own storage"):
+        hercules.load(0x1FF000, b"\0")
+
+
+@pytest.mark.hercules
+@NEEDS_HERCULES
+def test_a_known_hercules_difference_is_a_strict_expected_failure_in_the_suite(
+        pytester: pytest.Pytester):
+    programs = REPO / "conformance" / "programs"
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-q", "-rx", f"--rootdir={REPO}",
+        "-c", str(REPO / "pyproject.toml"), f"--s370-impl=cmd:{HERCULES}",
+        str(programs / "control" / "prefix_high_bits.asm"),        # KNOWN: H1
+        str(programs / "general" / "example_add.asm"))
+    result.assert_outcomes(passed=1, xfailed=1)
+    result.stdout.fnmatch_lines(["*XFAIL*prefix_high_bits.asm::native - known difference "
+                                 "H1 of hercules: SET PREFIX uses bits 1-19*"])
+
+
+@pytest.mark.hercules
+@NEEDS_HERCULES
+def test_an_invalid_restart_psw_is_a_specification_exception_on_both(hercules, example):
+    # The restart new PSW X'0009278000000400': EC mode, problem state, bit 24 one (an
+    # unassigned bit of an EC-mode PSW).  "A program interruption for a specification
+    # exception occurs immediately after the PSW becomes active" (GA22-7000-10 p.160,
+    # "Early Exception Recognition"): old PSW the invalid one at X'28', code 6, ILC 0
+    # (EC mode: the ILC byte X'8D' is 0); the program new PSW is a disabled wait.
+    image = bytearray(0x300)
+    image[0:8] = bytes.fromhex("0009278000000400")
+    image[0x68:0x70] = bytes.fromhex("000A000000000E22")
+    for impl in (example, hercules):
+        out = impl.run(bytes(image), M2, 100, "native")
+        assert (out.stop, out.psw) == ("disabled-wait", 0x000A0000_00000E22), impl.name
+        assert out.read(0x28, 8) == bytes.fromhex("0009278000000400"), impl.name
+        assert out.read(0x8C, 4) == bytes.fromhex("00000006"), impl.name
+
+
+@pytest.mark.hercules
+@NEEDS_HERCULES
+def test_hercules_run_that_never_waits_ends_with_timeout(hercules):
+    image = bytearray(0x300)
+    image[0:8] = bytes.fromhex("0000000000000200")
+    image[0x200:0x204] = bytes.fromhex("47F00200")           # B X'200', forever
+    hercules.run_time_limit = 0.3
+    try:
+        out = hercules.run(bytes(image), M2, 100, "native")
+    finally:
+        hercules.run_time_limit = 2.0
+    assert out.stop == "timeout" and out.psw & 0xFFFFFF == 0x200
+
+
+@pytest.mark.hercules
+@NEEDS_HERCULES
+def test_hercules_known_differences_drive_the_corpus_expected_failures(hercules):
+    programs = REPO / "conformance" / "programs"
+    ok = Program(programs / "general" / "example_add.asm")
+    assert check(ok, hercules, "native")[1] == []
+    h1 = Program(programs / "control" / "prefix_high_bits.asm")
+    assert "* KNOWN: H1" in h1.source.read_text()
+    misses = check(h1, hercules, "native")[1]
+    assert misses and "H1" in hercules.known_differences     # an expected failure
+
+
+# ===========================================================================
+# 4. Generated programs on the reference and on Hercules
+# ===========================================================================
+STORAGE_COMPARED = 0x40000
+CR0 = 0x00000060          # the reset value X'E0' without the interval-timer mask
+SENSITIVE = {"STCK": "M4", "STPT": "M4", "SPT": "M4", "SCKC": "M4", "SCK": "M4",
+             "STIDP": "M6", "DIAG": "M6"}
+WATCHED = set(SENSITIVE) | {"RRB"}
+CR_AREAS = ("X'880'", "X'8880'")     # where random_programs keeps the LCTL values
+
+
+def without_interval_timer_mask(source: str) -> str:
+    """The generated program with bit 24 (the interval-timer subclass mask) off in
+    every control-register value it can load."""
+    out, in_crs = [], 0
+    for line in source.splitlines():
+        words = line.split()
+        if words[:1] == ["ORG"] and any(words[1].endswith(f"+{a}") for a in CR_AREAS):
+            in_crs = 16
+        elif in_crs and words[:1] == ["DC"] and words[1].startswith("X'"):
+            value = int(words[1][2:10], 16) & ~0x80
+            line = f"         DC    X'{value:08X}'"
+            in_crs -= 1
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+@dataclass
+class Final:
+    """What is compared of one run."""
+
+    stop: str
+    psw: int
+    gpr: tuple[int, ...]
+    cr: tuple[int, ...]
+    prefix: int
+    storage: bytes
+    keys: bytes
+
+
+def through(impl: AdapterImplementation, image: bytes, time_limit: float = 2.0) -> Final:
+    impl.reset("native", M2)
+    impl.load(0, image)
+    impl.set_state(cr={"0": f"{CR0:08X}"})
+    run = impl.start_run(start="restart", steps=PROPERTY_STEPS, time_limit=time_limit)
+    psw, gpr, cr, prefix = impl.registers()
+    return Final(run["stop"], psw, gpr, cr, prefix, impl.storage(0, STORAGE_COMPARED),
+                 impl.keys(0, STORAGE_COMPARED)[1])
+
+
+def _masked_storage(data: bytes) -> bytes:
+    """Storage without what follows host time: bytes 80-83 of every 4K page (X1)
+    and the ILC of the restart old PSW (X4)."""
+    b = bytearray(data)
+    for page in range(0, len(b), 0x1000):
+        b[page + 0x50:page + 0x54] = bytes(4)
+    b[0x0C] &= 0x3F
+    return bytes(b)
+
+
+def differences(ref: Final, herc: Final) -> list[str]:
+    out = []
+    # A wait that nothing ends: the reference says so, Hercules waits until the run's
+    # time limit.
+    waiting = ref.stop == "enabled-wait" and herc.stop == "timeout" and herc.psw >> 49 & 1
+    if ref.stop != herc.stop and not waiting:
+        out.append(f"stop: reference {ref.stop}, hercules {herc.stop}")
+    rpsw, hpsw = ref.psw, herc.psw
+    if not (rpsw | hpsw) >> 51 & 1:
+        rpsw, hpsw = rpsw & ~(3 << 30), hpsw & ~(3 << 30)    # BC-mode ILC: X2
+    if rpsw != hpsw:
+        out.append(f"PSW: reference {ref.psw:016X}, hercules {herc.psw:016X}")
+    for name in ("gpr", "cr"):
+        for i, (x, y) in enumerate(zip(getattr(ref, name), getattr(herc, name), strict=True)):
+            if x != y:
+                out.append(f"{name.upper()}{i}: reference {x:08X}, hercules {y:08X}")
+    if ref.prefix != herc.prefix:
+        out.append(f"prefix: reference {ref.prefix:08X}, hercules {herc.prefix:08X}")
+    a, b = _masked_storage(ref.storage), _masked_storage(herc.storage)
+    if a != b:
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        at = diff[0]
+        out.append(f"storage: {len(diff)} byte(s) differ, first at {at:06X}: reference "
+                   f"{a[at:at + 8].hex().upper()}, hercules {b[at:at + 8].hex().upper()}")
+    for i, (x, y) in enumerate(zip(ref.keys, herc.keys, strict=True)):
+        if x & 0xFE != y & 0xFE:
+            out.append(f"key of block {i * 2048:06X}: reference {x:02X}, hercules {y:02X}")
+    return out
+
+
+@dataclass
+class Watch:
+    """The reference run of a generated program in this process, watched."""
+
+    stop: str
+    executed: set[str]
+    known: set[str]                  # documented Hercules defects the run shows
+    depends_on_timers: bool
+
+
+def _watched_machine(image: bytes, executed: set[str], other_times: bool = False) -> Machine:
+    m = _restarted(image) if other_times else start_machine(image, M2)
+    handlers: dict[str, Callable[..., Any]] = dict(m._handlers)
+    for row in opcodes.TABLE:
+        if row.mnemonic in WATCHED:
+            def watched(*args: Any, _run: Callable[..., Any] = handlers[row.handler],
+                        _name: str = row.mnemonic, **kw: Any) -> None:
+                _run(*args, **kw)            # completed: the instruction executed
+                executed.add(_name)
+            handlers[row.handler] = watched
+    m._handlers = handlers                   # also what EXECUTE's target is looked up in
+    m.cr[0] = CR0
+    m.control_changed()
+    m.interruption_log = []
+    return m
+
+
+def _restarted(image: bytes) -> Machine:
+    """The machine started with other values in everything that follows host time on
+    Hercules: the interval timer at location 80, the TOD clock, the CPU timer and
+    the clock comparator (no timer condition arises in 400 instructions)."""
+    m = Machine(M2)
+    m.load_image(image, 0)
+    m.mem[0x50:0x54] = (0x12345600).to_bytes(4, "big")
+    m.restart_interruption()
+    m.set_tod(0x7654_3210_0000_0000)
+    m.set_cpu_timer(0x7FFF_FFFF_FFFF_F000)
+    m.set_clock_comparator(0xFFFF_FFFF_FFFF_F000)
+    return m
+
+
+def _state(m: Machine) -> tuple[object, ...]:
+    return (m.psw_value(), tuple(m.gpr), tuple(m.cr), m.prefix,
+            _masked_storage(bytes(m.mem[:STORAGE_COMPARED])), bytes(m.keys))
+
+
+def watch(image: bytes) -> Watch:
+    executed: set[str] = set()
+    m = _watched_machine(image, executed)
+    stop = m.run(PROPERTY_STEPS)
+    other = _watched_machine(image, set(), other_times=True)
+    other.run(PROPERTY_STEPS)
+    known = set()
+    if "RRB" in executed:
+        known.add("H2")
+    for r in m.interruption_log or []:
+        if r.kind != "program":
+            continue
+        if r.code & 0x80:
+            known |= {"H5", "H6"}            # a PER event
+        if r.old_psw >> 51 & 1:
+            continue                          # H3 and H4 are BC-mode defects
+        if r.code & 0x7F == 0x40:
+            known.add("H4")                   # a monitor event
+        at = ((r.old_psw & 0xFFFFFF) - 2 * r.ilc) & 0xFFFFFF
+        if r.ilc == 2 and m.real_storage(at, 1) == b"\x44":
+            known.add("H3")                   # an exception under EXECUTE
+    return Watch(stop, executed, known, _state(m) != _state(other))
+
+
+@dataclass
+class Tally:
+    """Counts of generated programs, for the report."""
+
+    generated: int = 0
+    compared: int = 0
+    agreed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    explained: Counter[str] = field(default_factory=Counter)
+    explained_examples: list[str] = field(default_factory=list)
+    disagreements: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        skipped = ", ".join(f"{n} {why}" for why, n in self.skipped.most_common())
+        explained = ", ".join(f"{n} {k}" for k, n in sorted(self.explained.items()))
+        return (f"{self.generated} generated, {self.compared} compared, {self.agreed} agree; "
+                f"not compared: {skipped or 'none'}; disagreements explained by known "
+                f"Hercules defects: {explained or 'none'}; unexplained: "
+                f"{len(self.disagreements)}")
+
+
+def compare_generated(source: str, reference: AdapterImplementation,
+                      herc: AdapterImplementation, tally: Tally) -> list[str]:
+    """Run one generated program on both; the differences no known defect explains."""
+    tally.generated += 1
+    image = asm(without_interval_timer_mask(source))
+    w = watch(image)
+    if w.stop not in ("disabled-wait", "enabled-wait"):
+        tally.skipped[f"{w.stop} on the reference"] += 1
+        return []
+    if w.executed & set(SENSITIVE):
+        tally.skipped["executes " + "/".join(sorted(w.executed & set(SENSITIVE)))] += 1
+        return []
+    if w.depends_on_timers:
+        tally.skipped["depends on the timers"] += 1
+        return []
+    tally.compared += 1
+    ref = through(reference, image)
+    assert ref.stop == w.stop, "the reference adapter and the reference disagree"
+    # An enabled wait that nothing ends lasts on Hercules until the time limit.
+    diffs = differences(ref, through(herc, image, 0.1 if w.stop == "enabled-wait" else 2.0))
+    if not diffs:
+        tally.agreed += 1
+        return []
+    if w.known:
+        tally.explained["/".join(sorted(w.known))] += 1
+        tally.explained_examples.append(source + "\n".join(diffs))
+        return []
+    tally.disagreements.append(source + "\n".join(diffs))
+    return diffs
+
+
+GENERATED = settings(derandomize=True, database=None, deadline=None,
+                     suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("S370_ADAPTER_EXAMPLES", "100"))
+
+
+def run_generated(n: int, reference: AdapterImplementation, herc: AdapterImplementation,
+                  stop_at_first: bool = True) -> Tally:
+    """``n`` generated programs on both adapters (Hypothesis, derandomized)."""
+    tally = Tally()
+
+    @settings(GENERATED, max_examples=n)
+    @given(random_programs())
+    def each(source: str) -> None:
+        note(source)
+        diffs = compare_generated(source, reference, herc, tally)
+        assert not (diffs and stop_at_first), "\n".join(diffs)
+
+    each()
+    return tally
+
+
+@pytest.mark.hercules
+@NEEDS_HERCULES
+def test_generated_programs_agree_on_the_reference_and_hercules(example, hercules, capsys):
+    tally = run_generated(EXAMPLES, example, hercules)
+    with capsys.disabled():
+        print(f"\n  generated programs, reference and hercules: {tally}")
+    # The filters must leave a real comparison.
+    assert tally.compared >= tally.generated // 3, str(tally)
+    assert tally.agreed >= tally.compared * 9 // 10, str(tally)
+
+
+def test_the_interval_timer_mask_is_cleared_in_the_values_the_program_loads():
+    source = "\n".join(["T        START 0", "         ORG   T+X'880'"]
+                       + ["         DC    X'FFFFFFFF'"] * 16
+                       + ["         DC    X'FFFFFFFF'", "         END"])
+    lines = without_interval_timer_mask(source).splitlines()
+    assert lines[2:18] == ["         DC    X'FFFFFF7F'"] * 16
+    assert lines[18] == "         DC    X'FFFFFFFF'"        # after the 16 words: unchanged
+
+
+def test_a_program_reading_location_80_is_not_compared():
+    reads = asm("""
+T        START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   T+X'1F0'
+         DC    X'00020000',A(0)
+BEGIN    L     1,X'050'
+         LPSW  X'1F0'
+         END
+""")
+    assert watch(reads).depends_on_timers
+    assert not watch(SMALL).depends_on_timers
+    assert watch(SMALL).executed == set() and watch(SMALL).stop == "disabled-wait"
+
+
+def main(argv: list[str]) -> int:
+    """python -m tests.test_adapter [N]: N generated programs, the counts, and every
+    disagreement with its program."""
+    n = int(argv[0]) if argv else 200
+    reference = AdapterImplementation(EXAMPLE)
+    herc = AdapterImplementation(HERCULES, run_time_limit=2.0)
+    t0 = time.monotonic()
+    try:
+        tally = run_generated(n, reference, herc, stop_at_first=False)
+    finally:
+        reference.close()
+        herc.close()
+    print(tally, f"({time.monotonic() - t0:.1f} s)")
+    for text in tally.explained_examples:
+        print("-" * 30, "explained")
+        print(text)
+    for text in tally.disagreements:
+        print("-" * 72)
+        print(text)
+    return 0 if not tally.disagreements else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
