@@ -223,9 +223,9 @@ def run_vmcp_bench(steps: int) -> dict[str, float]:
     out["dispatch_ratio"] = cost256 / cost4
     print(f"(c) VMCP cost per dispatch: {cost4 * 1e6:.1f} us with 4 VMs, "
           f"{cost256 * 1e6:.1f} us with 256 VMs, ratio {cost256 / cost4:.2f}")
-    image = _minios_image()
-    if image is not None:
-        t_n, t_v, native, vm = _native_and_vmcp(image, 10 ** 7, storage=256 * 1024)
+    minios = _minios_image()
+    if minios is not None:
+        t_n, t_v, native, vm = _native_and_vmcp(minios, 10 ** 7, storage=256 * 1024)
         faults = 1000 * vm.interventions["shadow fault"] / vm.steps
         out["dat_ratio"] = t_v / t_n
         out["shadow_faults_per_1000"] = faults
