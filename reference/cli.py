@@ -163,7 +163,7 @@ def real_storage_for(storage: int) -> int:
 
 
 def start_vm(image: bytes, storage: int, max_steps: int,
-             path: str = "image") -> VirtualMachine:
+             path: str = "image", virtual_cpu_id: bool = False) -> VirtualMachine:
     """One VM under a new VMCP, started as ``start_machine`` starts the native one,
     run to its stop.  Returns the VM (its state is the guest's virtual state)."""
     from .vmcp import VMCP, VMCPError
@@ -176,7 +176,8 @@ def start_vm(image: bytes, storage: int, max_steps: int,
                          f"({storage} bytes)")
     try:
         cp = VMCP(real_storage=real)
-        vm = cp.create_vm(image, storage, max_steps=max_steps)
+        vm = cp.create_vm(image, storage, max_steps=max_steps,
+                          virtual_cpu_id=virtual_cpu_id)
     except VMCPError as e:
         raise UsageError(f"{path}: {e}") from None
     cp.run()
@@ -184,10 +185,10 @@ def start_vm(image: bytes, storage: int, max_steps: int,
 
 
 def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
-               path: str) -> tuple[CPU, str]:
+               path: str, virtual_cpu_id: bool = False) -> tuple[CPU, str]:
     """(CPU, stop reason) of a native run, or of a run under the VMCP."""
     if under == "vmcp":
-        vm = start_vm(image, storage, max_steps, path)
+        vm = start_vm(image, storage, max_steps, path, virtual_cpu_id)
         return vm, vm.stop_reason or ""
     m = start_machine(image, storage, path)
     return m, m.run(max_steps)
@@ -263,7 +264,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if end >= storage:
             raise UsageError(f"--dump {start:X}-{end:X}: beyond storage of {storage} bytes")
     image = load_program(args.program)
-    m, stop = run_either(image, storage, args.max_steps, args.under, args.program)
+    if args.virtual_cpu_id and args.under != "vmcp":
+        raise UsageError("--virtual-cpu-id: only with --under vmcp")
+    m, stop = run_either(image, storage, args.max_steps, args.under, args.program,
+                         args.virtual_cpu_id)
     out = state_json(m, stop, dumps)
     if args.json:
         print(json.dumps(out))
@@ -359,7 +363,7 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
     try:
         cp = VMCP(real_storage=real, policy=args.policy, slice_us=args.slice)
         vms = [cp.create_vm(image, storage, name=Path(p).stem, share=sh,
-                            max_steps=args.max_steps)
+                            max_steps=args.max_steps, virtual_cpu_id=args.virtual_cpu_id)
                for (p, image), sh in zip(images, shares, strict=True)]
     except VMCPError as e:
         raise UsageError(f"s370 vmcp: {e}") from None
@@ -557,6 +561,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--under", choices=["vmcp"],
                    help="run as the only guest of the VMCP; the state printed is the "
                         "guest's virtual state")
+    r.add_argument("--virtual-cpu-id", action="store_true",
+                   help="with --under vmcp: STIDP stores the virtual-machine version "
+                        "code X'FF' (by default the guest sees the native CPU ID)")
     r.add_argument("--config", metavar="FILE",
                    help="machine configuration (TOML): storage and I/O devices")
     r.add_argument("--ipl", metavar="ADDRESS",
@@ -579,6 +586,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS,
                    help="stop each VM after this many of its instructions")
     v.add_argument("--slice", type=int, default=5000, help="time slice in microseconds")
+    v.add_argument("--virtual-cpu-id", action="store_true",
+                   help="STIDP stores the virtual-machine version code X'FF'")
     v.set_defaults(func=cmd_vmcp)
 
     a = sub.add_parser("asm", help="assemble a source file into an image")

@@ -174,3 +174,19 @@ def test_run_under_vmcp_refuses_a_guest_too_big_for_real_storage(tmp_path, capsy
     p.write_bytes(raw_image())
     assert main(["run", str(p), "--under", "vmcp", "--storage", "16M"]) == 2
     assert "real storage" in capsys.readouterr().err
+
+
+def test_virtual_cpu_id_option_shows_version_code_ff_under_the_vmcp(tmp_path, capsys):
+    src = tmp_path / "stidp.asm"
+    src.write_text("S        START 0\n         USING S,0\n         DC    X'00080000',A(GO)\n"
+                   "         ORG   S+X'200'\nGO       STIDP ID\n         LPSW  DONE\n"
+                   "         DS    0D\nDONE     DC    X'000A0000',A(0)\nID       DS    D\n"
+                   "         END\n")
+    # ID is at X'210': the CPU ID's first byte is the version code (GA22-7000 ch.10)
+    virtual = run_json(capsys, str(src), "--under", "vmcp", "--virtual-cpu-id",
+                       "--dump", "210-217")
+    native = run_json(capsys, str(src), "--dump", "210-217")
+    assert virtual["storage"][0]["hex"][:2] == "FF"
+    assert virtual["storage"][0]["hex"][2:] == native["storage"][0]["hex"][2:]
+    assert native["storage"][0]["hex"][:2] == "00"
+    assert main(["run", str(src), "--virtual-cpu-id"]) == 2
