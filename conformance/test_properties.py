@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from reference.assembler import assemble
 
 from .implementations import Implementation, Outcome, Reference
-from .strategies import PROGRAM_STORAGE, guest_programs, instructions
+from .strategies import PROGRAM_STORAGE, dat_programs, guest_programs, instructions
 
 STEPS = 400
 FAILURES = Path(tempfile.gettempdir()) / "s370-property-failures"
@@ -164,3 +164,13 @@ def test_the_property_finds_a_wrong_simulation(monkeypatch):
     assert len([b for b in body if b.startswith("I")]) <= 4  # shrunk to a few instructions
     monkeypatch.undo()
     assert not discrepancies(found, impl, "vmcp")
+
+
+@given(data=st.data())
+def test_dat_programs_run_as_on_the_reference_machine(data, s370_impl, s370_modes):
+    source = data.draw(dat_programs(), label="program")
+    note(source)
+    for mode in _modes_to_compare(s370_impl, s370_modes):
+        diff = discrepancies(source, s370_impl, mode)
+        if diff:
+            _fail(source, diff, mode)

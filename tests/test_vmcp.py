@@ -38,6 +38,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from conformance.strategies import dat_programs
 from conformance.strategies import guest_programs as random_programs
 from reference import opcodes
 from reference.assembler import assemble
@@ -1528,3 +1529,100 @@ def test_guest_translation_under_the_vmcp_counts_no_extra_instructions():
     _, vm = run_virtual(image, 2 * M, CORPUS_STEPS, real_storage=4 * M)
     assert vm.interventions["shadow fault"] > 0
     assert vm.steps == m.steps and vm.tod() == m.tod()
+
+
+# --- generated DAT programs (issue #7 item 4) ----------------------------------------
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(source=dat_programs())
+def test_generated_dat_programs_keep_every_shadow_entry_the_composition(source):
+    # Dispatch by dispatch with a small slice: after every dispatch each valid shadow
+    # entry equals the guest's tables composed with the VMCP's map.
+    note(source)
+    image = assemble(source, "<generated>").image
+    cp = VMCP(real_storage=M, slice_us=7)
+    vm = cp.create_vm(image, 64 * 1024, max_steps=400)
+    dispatches = 0
+    while vm.run_state is not RunState.STOPPED:
+        cp.run(max_dispatches=1)
+        dispatches += 1
+        assert cp.shadow_violations(vm) == []
+    assert vm.stop_reason == "disabled-wait"
+    assert dispatches > 1
+
+
+def test_the_dat_property_finds_a_vmcp_that_keeps_shadows_after_a_purge(monkeypatch):
+    # Against a VMCP that never drops its shadow entries (so a translation the guest
+    # purged with PTLB or IPTE stays in the real machine's tables), the DAT property
+    # fails; the program it finds differs only because of the broken purge (it runs
+    # as natively on the VMCP as it is) and has a purge in it (found: LCTL of CR1
+    # after which the stale shadows and the emptied guest TLB disagree).
+    from conformance.implementations import Reference
+    from conformance.test_properties import discrepancies
+    impl = Reference()
+    original = VMCP._shadows_current
+
+    def keep_stale_shadows(self, vm):  # the bookkeeping, without dropping any entry
+        vm.shadow_tlb, vm.shadow_tlb_size = vm.tlb, len(vm.tlb)
+
+    def only_with_stale_shadows(source: str) -> bool:
+        monkeypatch.setattr(VMCP, "_shadows_current", keep_stale_shadows)
+        broken = bool(discrepancies(source, impl, "vmcp"))
+        monkeypatch.setattr(VMCP, "_shadows_current", original)
+        return broken and not discrepancies(source, impl, "vmcp")
+
+    found = find(dat_programs(page_size=4096, segment_size=65536),
+                 only_with_stale_shadows,
+                 settings=settings(max_examples=1000, derandomize=True, database=None,
+                                   deadline=None, phases=[Phase.generate, Phase.shrink],
+                                   suppress_health_check=list(HealthCheck)))
+    # A purge of the guest's TLB: PTLB, IPTE, or (in this model) LCTL or SPX.
+    assert any(purge in found for purge in ("PTLB", "IPTE", "LCTL  1,1", "SPX"))
+    monkeypatch.setattr(VMCP, "_shadows_current", keep_stale_shadows)
+    assert discrepancies(found, impl, "vmcp")
+    monkeypatch.undo()
+    assert not discrepancies(found, impl, "vmcp")
+
+
+def test_store_to_protected_segment_with_frame_beyond_storage_is_protection_as_natively():
+    # GA22-7000 ch.6 priority of access exceptions: segment protection on a store is
+    # recognized before the addressing of the location (Hercules checks it first
+    # too).  Found by the DAT property: the VMCP once reflected an addressing
+    # exception here.  64K guest: segment 1 is protected and its page 0 maps to
+    # frame X'10000', beyond storage.
+    source = """
+T        START 0
+         USING T,0
+         DC    X'00080000',A(GO)
+         ORG   T+X'68'
+         DC    X'000A0000',A(X'BAD')          program new PSW: stop
+         ORG   T+X'200'
+GO       LCTL  0,1,CRS
+         STOSM MASK,X'04'                     DAT on
+         L     5,=A(X'10000')
+         L     6,0(0,5)                       a fetch there: addressing (code 5)
+         ST    3,0(0,5)                       not reached
+         LPSW  DONE
+         DS    0D
+DONE     DC    X'000A0000',A(0)
+CRS      DC    X'00800000',A(X'1000')         4K pages, 64K segments; table at 1000
+MASK     DC    X'00'
+         LTORG
+         ORG   T+X'1000'
+         DC    A(X'F0001100')                 segment 0: page table at 1100 (16 pages)
+         DC    A(X'00001204')                 segment 1: protected, 1 page, table at 1200
+         ORG   T+X'1100'
+         DC    X'0000001000200030004000500060007000800090'
+         DC    X'00A000B000C000D000E000F0'
+         ORG   T+X'1200'
+         DC    X'0100'                        page 0 of segment 1: frame X'10000'
+         END
+"""
+    fetch = asm(source)
+    store = asm(source.replace("L     6,0(0,5)                       a fetch there: addressing",
+                               "ST    6,0(0,5)                       a store: protection"))
+    for image, code in ((fetch, 0x0005), (store, 0x0004)):
+        m = run_native(image, 64 * K, 100)
+        _, vm = run_virtual(image, 64 * K, 100)
+        assert [r[1] for r in log_of(m)] == [code]
+        assert_equivalent(m, vm)
