@@ -764,7 +764,7 @@ class VMCP:
                     if pte & 0x0004:
                         continue
                     vaddr = (segment << 16) | (p << 11)
-                    want = _peek_translation(vm, fmt, std, vaddr)
+                    want = _peek_translation(vm, fmt, std, vaddr, self._no_storage_frame())
                     got = ((pte & 0xFFF8) << 8, bool(ste & 4))
                     if want is None:
                         out.append(f"{vm.name}: shadow {std:08X} {vaddr:06X} valid, guest "
@@ -774,6 +774,11 @@ class VMCP:
                                    f"{got[0]:06X} (protected {got[1]}), composition gives "
                                    f"{want[0]:06X} (protected {want[1]})")
         return out
+
+    def _no_storage_frame(self) -> int | None:
+        """A 2K real frame beyond real storage, if real storage is below 16M."""
+        top = 0xFFF800
+        return top if self.real.size <= top else None
 
     def _is_fetch_fault(self, vm: VirtualMachine, at: int, vaddr: int,
                         secondary: bool) -> bool:
@@ -808,7 +813,7 @@ class VMCP:
         try:
             real_address, protected = dat.translate(vm, vaddr, secondary)
             absolute = vm.real_to_absolute(real_address)
-            if absolute >= vm.size:
+            if absolute >= vm.size and self._no_storage_frame() is None:
                 raise AddressingException(f"address {absolute:06X} beyond storage")
         except ProgramInterruption as e:
             exc = e
@@ -848,7 +853,15 @@ class VMCP:
                 mem[pt:pt + 64] = (0x0004).to_bytes(2, "big") * 32
             mem[ste_at:ste_at + 4] = ((15 << 28) | pt | (4 if protected else 0)).to_bytes(4, "big")
             absolute = vm.real_to_absolute(rbase + offset)
-            pte = 0x0004 if absolute >= vm.size else ((vm.origin + absolute) >> 8) & 0xFFF8
+            if absolute < vm.size:
+                pte = ((vm.origin + absolute) >> 8) & 0xFFF8
+            else:
+                # A guest frame beyond the guest's storage: a real frame beyond real
+                # storage, so that the real machine recognizes the exceptions in the
+                # native order (segment and low-address protection on a store
+                # before the addressing exception).
+                beyond = self._no_storage_frame()
+                pte = 0x0004 if beyond is None else (beyond >> 8) & 0xFFF8
             at = pt + 2 * ((v >> 11) & 31)
             mem[at:at + 2] = pte.to_bytes(2, "big")
         # Entries go from invalid to valid only: the real TLB holds nothing for
@@ -963,11 +976,12 @@ class VMCP:
         return vm.state()
 
 
-def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int,
-                      vaddr: int) -> tuple[int, bool] | None:
+def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int, vaddr: int,
+                      beyond: int | None = None) -> tuple[int, bool] | None:
     """(the VM's real frame, segment protected) for guest-virtual ``vaddr`` through
     the guest's tables, read without touching reference bits; None if the guest's
-    tables do not translate it (or it lies beyond the guest's storage)."""
+    tables do not translate it.  A frame beyond the guest's storage is ``beyond``
+    (the VMCP's frame beyond real storage), or None when there is none."""
     if not fmt.valid:
         return None
 
@@ -998,7 +1012,7 @@ def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int,
     real = frame | (vaddr & ((1 << fmt.page_shift) - 1) & ~0x7FF)
     absolute = vm.real_to_absolute(real)
     if absolute >= vm.size:
-        return None
+        return None if beyond is None else (beyond, bool(ste & 4))
     return vm.origin + absolute, bool(ste & 4)
 
 
