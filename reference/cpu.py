@@ -141,7 +141,9 @@ class CPU:
     """The architectural state of one CPU; ``mem`` and ``keys`` are its storage
     (absolute addresses) and the storage keys of its 2K blocks."""
 
-    def __init__(self, mem: bytearray | memoryview, keys: bytearray | memoryview) -> None:
+    def __init__(self, mem: Any, keys: Any) -> None:
+        # ``mem`` and ``keys`` behave as bytearrays: the machine's own, views of
+        # real storage, or a paged VM's storage (reference/paging.py).
         # Decoded instructions (used by the executing machine): one dictionary per
         # fetch context, an index from the absolute address of each decoded
         # instruction to where it is cached, and a flag per 2K block holding one.

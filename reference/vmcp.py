@@ -98,6 +98,8 @@ from .machine import (
     TOD_UNITS_PER_US,
     Machine,
 )
+from .paging import PAGE as PAGE_4K
+from .paging import PagedKeys, PagedStorage, Pager
 from .psw import PSW
 
 PAGE = 2048                      # the VMCP maps guests with 2K pages ...
@@ -164,7 +166,7 @@ class VirtualMachine(CPU):
 
     def __init__(self, name: str, real: Machine, origin: int, size: int,
                  share: int = 1, max_steps: int | None = None,
-                 virtual_cpu_id: bool = False) -> None:
+                 virtual_cpu_id: bool = False, paged: PagedStorage | None = None) -> None:
         self.name = name
         self.origin = origin
         self.share = share
@@ -187,16 +189,40 @@ class VirtualMachine(CPU):
         self.shadow_tlb: object = None
         self.shadow_tlb_size = 0
         self.order = 0               # creation order: ties in scheduling go to the older VM
-        super().__init__(memoryview(real.mem)[origin:origin + size],
-                         memoryview(real.keys)[origin >> 11:(origin + size) >> 11])
+        self.paged = paged
+        if paged is not None:
+            super().__init__(paged, PagedKeys(paged))
+        else:
+            super().__init__(memoryview(real.mem)[origin:origin + size],
+                             memoryview(real.keys)[origin >> 11:(origin + size) >> 11])
+
+    def real_frame(self, absolute: int, page_in: bool = False) -> int | None:
+        """The real address of guest-absolute ``absolute`` (None for a paged-out
+        page unless ``page_in``)."""
+        if self.paged is None:
+            return self.origin + absolute
+        page, offset = divmod(absolute, PAGE_4K)
+        f = self.paged.frame(page) if page_in else self.paged.frames[page]
+        return None if f is None else f + offset
 
     def _stored(self, a: int, n: int) -> None:
         """The VMCP stored into the guest's storage on its behalf: instructions the
         real machine decoded from those bytes are stale."""
-        self.real._stored(self.origin + a, n)
+        if self.paged is None:
+            self.real._stored(self.origin + a, n)
+            return
+        end = a + n
+        while a < end:
+            piece = min(end - a, PAGE_4K - a % PAGE_4K)
+            f = self.real_frame(a)
+            if f is not None:
+                self.real._stored(f, piece)
+            a += piece
 
     def key_changed(self, block: int) -> None:
-        self.real.key_changed((self.origin >> 11) + block)
+        f = self.real_frame(block << 11)
+        if f is not None:
+            self.real.key_changed(f >> 11)
 
     def flush_instruction_cache(self) -> None:
         """Storage keys or translations of the guest changed: the real machine
@@ -368,6 +394,8 @@ class VMCP:
     # An observer sees every simulation (``observer.simulated(vm, row)``); the
     # real machine's own observer sees the guest instructions it executes.
     observer: Any = None
+    # Real storage (bytes) set aside as frames for paged VMs (create_vm(paged=True)).
+    paging: int = 0
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
@@ -380,6 +408,14 @@ class VMCP:
         self._created = 0
         self._waiting: list[tuple[int, int, VirtualMachine]] = []
         self.real.load_control_registers([REAL_CR0] + [0] * 15)
+        self.pager: Pager | None = None
+        if self.paging:
+            size = self.paging & ~(PAGE_4K - 1)
+            at = self._allocate(size)
+            if at is None:
+                raise VMCPError(f"paging: no room for {size} bytes of frames")
+            self.pager = Pager(self.real, list(range(at, at + size, PAGE_4K)))
+            self.pager.on_page_out = self._paged_out
         for new_at, entry in ENTRIES.items():
             psw = ENTRY_WAIT_PSW | entry
             self.real.write_real(new_at, psw.to_bytes(8, "big"))
@@ -387,7 +423,7 @@ class VMCP:
     # --- creating VMs ------------------------------------------------------
     def create_vm(self, image: bytes, storage: int, name: str | None = None,
                   share: int = 1, max_steps: int | None = None,
-                  virtual_cpu_id: bool = False) -> VirtualMachine:
+                  virtual_cpu_id: bool = False, paged: bool = False) -> VirtualMachine:
         """A VM with ``storage`` bytes, ``image`` at its absolute 0, started as
         ``s370 run`` starts a native machine: clear reset, then a restart
         interruption that loads the PSW at its location 0."""
@@ -398,6 +434,18 @@ class VMCP:
                             f"({storage} bytes)")
         segments = (storage + SEGMENT - 1) // SEGMENT
         tables = (1024 + segments * 64 + 0xFFF) & ~0xFFF
+        if paged:
+            # Paged: the VM's storage lives in the pager's frames and backing file.
+            if self.pager is None:
+                raise VMCPError("a paged VM needs real storage set aside for paging")
+            table_at = self._allocate(tables)
+            if table_at is None:
+                raise VMCPError(f"real storage of {self.real_storage} bytes is full: no "
+                                f"room for the tables of a VM")
+            return self._start_vm(VirtualMachine(
+                name or f"vm{self._created + 1}", self.real, -1, storage, share=share,
+                max_steps=max_steps, virtual_cpu_id=virtual_cpu_id,
+                paged=PagedStorage(self.pager, storage)), table_at, image)
         origin = self._allocate(storage)
         table_at = self._allocate(tables) if origin is not None else None
         if origin is None or table_at is None:
@@ -407,13 +455,16 @@ class VMCP:
                             f"for a VM of {storage} bytes")
         vm = VirtualMachine(name or f"vm{self._created + 1}", self.real, origin, storage,
                             share=share, max_steps=max_steps, virtual_cpu_id=virtual_cpu_id)
+        return self._start_vm(vm, table_at, image)
+
+    def _start_vm(self, vm: VirtualMachine, table_at: int, image: bytes) -> VirtualMachine:
         self._created += 1
         vm.order = self._created
         vm.segment_table = table_at
+        self.vms.append(vm)
         vm.load_image(image, 0)
         vm.restart_interruption()
         self.build_tables(vm)
-        self.vms.append(vm)
         self.settle(vm)
         self._enqueue(vm)
         return vm
@@ -424,7 +475,12 @@ class VMCP:
         self._free_shadows(vm)
         segments = (vm.size + SEGMENT - 1) // SEGMENT
         tables = (1024 + segments * 64 + 0xFFF) & ~0xFFF
-        for start, length in ((vm.origin, vm.size), (vm.segment_table, tables)):
+        regions = [(vm.segment_table, tables)]
+        if vm.paged is not None:
+            vm.paged.release()
+        else:
+            regions.append((vm.origin, vm.size))
+        for start, length in regions:
             self.real.mem[start:start + length] = bytes(length)
             self.real.keys[start >> 11:(start + length) >> 11] = bytes(length >> 11)
             self._release(start, length)
@@ -468,10 +524,11 @@ class VMCP:
             mem[at:at + 4] = ((15 << 28) | pto).to_bytes(4, "big")
             for p in range(32):
                 real_page = s * SEGMENT + p * PAGE
-                if real_page >= size:
-                    pte = 0x0004                                    # invalid page
+                frame = None if real_page >= size else vm.real_frame(
+                    vm.real_to_absolute(real_page))
+                if frame is None:
+                    pte = 0x0004                  # invalid: beyond storage, or paged out
                 else:
-                    frame = vm.origin + vm.real_to_absolute(real_page)
                     pte = (frame >> 8) & 0xFFF8
                 mem[pto + 2 * p:pto + 2 * p + 2] = pte.to_bytes(2, "big")
         self.real.purge_tlb()
@@ -853,8 +910,9 @@ class VMCP:
                 mem[pt:pt + 64] = (0x0004).to_bytes(2, "big") * 32
             mem[ste_at:ste_at + 4] = ((15 << 28) | pt | (4 if protected else 0)).to_bytes(4, "big")
             absolute = vm.real_to_absolute(rbase + offset)
-            if absolute < vm.size:
-                pte = ((vm.origin + absolute) >> 8) & 0xFFF8
+            frame = vm.real_frame(absolute, page_in=True) if absolute < vm.size else None
+            if frame is not None:
+                pte = (frame >> 8) & 0xFFF8
             else:
                 # A guest frame beyond the guest's storage: a real frame beyond real
                 # storage, so that the real machine recognizes the exceptions in the
@@ -887,6 +945,11 @@ class VMCP:
         if base in (SegmentTranslation.code, PageTranslation.code):
             if vm.dat_on:
                 return self._shadow_fault(vm, ilc)
+            if vm.paged is not None:
+                absolute = vm.real_to_absolute(
+                    int.from_bytes(real.read_real(0x90, 4), "big") & 0xFFFFFF)
+                if absolute < vm.size:
+                    return self._page_fault(vm, absolute)
             # The VMCP's own tables end where the guest's storage ends: the guest
             # addressed beyond its storage, an addressing exception natively.
             return self._reflect_addressing(vm, ilc, per_code)
@@ -901,6 +964,26 @@ class VMCP:
         cause = f"reflect program {code:04X}"
         vm.interventions[cause] += 1
         return cause
+
+    def _paged_out(self, storage: PagedStorage, page: int) -> None:
+        """A VM's page went to the backing file: its table entries go, and every
+        shadow entry of that VM (safe: they are refilled from the guest's TLB)."""
+        vm = next((v for v in self.vms if v.paged is storage), None)
+        if vm is None:
+            return
+        self.build_tables(vm)
+        for at in vm.shadows.values():
+            self._invalidate_space(at)
+        self.real.purge_tlb()
+
+    def _page_fault(self, vm: VirtualMachine, absolute: int) -> str:
+        """The guest touched a page of its storage that is paged out: bring it in,
+        map it, and let the guest retry the (nullified) instruction."""
+        vm.steps -= 1  # the real attempt: natively the page was always there
+        vm.real_frame(absolute, page_in=True)
+        self.build_tables(vm)
+        vm.interventions["page fault"] += 1
+        return "page fault"
 
     def _reflect_addressing(self, vm: VirtualMachine, ilc: int, per_code: int) -> str:
         """A real translation exception nullified the instruction: reflect the
@@ -1013,7 +1096,8 @@ def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int, vaddr: int,
     absolute = vm.real_to_absolute(real)
     if absolute >= vm.size:
         return None if beyond is None else (beyond, bool(ste & 4))
-    return vm.origin + absolute, bool(ste & 4)
+    resident = vm.real_frame(absolute)
+    return (resident if resident is not None else -1), bool(ste & 4)
 
 
 def _exception_with_code(code: int) -> ProgramInterruption:

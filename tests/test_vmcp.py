@@ -1626,3 +1626,54 @@ MASK     DC    X'00'
         _, vm = run_virtual(image, 64 * K, 100)
         assert [r[1] for r in log_of(m)] == [code]
         assert_equivalent(m, vm)
+
+
+# --- paging of guest storage (issue #7) ------------------------------------------------
+PAGED_SAMPLE = [p for p in CORPUS if os.path.basename(p) in (
+    "translate_4k.asm", "translate_2k.asm", "invalidate_page_table_entry.asm",
+    "storage_keys.asm", "reference_change_bits.asm", "move_long.asm", "sieve.asm",
+    "prefix.asm", "segment_translation.asm", "edit.asm")]
+
+
+@pytest.mark.parametrize("path", PAGED_SAMPLE, ids=lambda p: os.path.basename(p))
+def test_a_paged_guest_in_three_real_frames_runs_as_natively(path):
+    # A 256K guest whose storage is paged through 12K of real frames and a backing
+    # file: every page it touches is brought in on a real translation exception,
+    # invisibly; keys and reference/change bits travel with the pages.
+    with open(path) as f:
+        image = assemble(f.read(), path).image
+    m = run_native(image, 256 * K, CORPUS_STEPS)
+    cp = VMCP(real_storage=M, paging=3 * 4096)
+    vm = cp.create_vm(image, 256 * K, max_steps=CORPUS_STEPS, paged=True)
+    vm.interruption_log = []
+    cp.run()
+    assert_equivalent(m, vm)
+    assert cp.pager is not None and cp.pager.page_ins > 0
+
+
+def test_several_vms_in_too_little_real_storage_run_as_natively():
+    # Four copies of the bundled guest OS (DAT on, two tasks, timer preemption)
+    # paged through 96K of frames: 1M of guest storage in all.
+    with open(os.path.join(ROOT, "examples", "minios.asm")) as f:
+        image = assemble(f.read(), "minios.asm").image
+    m = run_native(image, 256 * K, 10 ** 6)
+    cp = VMCP(real_storage=M, paging=24 * 4096, slice_us=300, policy="share")
+    vms = [cp.create_vm(image, 256 * K, max_steps=10 ** 6, paged=True, share=s)
+           for s in (1, 2, 3, 1)]
+    for vm in vms:
+        vm.interruption_log = []
+    cp.run()
+    for vm in vms:
+        assert_equivalent(m, vm)
+    assert cp.pager is not None and cp.pager.page_outs > 100
+    assert sum(vm.size for vm in vms) > 24 * 4096
+
+
+def test_destroying_a_paged_vm_gives_its_frames_back():
+    image = asm(framed("         LA    1,1\n", ""))
+    cp = VMCP(real_storage=M, paging=4 * 4096)
+    vm = cp.create_vm(image, 64 * K, max_steps=1000, paged=True)
+    cp.run()
+    assert cp.pager is not None
+    cp.destroy_vm(vm)
+    assert len(cp.pager.free) == 4 and not cp.pager.resident
