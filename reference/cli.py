@@ -60,6 +60,17 @@ def parse_size(text: str) -> int:
     return size
 
 
+def parse_paging(text: str) -> int:
+    """``--paging SIZE``: real frames for paged VMs, a multiple of 4K from 8K."""
+    t = text.strip().upper()
+    scale = {"K": 1024, "M": 1024 * 1024}.get(t[-1:], 1)
+    digits = t[:-1] if scale > 1 else t
+    size = int(digits) * scale if digits.isdigit() else 0
+    if size < 8192 or size % 4096 or size > 15 * 1024 * 1024:
+        raise UsageError(f"--paging {text}: must be a multiple of 4K from 8K to 15M")
+    return size
+
+
 def parse_range(text: str) -> tuple[int, int]:
     """'240-25F' (hex, end inclusive) -> (0x240, 0x25F)."""
     parts = text.split("-")
@@ -359,11 +370,25 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
     if args.slice < 1:
         raise UsageError(f"--slice {args.slice}: must be positive")
     images = [(p, load_program(p)) for p in args.programs]
-    real = min(MAX_STORAGE, sum(real_storage_for(storage) for _ in images) + 0x1000)
+    paging = parse_paging(args.paging) if args.paging else 0
+    if paging:
+        # Paged VMs: their storage lives in `paging` bytes of frames and a backing
+        # file; real storage holds the frames and the tables.
+        segments = (storage + 0xFFFF) >> 16
+        tables = (1024 + 64 * segments + 0xFFF) & ~0xFFF
+        real = paging + 0x2000 + len(images) * (tables + 2 * 20 * 1024)
+    else:
+        real = sum(real_storage_for(storage) for _ in images) + 0x1000
+    if real > MAX_STORAGE:
+        raise UsageError(f"s370 vmcp: {len(images)} VMs of {storage} bytes need {real} bytes "
+                         f"of real storage, more than 16M (use --paging SIZE)")
+    real = max(real, MIN_STORAGE)
     try:
-        cp = VMCP(real_storage=real, policy=args.policy, slice_us=args.slice)
+        cp = VMCP(real_storage=(real + 0x7FF) & ~0x7FF, policy=args.policy,
+                  slice_us=args.slice, paging=paging)
         vms = [cp.create_vm(image, storage, name=Path(p).stem, share=sh,
-                            max_steps=args.max_steps, virtual_cpu_id=args.virtual_cpu_id)
+                            max_steps=args.max_steps, virtual_cpu_id=args.virtual_cpu_id,
+                            paged=bool(paging))
                for (p, image), sh in zip(images, shares, strict=True)]
     except VMCPError as e:
         raise UsageError(f"s370 vmcp: {e}") from None
@@ -588,6 +613,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--slice", type=int, default=5000, help="time slice in microseconds")
     v.add_argument("--virtual-cpu-id", action="store_true",
                    help="STIDP stores the virtual-machine version code X'FF'")
+    v.add_argument("--paging", metavar="SIZE",
+                   help="page the VMs' storage through SIZE of real frames and a "
+                        "backing file (e.g. 64K)")
     v.set_defaults(func=cmd_vmcp)
 
     a = sub.add_parser("asm", help="assemble a source file into an image")

@@ -190,3 +190,10 @@ def test_virtual_cpu_id_option_shows_version_code_ff_under_the_vmcp(tmp_path, ca
     assert virtual["storage"][0]["hex"][2:] == native["storage"][0]["hex"][2:]
     assert native["storage"][0]["hex"][:2] == "00"
     assert main(["run", str(src), "--virtual-cpu-id"]) == 2
+
+
+def test_vmcp_paging_runs_guests_through_few_frames(capsys):
+    assert main(["vmcp", HELLO, HELLO, "--storage", "128K", "--paging", "8K"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all("disabled-wait" in line and "page fault" in line for line in lines[1:])
+    assert main(["vmcp", HELLO, "--paging", "5K"]) == 2
