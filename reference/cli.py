@@ -61,13 +61,13 @@ def parse_size(text: str) -> int:
 
 
 def parse_paging(text: str) -> int:
-    """``--paging SIZE``: real frames for paged VMs, a multiple of 4K from 8K."""
+    """``--paging SIZE``: real frames for paged VMs, a multiple of 4K from 32K."""
     t = text.strip().upper()
     scale = {"K": 1024, "M": 1024 * 1024}.get(t[-1:], 1)
     digits = t[:-1] if scale > 1 else t
     size = int(digits) * scale if digits.isdigit() else 0
-    if size < 8192 or size % 4096 or size > 15 * 1024 * 1024:
-        raise UsageError(f"--paging {text}: must be a multiple of 4K from 8K to 15M")
+    if size < 32768 or size % 4096 or size > 15 * 1024 * 1024:
+        raise UsageError(f"--paging {text}: must be a multiple of 4K from 32K to 15M")
     return size
 
 

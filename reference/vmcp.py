@@ -110,6 +110,7 @@ CR0_EXTRACTION_AUTHORITY = 0x08000000
 CR0_SECONDARY_SPACE = 0x04000000
 SHADOW_SPACE = 20 * 1024          # a segment table (1K) and 256 page tables of 32 entries
 MAX_SHADOW_SPACES = 8             # per VM; beyond, the oldest are dropped
+MIN_PAGING_FRAMES = 8             # real frames for paged VMs, at least
 TABLES_AT = 0x1000               # the VMCP's segment and page tables start here
 DEFAULT_SLICE_US = 5000
 MIN_VM_STORAGE = 8 * 1024
@@ -411,6 +412,12 @@ class VMCP:
         self.pager: Pager | None = None
         if self.paging:
             size = self.paging & ~(PAGE_4K - 1)
+            if size < MIN_PAGING_FRAMES * PAGE_4K:
+                # One instruction may need six pages at once (itself and two
+                # operands, each across a page boundary): fewer frames could make
+                # the VMs take each other's pages for ever.
+                raise VMCPError(f"paging: at least {MIN_PAGING_FRAMES * PAGE_4K} bytes "
+                                f"of frames, not {size}")
             at = self._allocate(size)
             if at is None:
                 raise VMCPError(f"paging: no room for {size} bytes of frames")
@@ -638,32 +645,41 @@ class VMCP:
             self.settle(vm)
             self._enqueue(vm)
             return Dispatch(0, "early PSW exception", 1)
-        until_event = self._next_guest_event(vm) - vm.now()
-        budget = max(1, min(self.slice_us, until_event, limit - vm.steps))
-        try:
-            self._load_real(vm, budget)
-        except VMCPError as e:
-            # Real storage has no room for this guest's shadow tables: this VM
-            # alone stops, with the reason.
-            vm.stop(f"vmcp: {e}")
-            return Dispatch(0, "no room", 0)
-        steps0, now0 = real.steps, real.now()
-        real.run(real.steps + budget + 1)
-        used = real.steps - steps0
-        vm.steps += used
-        vm.real_us += real.now() - now0
-        self.scheduler.charge(vm, real.now() - now0)
-        entry = real.ia
-        if entry == ENTRY_PROGRAM and real.read_real(PROGRAM_OLD + 5, 3) == \
-                ENTRY_SVC.to_bytes(3, "big"):
-            # SVC with a PER event: the real machine took the SVC interruption and
-            # then, with the VMCP's SVC entry PSW as old PSW, the PER program
-            # interruption.  The guest gets both, in that order, as natively.
-            self._save_guest(vm, ENTRY_SVC)
-            cause = self._svc_with_per(vm)
-        else:
-            self._save_guest(vm, entry)
-            cause = self._handle(vm, entry, budget, until_event)
+        used = 0
+        start = real.now()
+        while True:
+            # A page or shadow fault the VMCP resolved lets the same VM go on at
+            # once: the page it needs is not taken by another VM meanwhile.
+            until_event = self._next_guest_event(vm) - vm.now()
+            budget = max(1, min(self.slice_us, until_event, limit - vm.steps))
+            try:
+                self._load_real(vm, budget)
+            except VMCPError as e:
+                # Real storage has no room for this guest's shadow tables: this VM
+                # alone stops, with the reason.
+                vm.stop(f"vmcp: {e}")
+                return Dispatch(0, "no room", used)
+            steps0, now0 = real.steps, real.now()
+            real.run(real.steps + budget + 1)
+            used += real.steps - steps0
+            vm.steps += real.steps - steps0
+            vm.real_us += real.now() - now0
+            self.scheduler.charge(vm, real.now() - now0)
+            entry = real.ia
+            if entry == ENTRY_PROGRAM and real.read_real(PROGRAM_OLD + 5, 3) == \
+                    ENTRY_SVC.to_bytes(3, "big"):
+                # SVC with a PER event: the real machine took the SVC interruption
+                # and then, with the VMCP's SVC entry PSW as old PSW, the PER program
+                # interruption.  The guest gets both, in that order, as natively.
+                self._save_guest(vm, ENTRY_SVC)
+                cause = self._svc_with_per(vm)
+            else:
+                self._save_guest(vm, entry)
+                cause = self._handle(vm, entry, budget, until_event)
+            if cause not in ("page fault", "shadow fault") or vm.steps >= limit \
+                    or vm.run_state is not RunState.RUNNING \
+                    or real.now() - start >= self.slice_us:
+                break
         if vm.run_state is RunState.RUNNING:
             vm.change("preempt")
         if vm.run_state is RunState.READY:

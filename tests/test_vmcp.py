@@ -1636,14 +1636,14 @@ PAGED_SAMPLE = [p for p in CORPUS if os.path.basename(p) in (
 
 
 @pytest.mark.parametrize("path", PAGED_SAMPLE, ids=lambda p: os.path.basename(p))
-def test_a_paged_guest_in_three_real_frames_runs_as_natively(path):
-    # A 256K guest whose storage is paged through 12K of real frames and a backing
+def test_a_paged_guest_in_eight_real_frames_runs_as_natively(path):
+    # A 256K guest whose storage is paged through 32K of real frames and a backing
     # file: every page it touches is brought in on a real translation exception,
     # invisibly; keys and reference/change bits travel with the pages.
     with open(path) as f:
         image = assemble(f.read(), path).image
     m = run_native(image, 256 * K, CORPUS_STEPS)
-    cp = VMCP(real_storage=M, paging=3 * 4096)
+    cp = VMCP(real_storage=M, paging=8 * 4096)
     vm = cp.create_vm(image, 256 * K, max_steps=CORPUS_STEPS, paged=True)
     vm.interruption_log = []
     cp.run()
@@ -1671,9 +1671,14 @@ def test_several_vms_in_too_little_real_storage_run_as_natively():
 
 def test_destroying_a_paged_vm_gives_its_frames_back():
     image = asm(framed("         LA    1,1\n", ""))
-    cp = VMCP(real_storage=M, paging=4 * 4096)
+    cp = VMCP(real_storage=M, paging=8 * 4096)
     vm = cp.create_vm(image, 64 * K, max_steps=1000, paged=True)
     cp.run()
     assert cp.pager is not None
     cp.destroy_vm(vm)
-    assert len(cp.pager.free) == 4 and not cp.pager.resident
+    assert len(cp.pager.free) == 8 and not cp.pager.resident
+
+
+def test_too_few_paging_frames_are_refused():
+    with pytest.raises(VMCPError):
+        VMCP(real_storage=M, paging=7 * 4096)
