@@ -203,6 +203,6 @@ def test_vmcp_paging_runs_guests_through_few_frames(capsys):
 
 def test_output_to_a_closed_pipe_ends_quietly():
     # `s370 run ... | head -1`: the reader goes away; no traceback.
-    r = subprocess.run(f"{sys.executable} -m reference.cli run {HELLO} --dump 0-FFF | head -1",
+    r = subprocess.run(f"{sys.executable} -m reference.cli run {HELLO} --dump 0-1FFFFF | head -1",
                        shell=True, capture_output=True, text=True, check=False)
     assert r.stdout.startswith("stop") and "Traceback" not in r.stderr
