@@ -69,9 +69,18 @@ def differences(expected: Outcome, got: Outcome) -> list[str]:
                 else:
                     out.append(f"{name}: {a!r} vs {b!r}")
     else:
-        for name in ("psw", "gpr", "cr", "keys"):
-            if getattr(expected, name) != getattr(got, name):
-                out.append(f"{name}: {getattr(expected, name)!r} vs {getattr(got, name)!r}")
+        if expected.psw != got.psw:
+            out.append(f"psw: {expected.psw:016X} vs {got.psw:016X}")
+        for name in ("gpr", "cr"):
+            a, b = tuple(getattr(expected, name)), tuple(getattr(got, name))
+            if a != b:
+                out.append(f"{name}: {a} vs {b}")
+        # keys may be a lazy sequence (an adapter reads them on demand)
+        keys_a, keys_b = bytes(list(expected.keys)), bytes(list(got.keys))
+        if keys_a != keys_b:
+            i = next((i for i in range(min(len(keys_a), len(keys_b)))
+                      if keys_a[i] != keys_b[i]), 0)
+            out.append(f"keys at block {i}: {keys_a[i:i + 4].hex()} vs {keys_b[i:i + 4].hex()}")
         if expected.read(0, PROGRAM_STORAGE) != got.read(0, PROGRAM_STORAGE):
             out.append("storage differs")
     ints_a = [(k, c, ilc, old) for k, c, ilc, old in expected.interruptions]
@@ -128,7 +137,13 @@ T        START 0
 """
 
 
-@given(code=instructions(), ec=st.booleans(), problem=st.booleans())
+def _not_io(code: bytes) -> bool:
+    """Channel-I/O instructions (first byte 9C-9F, B203) stay out until the VMCP
+    simulates them (issue #6): under the VMCP a guest issuing one stops, named."""
+    return not (0x9C <= code[0] <= 0x9F or code[:2] == b"\xb2\x03")
+
+
+@given(code=instructions().filter(_not_io), ec=st.booleans(), problem=st.booleans())
 def test_any_instruction_runs_as_on_the_reference_machine(code, ec, problem, s370_impl,
                                                           s370_modes):
     psw = f"{(8 if ec else 0) | int(problem):04X}0000"

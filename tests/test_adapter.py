@@ -741,3 +741,15 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+def test_the_properties_run_through_the_example_adapter(pytester: pytest.Pytester):
+    # The suite's Hypothesis properties against an adapter: both modes of the
+    # example adapter end as the reference does natively (dev profile: few examples).
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-q", f"--rootdir={REPO}",
+        "-c", str(REPO / "pyproject.toml"), f"--s370-impl=cmd:{EXAMPLE}",
+        "--hypothesis-profile=dev",
+        str(REPO / "conformance" / "test_properties.py") + "::"
+        "test_any_instruction_runs_as_on_the_reference_machine")
+    result.assert_outcomes(passed=1)
