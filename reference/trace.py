@@ -437,7 +437,12 @@ class _Recorder:
         fn, length = entry
         ia_hex = f"{ia:06X}"
         cache: dict[int, Any] = m._icache
-        cache[ia] = (fn, length, [f'{ia_hex}","b":"{hx}"', 0, ia_hex, hx])
+        row = m.last_row
+        only_r1 = row is not None and row.mnemonic in WRITES_ONLY_R1
+        r1 = int(hx[2], 16) if only_r1 else 0
+        no_storage = row is not None and row.mnemonic in ACCESSES_NO_STORAGE
+        cache[ia] = (fn, length, [f'{ia_hex}","b":"{hx}"', r1, ia_hex, hx, only_r1,
+                                  no_storage])
         return entry
 
     def _fetched(self, hx: str) -> None:
@@ -491,11 +496,13 @@ class _Recorder:
                 pn += 1
                 ph = psw_high[m.cc][m.program_mask]
                 entry = cache.get(ia)
+                quiet = True     # no storage access: no store, no key change
                 if entry is None:
                     length = 0
                     pinfo = None
-                    m.decode_at(ia)
+                    m.decode_at(ia)  # its fetch may set a reference bit
                     entry = cache[ia]
+                    quiet = False
                 fn, length, pinfo = entry
                 m.ia = (ia + length) & mask24
                 m.steps += 1
@@ -504,7 +511,7 @@ class _Recorder:
                     break
                 # The instruction completed and the next one follows: its record
                 # ends here.
-                if stores or keys != ks:
+                if not (quiet and pinfo[5]) and (stores or keys != ks):
                     wp = kp = ""
                     if stores:
                         a, n = stores[0]
@@ -521,6 +528,16 @@ class _Recorder:
                     rest = "}\n"
                 r = pinfo[1]     # the register this instruction changed last time
                 v = g[r]
+                if pinfo[4]:
+                    # An instruction that can write no register but R1: no need
+                    # to compare the others.
+                    if v != gs[r]:
+                        gs[r] = v
+                        append(f'{{"t":"i","n":{pn},"p":"{ph}{pinfo[0]},"g":{{'
+                               f'{reg[r]}{hex4[v >> 16]}{hex4[v & 0xFFFF]}"}}{rest}')
+                    else:
+                        append(f'{{"t":"i","n":{pn},"p":"{ph}{pinfo[0]}{rest}')
+                    continue
                 if v != gs[r]:
                     old = gs[r]
                     gs[r] = v
@@ -571,6 +588,20 @@ class _Recorder:
 
 
 _REG_KEYS = [f'"{r}":"' for r in range(16)]
+
+# Instructions whose only register operand written is R1 (bits 8-11): the RR, RX
+# and RS arithmetic, logical, load, shift-single, link and count instructions.
+WRITES_ONLY_R1 = frozenset({
+    "LR", "AR", "SR", "NR", "OR", "XR", "ALR", "SLR", "LPR", "LNR", "LTR", "LCR",
+    "BCTR", "BALR", "BASR", "L", "A", "S", "N", "O", "X", "AL", "SL", "LA", "LH", "AH",
+    "SH", "MH", "IC", "BCT", "BAL", "BAS", "CVB", "SLL", "SRL", "SLA", "SRA", "ICM"})
+
+# Instructions that access no storage operand: run from the decoded-instruction
+# cache (no fetch), they store nothing and change no storage key.
+ACCESSES_NO_STORAGE = frozenset({
+    "LR", "AR", "SR", "NR", "OR", "XR", "ALR", "SLR", "LPR", "LNR", "LTR", "LCR", "CR",
+    "CLR", "MR", "DR", "BCTR", "BCR", "BALR", "BASR", "SPM", "LA", "BCT", "BC", "BAL",
+    "BAS", "SLL", "SRL", "SLA", "SRA", "SLDL", "SRDL", "SLDA", "SRDA", "BXH", "BXLE"})
 _HEX4: list[str] = []
 
 
