@@ -15,8 +15,10 @@ Conventions used throughout
   operand that runs past X'FFFFFF' wraps to 0 (the machine's storage accessors
   do the wrap).
 - Signed 32-bit values are kept unsigned in ``m.gpr``; ``x & 0x80000000`` is the
-  sign.  The hot register and RX instructions are written out inline (no helper
-  calls) because a register loop must run at two million instructions a second.
+  sign.  The hot instructions of compute loops (AR, SR, LR, LA, L, ST, BC, BCT,
+  BCTR, shifts) are written out inline, effective address included, because a
+  register loop must run at two million instructions a second; the others use
+  ``m.address(x, b, d)`` and shared helpers.
 - Suppression: every exception that suppresses is raised before anything is
   changed.  A store of several bytes goes through ``m.store``, which checks the
   access of every byte before storing any.  Fixed-point overflow "completes": the
@@ -118,7 +120,7 @@ def load(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def load_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     g[r1] = int.from_bytes(m.fetch(addr, 2), "big", signed=True) & MASK32
 
 
@@ -212,7 +214,7 @@ def store(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def store_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     m.store(addr, (g[r1] & 0xFFFF).to_bytes(2, "big"))
 
 
@@ -222,7 +224,7 @@ def store_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def store_character(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     m.store(addr, bytes((g[r1] & 0xFF,)))
 
 
@@ -233,7 +235,7 @@ def store_character(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def insert_character(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     g[r1] = (g[r1] & 0xFFFFFF00) | m.fetch(addr, 1)[0]
 
 
@@ -245,7 +247,7 @@ def insert_character(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def store_multiple(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(0, b2, d2)
     count = ((r3 - r1) & 15) + 1
     data = b"".join(g[(r1 + i) & 15].to_bytes(4, "big") for i in range(count))
     m.store(addr, data)
@@ -259,7 +261,7 @@ def store_multiple(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def load_multiple(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(0, b2, d2)
     count = ((r3 - r1) & 15) + 1
     data = m.fetch(addr, 4 * count)
     for i in range(count):
@@ -277,7 +279,7 @@ def load_multiple(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def insert_characters_under_mask(m: Machine, r1: int, m3: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(0, b2, d2)
     if m3 == 0:
         m.fetch(addr, 1)
         m.cc = 0
@@ -303,7 +305,7 @@ def insert_characters_under_mask(m: Machine, r1: int, m3: int, b2: int, d2: int)
 # ---------------------------------------------------------------------------
 def store_characters_under_mask(m: Machine, r1: int, m3: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(0, b2, d2)
     if m3 == 0:
         return
     v = g[r1]
@@ -341,8 +343,7 @@ def add_register(m: Machine, r1: int, r2: int) -> None:
 # As AR with the word at D2(X2,B2) as second operand.
 # ---------------------------------------------------------------------------
 def add(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
-    g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     b = int.from_bytes(m.fetch(addr, 4), "big")
     _add_signed(m, r1, b)
 
@@ -353,8 +354,7 @@ def add(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # by its sign, is added to R1 as in A.
 # ---------------------------------------------------------------------------
 def add_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
-    g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     b = int.from_bytes(m.fetch(addr, 2), "big", signed=True) & MASK32
     _add_signed(m, r1, b)
 
@@ -384,8 +384,7 @@ def subtract_register(m: Machine, r1: int, r2: int) -> None:
 # As SR with the word at D2(X2,B2) as second operand.
 # ---------------------------------------------------------------------------
 def subtract(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
-    g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     b = int.from_bytes(m.fetch(addr, 4), "big")
     _subtract_signed(m, r1, b)
 
@@ -395,8 +394,7 @@ def subtract(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # As S with the sign-extended halfword at D2(X2,B2) as second operand.
 # ---------------------------------------------------------------------------
 def subtract_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
-    g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     b = int.from_bytes(m.fetch(addr, 2), "big", signed=True) & MASK32
     _subtract_signed(m, r1, b)
 
@@ -421,7 +419,7 @@ def add_logical_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 def add_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     s = g[r1] + int.from_bytes(m.fetch(addr, 4), "big")
     r = s & MASK32
     g[r1] = r
@@ -449,7 +447,7 @@ def subtract_logical_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 def subtract_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     s = g[r1] + (int.from_bytes(m.fetch(addr, 4), "big") ^ MASK32) + 1
     r = s & MASK32
     g[r1] = r
@@ -478,7 +476,7 @@ def multiply_register(m: Machine, r1: int, r2: int) -> None:
 def multiply(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     require_even_register(r1)
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     p = _signed(g[r1 + 1]) * int.from_bytes(m.fetch(addr, 4), "big", signed=True)
     g[r1] = (p >> 32) & MASK32
     g[r1 + 1] = p & MASK32
@@ -492,7 +490,7 @@ def multiply(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def multiply_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     h = int.from_bytes(m.fetch(addr, 2), "big", signed=True)
     g[r1] = (_signed(g[r1]) * h) & MASK32
 
@@ -562,7 +560,7 @@ def compare_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 def compare(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     a = g[r1] ^ SIGN
     b = int.from_bytes(m.fetch(addr, 4), "big") ^ SIGN
     m.cc = 0 if a == b else (1 if a < b else 2)
@@ -575,7 +573,7 @@ def compare(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def compare_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     a = _signed(g[r1])
     b = int.from_bytes(m.fetch(addr, 2), "big", signed=True)
     m.cc = 0 if a == b else (1 if a < b else 2)
@@ -598,7 +596,7 @@ def compare_logical_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 def compare_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     a = g[r1]
     b = int.from_bytes(m.fetch(addr, 4), "big")
     m.cc = 0 if a == b else (1 if a < b else 2)
@@ -610,8 +608,7 @@ def compare_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # compared with I2; CC 0 equal, 1 storage byte low, 2 storage byte high.
 # ---------------------------------------------------------------------------
 def compare_logical_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
-    g = m.gpr
-    a = m.fetch(((g[b1] if b1 else 0) + d1) & MASK24, 1)[0]
+    a = m.fetch(m.address(0, b1, d1), 1)[0]
     m.cc = 0 if a == i2 else (1 if a < i2 else 2)
 
 
@@ -623,9 +620,8 @@ def compare_logical_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
 # ---------------------------------------------------------------------------
 def compare_logical_character(m: Machine, ln: int, b1: int, d1: int, b2: int,
                               d2: int) -> None:
-    g = m.gpr
-    a = m.fetch(((g[b1] if b1 else 0) + d1) & MASK24, ln + 1)
-    b = m.fetch(((g[b2] if b2 else 0) + d2) & MASK24, ln + 1)
+    a = m.fetch(m.address(0, b1, d1), ln + 1)
+    b = m.fetch(m.address(0, b2, d2), ln + 1)
     m.cc = 0 if a == b else (1 if a < b else 2)
 
 
@@ -639,7 +635,7 @@ def compare_logical_character(m: Machine, ln: int, b1: int, d1: int, b2: int,
 def compare_logical_characters_under_mask(m: Machine, r1: int, m3: int, b2: int,
                                           d2: int) -> None:
     g = m.gpr
-    addr = ((g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(0, b2, d2)
     if m3 == 0:
         m.fetch(addr, 1)
         m.cc = 0
@@ -657,8 +653,7 @@ def compare_logical_characters_under_mask(m: Machine, r1: int, m3: int, b2: int,
 # 1 mixed, 3 all ones.
 # ---------------------------------------------------------------------------
 def test_under_mask(m: Machine, i2: int, b1: int, d1: int) -> None:
-    g = m.gpr
-    sel = m.fetch(((g[b1] if b1 else 0) + d1) & MASK24, 1)[0] & i2
+    sel = m.fetch(m.address(0, b1, d1), 1)[0] & i2
     m.cc = 0 if sel == 0 else (3 if sel == i2 else 1)
 
 
@@ -682,7 +677,7 @@ def and_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 def and_(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     r = g[r1] & int.from_bytes(m.fetch(addr, 4), "big")
     g[r1] = r
     m.cc = 1 if r else 0
@@ -703,7 +698,7 @@ def or_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 def or_(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     r = g[r1] | int.from_bytes(m.fetch(addr, 4), "big")
     g[r1] = r
     m.cc = 1 if r else 0
@@ -724,7 +719,7 @@ def exclusive_or_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 def exclusive_or(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     r = g[r1] ^ int.from_bytes(m.fetch(addr, 4), "big")
     g[r1] = r
     m.cc = 1 if r else 0
@@ -733,8 +728,7 @@ def exclusive_or(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 def _immediate_logical(m: Machine, i2: int, b1: int, d1: int,
                        op: Callable[[int, int], int]) -> None:
     """NI, OI, XI: the byte at D1(B1) is fetched, combined with I2 and stored."""
-    g = m.gpr
-    addr = ((g[b1] if b1 else 0) + d1) & MASK24
+    addr = m.address(0, b1, d1)
     r = op(m.fetch(addr, 1)[0], i2)
     m.store(addr, bytes((r,)))
     m.cc = 1 if r else 0
@@ -780,10 +774,9 @@ def _ss_operands(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int,
     fetched, so every access exception comes before anything is stored.  The
     distance ``d`` is how far the first operand starts to the right of the second
     (modulo 2**24); ``0 < d < n`` means result bytes are reused as source bytes."""
-    g = m.gpr
     n = ln + 1
-    a1 = ((g[b1] if b1 else 0) + d1) & MASK24
-    a2 = ((g[b2] if b2 else 0) + d2) & MASK24
+    a1 = m.address(0, b1, d1)
+    a2 = m.address(0, b2, d2)
     m.check_store(a1, n)
     first = m.fetch(a1, n) if fetch_first else b""
     second = m.fetch(a2, n)
@@ -885,8 +878,7 @@ def exclusive_or_character(m: Machine, ln: int, b1: int, d1: int, b2: int,
 # GA22-7000 ch.7 "Move": I2 is stored at D1(B1).
 # ---------------------------------------------------------------------------
 def move_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
-    g = m.gpr
-    m.store(((g[b1] if b1 else 0) + d1) & MASK24, bytes((i2,)))
+    m.store(m.address(0, b1, d1), bytes((i2,)))
 
 
 def _table_reader(m: Machine, table: int) -> Callable[[int], int]:
@@ -915,10 +907,9 @@ def _table_reader(m: Machine, table: int) -> Callable[[int], int]:
 # its translated form (one byte at a time).  CC unchanged.
 # ---------------------------------------------------------------------------
 def translate(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
-    g = m.gpr
     n = ln + 1
-    a1 = ((g[b1] if b1 else 0) + d1) & MASK24
-    a2 = ((g[b2] if b2 else 0) + d2) & MASK24
+    a1 = m.address(0, b1, d1)
+    a2 = m.address(0, b2, d2)
     m.check_store(a1, n)
     args = m.fetch(a1, n)
     table = _table_reader(m, a2)
@@ -942,8 +933,8 @@ def translate(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def translate_and_test(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     g = m.gpr
-    a1 = ((g[b1] if b1 else 0) + d1) & MASK24
-    a2 = ((g[b2] if b2 else 0) + d2) & MASK24
+    a1 = m.address(0, b1, d1)
+    a2 = m.address(0, b2, d2)
     args = m.fetch(a1, ln + 1)
     table = _table_reader(m, a2)
     for i, arg in enumerate(args):
@@ -1375,7 +1366,7 @@ def supervisor_call(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 def execute(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(x2, b2, d2)
     if addr & 1:
         raise SpecificationException("EXECUTE target at an odd address")
     code = bytearray(m.fetch(addr, 2))  # instruction fetch, with the PSW key
@@ -1404,8 +1395,7 @@ def execute(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # before the fetch, so an exception leaves the byte and CC unchanged.
 # ---------------------------------------------------------------------------
 def test_and_set(m: Machine, b2: int, d2: int) -> None:
-    g = m.gpr
-    addr = ((g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(0, b2, d2)
     m.check_store(addr, 1)
     old = m.fetch(addr, 1)[0]
     m.store(addr, b"\xff")
@@ -1420,7 +1410,7 @@ def test_and_set(m: Machine, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def compare_and_swap(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
-    addr = ((g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(0, b2, d2)
     require_aligned(addr, 4)
     m.check_store(addr, 4)
     v = int.from_bytes(m.fetch(addr, 4), "big")
@@ -1441,7 +1431,7 @@ def compare_double_and_swap(m: Machine, r1: int, r3: int, b2: int, d2: int) -> N
     require_even_register(r1)
     require_even_register(r3)
     g = m.gpr
-    addr = ((g[b2] if b2 else 0) + d2) & MASK24
+    addr = m.address(0, b2, d2)
     require_aligned(addr, 8)
     m.check_store(addr, 8)
     v = int.from_bytes(m.fetch(addr, 8), "big")
@@ -1466,8 +1456,7 @@ def monitor_call(m: Machine, i2: int, b1: int, d1: int) -> None:
         raise SpecificationException("monitor class above 15")
     monitor_class = i2 & 15
     if m.cr[8] & (0x8000 >> monitor_class):
-        g = m.gpr
-        raise MonitorEvent(monitor_class, ((g[b1] if b1 else 0) + d1) & MASK24)
+            raise MonitorEvent(monitor_class, m.address(0, b1, d1))
 
 
 # ---------------------------------------------------------------------------
@@ -1477,8 +1466,7 @@ def monitor_call(m: Machine, i2: int, b1: int, d1: int) -> None:
 # the error or stopped state, CC 2 and 3).
 # ---------------------------------------------------------------------------
 def store_clock(m: Machine, b2: int, d2: int) -> None:
-    g = m.gpr
-    m.store(((g[b2] if b2 else 0) + d2) & MASK24, m.tod().to_bytes(8, "big"))
+    m.store(m.address(0, b2, d2), m.tod().to_bytes(8, "big"))
     m.cc = 0 if m.tod_set else 1
 
 
