@@ -30,18 +30,21 @@ if TYPE_CHECKING:
     from ..cpu import CPU
 
 
-def _io_address(m: CPU, b2: int, d2: int) -> int:
-    """Channel and device: bits 16-31 of the second-operand address."""
-    return m.address(0, b2, d2) & 0xFFFF
+def _on_device(m: CPU, b2: int, d2: int, operation: str) -> None:
+    """Perform ``operation`` of the channel subsystem on the channel and device
+    named by bits 16-31 of the second-operand address; its result is the
+    condition code (3, not operational, on a machine without channels)."""
+    _done(m, operation, m.address(0, b2, d2) & 0xFFFF)
 
 
-def _channel(m: CPU, b2: int, d2: int) -> int:
-    """The channel: bits 16-23 of the second-operand address."""
-    return (m.address(0, b2, d2) >> 8) & 0xFF
+def _on_channel(m: CPU, b2: int, d2: int, operation: str) -> None:
+    """As ``_on_device`` for the channel named by bits 16-23 of the address."""
+    _done(m, operation, (m.address(0, b2, d2) >> 8) & 0xFF)
 
 
-def _done(m: CPU, cc: int) -> None:
-    m.cc = cc
+def _done(m: CPU, operation: str, address: int) -> None:
+    channels = m.channels
+    m.cc = getattr(channels, operation)(address) if channels is not None else 3
     # The channel may have made a condition pending or scheduled an event: the
     # execution loop looks again before the next instruction.
     m.attention = True
@@ -58,8 +61,7 @@ def _done(m: CPU, cc: int) -> None:
 # ---------------------------------------------------------------------------
 def start_io(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
-    address = _io_address(m, b2, d2)
-    _done(m, m.channels.start_io(address) if m.channels is not None else 3)
+    _on_device(m, b2, d2, "start_io")
 
 
 # ---------------------------------------------------------------------------
@@ -70,8 +72,7 @@ def start_io(m: CPU, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def start_io_fast_release(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
-    address = _io_address(m, b2, d2)
-    _done(m, m.channels.start_io(address) if m.channels is not None else 3)
+    _on_device(m, b2, d2, "start_io")
 
 
 # ---------------------------------------------------------------------------
@@ -82,8 +83,7 @@ def start_io_fast_release(m: CPU, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def test_io(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
-    address = _io_address(m, b2, d2)
-    _done(m, m.channels.test_io(address) if m.channels is not None else 3)
+    _on_device(m, b2, d2, "test_io")
 
 
 # ---------------------------------------------------------------------------
@@ -95,8 +95,7 @@ def test_io(m: CPU, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def clear_io(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
-    address = _io_address(m, b2, d2)
-    _done(m, m.channels.clear_io(address) if m.channels is not None else 3)
+    _on_device(m, b2, d2, "clear_io")
 
 
 # ---------------------------------------------------------------------------
@@ -109,8 +108,7 @@ def clear_io(m: CPU, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def halt_io(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
-    address = _io_address(m, b2, d2)
-    _done(m, m.channels.halt_io(address) if m.channels is not None else 3)
+    _on_device(m, b2, d2, "halt_io")
 
 
 # ---------------------------------------------------------------------------
@@ -121,8 +119,7 @@ def halt_io(m: CPU, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def halt_device(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
-    address = _io_address(m, b2, d2)
-    _done(m, m.channels.halt_io(address) if m.channels is not None else 3)
+    _on_device(m, b2, d2, "halt_io")
 
 
 # ---------------------------------------------------------------------------
@@ -134,8 +131,7 @@ def halt_device(m: CPU, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def test_channel(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
-    channel = _channel(m, b2, d2)
-    _done(m, m.channels.test_channel(channel) if m.channels is not None else 3)
+    _on_channel(m, b2, d2, "test_channel")
 
 
 # ---------------------------------------------------------------------------
@@ -148,5 +144,4 @@ def test_channel(m: CPU, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 def store_channel_id(m: CPU, b2: int, d2: int) -> None:
     require_supervisor_state(m)
-    channel = _channel(m, b2, d2)
-    _done(m, m.channels.store_channel_id(channel) if m.channels is not None else 3)
+    _on_channel(m, b2, d2, "store_channel_id")
