@@ -251,9 +251,6 @@ class CPU:
     def per_on(self) -> bool:
         return self.ec and bool(self.system_mask & 0x40) and bool(self.cr[9] >> 28)
 
-    def external_enabled(self) -> bool:
-        return bool(self.system_mask & 0x01)
-
     def io_enabled(self) -> bool:
         if self.ec:
             return bool(self.system_mask & 0x02)
@@ -459,9 +456,6 @@ class CPU:
 
     def fetch_byte(self, addr: int) -> int:
         return self.mem[self._absolute(addr, False, self.key)]
-
-    def fetch_half(self, addr: int) -> int:
-        return int.from_bytes(self.fetch(addr, 2), "big")
 
     def fetch_word(self, addr: int) -> int:
         return int.from_bytes(self.fetch(addr, 4), "big")
@@ -914,9 +908,6 @@ class CPU:
                                       self.psw_invalid_ilc, ia)
         else:
             self.program_interruption(_PEREvent(), length >> 1, ia)
-
-    def _last_ilc(self, ia: int) -> int:
-        return opcodes.instruction_length(self._peek_first_byte(ia)) >> 1
 
     def settle(self, max_steps: int) -> tuple[str, int | str | None]:
         """Between instructions: the interval timer, the pending interruptions

@@ -75,21 +75,3 @@ class PSW:
             p.cc = v >> 28 & 3
             p.program_mask = v >> 24 & 15
         return p
-
-    # EC-mode system-mask bits
-    @property
-    def per(self) -> bool:
-        return self.ec and bool(self.system_mask & 0x40)
-
-    @property
-    def dat(self) -> bool:
-        return self.ec and bool(self.system_mask & 0x04)
-
-    @property
-    def external_enabled(self) -> bool:
-        return bool(self.system_mask & 0x01)
-
-
-def format_psw(v: int) -> str:
-    """Sixteen hex digits, as the JSON contract and Hercules show a PSW."""
-    return f"{v:016X}"

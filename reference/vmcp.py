@@ -72,7 +72,7 @@ from enum import Enum
 from typing import Any
 
 from . import dat, opcodes
-from .cpu import CPU, State
+from .cpu import CPU
 from .instructions import control
 from .interrupts import (
     AddressingException,
@@ -1069,10 +1069,6 @@ class VMCP:
         if simulation.after is not None:
             simulation.after(self, vm)
         return cause
-
-    # --- results -----------------------------------------------------------
-    def vm_state(self, vm: VirtualMachine) -> State:
-        return vm.state()
 
 
 def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int, vaddr: int,
