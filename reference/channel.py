@@ -160,6 +160,12 @@ class Input:
 
     data: bytes
     status: int = CE_DE
+    # A translated transfer (the VMCP's minidisks, reference.vmio): ``data`` only
+    # gives the length; the channel checks the areas as for any input and then
+    # calls ``deliver`` with the (absolute address, offset in ``data``, length)
+    # of every piece of storage the bytes go to; the device moves them itself
+    # and returns the ending status.
+    deliver: Callable[[list[tuple[int, int, int]]], int] | None = None
 
 
 @dataclass
@@ -172,6 +178,10 @@ class Output:
     want: int
     finish: Callable[[bytes], int]
     exact: bool = True
+    # A translated transfer: instead of ``finish`` the channel calls ``direct``
+    # with the (absolute address, offset, length) pieces the device takes its
+    # bytes from, in order, after checking them as for any output.
+    direct: Callable[[list[tuple[int, int, int]]], int] | None = None
 
 
 Start = Reject | Immediate | Input | Output
@@ -477,10 +487,12 @@ class ChannelSubsystem:
                     k -= n
         return out
 
-    def _store_area(self, ccw: _CCW, data: bytes, key: int, backward: bool) -> None:
+    def _store_area(self, ccw: _CCW, data: bytes, key: int, backward: bool,
+                    sink: _Sink | None = None) -> None:
         """Store ``data`` into the CCW's area (read backward: downward from the
         data address).  On a program or protection check what precedes the bad
-        byte is stored and _Partial says how much."""
+        byte is stored and _Partial says how much.  With a ``sink`` (a translated
+        transfer) the pieces are checked and recorded there instead of stored."""
         cpu = self.cpu
         try:
             pieces = self._pieces(ccw, len(data), key, backward)
@@ -493,16 +505,20 @@ class ChannelSubsystem:
                 self._check_block(low, key, True)
             except _ChannelError as e:
                 raise _Partial([], e.status, done) from None
-            chunk = data[done:done + n]
-            cpu.mem[low:low + n] = chunk[::-1] if backward else chunk
-            cpu._stored(low, n)
+            if sink is not None:
+                sink.add(low, done, n)
+            else:
+                chunk = data[done:done + n]
+                cpu.mem[low:low + n] = chunk[::-1] if backward else chunk
+                cpu._stored(low, n)
             done += n
         if error:
             raise _Partial([], error, done)
 
-    def _fetch_area(self, ccw: _CCW, n: int, key: int) -> bytes:
+    def _fetch_area(self, ccw: _CCW, n: int, key: int, sink: _Sink | None = None) -> bytes:
         """Fetch ``n`` bytes of the CCW's area; on a check, _Partial carries the
-        bytes fetched before it."""
+        bytes fetched before it.  With a ``sink`` (a translated transfer) the
+        pieces are checked and recorded there, and zeros stand for the bytes."""
         cpu = self.cpu
         try:
             pieces = self._pieces(ccw, n, key, False)
@@ -515,7 +531,11 @@ class ChannelSubsystem:
                 self._check_block(low, key, False)
             except _ChannelError as e:
                 raise _Partial([], e.status, len(out), bytes(out)) from None
-            out += cpu.mem[low:low + k]
+            if sink is not None:
+                sink.add(low, len(out), k)
+                out += bytes(k)
+            else:
+                out += cpu.mem[low:low + k]
         if error:
             raise _Partial([], error, len(out), bytes(out))
         return bytes(out)
@@ -618,6 +638,7 @@ class ChannelSubsystem:
         key = sc.key
         data = answer.data
         backward = kind == "read-backward"
+        sink = _Sink(0) if answer.deliver is not None else None
         pos = 0
         used = 1
         channel = 0
@@ -625,10 +646,14 @@ class ChannelSubsystem:
         while True:
             n = min(ccw.count, len(data) - pos)
             if not ccw.flags & SKIP and n:
+                if sink is not None:
+                    sink.base = pos
                 try:
-                    self._store_area(ccw, data[pos:pos + n], key, backward)
+                    self._store_area(ccw, data[pos:pos + n], key, backward, sink)
                 except _Partial as p:
                     pos += p.done
+                    if sink is not None and answer.deliver is not None:
+                        answer.deliver(sink.pieces)
                     return (_Ending(ccw.address, ccw.count - p.done, CE_DE, p.status,
                                     None, ccw.command), (used, pos))
             pos += n
@@ -642,6 +667,8 @@ class ChannelSubsystem:
                 try:
                     ccw = self._next_data_ccw(ccw, key)
                 except _ChannelError as e:
+                    if sink is not None and answer.deliver is not None:
+                        answer.deliver(sink.pieces)
                     return (_Ending(e.csw_address - 8, 0, CE_DE, e.status, None, ccw.command),
                             (used, pos))
                 used += 1
@@ -652,6 +679,8 @@ class ChannelSubsystem:
             if pos < len(data) and not ccw.flags & SLI:
                 channel |= INCORRECT_LENGTH       # long record
             break
+        if sink is not None and answer.deliver is not None:
+            status = answer.deliver(sink.pieces)
         return self._finish(ccw, residual, status, channel), (used, pos)
 
     def _transfer_out(self, sc: Subchannel, ccw: _CCW, answer: Output,
@@ -661,13 +690,16 @@ class ChannelSubsystem:
         key = sc.key
         want = answer.want
         got = bytearray()
+        sink = _Sink(0) if answer.direct is not None else None
         used = 1
         channel = 0
         while True:
             n = min(ccw.count, want - len(got))
             if n:
+                if sink is not None:
+                    sink.base = len(got)
                 try:
-                    got += self._fetch_area(ccw, n, key)
+                    got += self._fetch_area(ccw, n, key, sink)
                 except _Partial as p:
                     return (_Ending(ccw.address, ccw.count - p.done, CE_DE, p.status, None,
                                     ccw.command), (used, len(got) + p.done))
@@ -691,7 +723,10 @@ class ChannelSubsystem:
             if len(got) < want and answer.exact and not ccw.flags & SLI:
                 channel |= INCORRECT_LENGTH       # the device wanted more
             break
-        status = answer.finish(bytes(got))
+        if sink is not None and answer.direct is not None:
+            status = answer.direct(sink.pieces)
+        else:
+            status = answer.finish(bytes(got))
         return self._finish(ccw, residual, status, channel), (used, len(got))
 
     def _finish(self, ccw: _CCW, residual: int, status: int, channel: int) -> _Ending:
@@ -941,6 +976,19 @@ class ChannelSubsystem:
             return "the PSW at location 0 is not valid"
         cpu.attention = True
         return None
+
+
+class _Sink:
+    """The pieces of a translated transfer: (absolute address, offset in the
+    device's data, length), in transfer order.  ``base`` is the offset of the
+    area being checked."""
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.pieces: list[tuple[int, int, int]] = []
+
+    def add(self, address: int, done: int, n: int) -> None:
+        self.pieces.append((address, self.base + done, n))
 
 
 class _Partial(Exception):

@@ -22,7 +22,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .cpu import CPU, State
 
@@ -206,6 +206,41 @@ def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
     return m, m.run(max_steps)
 
 
+def run_configured_vm(args: argparse.Namespace, config: Any, storage: int,
+                      ipl: int | None) -> tuple[CPU, str]:
+    """[I/O] The configured machine as the only VM of a VMCP: its unit-record
+    devices and console spooled (the spool files go to the configured files when
+    the VM ends), each 3370 a real disk of the VMCP given whole to the VM as a
+    minidisk (reference.vmio)."""
+    from .vmcp import VMCP, VMCPError
+    from .vmio import devices_from_configuration
+    real = real_storage_for(storage) + 0x10000
+    if real > MAX_STORAGE:
+        raise UsageError(f"{config.path}: under the VMCP a guest of {storage} bytes needs "
+                         f"{real} bytes of real storage, more than the 16M the machine has")
+    image = b""
+    if ipl is None:
+        image = load_program(str(args.program))
+        if len(image) > storage:
+            raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
+                             f"storage ({storage} bytes)")
+    cp = VMCP(real_storage=real)
+    try:
+        try:
+            devices = devices_from_configuration(cp, config)
+            vm = cp.create_vm(image, storage, max_steps=args.max_steps, devices=devices,
+                              ipl=ipl, virtual_cpu_id=args.virtual_cpu_id)
+        except VMCPError as e:
+            where = f"--ipl {args.ipl}" if ipl is not None and "IPL" in str(e) else config.path
+            raise UsageError(f"{where}: {e}") from None
+        cp.run()
+        cp.release_spool(vm)
+    finally:
+        if cp.real.channels is not None:
+            cp.real.channels.close()
+    return vm, vm.stop_reason or ""
+
+
 def run_configured(args: argparse.Namespace) -> int:
     """[I/O] ``s370 run [PROGRAM] --config FILE [--ipl ADDR]``: a machine with the
     configuration's storage and devices (docs/configuration.md).  With PROGRAM it
@@ -216,8 +251,6 @@ def run_configured(args: argparse.Namespace) -> int:
         config = load_configuration(args.config)
     except ConfigError as e:
         raise UsageError(str(e)) from None
-    if args.under is not None:
-        raise UsageError("--config: devices are not supported under the VMCP yet (issue #6)")
     storage = parse_size(args.storage) if args.storage else config.storage or DEFAULT_STORAGE
     if args.max_steps < 0:
         raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
@@ -235,6 +268,14 @@ def run_configured(args: argparse.Namespace) -> int:
         ipl = int(args.ipl, 16)
     elif args.program is None:
         raise UsageError("s370 run: give PROGRAM, or --ipl ADDRESS with --config")
+    if args.under == "vmcp":
+        m, stop = run_configured_vm(args, config, storage, ipl)
+        out = state_json(m, stop, dumps)
+        if args.json:
+            print(json.dumps(out))
+        else:
+            print_human(out)
+        return EXIT_OK
     if ipl is None:
         program = str(args.program)
         m = start_machine(load_program(program), storage, program)

@@ -72,8 +72,10 @@ from enum import Enum
 from typing import Any
 
 from . import dat, opcodes
+from .channel import ChannelSubsystem
 from .cpu import CPU
-from .instructions import control
+from .devices import Disk3370
+from .instructions import control, io
 from .interrupts import (
     AddressingException,
     Interruption,
@@ -101,6 +103,17 @@ from .machine import (
 from .paging import PAGE as PAGE_4K
 from .paging import PagedKeys, PagedStorage, Pager
 from .psw import PSW
+from .vmio import (
+    AREA_SIZE,
+    Minidisk,
+    RealIO,
+    Spool,
+    VirtualDevice,
+    VMDevices,
+    VMIOError,
+    attach_devices,
+    release_spool,
+)
 
 PAGE = 2048                      # the VMCP maps guests with 2K pages ...
 SEGMENT = 64 * 1024              # ... and 64K segments
@@ -299,6 +312,17 @@ SIMULATIONS: dict[str, Simulation] = {
     "MVCP": Simulation(control.move_to_primary),
     "MVCS": Simulation(control.move_to_secondary),
     "TPROT": Simulation(control.test_protection),
+    # Channel I/O (reference.vmio): the instruction's definition applied to the
+    # VM, whose channel subsystem is its virtual one (virtual devices, spool,
+    # minidisks by CCW translation).
+    "SIO": Simulation(io.start_io),
+    "SIOF": Simulation(io.start_io_fast_release),
+    "TIO": Simulation(io.test_io),
+    "CLRIO": Simulation(io.clear_io),
+    "HIO": Simulation(io.halt_io),
+    "HDV": Simulation(io.halt_device),
+    "TCH": Simulation(io.test_channel),
+    "STIDC": Simulation(io.store_channel_id),
 }
 
 
@@ -397,6 +421,8 @@ class VMCP:
     observer: Any = None
     # Real storage (bytes) set aside as frames for paged VMs (create_vm(paged=True)).
     paging: int = 0
+    # The spool directory (None: a temporary one, removed with the VMCP).
+    spool_directory: Any = None
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
@@ -426,14 +452,72 @@ class VMCP:
         for new_at, entry in ENTRIES.items():
             psw = ENTRY_WAIT_PSW | entry
             self.real.write_real(new_at, psw.to_bytes(8, "big"))
+        self.spool = Spool(self.spool_directory)
+        self.io: RealIO | None = None
+        self.devices: dict[int, VMDevices] = {}        # by the VM's order
+        self._extents: list[tuple[int, int, int, VirtualMachine]] = []  # real, start, end
+
+    # --- real devices, minidisks, spool (reference.vmio) --------------------
+    def attach_real_disk(self, address: int, path: Any) -> Disk3370:
+        """A real 3370 at real I/O ``address`` on the host image file ``path``,
+        for minidisks."""
+        real = self.real
+        if real.channels is None:
+            real.channels = ChannelSubsystem(real)
+        if self.io is None:
+            at = self._allocate(AREA_SIZE)
+            if at is None:
+                raise VMCPError("real storage is full: no room for channel programs")
+            self.io = RealIO(real, at)
+        try:
+            disk = Disk3370(path)
+        except OSError as e:
+            raise VMCPError(f"real disk {address:03X}: {e.strerror or e}") from None
+        try:
+            real.channels.attach(address, disk)
+        except ValueError as e:
+            disk.close()
+            raise VMCPError(str(e)) from None
+        return disk
+
+    def minidisk(self, vm: VirtualMachine, real_address: int, start: int,
+                 blocks: int) -> Minidisk:
+        """Blocks [start, start + blocks) of the real 3370 at ``real_address`` as
+        a minidisk of ``vm``.  Minidisks of different VMs never overlap."""
+        channels = self.real.channels
+        sc = channels.subchannels.get(real_address) if channels is not None else None
+        if sc is None or not isinstance(sc.device, Disk3370) or self.io is None:
+            raise VMIOError(f"minidisk: no real 3370 at {real_address:03X}")
+        if blocks < 1 or start < 0 or start + blocks > sc.device.blocks:
+            raise VMIOError(f"minidisk: blocks {start}-{start + blocks - 1} are not on the "
+                            f"real 3370 {real_address:03X} ({sc.device.blocks} blocks)")
+        for real, lo, hi, owner in self._extents:
+            if real == real_address and start < hi and lo < start + blocks and owner is not vm:
+                raise VMIOError(f"minidisk: blocks {start}-{start + blocks - 1} of "
+                                f"{real_address:03X} overlap a minidisk of {owner.name}")
+        self._extents.append((real_address, start, start + blocks, vm))
+        return Minidisk(self.io, real_address, start, blocks, vm, on_page_in=self.build_tables)
+
+    def forget_minidisks(self, vm: VirtualMachine) -> None:
+        self._extents = [e for e in self._extents if e[3] is not vm]
+
+    def release_spool(self, vm: VirtualMachine) -> list[Any]:
+        """Close ``vm``'s devices; its spooled output goes to its destinations."""
+        kept = self.devices.pop(vm.order, None)
+        self.forget_minidisks(vm)
+        return release_spool(kept) if kept is not None else []
 
     # --- creating VMs ------------------------------------------------------
     def create_vm(self, image: bytes, storage: int, name: str | None = None,
                   share: int = 1, max_steps: int | None = None,
-                  virtual_cpu_id: bool = False, paged: bool = False) -> VirtualMachine:
+                  virtual_cpu_id: bool = False, paged: bool = False,
+                  devices: list[VirtualDevice] | None = None,
+                  ipl: int | None = None) -> VirtualMachine:
         """A VM with ``storage`` bytes, ``image`` at its absolute 0, started as
         ``s370 run`` starts a native machine: clear reset, then a restart
-        interruption that loads the PSW at its location 0."""
+        interruption that loads the PSW at its location 0.  ``devices``: its
+        virtual devices (reference.vmio); with ``ipl`` (a device address) it is
+        loaded from that device by initial program loading instead."""
         if storage < MIN_VM_STORAGE or storage % 4096 or storage > 16 * 1024 * 1024:
             raise VMCPError(f"VM storage {storage}: must be a multiple of 4K from 8K to 16M")
         if len(image) > storage:
@@ -452,7 +536,7 @@ class VMCP:
             return self._start_vm(VirtualMachine(
                 name or f"vm{self._created + 1}", self.real, -1, storage, share=share,
                 max_steps=max_steps, virtual_cpu_id=virtual_cpu_id,
-                paged=PagedStorage(self.pager, storage)), table_at, image)
+                paged=PagedStorage(self.pager, storage)), table_at, image, devices, ipl)
         origin = self._allocate(storage)
         table_at = self._allocate(tables) if origin is not None else None
         if origin is None or table_at is None:
@@ -462,22 +546,41 @@ class VMCP:
                             f"for a VM of {storage} bytes")
         vm = VirtualMachine(name or f"vm{self._created + 1}", self.real, origin, storage,
                             share=share, max_steps=max_steps, virtual_cpu_id=virtual_cpu_id)
-        return self._start_vm(vm, table_at, image)
+        return self._start_vm(vm, table_at, image, devices, ipl)
 
-    def _start_vm(self, vm: VirtualMachine, table_at: int, image: bytes) -> VirtualMachine:
+    def _start_vm(self, vm: VirtualMachine, table_at: int, image: bytes,
+                  devices: list[VirtualDevice] | None = None,
+                  ipl: int | None = None) -> VirtualMachine:
         self._created += 1
         vm.order = self._created
         vm.segment_table = table_at
         self.vms.append(vm)
-        vm.load_image(image, 0)
-        vm.restart_interruption()
+        try:
+            if devices is not None:
+                self.devices[vm.order] = attach_devices(self, vm, devices)
+            vm.load_image(image, 0)
+            if ipl is None:
+                vm.restart_interruption()
+            else:
+                if vm.channels is None:
+                    raise VMIOError(f"IPL {ipl:03X}: the VM has no devices")
+                self.build_tables(vm)
+                failed = vm.channels.ipl(ipl)
+                if failed is not None:
+                    raise VMIOError(f"IPL {ipl:03X} failed: {failed}")
+        except VMIOError as e:
+            self.release_spool(vm)
+            self.destroy_vm(vm)
+            raise VMCPError(str(e)) from None
         self.build_tables(vm)
         self.settle(vm)
         self._enqueue(vm)
         return vm
 
     def destroy_vm(self, vm: VirtualMachine) -> None:
-        """Remove ``vm``: its frames and tables are cleared and given back."""
+        """Remove ``vm``: its frames and tables are cleared and given back, its
+        devices closed and its spooled output handed on."""
+        self.release_spool(vm)
         self.vms.remove(vm)
         self._free_shadows(vm)
         segments = (vm.size + SEGMENT - 1) // SEGMENT
@@ -698,6 +801,13 @@ class VMCP:
         clock-comparator condition arising while that interruption is enabled.
         (Enabling one takes a privileged instruction, which the VMCP sees.)"""
         events = [vm.next_interval_tick()]
+        if vm.channels is not None:
+            # A channel event (a command ending, chaining to the next, a device's
+            # attention) changes the guest's subchannels and may store into its
+            # storage: the dispatch ends there, enabled or not.
+            t = vm.channels.next_event()
+            if t is not None:
+                events.append(t)
         if vm.system_mask & 0x01:
             now = vm.now()
             if vm.cr[0] & EXT_CPU_TIMER[1]:
@@ -1040,11 +1150,12 @@ class VMCP:
         row = opcodes.lookup(code)
         simulation = SIMULATIONS.get(row.mnemonic) if row is not None else None
         if row is None or simulation is None:
-            # A privileged instruction the VMCP cannot simulate yet (the channel-I/O
-            # instructions until the VMCP side of issue #6): this VM stops, named.
+            # A privileged instruction the VMCP has no simulation for (none of
+            # the instruction set; a model error if it happens): this VM stops,
+            # named.
             name = row.mnemonic if row is not None else code.hex().upper()
             vm.ia = at
-            vm.stop(f"unsupported: {name} (issue #6)")
+            vm.stop(f"unsupported: {name}")
             vm.interventions[f"unsupported {name}"] += 1
             return f"unsupported {name}"
         cause = f"simulate {row.mnemonic}"

@@ -44,7 +44,7 @@ from reference import opcodes
 from reference.assembler import assemble
 from reference.cli import start_machine
 from reference.cpu import InterruptionRecord
-from reference.instructions import control
+from reference.instructions import control, io
 from reference.machine import Machine
 from reference.vmcp import (
     ENTRIES,
@@ -166,19 +166,27 @@ def test_every_privileged_and_semiprivileged_opcode_has_a_simulation():
         "LCTL", "STIDP", "SCK", "SCKC", "STCKC", "SPT", "STPT", "SPKA", "IPK", "PTLB",
         "SPX", "STPX", "STAP", "RRB", "IPTE", "MVCK", "MVCP", "MVCS", "TPROT"}
     missing = [r.mnemonic for r in rows if r.mnemonic not in SIMULATIONS]
-    # The channel-I/O instructions (GA22-7000 ch.13) are simulated with the VMCP
-    # side of issue #6; until then a guest that issues one stops, named (below).
-    io = {r.mnemonic for r in rows if "ch.13" in r.section}
-    assert sorted(set(missing) - io) == []
+    assert missing == []
+    # GA22-7000 ch.13: the eight I/O instructions are among them.
+    assert {r.mnemonic for r in rows if "ch.13" in r.section} == {
+        "SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH", "STIDC"}
 
 
-def test_a_guest_starting_io_stops_with_a_named_reason_until_the_vmcp_simulates_io():
+def test_a_guest_without_devices_finds_every_io_address_not_operational():
+    # GA22-7000 ch.13: CC 3 when the addressed channel or device is not
+    # operational; a VM given no devices has none (as a native machine without a
+    # configuration).  SIO to 00E, then BC 1 (CC 3) to the wait.
     source = framed("""
          SIO   X'00E'(0)
+         BC    1,OK
+         DC    H'0'
+OK       LPSW  DONE
 """, "")
+    native = run_native(asm(source), 64 * K, 10_000)
     _, vm = run_virtual(asm(source), 64 * K, 10_000)
-    assert vm.stop_reason == "unsupported: SIO (issue #6)"
-    assert vm.run_state is RunState.STOPPED
+    assert vm.stop_reason == "disabled-wait"
+    assert vm.interruption_log == []      # BC 1 was taken: no operation exception
+    assert vm.state() == native.state()
 
 
 def test_every_simulation_applies_the_instructions_own_definition():
@@ -188,7 +196,8 @@ def test_every_simulation_applies_the_instructions_own_definition():
         sim = SIMULATIONS.get(row.mnemonic)
         if sim is None or row.mnemonic == "STIDP":
             continue
-        assert sim.perform is getattr(control, row.handler), row.mnemonic
+        module = io if "ch.13" in row.section else control
+        assert sim.perform is getattr(module, row.handler), row.mnemonic
 
 
 def test_no_simulation_names_an_instruction_that_is_not_privileged():

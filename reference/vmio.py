@@ -1,0 +1,483 @@
+"""Input/output under the VMCP: virtual devices, minidisks, spool, CCW translation.
+
+Theory of operation
+-------------------
+A guest's channel programs never reach a real channel as the guest wrote them.
+Each VM has a **virtual channel subsystem** of its own: the machine's
+``ChannelSubsystem`` (reference.channel) with the VM (``VirtualMachine``) as its
+CPU, so it reads the guest's CAW and CCWs from guest storage, follows TICs,
+chaining, skip, PCI and IDAWs, applies the guest's CAW key to the guest's
+storage keys, sets the guest's reference and change bits, and keeps the
+subchannel states, the CSW and the pending interruption conditions of the VM,
+all in the VM's own time.  It is the channel of GA22-7000 chapters 12-13, the
+same code the native machine runs, interpreting the guest's program one CCW at a
+time at the guest-time moments the native channel would.  The eight I/O
+instructions trap (they are privileged) and are simulated against it
+(``SIMULATIONS`` in reference.vmcp); the VMCP ends every dispatch at the VM's next
+channel event, and the VM's I/O interruptions are taken by the VM's own
+interruption logic, so they come at the guest instruction boundary where they
+come natively, and a waiting VM is woken by them.
+
+What stands behind each virtual device:
+
+* **Spooled unit-record devices and the virtual console** (3215, 2540 reader and
+  punch, 1403): the device models of reference.devices, each on a file of the VM's
+  own spool directory (``Spool``): a reader reads a deck spooled to the VM, a
+  punch, printer or console writes a spool file that the VMCP hands on when the
+  VM ends (``VMCP.release_spool``).  No real device is involved: the VMCP is the
+  device, as CP is for spooled devices.
+
+* **Minidisks** (``Minidisk``): a 3370 of ``blocks`` blocks that is an extent of
+  a real 3370 on the VMCP's real machine.  DEFINE EXTENT and LOCATE are checked
+  against the minidisk exactly as a 3370 of that size checks them (the rules of
+  ``reference.devices.Disk3370``).  READ, WRITE and READ IPL are performed by
+  **CCW translation**: the virtual channel hands the minidisk the guest-absolute
+  pieces of the data areas (already checked: addressing, the CAW key), and the
+  VMCP builds a real channel program in its own storage::
+
+      DEFINE EXTENT  the minidisk's extent on the real disk (relocated, bounded)
+      LOCATE         the located blocks, relocated
+      READ/WRITE     the data: guest-absolute addresses translated to host-real
+                     ones, with indirect data addressing (IDAWs) wherever a data
+                     area crosses a 2K page (the guest's pages are not contiguous
+                     in real storage when the VM is paged), data chaining between
+                     areas, skip for bytes the guest skips
+
+  and starts it on the real disk with START I/O, the real CAW carrying the
+  guest's CAW key (so the real channel checks the guest's storage keys too: they
+  are the real keys of the guest's frames).  The real DEFINE EXTENT is always
+  the minidisk's own extent: whatever the guest writes, the real disk refuses
+  any block outside it.
+
+Restrictions (each tested in tests/test_vmio.py, and in docs/vmcp.md):
+
+1. Real minidisk I/O is synchronous: the VMCP starts the real channel program
+   and waits for it before the guest goes on.  The guest does not see this: its
+   virtual channel finishes the command at the guest time the native channel
+   would.  (VM/370 overlapped real I/O with other VMs; here the real machine's
+   time simply passes.)
+2. Unlike VM/370, which copied a channel program at START I/O, this VMCP
+   interprets the guest's program as the channel does, so channel programs that
+   modify themselves while running run as natively (not a restriction: a test
+   shows it).
+3. Devices are virtual or minidisks: no real device is dedicated to a VM, and
+   no guest CCW reaches a real device untranslated.
+4. A real disk error (the host file) is an equipment check on the minidisk.
+5. Paged VMs: the VMCP brings the guest pages of a transfer in before the real
+   START I/O and moves at most four pages per real channel program.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .channel import (
+    CC,
+    CD,
+    CE_DE,
+    IDA,
+    SKIP,
+    SLI,
+    UNIT_CHECK,
+    ChannelSubsystem,
+    Input,
+    Output,
+    Start,
+)
+from .devices import (
+    EQUIPMENT_CHECK,
+    CardPunch2540,
+    CardReader2540,
+    Console3215,
+    Disk3370,
+    Printer1403,
+    _Device,
+)
+from .paging import PAGE as PAGE_4K
+
+BLOCK = Disk3370.BLOCK
+IDAW_BLOCK = 0x800
+AREA_SIZE = 32 * 1024          # the VMCP's real area for translated channel programs
+MAX_PAGES_PER_PROGRAM = 4      # guest pages of one real channel program (paged VMs)
+MAX_REAL_COUNT = 0xF800        # bytes of one real CCW (a multiple of 2K)
+MAX_PIECES = (AREA_SIZE - 64) // 20   # a piece costs at most a CCW, an IDAW, a skip CCW
+REAL_EVENTS_LIMIT = 100_000
+
+# Spool file suffixes by device type.
+SUFFIX = {"3215": "console", "2540R": "reader", "2540P": "punch", "1403": "printer"}
+
+
+class VMIOError(Exception):
+    """A virtual device configuration the VMCP cannot set up (bad input)."""
+
+
+# ---------------------------------------------------------------------------
+# The VMCP's real channel programs
+# ---------------------------------------------------------------------------
+@dataclass
+class RealIO:
+    """Real channel programs of the VMCP: built in its own real storage area,
+    started with START I/O on the real machine, waited for, status taken with
+    TEST I/O (the real machine runs disabled for I/O: the VMCP polls)."""
+
+    real: Any                  # the real Machine
+    area: int                  # real address of the area (AREA_SIZE bytes)
+    programs: int = 0          # real channel programs run
+    real_us: int = 0           # real time they took
+
+    def run(self, device: int, key: int, ccws: list[tuple[int, int, int, int]],
+            data: bytes) -> tuple[int, int]:
+        """Run a channel program: ``ccws`` as (command, data address, flags,
+        count), placed at the start of the area, followed by ``data`` (whose
+        offsets the caller turned into addresses with ``data_at``).  Returns the
+        CSW's (unit status, channel status)."""
+        real = self.real
+        at = self.area
+        program = b"".join(bytes([c]) + (d & 0xFFFFFF).to_bytes(3, "big") + bytes([f, 0])
+                           + (n & 0xFFFF).to_bytes(2, "big") for c, d, f, n in ccws)
+        body = program + data
+        if len(body) > AREA_SIZE:
+            raise AssertionError("model error: translated channel program beyond its area")
+        real.mem[at:at + len(body)] = body
+        real.write_real(0x48, ((key & 0xF) << 28 | at).to_bytes(4, "big"))
+        channels = real.channels
+        self.programs += 1
+        start = real.now()
+        cc = channels.start_io(device)
+        if cc == 0:
+            sc = channels.subchannels[device]
+            for _ in range(REAL_EVENTS_LIMIT):
+                if not sc.working:
+                    break
+                real.idle_us += max(0, sc.end_time - real.now())
+                channels.advance(real.now())
+            cc = channels.test_io(device)
+        self.real_us += real.now() - start
+        if cc != 1:
+            return UNIT_CHECK, 0        # no status: as an equipment check
+        csw = real.read_real(0x40, 8)
+        return csw[4], csw[5]
+
+    def data_at(self, ccw_count: int, offset: int) -> int:
+        """The real address of ``offset`` in the data part of a program of
+        ``ccw_count`` CCWs."""
+        return self.area + 8 * ccw_count + offset
+
+
+# ---------------------------------------------------------------------------
+# Minidisks
+# ---------------------------------------------------------------------------
+class Minidisk(Disk3370):
+    """A 3370 of ``blocks`` blocks that is blocks [start, start + blocks) of the
+    real 3370 at real I/O address ``real_device``.
+
+    The checks of DEFINE EXTENT and LOCATE are the 3370's, against the minidisk's
+    size (inherited from Disk3370); the data moves by CCW translation (module
+    text)."""
+
+    def __init__(self, io: RealIO, real_device: int, start: int, blocks: int,
+                 vm: Any, on_page_in: Any = None) -> None:
+        _Device.__init__(self)
+        self.io = io
+        self.real_device = real_device
+        self.start_block = start
+        self.blocks = blocks
+        self.vm = vm
+        self.on_page_in = on_page_in
+        self.subchannel: Any = None      # set when attached: the CAW key is its key
+        self._request: tuple[int, int] | None = None
+        self.real_programs = 0
+        self._new_chain()
+
+    def close(self) -> None:
+        pass
+
+    def _read(self, block: int, count: int) -> bytes:
+        # The native 3370 reads here; the minidisk remembers the device blocks
+        # and delivers them by a real channel program (``_deliver``).
+        self._request = (block, count)
+        return bytes(count * BLOCK)
+
+    def command(self, command: int, previous: int | None) -> Start:
+        loc, ext = self.located, self.extent
+        answer = super().command(command, previous)
+        if isinstance(answer, Input) and self._request is not None:
+            block, count = self._request
+            self._request = None
+            answer.deliver = lambda pieces: self._transfer(0x42, block, count, pieces)
+        elif isinstance(answer, Output) and command == 0x41:
+            assert loc is not None and ext is not None
+            _, count, first = loc
+            block = ext[1] + first - ext[2]
+            answer.direct = lambda pieces: self._transfer(0x41, block, count, pieces)
+        return answer
+
+    # --- CCW translation ---------------------------------------------------
+    def _transfer(self, command: int, block: int, count: int,
+                  pieces: list[tuple[int, int, int]]) -> int:
+        """Move the data of ``count`` minidisk blocks from ``block`` between the
+        disk and the guest-absolute ``pieces`` (address, offset, length), by real
+        channel programs.  Returns the ending unit status."""
+        if not pieces:
+            return CE_DE                  # the guest skipped every byte read
+        key = self.subchannel.key if self.subchannel is not None else 0
+        # Group the pieces by device block, and the blocks into chunks whose
+        # pieces fit one real channel program (and, for a paged VM, a few pages).
+        groups: list[tuple[int, list[tuple[int, int, int]]]] = []
+        for piece in _split_at_blocks(pieces):
+            b = piece[1] // BLOCK
+            if groups and groups[-1][0] == b:
+                groups[-1][1].append(piece)
+            else:
+                groups.append((b, [piece]))
+        chunks: list[list[tuple[int, list[tuple[int, int, int]]]]] = []
+        current: list[tuple[int, list[tuple[int, int, int]]]] = []
+        pages: set[int] = set()
+        entries = 0
+        for group in groups:
+            more = {a // PAGE_4K for a, _, _ in group[1]}
+            if current and (len(pages | more) > self._page_limit()
+                            or entries + len(group[1]) > MAX_PIECES):
+                chunks.append(current)
+                current, pages, entries = [], set(), 0
+            current.append(group)
+            pages |= more
+            entries += len(group[1])
+        chunks.append(current)
+        first = 0
+        for n, chunk in enumerate(chunks):
+            last = chunk[-1][0]
+            if n == len(chunks) - 1 and command == 0x41:
+                last = count - 1          # a short write: the device pads the blocks
+            status = self._real_program(command, block + first, first, last - first + 1,
+                                        [p for g in chunk for p in g[1]], key)
+            if status != CE_DE:
+                self.sense[0] = EQUIPMENT_CHECK
+                return CE_DE | UNIT_CHECK
+            first = last + 1
+        return CE_DE
+
+    def _page_limit(self) -> int:
+        return MAX_PAGES_PER_PROGRAM if self.vm.paged is not None else 1 << 30
+
+    def _real_program(self, command: int, block: int, first_block: int, blocks: int,
+                      pieces: list[tuple[int, int, int]], key: int) -> int:
+        """One real channel program: DEFINE EXTENT (the minidisk), LOCATE
+        ``blocks`` blocks at minidisk block ``block``, then the data CCWs for
+        ``pieces`` (offsets relative to the command's data; this chunk starts at
+        ``first_block``)."""
+        vm = self.vm
+        base = first_block * BLOCK
+        # Guest-absolute -> host-real (paging the guest's pages in, if paged).
+        paged_in = False
+        host: list[tuple[int, int, int]] = []
+        for address, _, _ in pieces:
+            if vm.paged is not None:
+                page = address // PAGE_4K
+                paged_in |= vm.paged.frames[page] is None
+                vm.real_frame(address, page_in=True)
+                vm.paged.pager.resident.move_to_end((id(vm.paged), page))
+        for address, offset, n in pieces:
+            real = vm.real_frame(address)
+            assert real is not None
+            host.append((real, offset - base, n))
+        if paged_in and self.on_page_in is not None:
+            self.on_page_in(vm)
+        # Data CCWs: runs of pieces that an IDAW list can carry (contiguous in
+        # the device's data; a new IDAW only at a 2K boundary), skips between.
+        position = 0
+        ccws: list[tuple[str, int, list[tuple[int, int]]]] = []
+        for real, offset, n in host:
+            if offset > position:
+                ccws.append(("skip", offset - position, []))
+                position = offset
+            last = ccws[-1] if ccws else None
+            if (last is not None and last[0] == "data" and real % IDAW_BLOCK == 0
+                    and (last[2][-1][0] + last[2][-1][1]) % IDAW_BLOCK == 0
+                    and last[1] + n <= MAX_REAL_COUNT):
+                ccws[-1] = ("data", last[1] + n, last[2] + [(real, n)])
+            else:
+                ccws.append(("data", n, [(real, n)]))
+            position += n
+        total = 2 + len(ccws)
+        data = bytearray()
+        relocated_extent = (bytes([0xC0 if command == 0x41 else 0x40, 0, 0, 0])
+                            + self.start_block.to_bytes(4, "big") + (0).to_bytes(4, "big")
+                            + (self.blocks - 1).to_bytes(4, "big"))
+        locate = bytes([0x01 if command == 0x41 else 0x06, 0]) + blocks.to_bytes(2, "big") \
+            + block.to_bytes(4, "big")
+        de_at = self.io.data_at(total, 0)
+        data += relocated_extent
+        locate_at = self.io.data_at(total, len(data))
+        data += locate
+        real_ccws = [(0x63, de_at, CC, 16), (0x43, locate_at, CC, 8)]
+        for k, (kind, n, idaws) in enumerate(ccws):
+            flags = CD if k < len(ccws) - 1 else SLI
+            if kind == "skip":
+                real_ccws.append((command, 0, flags | SKIP, n))
+                continue
+            at = self.io.data_at(total, len(data))
+            data += b"".join(a.to_bytes(4, "big") for a, _ in idaws)
+            real_ccws.append((command, at, flags | IDA, n))
+        unit, channel = self.io.run(self.real_device, key, real_ccws, bytes(data))
+        self.real_programs += 1
+        return unit if channel == 0 else UNIT_CHECK
+
+
+def _split_at_blocks(pieces: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The pieces cut where a 512-byte block of the device's data ends."""
+    out = []
+    for address, offset, n in pieces:
+        while n > 0:
+            k = min(n, BLOCK - offset % BLOCK)
+            out.append((address, offset, k))
+            address, offset, n = address + k, offset + k, n - k
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Spool
+# ---------------------------------------------------------------------------
+@dataclass
+class Spool:
+    """The VMCP's spool: one directory per VM (``NNN-name``, NNN its creation
+    order), one file per spooled device."""
+
+    directory: Path | None = None
+    _temporary: Any = None
+
+    def __post_init__(self) -> None:
+        if self.directory is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="s370-spool-")
+            self.directory = Path(self._temporary.name)
+        self.directory = Path(self.directory)
+
+    def path(self, vm_name: str, address: int, type_name: str) -> Path:
+        assert self.directory is not None
+        folder = self.directory / vm_name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{address:03X}.{SUFFIX[type_name]}"
+
+
+# ---------------------------------------------------------------------------
+# A VM's devices
+# ---------------------------------------------------------------------------
+@dataclass
+class VirtualDevice:
+    """One device of a VM, as the VMCP's directory entry describes it.
+
+    ``type_name``: 3215, 2540R, 2540P, 1403 (spooled), or MDISK (a minidisk of
+    ``blocks`` blocks from block ``start`` of the real 3370 ``real``).  For a
+    reader, ``cards`` is the deck spooled to it; for the console, ``script`` its
+    scripted input lines and ``attention`` the guest times of attention.  A
+    spooled output device's file goes to ``release_to`` when the VM ends (None:
+    it stays in the spool)."""
+
+    address: int
+    type_name: str
+    cards: list[bytes] = field(default_factory=list)
+    eof: bool = True
+    script: list[str] = field(default_factory=list)
+    attention: list[int] = field(default_factory=list)
+    binary: bool = False
+    real: int = 0
+    start: int = 0
+    blocks: int = 0
+    release_to: Path | None = None
+
+
+@dataclass
+class VMDevices:
+    """What the VMCP keeps for one VM's devices."""
+
+    channels: ChannelSubsystem
+    spool_files: dict[int, tuple[Path, Path | None]] = field(default_factory=dict)
+    minidisks: dict[int, Minidisk] = field(default_factory=dict)
+
+
+def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
+    """Give ``vm`` its virtual channel subsystem and devices (VMIOError when the
+    directory entry is bad: overlapping minidisks, a real disk that is not
+    there, an extent beyond it)."""
+    channels = ChannelSubsystem(vm)
+    kept = VMDevices(channels)
+    try:
+        for spec in devices:
+            device: Any
+            if spec.type_name == "MDISK":
+                device = cp.minidisk(vm, spec.real, spec.start, spec.blocks)
+                kept.minidisks[spec.address] = device
+            else:
+                path = cp.spool.path(f"{vm.order:03d}-{vm.name}", spec.address,
+                                     spec.type_name)
+                if spec.type_name == "3215":
+                    device = Console3215(path, list(spec.script), list(spec.attention))
+                elif spec.type_name == "2540R":
+                    # The deck is spooled to the VM: its spool file holds the cards.
+                    path.write_bytes(b"".join(spec.cards))
+                    data = path.read_bytes()
+                    device = CardReader2540([data[i:i + 80] for i in range(0, len(data), 80)],
+                                            spec.eof)
+                elif spec.type_name == "2540P":
+                    device = CardPunch2540(path, spec.binary)
+                elif spec.type_name == "1403":
+                    device = Printer1403(path)
+                else:
+                    raise VMIOError(f"device {spec.address:03X}: unknown type "
+                                    f"{spec.type_name!r}")
+                kept.spool_files[spec.address] = (path, spec.release_to)
+            try:
+                channels.attach(spec.address, device)
+            except ValueError as e:
+                raise VMIOError(str(e)) from None
+            if isinstance(device, Minidisk):
+                device.subchannel = channels.subchannels[spec.address]
+    except BaseException:
+        channels.close()
+        cp.forget_minidisks(vm)
+        raise
+    vm.channels = channels
+    return kept
+
+
+def release_spool(kept: VMDevices) -> list[Path]:
+    """Close the VM's devices and hand its spooled output on: each file with a
+    destination is copied there (as CP prints or punches a closed spool file).
+    Returns the destinations written."""
+    kept.channels.close()
+    written = []
+    for _, (path, destination) in sorted(kept.spool_files.items()):
+        if destination is not None and path.exists() and path.suffix != ".reader":
+            shutil.copyfile(path, destination)
+            written.append(destination)
+    return written
+
+
+def devices_from_configuration(cp: Any, config: Any) -> list[VirtualDevice]:
+    """The devices of a machine configuration (reference.devices) for the only VM
+    of ``cp``: spooled unit-record devices and console whose spool files go to
+    the configured files when the VM ends; each 3370 becomes a real disk of the
+    VMCP at the same address and a minidisk of the whole disk for the VM."""
+    out = []
+    for spec in config.devices:
+        o = spec.options
+        kind = spec.type_name
+        if kind == "3370":
+            disk = cp.attach_real_disk(spec.address, o["file"])
+            out.append(VirtualDevice(spec.address, "MDISK", real=spec.address, start=0,
+                                     blocks=disk.blocks))
+        elif kind == "3215":
+            out.append(VirtualDevice(spec.address, kind, script=list(o.get("script", [])),
+                                     attention=list(o.get("attention", [])),
+                                     release_to=o.get("output")))
+        elif kind == "2540R":
+            out.append(VirtualDevice(spec.address, kind, cards=list(o["cards"]),
+                                     eof=o.get("eof", True)))
+        else:
+            out.append(VirtualDevice(spec.address, kind, binary=o.get("format") == "binary",
+                                     release_to=o["file"]))
+    return out
