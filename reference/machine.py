@@ -41,6 +41,7 @@ from .cpu import (
     StorageSizeError,
     SupervisorCall,
 )
+from .interrupts import PrivilegedOperation
 
 
 class Machine(CPU):
@@ -155,7 +156,19 @@ class Machine(CPU):
                 if self.attention:
                     return
         except Interruption as exc:
+            if self.assist is not None and isinstance(exc, PrivilegedOperation) \
+                    and self.assist(ia, length):
+                return
             self._instruction_interrupted(exc, ia, length)
+
+    # The virtual-machine assist (reference.vmcp, "VM assist" on the 370/158 and
+    # /168): a control program may install a function that is offered every
+    # privileged-operation exception recognized in the fast loop, with the
+    # instruction's address and length, before the interruption.  It returns True
+    # when it has performed the instruction itself (the machine's state is then
+    # what it made it); False lets the program interruption occur.  None on a
+    # machine without the feature.
+    assist: Callable[[int, int], bool] | None = None
 
     def _step_slow(self) -> None:
         """One instruction with every check made: an invalid PSW and PER."""

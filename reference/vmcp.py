@@ -132,6 +132,7 @@ INTERRUPTION_LOOP_LIMIT = 10_000  # interruptions in a row, no instruction betwe
 # The VMCP's real new PSWs: disabled waits whose address names the class.
 ENTRY_EXTERNAL, ENTRY_SVC, ENTRY_PROGRAM = 0x18, 0x20, 0x28
 ENTRY_MACHINE_CHECK, ENTRY_IO, ENTRY_RESTART = 0x30, 0x38, 0x08
+ENTRY_ASSIST = 0x40              # where the assist parks the real machine
 ENTRIES = {EXTERNAL_NEW: ENTRY_EXTERNAL, SVC_NEW: ENTRY_SVC, PROGRAM_NEW: ENTRY_PROGRAM,
            MCHECK_NEW: ENTRY_MACHINE_CHECK, IO_NEW: ENTRY_IO, RESTART_NEW: ENTRY_RESTART}
 ENTRY_WAIT_PSW = 0x000A0000_00000000   # EC mode, wait, every interruption disabled
@@ -193,6 +194,7 @@ class VirtualMachine(CPU):
         self.pass_value = 0.0        # stride scheduling
         self.interventions: Counter[str] = Counter()
         self.dispatches = 0
+        self.assisted = 0            # simulations made by the assist (``VMCP._assist``)
         self.real_us = 0             # real time used by this VM's dispatches
         self.segment_table = 0       # real address of the VMCP's segment table for it
         self.real = real
@@ -344,6 +346,10 @@ class Policy:
     def lowest_pass(self) -> float | None:
         return None
 
+    def has_ready(self) -> bool:
+        """Whether a ready VM is queued (entries no longer ready are dropped)."""
+        raise TypeError("a policy defines has_ready")
+
     def charge(self, vm: VirtualMachine, used_us: int) -> None:
         vm.pass_value += used_us / vm.share
 
@@ -367,6 +373,11 @@ class RoundRobin(Policy):
                 return vm
         return None
 
+    def has_ready(self) -> bool:
+        while self.queue and self.queue[0].run_state is not RunState.READY:
+            self.queue.popleft()
+        return bool(self.queue)
+
 
 class ShareWeighted(Policy):
     """Stride scheduling: the VM with the lowest pass runs; its pass grows by the
@@ -388,6 +399,11 @@ class ShareWeighted(Policy):
             if vm.run_state is RunState.READY:
                 return vm
         return None
+
+    def has_ready(self) -> bool:
+        while self.heap and self.heap[0][2].run_state is not RunState.READY:
+            heapq.heappop(self.heap)
+        return bool(self.heap)
 
     def lowest_pass(self) -> float | None:
         return self.heap[0][0] if self.heap else None
@@ -423,6 +439,10 @@ class VMCP:
     paging: int = 0
     # The spool directory (None: a temporary one, removed with the VMCP).
     spool_directory: Any = None
+    # The virtual-machine assist: privileged instructions of a guest in the
+    # virtual supervisor state are simulated from inside the real machine's run,
+    # without the real interruption and the redispatch (``_assist``).
+    assist: bool = True
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
@@ -453,6 +473,12 @@ class VMCP:
             psw = ENTRY_WAIT_PSW | entry
             self.real.write_real(new_at, psw.to_bytes(8, "big"))
         self.spool = Spool(self.spool_directory)
+        self._running: VirtualMachine | None = None   # the VM on the real machine
+        self._steps0 = 0          # real steps already counted in the running VM's
+        self._run_limit = 0       # the step limit of the real run under way
+        self._idle_in_run = 0     # real time waited inside it (``_wait_in_place``)
+        if self.assist:
+            self.real.assist = self._assist
         self.io: RealIO | None = None
         self.devices: dict[int, VMDevices] = {}        # by the VM's order
         self._extents: list[tuple[int, int, int, VirtualMachine]] = []  # real, start, end
@@ -677,14 +703,15 @@ class VMCP:
                 self._wake(vm)
 
     def _idle_until_a_wake(self) -> None:
-        """Every VM waits: the real machine waits (an enabled wait ended by the
-        real CPU timer) until the earliest of them can be woken."""
+        """Every VM waits: the real machine waits until the earliest of them can
+        be woken.  Nothing else can end that wait (the VMCP's real I/O is
+        synchronous, reference.vmio), so the real clock is simply advanced to
+        the wake time, where an enabled wait ended by the real CPU timer would
+        have left it."""
         real = self.real
         delta = self._waiting[0][0] - real.now()
         if delta > 0:
-            real.set_cpu_timer(delta * TOD_UNITS_PER_US - 1)
-            real.set_psw(PSW(system_mask=0x01, ec=True, wait=True, address=0))
-            real.run(real.steps + 1)
+            real.idle_us += delta
         self._wake_due()
 
     def _wake(self, vm: VirtualMachine) -> None:
@@ -706,8 +733,10 @@ class VMCP:
         # and that VM alone stops, with a named reason.  (With a step limit the
         # limit bounds the chain, as natively.)
         limit = vm.max_steps if vm.max_steps is not None else INTERRUPTION_LOOP_LIMIT
-        vm.attention = False
         outcome, value = vm.settle(limit)
+        # Whatever called for attention (a channel event posting its condition
+        # during this very settling, among others) has been looked at.
+        vm.attention = False
         if outcome == "stop":
             assert isinstance(value, str)
             if vm.max_steps is None and value == "step-limit":
@@ -763,13 +792,23 @@ class VMCP:
                 vm.stop(f"vmcp: {e}")
                 return Dispatch(0, "no room", used)
             steps0, now0 = real.steps, real.now()
-            real.run(real.steps + budget + 1)
+            self._running, self._steps0 = vm, steps0
+            self._run_limit = real.steps + budget + 1
+            real.run(self._run_limit)
+            self._running = None
             used += real.steps - steps0
-            vm.steps += real.steps - steps0
-            vm.real_us += real.now() - now0
-            self.scheduler.charge(vm, real.now() - now0)
+            vm.steps += real.steps - self._steps0
+            busy = real.now() - now0 - self._idle_in_run
+            self._idle_in_run = 0
+            vm.real_us += busy
+            self.scheduler.charge(vm, busy)
             entry = real.ia
-            if entry == ENTRY_PROGRAM and real.read_real(PROGRAM_OLD + 5, 3) == \
+            if entry == ENTRY_ASSIST and real.wait:
+                # The assist simulated an instruction whose effects the real
+                # machine's configuration must follow: the guest's state is in the
+                # VM already, and it has settled.
+                cause = "assist"
+            elif entry == ENTRY_PROGRAM and real.read_real(PROGRAM_OLD + 5, 3) == \
                     ENTRY_SVC.to_bytes(3, "big"):
                 # SVC with a PER event: the real machine took the SVC interruption
                 # and then, with the VMCP's SVC entry PSW as old PSW, the PER program
@@ -779,10 +818,22 @@ class VMCP:
             else:
                 self._save_guest(vm, entry)
                 cause = self._handle(vm, entry, budget, until_event)
-            if cause not in ("page fault", "shadow fault") or vm.steps >= limit \
-                    or vm.run_state is not RunState.RUNNING \
+            if vm.steps >= limit or vm.run_state is not RunState.RUNNING \
                     or real.now() - start >= self.slice_us:
                 break
+            if cause.startswith("simulate "):
+                # A simulated instruction: the guest goes on in the same slice,
+                # after what the native machine does between two instructions
+                # (its pending interruptions, a wait it entered).
+                self.settle(vm)
+            elif cause not in ("page fault", "shadow fault", "assist"):
+                break
+            while vm.run_state is RunState.WAITING and self._wait_in_place(vm):
+                pass
+            if vm.run_state is not RunState.RUNNING:
+                break
+            if vm.psw_invalid_bits or vm.attention:
+                break        # the next dispatch begins with what the VM needs
         if vm.run_state is RunState.RUNNING:
             vm.change("preempt")
         if vm.run_state is RunState.READY:
@@ -847,9 +898,89 @@ class VMCP:
             real.load_control_registers(crs)
         real.set_tod(vm.tod())
         real.set_cpu_timer(budget * TOD_UNITS_PER_US - 1)
-        real.set_psw(PSW(system_mask=0x05 | (0x40 if per else 0), key=vm.key, ec=True,
-                         problem=True, secondary=vm.secondary, cc=vm.cc,
-                         program_mask=vm.program_mask, address=vm.ia))
+        real.set_psw(self._real_psw(vm))
+
+    @staticmethod
+    def _real_psw(vm: VirtualMachine) -> PSW:
+        """The real PSW that runs ``vm``: EC mode, problem state, DAT and the
+        external mask on (PER when the guest's PER is on), the guest's key, CC,
+        program mask and instruction address."""
+        per = vm.ec and bool(vm.system_mask & 0x40)
+        return PSW(system_mask=0x05 | (0x40 if per else 0), key=vm.key, ec=True,
+                   problem=True, secondary=vm.secondary, cc=vm.cc,
+                   program_mask=vm.program_mask, address=vm.ia)
+
+    # --- the virtual-machine assist ------------------------------------------
+    @staticmethod
+    def _real_configuration(vm: VirtualMachine) -> tuple[Any, ...]:
+        """What the real machine's configuration for ``vm`` depends on besides
+        its PSW fields and registers (``_load_real``): the guest's state, DAT and
+        address space, PER, control registers, prefix and translation buffer."""
+        return (vm.problem, vm.dat_on, vm.secondary, vm.ec, vm.system_mask & 0x40,
+                tuple(vm.cr), vm.prefix, len(vm.tlb), vm.wait)
+
+    def _wait_in_place(self, vm: VirtualMachine, in_run: bool = False) -> bool:
+        """The running VM entered an enabled wait.  When no other VM is ready and
+        none is due to wake before it, the scheduler would idle the real machine
+        until its wake time and dispatch it again: do that here, without leaving
+        the dispatch (the wake is counted as ever).  False: the VM stays waiting
+        and the dispatch ends."""
+        if self.scheduler.has_ready():
+            return False
+        while self._waiting and self._waiting[0][2].run_state is not RunState.WAITING:
+            heapq.heappop(self._waiting)
+        if self._waiting and self._waiting[0][0] < vm.wake_real_time:
+            return False
+        real = self.real
+        delta = vm.wake_real_time - real.now()
+        if delta > 0:
+            real.idle_us += delta
+            if in_run:           # inside a real run: not the VM's real time
+                self._idle_in_run += delta
+        vm.idle_us += max(0, vm.wake_vm_time - vm.now())
+        vm.change("wake")
+        vm.change("dispatch")
+        self.settle(vm)
+        return True
+
+    def _assist(self, at: int, length: int) -> bool:
+        """The real machine recognized a privileged-operation exception in the
+        instruction at ``at`` while a guest ran.  In the virtual supervisor state
+        the instruction is simulated here, at once, as ``_simulate`` does after a
+        real interruption; then either the guest goes on in the same real run
+        (real PSW, registers, TOD and CPU timer brought up to date: the usual
+        case) or, when its real configuration must change or it no longer runs,
+        the real machine is left in the disabled wait at ``ENTRY_ASSIST`` and the
+        dispatch loop takes over.  In the virtual problem state, under PER, or
+        with no guest running, the real interruption occurs (False)."""
+        vm = self._running
+        if vm is None or vm.problem or vm.per_on:
+            return False
+        real = self.real
+        vm.gpr[:] = real.gpr
+        vm.cc, vm.program_mask, vm.key, vm.ia = (real.cc, real.program_mask, real.key,
+                                                 real.ia)
+        vm.steps += real.steps - self._steps0
+        self._steps0 = real.steps
+        before = self._real_configuration(vm)
+        self._simulate(vm, length >> 1)
+        vm.assisted += 1
+        if vm.run_state is RunState.RUNNING:
+            self.settle(vm)
+        while vm.run_state is RunState.WAITING and self._wait_in_place(vm, in_run=True):
+            pass
+        limit = vm.max_steps if vm.max_steps is not None else 1 << 62
+        until_event = self._next_guest_event(vm) - vm.now()
+        budget = min(until_event, limit - vm.steps, self._run_limit - real.steps - 1)
+        if vm.run_state is not RunState.RUNNING or budget < 1 or vm.attention \
+                or vm.psw_invalid_bits or self._real_configuration(vm) != before:
+            real.set_psw(PSW.from_int(ENTRY_WAIT_PSW | ENTRY_ASSIST))
+            return True
+        real.gpr[:] = vm.gpr
+        real.set_tod(vm.tod())
+        real.set_cpu_timer(budget * TOD_UNITS_PER_US - 1)
+        real.set_psw(self._real_psw(vm))
+        return True
 
     def _save_guest(self, vm: VirtualMachine, entry: int) -> None:
         """Back from the real machine: the guest's registers and PSW fields."""
@@ -1147,7 +1278,14 @@ class VMCP:
             code = vm.fetch(target, opcodes.instruction_length(first[0]))
             if r1:
                 code = bytes([code[0], code[1] | (vm.gpr[r1] & 0xFF)]) + code[2:]
-        row = opcodes.lookup(code)
+        decoded = _DECODED.get(code)
+        if decoded is None:
+            row = opcodes.lookup(code)
+            fields = opcodes.decode_fields(row.layout, code) if row is not None else ()
+            if len(_DECODED) >= 4096:
+                _DECODED.clear()
+            decoded = _DECODED[code] = (row, fields)
+        row, fields = decoded
         simulation = SIMULATIONS.get(row.mnemonic) if row is not None else None
         if row is None or simulation is None:
             # A privileged instruction the VMCP has no simulation for (none of
@@ -1169,7 +1307,7 @@ class VMCP:
             vm._per_begin()
             vm.ia = saved_ia
         try:
-            simulation.perform(vm, *opcodes.decode_fields(row.layout, code))
+            simulation.perform(vm, *fields)
         except Interruption as exc:
             if per:
                 vm._per_end(at, 2 * ilc, exc)
@@ -1180,6 +1318,11 @@ class VMCP:
         if simulation.after is not None:
             simulation.after(self, vm)
         return cause
+
+
+# Simulated instructions decoded once: instruction bytes -> (row, fields).  A
+# guest has few distinct privileged instructions (bounded all the same).
+_DECODED: dict[bytes, tuple[Any, tuple[int, ...]]] = {}
 
 
 def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int, vaddr: int,

@@ -1500,7 +1500,7 @@ def test_every_valid_shadow_entry_is_the_composition_after_every_dispatch(path):
     # the guest's tables composed with the VMCP's map of the VM's storage.
     with open(path) as f:
         image = assemble(f.read(), path).image
-    cp = VMCP(real_storage=4 * M, slice_us=100)
+    cp = VMCP(real_storage=4 * M, slice_us=5)
     vm = cp.create_vm(image, 2 * M, max_steps=CORPUS_STEPS)
     dispatches = 0
     while vm.run_state is not RunState.STOPPED:
