@@ -979,7 +979,12 @@ class VMCP:
         real.gpr[:] = vm.gpr
         real.set_tod(vm.tod())
         real.set_cpu_timer(budget * TOD_UNITS_PER_US - 1)
-        real.set_psw(self._real_psw(vm))
+        # The real PSW's masks, mode and state are what they were (the
+        # configuration is unchanged): only the guest's fields are new.
+        real.cc, real.program_mask, real.ia = vm.cc, vm.program_mask, vm.ia
+        if real.key != vm.key:
+            real.key = vm.key
+            real.psw_changed()
         return True
 
     def _save_guest(self, vm: VirtualMachine, entry: int) -> None:
