@@ -7,7 +7,8 @@
     s370 run --config FILE --ipl ADDRESS [--storage SIZE] [--max-steps N] ...
     s370 compare PROGRAM [--storage SIZE] [--max-steps N]
     s370 vmcp PROGRAM... [--policy round-robin|share] [--share N]... [--storage SIZE]
-             [--max-steps N] [--slice MICROSECONDS]
+             [--max-steps N] [--slice MICROSECONDS] [--paging SIZE] [--directory FILE]
+             [--spool DIR]
     s370 bench [--steps N] [--hercules] [--under vmcp]
 
 ``s370 run`` is a contract that tools outside the project depend on; README.md
@@ -407,34 +408,71 @@ def parse_shares(shares: list[str], count: int) -> list[int]:
 
 def cmd_vmcp(args: argparse.Namespace) -> int:
     from .vmcp import VMCP, VMCPError
+    from .vmio import AREA_SIZE, VMIOError, load_directory
     storage = parse_size(args.storage)
-    shares = parse_shares(args.share, len(args.programs))
     if args.slice < 1:
         raise UsageError(f"--slice {args.slice}: must be positive")
-    images = [(p, load_program(p)) for p in args.programs]
+    directory = None
+    if args.directory is not None:
+        try:
+            directory = load_directory(args.directory)
+        except VMIOError as e:
+            raise UsageError(str(e)) from None
+    elif not args.programs:
+        raise UsageError("s370 vmcp: give PROGRAM..., or --directory FILE")
+    shares = parse_shares(args.share, len(args.programs))
+    # (name, image, storage, share, max_steps, devices, ipl), directory VMs first
+    guests: list[tuple[str, bytes, int, int, int, Any, int | None]] = []
+    if directory is not None:
+        for d in directory.vms:
+            image = load_program(str(d.program)) if d.program is not None else b""
+            guests.append((d.name, image, d.storage, d.share,
+                           d.max_steps if d.max_steps is not None else args.max_steps,
+                           d.devices, d.ipl))
+    guests += [(Path(p).stem, load_program(p), storage, sh, args.max_steps, None, None)
+               for p, sh in zip(args.programs, shares, strict=True)]
     paging = parse_paging(args.paging) if args.paging else 0
     if paging:
         # Paged VMs: their storage lives in `paging` bytes of frames and a backing
         # file; real storage holds the frames and the tables.
-        segments = (storage + 0xFFFF) >> 16
-        tables = (1024 + 64 * segments + 0xFFF) & ~0xFFF
-        real = paging + 0x2000 + len(images) * (tables + 2 * 20 * 1024)
+        real = paging + 0x2000 + sum(((1024 + 64 * ((g[2] + 0xFFFF) >> 16) + 0xFFF) & ~0xFFF)
+                                     + 2 * 20 * 1024 for g in guests)
     else:
-        real = sum(real_storage_for(storage) for _ in images) + 0x1000
+        real = sum(real_storage_for(g[2]) for g in guests) + 0x1000
+    if directory is not None and directory.disks:
+        real += AREA_SIZE
     if real > MAX_STORAGE:
-        raise UsageError(f"s370 vmcp: {len(images)} VMs of {storage} bytes need {real} bytes "
-                         f"of real storage, more than 16M (use --paging SIZE)")
+        raise UsageError(f"s370 vmcp: {len(guests)} VMs need {real} bytes of real storage, "
+                         f"more than 16M (use --paging SIZE)")
     real = max(real, MIN_STORAGE)
     try:
         cp = VMCP(real_storage=(real + 0x7FF) & ~0x7FF, policy=args.policy,
-                  slice_us=args.slice, paging=paging)
-        vms = [cp.create_vm(image, storage, name=Path(p).stem, share=sh,
-                            max_steps=args.max_steps, virtual_cpu_id=args.virtual_cpu_id,
-                            paged=bool(paging))
-               for (p, image), sh in zip(images, shares, strict=True)]
+                  slice_us=args.slice, paging=paging, spool_directory=args.spool)
     except VMCPError as e:
         raise UsageError(f"s370 vmcp: {e}") from None
-    cp.run()
+    try:
+        try:
+            if directory is not None:
+                for address, (path, _) in sorted(directory.disks.items()):
+                    cp.attach_real_disk(address, path)
+            vms = []
+            for name, image, size, share, max_steps, devices, ipl in guests:
+                if len(image) > size:
+                    raise UsageError(f"s370 vmcp: {name}: image of {len(image)} bytes is "
+                                     f"larger than its storage ({size} bytes)")
+                vms.append(cp.create_vm(image, size, name=name, share=share,
+                                        max_steps=max_steps,
+                                        virtual_cpu_id=args.virtual_cpu_id,
+                                        paged=bool(paging), devices=devices, ipl=ipl))
+        except VMCPError as e:
+            where = args.directory or "s370 vmcp"
+            raise UsageError(f"{where}: {e}") from None
+        cp.run()
+        for vm in vms:
+            cp.release_spool(vm)
+    finally:
+        if cp.real.channels is not None:
+            cp.real.channels.close()
     total = sum(vm.real_us for vm in vms) or 1
     print(f"{'VM':<16} {'share':>5} {'stop':<16} {'instructions':>12} {'cpu':>6}  "
           f"interventions by cause")
@@ -645,7 +683,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_compare)
 
     v = sub.add_parser("vmcp", help="run several programs as VMs time-shared by the VMCP")
-    v.add_argument("programs", nargs="+")
+    v.add_argument("programs", nargs="*", metavar="PROGRAM")
+    v.add_argument("--directory", metavar="FILE",
+                   help="the VMCP's directory (TOML): real disks, and VMs with their "
+                        "devices and minidisks (docs/vmcp.md)")
+    v.add_argument("--spool", metavar="DIR",
+                   help="spool directory (default: a temporary one)")
     v.add_argument("--policy", choices=["round-robin", "share"], default="round-robin")
     v.add_argument("--share", action="append", default=[],
                    help="the share of each VM, once per program in order (policy share)")

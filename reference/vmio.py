@@ -69,6 +69,8 @@ Restrictions (each tested in tests/test_vmio.py, and in docs/vmcp.md):
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -464,20 +466,230 @@ def devices_from_configuration(cp: Any, config: Any) -> list[VirtualDevice]:
     VMCP at the same address and a minidisk of the whole disk for the VM."""
     out = []
     for spec in config.devices:
-        o = spec.options
-        kind = spec.type_name
-        if kind == "3370":
-            disk = cp.attach_real_disk(spec.address, o["file"])
+        if spec.type_name == "3370":
+            disk = cp.attach_real_disk(spec.address, spec.options["file"])
             out.append(VirtualDevice(spec.address, "MDISK", real=spec.address, start=0,
                                      blocks=disk.blocks))
-        elif kind == "3215":
-            out.append(VirtualDevice(spec.address, kind, script=list(o.get("script", [])),
-                                     attention=list(o.get("attention", [])),
-                                     release_to=o.get("output")))
-        elif kind == "2540R":
-            out.append(VirtualDevice(spec.address, kind, cards=list(o["cards"]),
-                                     eof=o.get("eof", True)))
         else:
-            out.append(VirtualDevice(spec.address, kind, binary=o.get("format") == "binary",
-                                     release_to=o["file"]))
+            out.append(_virtual_device(spec))
     return out
+
+
+# ---------------------------------------------------------------------------
+# The VMCP's directory (``s370 vmcp --directory FILE``)
+# ---------------------------------------------------------------------------
+@dataclass
+class DirectoryVM:
+    """One VM of the directory: its program (or the device it is IPLed from),
+    storage, share, step limit and devices."""
+
+    name: str
+    line: int
+    program: Path | None
+    ipl: int | None
+    storage: int
+    share: int
+    max_steps: int | None
+    devices: list[VirtualDevice]
+
+
+@dataclass
+class Directory:
+    """The VMCP's real disks (I/O address -> host image file) and its VMs."""
+
+    path: str
+    disks: dict[int, tuple[Path, int]] = field(default_factory=dict)   # file, line
+    vms: list[DirectoryVM] = field(default_factory=list)
+    # The minidisks on each disk: (first block, end, the VM's device table, line).
+    extents: dict[int, list[tuple[int, int, Any, int]]] = field(default_factory=dict)
+
+
+_VM_KEYS = {"name", "program", "ipl", "storage", "share", "max_steps", "device"}
+_MDISK_KEYS = {"address", "type", "disk", "start", "blocks"}
+
+
+def load_directory(path: str | os.PathLike[str]) -> Directory:
+    """Read and check a VMCP directory (docs/vmcp.md, "The directory"); VMIOError
+    ``file:line: message`` when it is bad."""
+    from .devices import (
+        ConfigError,
+        _device_spec,
+        _key_line,
+        _storage,
+        tomllib,
+    )
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise VMIOError(f"{name}:1: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise VMIOError(f"{name}:1: not UTF-8 text ({e.reason})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        raise VMIOError(f"{name}:{m.group(1) if m else 1}: "
+                        f"{str(e).split(' (at')[0]}") from None
+    base = Path(path).resolve().parent
+    lines = text.splitlines()
+
+    def headers(pattern: str) -> list[int]:
+        return [i + 1 for i, line in enumerate(lines) if re.match(pattern, line)]
+
+    def fail(line: int, message: str) -> VMIOError:
+        return VMIOError(f"{name}:{line}: {message}")
+
+    directory = Directory(name)
+    for key in data:
+        if key not in ("disk", "vm"):
+            raise fail(_key_line(text, 0, key), f"unknown key {key!r} ([[disk]], [[vm]])")
+    disks, vms = data.get("disk", []), data.get("vm", [])
+    if not isinstance(disks, list) or not isinstance(vms, list):
+        raise fail(1, "disk and vm must be arrays of tables ([[disk]], [[vm]])")
+    for entry, start in zip(disks, headers(r"^\s*\[\[\s*disk\s*\]\]") + [1] * len(disks),
+                            strict=False):
+        if not isinstance(entry, dict) or set(entry) - {"address", "file"} \
+                or "address" not in entry or "file" not in entry:
+            raise fail(start, "a disk has an address and a file, nothing else")
+        address = _address(entry["address"], lambda m, s=start: fail(_key_line(
+            text, s, "address"), m))
+        if address in directory.disks:
+            raise fail(_key_line(text, start, "address"), f"disk {address:03X} twice")
+        file = entry["file"]
+        p = base / file if isinstance(file, str) else None
+        if p is None or not p.is_file():
+            raise fail(_key_line(text, start, "file"), f"file {file!r}: no such file")
+        size = p.stat().st_size
+        if size == 0 or size % BLOCK:
+            raise fail(_key_line(text, start, "file"), f"file {file!r}: {size} bytes is "
+                       "not a positive multiple of 512 (blocks)")
+        directory.disks[address] = (p, start)
+    vm_starts = headers(r"^\s*\[\[\s*vm\s*\]\]")
+    device_starts = headers(r"^\s*\[\[\s*vm\s*\.\s*device\s*\]\]")
+    names: set[str] = set()
+    for i, entry in enumerate(vms):
+        start = vm_starts[i] if i < len(vm_starts) else 1
+        end = vm_starts[i + 1] if i + 1 < len(vm_starts) else len(lines) + 1
+        if not isinstance(entry, dict):
+            raise fail(start, "a vm must be a table")
+        for key in entry:
+            if key not in _VM_KEYS:
+                raise fail(_key_line(text, start, key), f"vm: unknown key {key!r} "
+                           f"({', '.join(sorted(_VM_KEYS))})")
+        vm_name = entry.get("name", f"vm{i + 1}")
+        if not isinstance(vm_name, str) or not re.fullmatch(r"[A-Za-z0-9_$#@-]{1,16}",
+                                                            vm_name):
+            raise fail(_key_line(text, start, "name"), f"name {vm_name!r}: 1-16 letters, "
+                       "digits, _-$#@")
+        if vm_name in names:
+            raise fail(_key_line(text, start, "name"), f"VM {vm_name} twice")
+        names.add(vm_name)
+        program = entry.get("program")
+        ipl = entry.get("ipl")
+        if (program is None) == (ipl is None):
+            raise fail(start, f"vm {vm_name}: give either program or ipl")
+        program_path = None
+        if program is not None:
+            program_path = base / str(program)
+            if not program_path.is_file():
+                raise fail(_key_line(text, start, "program"), f"program {program!r}: no "
+                           "such file")
+        ipl_address = None
+        if ipl is not None:
+            ipl_address = _address(ipl, lambda m, s=start: fail(_key_line(text, s, "ipl"), m))
+        try:
+            storage = _storage(entry.get("storage", "256K"), lambda m, s=start: ConfigError(
+                f"{name}:{_key_line(text, s, 'storage')}: {m}"))
+        except ConfigError as e:
+            raise VMIOError(str(e)) from None
+        share, max_steps = entry.get("share", 1), entry.get("max_steps")
+        if not isinstance(share, int) or isinstance(share, bool) or not 1 <= share <= 10_000:
+            raise fail(_key_line(text, start, "share"), f"share {share!r}: 1 to 10000")
+        if max_steps is not None and (not isinstance(max_steps, int) or max_steps < 0):
+            raise fail(_key_line(text, start, "max_steps"), f"max_steps {max_steps!r}: a "
+                       "number of instructions")
+        devices: list[VirtualDevice] = []
+        seen: dict[int, int] = {}
+        entries = entry.get("device", [])
+        if not isinstance(entries, list):
+            raise fail(start, "device must be an array of tables ([[vm.device]])")
+        mine = [d for d in device_starts if start < d < end]
+        for j, spec_entry in enumerate(entries):
+            d_start = mine[j] if j < len(mine) else start
+            devices.append(_directory_device(spec_entry, d_start, text, base, name,
+                                             directory, seen, fail, _device_spec))
+        directory.vms.append(DirectoryVM(vm_name, start, program_path, ipl_address, storage,
+                                         share, max_steps, devices))
+    return directory
+
+
+def _address(value: Any, fail: Any) -> int:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,4}", value):
+        raise fail(f"address {value!r}: hex digits in a string, e.g. \"130\"")
+    address = int(value, 16)
+    if address >> 8 > 31:
+        raise fail(f"address {value}: channel {address >> 8:X} beyond 1F (channels 0-31)")
+    return address
+
+
+def _directory_device(entry: Any, start: int, text: str, base: Path, name: str,
+                      directory: Directory, seen: dict[int, int], fail: Any,
+                      device_spec: Any) -> VirtualDevice:
+    """One [[vm.device]]: a minidisk, or a device as in a machine configuration
+    (spooled; a 3370 is not: use a minidisk)."""
+    from .devices import ConfigError, _key_line
+    if isinstance(entry, dict) and str(entry.get("type", "")).upper() == "MDISK":
+        for key in entry:
+            if key not in _MDISK_KEYS:
+                raise fail(_key_line(text, start, key), f"MDISK: unknown key {key!r} "
+                           f"({', '.join(sorted(_MDISK_KEYS))})")
+        address = _address(entry.get("address"), lambda m: fail(_key_line(
+            text, start, "address"), m))
+        if address in seen:
+            raise fail(_key_line(text, start, "address"), f"address {address:03X} already "
+                       f"configured at line {seen[address]}")
+        seen[address] = _key_line(text, start, "address")
+        disk = _address(entry.get("disk"), lambda m: fail(_key_line(text, start, "disk"), m))
+        if disk not in directory.disks:
+            raise fail(_key_line(text, start, "disk"), f"disk {disk:03X}: not a [[disk]] of "
+                       "the directory")
+        first, blocks = entry.get("start", 0), entry.get("blocks")
+        for key, value in (("start", first), ("blocks", blocks)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise fail(_key_line(text, start, key), f"{key} {value!r}: a number of blocks")
+        assert isinstance(blocks, int) and isinstance(first, int)
+        size = directory.disks[disk][0].stat().st_size // BLOCK
+        if blocks < 1 or first + blocks > size:
+            raise fail(_key_line(text, start, "blocks"), f"blocks {first}-{first + blocks - 1}"
+                       f" are not on disk {disk:03X} ({size} blocks)")
+        for lo, hi, owner, line in directory.extents.get(disk, []):
+            if first < hi and lo < first + blocks and owner is not seen:
+                raise fail(_key_line(text, start, "blocks"), f"blocks {first}-"
+                           f"{first + blocks - 1} of disk {disk:03X} overlap the minidisk at "
+                           f"line {line}")
+        directory.extents.setdefault(disk, []).append((first, first + blocks, seen, start))
+        return VirtualDevice(address, "MDISK", real=disk, start=first, blocks=blocks)
+    try:
+        spec = device_spec(entry, start, text, base, lambda line, m: ConfigError(
+            f"{name}:{line}: {m}"), seen)
+    except ConfigError as e:
+        raise VMIOError(str(e)) from None
+    if spec.type_name == "3370":
+        raise fail(start, "a VM's disk is a minidisk (type = \"MDISK\", disk, start, blocks)")
+    return _virtual_device(spec)
+
+
+def _virtual_device(spec: Any) -> VirtualDevice:
+    """A configured unit-record device or console as a spooled virtual device."""
+    o = spec.options
+    kind = spec.type_name
+    if kind == "3215":
+        return VirtualDevice(spec.address, kind, script=list(o.get("script", [])),
+                             attention=list(o.get("attention", [])),
+                             release_to=o.get("output"))
+    if kind == "2540R":
+        return VirtualDevice(spec.address, kind, cards=list(o["cards"]),
+                             eof=o.get("eof", True))
+    return VirtualDevice(spec.address, kind, binary=o.get("format") == "binary",
+                         release_to=o["file"])

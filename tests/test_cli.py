@@ -206,3 +206,101 @@ def test_output_to_a_closed_pipe_ends_quietly():
     r = subprocess.run(f"{sys.executable} -m reference.cli run {HELLO} --dump 0-1FFFFF | head -1",
                        shell=True, capture_output=True, text=True, check=False)
     assert r.stdout.startswith("stop") and "Traceback" not in r.stderr
+
+
+# --- s370 vmcp --directory (reference/vmio.py load_directory) ------------------
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples"
+
+
+def _copy_examples(tmp_path):
+    import shutil
+    for name in ("directory.toml", "pack.img", "disk_to_printer.asm", "cards_to_printer.asm",
+                 "cards.txt"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    return tmp_path / "directory.toml"
+
+
+def _blocks_as_lines(image: bytes, first: int, count: int) -> list[str]:
+    """What a 1403 prints for the first 80 bytes of each block (EBCDIC -> ASCII,
+    trailing blanks dropped), computed from the disk image independently."""
+    return [image[512 * b:512 * b + 80].decode("cp037").rstrip()
+            for b in range(first, first + count)]
+
+
+def test_vmcp_directory_gives_each_vm_its_minidisk_and_spooled_printer(tmp_path, capsys):
+    directory = _copy_examples(tmp_path)
+    pack = (tmp_path / "pack.img").read_bytes()
+    assert main(["vmcp", "--directory", str(directory), "--spool", str(tmp_path / "spool")]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["alpha", "beta", "cards"]
+    assert all("disabled-wait" in line for line in out.splitlines()[1:])
+    # alpha's minidisk is blocks 0-3 of the real disk, beta's 4-6: each prints its
+    # own blocks and stops at the end of its minidisk (block 7 is nobody's).
+    assert (tmp_path / "alpha.prt").read_text().splitlines() == _blocks_as_lines(pack, 0, 4)
+    assert (tmp_path / "beta.prt").read_text().splitlines() == _blocks_as_lines(pack, 4, 3)
+    assert (tmp_path / "cards.prt").read_text().splitlines() == [
+        line.rstrip() for line in (tmp_path / "cards.txt").read_text().splitlines()]
+    assert (tmp_path / "pack.img").read_bytes() == pack          # only read
+    # The spool keeps each VM's files in a folder of its own.
+    assert sorted(p.name for p in (tmp_path / "spool").iterdir()) == [
+        "001-alpha", "002-beta", "003-cards"]
+
+
+def test_a_minidisk_vm_ends_as_the_native_machine_on_a_disk_of_its_blocks(tmp_path):
+    # Native: disk_to_printer on a disk image holding just beta's blocks (4-6);
+    # under the VMCP: the same program on the minidisk of those blocks.
+    directory = _copy_examples(tmp_path)
+    pack = (tmp_path / "pack.img").read_bytes()
+    (tmp_path / "beta.img").write_bytes(pack[4 * 512:7 * 512])
+    (tmp_path / "native.toml").write_text(
+        '[[device]]\naddress = "191"\ntype = "3370"\nfile = "beta.img"\n'
+        '[[device]]\naddress = "00E"\ntype = "1403"\nfile = "native.prt"\n')
+    native = subprocess.run(
+        [sys.executable, "-m", "reference.cli", "run", str(tmp_path / "disk_to_printer.asm"),
+         "--config", str(tmp_path / "native.toml"), "--storage", "64K", "--json",
+         "--dump", "0-FFFF"], capture_output=True, text=True, check=True)
+    from reference.assembler import assemble
+    from reference.vmcp import VMCP
+    from reference.vmio import load_directory
+    d = load_directory(directory)
+    cp = VMCP(real_storage=1 << 20, spool_directory=tmp_path / "spool")
+    cp.attach_real_disk(0x130, tmp_path / "pack.img")
+    beta = next(v for v in d.vms if v.name == "beta")
+    image = assemble((tmp_path / "disk_to_printer.asm").read_text(), "d").image
+    vm = cp.create_vm(image, beta.storage, name="beta", devices=beta.devices)
+    cp.run()
+    cp.release_spool(vm)
+    n = json.loads(native.stdout)
+    assert n["stop"] == vm.stop_reason == "disabled-wait"
+    assert n["steps"] == vm.steps
+    assert n["gpr"] == [f"{r:08X}" for r in vm.gpr]
+    assert int(n["gpr"][5], 16) == 3                      # three blocks printed
+    assert n["storage"][0]["hex"] == bytes(vm.mem[0:0x10000]).hex().upper()
+    assert (tmp_path / "beta.prt").read_text() == (tmp_path / "native.prt").read_text()
+
+
+@pytest.mark.parametrize("edit,message", [
+    # (the lines of examples/directory.toml: beta's minidisk table starts at 39,
+    # its disk/start/blocks keys are at 42-44, alpha's minidisk table at 22)
+    (("start = 4", "start = 2"), "directory.toml:44: blocks 2-4 of disk 130 overlap the "
+                                 "minidisk at line 22"),
+    (("blocks = 3", "blocks = 9"), "directory.toml:44: blocks 4-12 are not on disk 130 "
+                                   "(8 blocks)"),
+    (('disk = "130"\n  start = 4', 'disk = "131"\n  start = 4'),
+     "directory.toml:42: disk 131: not a [[disk]] of the directory"),
+    (('name = "beta"', 'name = "beta"\ncolour = "blue"'), "directory.toml:36: vm: unknown "
+                                                           "key 'colour'"),
+    (('program = "cards_to_printer.asm"', 'program = "nothing.asm"'),
+     "directory.toml:53: program 'nothing.asm': no such file"),
+    (('type = "1403"\n  file = "beta.prt"', 'type = "3370"\n  file = "pack.img"'),
+     "directory.toml:46: a VM's disk is a minidisk"),
+])
+def test_a_bad_directory_is_one_line_naming_the_place_and_exit_2(tmp_path, capsys, edit,
+                                                                  message):
+    directory = _copy_examples(tmp_path)
+    text = directory.read_text()
+    assert edit[0] in text
+    directory.write_text(text.replace(edit[0], edit[1], 1))
+    assert main(["vmcp", "--directory", str(directory)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and message in err, err
