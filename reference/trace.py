@@ -44,7 +44,9 @@ machine's watcher sees inside the guest's frames, at guest absolute addresses.  
 instruction the VMCP nullified and runs again (a shadow-table fault of a guest with
 DAT on) is one record, as natively.  Nothing the recorder does changes what the
 machine does: it only reads state, and the instruction bytes it reads again after
-a decode are read through the same, already checked, accesses.
+a decode are read through the same, already checked, accesses.  (The recorder's
+loop does not offer privileged-operation exceptions to the VMCP's assist: under
+the recorder every simulation follows a real interruption, with the same result.)
 
 Only the standard library is used.  ``python -m reference.trace regenerate``
 rewrites the golden traces (``traces/golden/``) from the conformance corpus.
