@@ -916,8 +916,8 @@ class VMCP:
         """What the real machine's configuration for ``vm`` depends on besides
         its PSW fields and registers (``_load_real``): the guest's state, DAT and
         address space, PER, control registers, prefix and translation buffer."""
-        return (vm.problem, vm.dat_on, vm.secondary, vm.ec, vm.system_mask & 0x40,
-                tuple(vm.cr), vm.prefix, len(vm.tlb), vm.wait)
+        return (vm.problem, vm.ec, vm.system_mask & 0x44, vm.secondary, vm.prefix,
+                len(vm.tlb), vm.wait, *vm.cr)
 
     def _wait_in_place(self, vm: VirtualMachine, in_run: bool = False) -> bool:
         """The running VM entered an enabled wait.  When no other VM is ready and
@@ -1289,8 +1289,9 @@ class VMCP:
             fields = opcodes.decode_fields(row.layout, code) if row is not None else ()
             if len(_DECODED) >= 4096:
                 _DECODED.clear()
-            decoded = _DECODED[code] = (row, fields)
-        row, fields = decoded
+            cause = f"simulate {row.mnemonic}" if row is not None else ""
+            decoded = _DECODED[code] = (row, fields, cause)
+        row, fields, cause = decoded
         simulation = SIMULATIONS.get(row.mnemonic) if row is not None else None
         if row is None or simulation is None:
             # A privileged instruction the VMCP has no simulation for (none of
@@ -1301,7 +1302,6 @@ class VMCP:
             vm.stop(f"unsupported: {name}")
             vm.interventions[f"unsupported {name}"] += 1
             return f"unsupported {name}"
-        cause = f"simulate {row.mnemonic}"
         vm.interventions[cause] += 1
         if self.observer is not None:
             self.observer.simulated(vm, row)
@@ -1325,9 +1325,10 @@ class VMCP:
         return cause
 
 
-# Simulated instructions decoded once: instruction bytes -> (row, fields).  A
+# Simulated instructions decoded once: instruction bytes -> (row, fields, the
+# cause counted).  A
 # guest has few distinct privileged instructions (bounded all the same).
-_DECODED: dict[bytes, tuple[Any, tuple[int, ...]]] = {}
+_DECODED: dict[bytes, tuple[Any, tuple[int, ...], str]] = {}
 
 
 def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int, vaddr: int,
