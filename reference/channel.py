@@ -419,14 +419,14 @@ class ChannelSubsystem:
     def _pieces(self, ccw: _CCW, n: int, key: int, backward: bool) -> list[tuple[int, int]]:
         """(absolute address, length) of the first ``n`` bytes of the CCW's area,
         in transfer order; for read backward each piece is (highest address,
-        length) and is filled downward.  Raises _ChannelError (address 0: the
-        caller fills in the CCW) when the area leaves storage, or an IDAW is
-        invalid, before the pieces already listed."""
+        length) and is filled downward.  Raises _Partial (with the pieces
+        already listed) when the area leaves storage, or the IDAW address or an
+        IDAW is invalid."""
         out: list[tuple[int, int]] = []
         size = self.cpu.size
         if ccw.flags & IDA:
             if ccw.data & 3:
-                raise _ChannelError(PROGRAM_CHECK, 0)
+                raise _Partial(out, PROGRAM_CHECK)
             idaw_at = ccw.data
             first = True
             while n > 0:
@@ -664,11 +664,17 @@ class ChannelSubsystem:
                 residual = ccw.count - n
                 break
             if ccw.flags & CD:
+                if sink is not None and answer.deliver is not None:
+                    # On input the channel fetches the next CCW of a data chain
+                    # after the current CCW's data is in storage (GA22-7000
+                    # ch.12, "Data Chaining"; a program may read its own next
+                    # CCW): a translated transfer delivers what it has first.
+                    if answer.deliver(sink.pieces) != CE_DE:
+                        status = CE_DE | UNIT_CHECK
+                    sink.pieces = []
                 try:
                     ccw = self._next_data_ccw(ccw, key)
                 except _ChannelError as e:
-                    if sink is not None and answer.deliver is not None:
-                        answer.deliver(sink.pieces)
                     return (_Ending(e.csw_address - 8, 0, CE_DE, e.status, None, ccw.command),
                             (used, pos))
                 used += 1
@@ -680,7 +686,8 @@ class ChannelSubsystem:
                 channel |= INCORRECT_LENGTH       # long record
             break
         if sink is not None and answer.deliver is not None:
-            status = answer.deliver(sink.pieces)
+            last = answer.deliver(sink.pieces)
+            status = status if last == CE_DE else last
         return self._finish(ccw, residual, status, channel), (used, pos)
 
     def _transfer_out(self, sc: Subchannel, ccw: _CCW, answer: Output,

@@ -420,7 +420,10 @@ class Disk3370(_Device):
                 return self.reject()
             _, count, block = loc
             self.located = None
-            return Input(self._read(self._device_block(block), count))
+            try:
+                return Input(self._read(self._device_block(block), count))
+            except OSError:
+                return self.reject(EQUIPMENT_CHECK)     # the host file failed
         if command == 0x41:
             loc = self.located
             if previous != 0x43 or loc is None or loc[0] not in (0x01, 0x05):
@@ -434,7 +437,10 @@ class Disk3370(_Device):
             if self.blocks == 0:
                 return self.reject(INTERVENTION_REQUIRED)
             self.extent = (0, 0, 0, self.blocks - 1)
-            return Input(self._read(0, 1))
+            try:
+                return Input(self._read(0, 1))
+            except OSError:
+                return self.reject(EQUIPMENT_CHECK)
         return self.reject()
 
     def _device_block(self, block: int) -> int:

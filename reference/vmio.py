@@ -64,7 +64,16 @@ Restrictions (each tested in tests/test_vmio.py, and in docs/vmcp.md):
    no guest CCW reaches a real device untranslated.
 4. A real disk error (the host file) is an equipment check on the minidisk.
 5. Paged VMs: the VMCP brings the guest pages of a transfer in before the real
-   START I/O and moves at most four pages per real channel program.
+   START I/O and moves at most four pages per real channel program; a single
+   block whose areas lie in more pages than that (data chaining over scattered
+   bytes) goes through a buffer of the VMCP's instead.
+6. A real read error ends the minidisk's command with channel end, device end
+   and unit check (equipment check) after its data would have been transferred,
+   where a native 3370 whose host file fails rejects the read at once.
+
+On input with data chaining the translated transfer is delivered before the
+channel fetches the next CCW of the chain, as the channel stores the data before
+it fetches that CCW: a program that reads its own next CCW runs as natively.
 """
 
 from __future__ import annotations
@@ -107,6 +116,7 @@ AREA_SIZE = 32 * 1024          # the VMCP's real area for translated channel pro
 MAX_PAGES_PER_PROGRAM = 4      # guest pages of one real channel program (paged VMs)
 MAX_REAL_COUNT = 0xF800        # bytes of one real CCW (a multiple of 2K)
 MAX_PIECES = (AREA_SIZE - 64) // 20   # a piece costs at most a CCW, an IDAW, a skip CCW
+MAX_GAP_BLOCKS = 64            # blocks skipped inside one real program, at most
 REAL_EVENTS_LIMIT = 100_000
 
 # Spool file suffixes by device type.
@@ -236,32 +246,90 @@ class Minidisk(Disk3370):
                 groups[-1][1].append(piece)
             else:
                 groups.append((b, [piece]))
-        chunks: list[list[tuple[int, list[tuple[int, int, int]]]]] = []
-        current: list[tuple[int, list[tuple[int, int, int]]]] = []
+        # A chunk is whole blocks, gaps of at most MAX_GAP_BLOCKS between them
+        # (a skip CCW's count is 16 bits), whose pieces fit the area and, for a
+        # paged VM, MAX_PAGES_PER_PROGRAM pages; a block whose own pieces lie in
+        # more pages than that goes through the VMCP's buffer ("bounce").
+        Group = tuple[int, list[tuple[int, int, int]]]
+        chunks: list[tuple[str, list[Group]]] = []
+        current: list[Group] = []
         pages: set[int] = set()
         entries = 0
+        limit = self._page_limit()
         for group in groups:
             more = {a // PAGE_4K for a, _, _ in group[1]}
-            if current and (len(pages | more) > self._page_limit()
-                            or entries + len(group[1]) > MAX_PIECES):
-                chunks.append(current)
+            if len(more) > limit:
+                if current:
+                    chunks.append(("direct", current))
+                chunks.append(("bounce", [group]))
+                current, pages, entries = [], set(), 0
+                continue
+            if current and (len(pages | more) > limit or entries + len(group[1]) > MAX_PIECES
+                            or group[0] - current[-1][0] > MAX_GAP_BLOCKS):
+                chunks.append(("direct", current))
                 current, pages, entries = [], set(), 0
             current.append(group)
             pages |= more
             entries += len(group[1])
-        chunks.append(current)
-        first = 0
-        for n, chunk in enumerate(chunks):
-            last = chunk[-1][0]
+        if current:
+            chunks.append(("direct", current))
+        for n, (kind, chunk) in enumerate(chunks):
+            first, last = chunk[0][0], chunk[-1][0]
             if n == len(chunks) - 1 and command == 0x41:
                 last = count - 1          # a short write: the device pads the blocks
-            status = self._real_program(command, block + first, first, last - first + 1,
-                                        [p for g in chunk for p in g[1]], key)
+            chunk_pieces = [p for g in chunk for p in g[1]]
+            if kind == "bounce":
+                status = self._bounce_program(command, block + first, first,
+                                              last - first + 1, chunk_pieces)
+            else:
+                status = self._real_program(command, block + first, first, last - first + 1,
+                                            chunk_pieces, key)
             if status != CE_DE:
                 self.sense[0] = EQUIPMENT_CHECK
                 return CE_DE | UNIT_CHECK
-            first = last + 1
         return CE_DE
+
+    def _real_ccws(self, command: int, block: int, blocks: int) -> tuple[
+            list[tuple[int, int, int, int]], bytes]:
+        """DEFINE EXTENT of the minidisk and LOCATE ``blocks`` blocks at its block
+        ``block``: the first two CCWs (data addresses filled in by the caller,
+        at the data offsets 0 and 16) and their 24 bytes of data."""
+        extent = (bytes([0xC0 if command == 0x41 else 0x40, 0, 0, 0])
+                  + self.start_block.to_bytes(4, "big") + (0).to_bytes(4, "big")
+                  + (self.blocks - 1).to_bytes(4, "big"))
+        locate = bytes([0x01 if command == 0x41 else 0x06, 0]) + blocks.to_bytes(2, "big") \
+            + block.to_bytes(4, "big")
+        return [(0x63, 0, CC, 16), (0x43, 16, CC, 8)], extent + locate
+
+    def _bounce_program(self, command: int, block: int, first_block: int, blocks: int,
+                        pieces: list[tuple[int, int, int]]) -> int:
+        """A block whose pieces are spread over more of a paged VM's pages than
+        one real program may hold: moved through the VMCP's own buffer (the real
+        channel program reads into it, or writes from it, with key 0; the guest's
+        keys were checked by its channel)."""
+        vm = self.vm
+        base = first_block * BLOCK
+        ccws, data = self._real_ccws(command, block, blocks)
+        total = 3
+        at = [(c, self.io.data_at(total, d), f, n) for c, d, f, n in ccws]
+        buffer_at = self.io.data_at(total, len(data))
+        size = pieces[-1][1] + pieces[-1][2] - base
+        if command == 0x41:
+            out = bytearray(size)
+            for address, offset, n in pieces:
+                out[offset - base:offset - base + n] = vm.mem[address:address + n]
+            data += bytes(out)
+        at.append((command, buffer_at, SLI, size))
+        unit, channel = self.io.run(self.real_device, 0, at, data)
+        self.real_programs += 1
+        if command == 0x42 and unit == CE_DE and channel == 0:
+            got = bytes(self.io.real.mem[buffer_at:buffer_at + size])
+            for address, offset, n in pieces:
+                vm.mem[address:address + n] = got[offset - base:offset - base + n]
+                vm._stored(address, n)
+            if self.on_page_in is not None:
+                self.on_page_in(vm)
+        return unit if channel == 0 else UNIT_CHECK
 
     def _page_limit(self) -> int:
         return MAX_PAGES_PER_PROGRAM if self.vm.paged is not None else 1 << 30
@@ -306,17 +374,9 @@ class Minidisk(Disk3370):
                 ccws.append(("data", n, [(real, n)]))
             position += n
         total = 2 + len(ccws)
-        data = bytearray()
-        relocated_extent = (bytes([0xC0 if command == 0x41 else 0x40, 0, 0, 0])
-                            + self.start_block.to_bytes(4, "big") + (0).to_bytes(4, "big")
-                            + (self.blocks - 1).to_bytes(4, "big"))
-        locate = bytes([0x01 if command == 0x41 else 0x06, 0]) + blocks.to_bytes(2, "big") \
-            + block.to_bytes(4, "big")
-        de_at = self.io.data_at(total, 0)
-        data += relocated_extent
-        locate_at = self.io.data_at(total, len(data))
-        data += locate
-        real_ccws = [(0x63, de_at, CC, 16), (0x43, locate_at, CC, 8)]
+        head, data_bytes = self._real_ccws(command, block, blocks)
+        data = bytearray(data_bytes)
+        real_ccws = [(c, self.io.data_at(total, d), f, n) for c, d, f, n in head]
         for k, (kind, n, idaws) in enumerate(ccws):
             flags = CD if k < len(ccws) - 1 else SLI
             if kind == "skip":

@@ -911,6 +911,27 @@ def test_disk_write_then_read_blocks(tmp_path):
     assert (tmp_path / "d.img").read_bytes()[5 * 512:6 * 512] == b"W" * 512
 
 
+def test_disk_host_read_failure_is_unit_check_with_equipment_check(tmp_path, monkeypatch):
+    # A host file that cannot be read (docs/configuration.md): the READ chained
+    # from LOCATE is rejected (unit check, no channel end or device end with it:
+    # GA22-7000 ch.12, status presented at initiation), sense byte 0 X'10'.
+    d = Disk3370(make_disk(tmp_path / "d.img"))
+
+    def broken(*args):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(d.file, "read", broken)
+    m = machine({0x150: d}, data={
+        CCWS: ccw(0x63, 0x900, 0x40, 16) + ccw(0x43, 0x910, 0x40, 8)
+        + ccw(0x42, DATA, 0, 512), 0x900: de(0x40, 0, 0, 15), 0x910: loc(0x06, 1, 5)})
+    set_caw(m, CCWS)
+    assert sio(m, 0x150) == 0 and finish(m, 0x150) == 1
+    # The CSW names the READ (at CCWS + 16) + 8; unit check alone; count 512.
+    assert csw_of(m)[1:] == (CCWS + 24, 0x02, 0x00, 512)
+    assert d.sense[0] == 0x10
+    d.close()
+
+
 @pytest.mark.parametrize("program", [
     [ccw(0x43, 0x910, 0, 8)],                                   # LOCATE before DE
     [ccw(0x63, 0x900, 0x40, 16), ccw(0x63, 0x900, 0, 16)],      # DE twice
