@@ -1275,7 +1275,14 @@ class VMCP:
         """Simulate the privileged instruction that trapped (or the target of
         the EXECUTE that trapped) against the VM's virtual state."""
         at = (vm.ia - 2 * ilc) & 0xFFFFFF
-        code = vm.fetch(at, 2 * ilc)
+        if vm.dat_on or (at & 0xFFF) + 2 * ilc > 0x1000:
+            code = vm.fetch(at, 2 * ilc)
+        else:
+            # The real machine has just fetched these bytes (its checks made, the
+            # reference bit set): read them again from the guest's storage.
+            a = vm.real_to_absolute(at)
+            code = bytes(vm.mem[a:a + 2 * ilc]) if a + 2 * ilc <= vm.size \
+                else vm.fetch(at, 2 * ilc)
         if code[0] == 0x44:  # EXECUTE: simulate its target, modified by R1
             r1, x2, b2, d2 = opcodes.decode_fields("RX", code)
             target = vm.address(x2, b2, d2)
