@@ -19,6 +19,34 @@
     [expect.keys]               # hex block address -> the key as ISK gives it
     "800" = "16"
 
+A program that does channel I/O may have devices: the ``[[device]]`` tables of a
+machine configuration (docs/configuration.md, the same keys), and what they must
+have written::
+
+    [program]
+    ipl = "00C"                 # optional: IPL from this device after the image is
+                                # loaded, instead of the restart interruption
+    [[device]]
+    address = "00C"
+    type = "2540R"
+    file = "deck.txt"           # an input: relative to the program's directory
+    [[device]]
+    address = "00E"
+    type = "1403"
+    file = "print.txt"          # an output: a plain file name, written into a
+                                # temporary directory of the run, never the repository
+    [[device]]
+    address = "150"
+    type = "3370"
+    file = "disk.img"           # copied into the temporary directory first
+    [expect.output]             # device address -> what its file holds at the end
+    "00E" = "LINE 1\\nLINE 2\\n"          # the text, inline
+    "00D" = { file = "punch.expected" }     # a file beside the program (bytes)
+    "150" = { bytes = { "A00" = "C1C2" } }  # bytes at hex offsets of the file
+
+A program with devices requires the ``channel-io`` facility (implied) and runs only
+on an implementation that takes device configurations (``conformance.implementations``).
+
 The same TOML may instead stand in the program's own source, each line behind
 ``*! `` (a comment to the assembler), so that a test is one file::
 
@@ -31,9 +59,11 @@ problem (``file:line: message`` where TOML gives the line).
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,6 +81,54 @@ class ExpectationError(ValueError):
     """A malformed expectations file (bad input: one line, names the place)."""
 
 
+# The keys of a [[device]] table by type (docs/configuration.md; reference.devices
+# checks them again when the run loads the configuration).  Outputs are written into
+# the run's temporary directory; inputs are read from the program's directory.
+DEVICE_KEYS = {
+    "3215": {"output", "input", "attention"},
+    "2540R": {"file", "format", "eof"},
+    "2540P": {"file", "format"},
+    "1403": {"file"},
+    "3370": {"file"},
+}
+OUTPUT_KEYS = {"3215": "output", "2540P": "file", "1403": "file"}
+INPUT_KEYS = {"3215": "input", "2540R": "file", "3370": "file"}
+
+
+@dataclass(frozen=True)
+class Device:
+    """One ``[[device]]`` table: its address, type and the other keys as written."""
+
+    address: int
+    type_name: str
+    options: dict[str, Any]
+
+    @property
+    def output_name(self) -> str | None:
+        """The file name the device writes (in the run's directory), if any."""
+        key = OUTPUT_KEYS.get(self.type_name)
+        value = self.options.get(key) if key else None
+        return str(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a device's file must hold at the end: ``text`` (the whole file, as
+    text), ``file`` (the whole file, the bytes of a file beside the program), or
+    ``at`` (bytes at offsets of the file, the rest not compared)."""
+
+    text: str | None = None
+    file: Path | None = None
+    at: dict[int, bytes] = field(default_factory=dict)
+
+    def expected_bytes(self) -> bytes | None:
+        if self.text is not None:
+            return self.text.encode("ascii")
+        if self.file is not None:
+            return self.file.read_bytes()
+        return None
+
+
 @dataclass(frozen=True)
 class Expectations:
     path: Path
@@ -65,6 +143,9 @@ class Expectations:
     cr: dict[int, int] = field(default_factory=dict)
     storage_bytes: dict[int, bytes] = field(default_factory=dict)
     keys: dict[int, int] = field(default_factory=dict)
+    devices: tuple[Device, ...] = ()
+    ipl: int | None = None
+    output: dict[int, Output] = field(default_factory=dict)
 
 
 def _size(text: object, where: str) -> int:
@@ -129,17 +210,17 @@ def load(path: Path) -> Expectations:
         line = getattr(e, "lineno", None)
         place = f"{where}:{line}" if line else where
         raise ExpectationError(f"{place}: {str(e).splitlines()[0]}") from None
-    unknown = set(data) - {"program", "expect"}
+    unknown = set(data) - {"program", "expect", "device"}
     if unknown:
         raise ExpectationError(f"{where}: unknown table [{sorted(unknown)[0]}]")
     prog = data.get("program", {})
     exp = data.get("expect", {})
     if not isinstance(prog, dict) or not isinstance(exp, dict):
         raise ExpectationError(f"{where}: [program] and [expect] must be tables")
-    bad = set(prog) - {"max_steps", "storage", "modes", "requires", "provenance"}
+    bad = set(prog) - {"max_steps", "storage", "modes", "requires", "provenance", "ipl"}
     if bad:
         raise ExpectationError(f"{where}: unknown key program.{sorted(bad)[0]}")
-    bad = set(exp) - {"stop", "psw", "gpr", "cr", "storage", "keys"}
+    bad = set(exp) - {"stop", "psw", "gpr", "cr", "storage", "keys", "output"}
     if bad:
         raise ExpectationError(f"{where}: unknown key expect.{sorted(bad)[0]}")
     max_steps = prog.get("max_steps", 100_000)
@@ -170,6 +251,16 @@ def load(path: Path) -> Expectations:
         raise ExpectationError(f"{where}: expect.keys must be a table")
     keys = {_hex(a, f"{where}: expect.keys"): _hex(k, f"{where}: expect.keys.{a}", 2)
             for a, k in keys_table.items()}
+    directory = path.resolve().parent
+    devices = _devices(data.get("device", []), where, directory)
+    ipl = None
+    if "ipl" in prog:
+        ipl = _address(prog["ipl"], f"{where}: program.ipl")
+        if ipl not in {d.address for d in devices}:
+            raise ExpectationError(f"{where}: program.ipl {prog['ipl']}: no such [[device]]")
+    output = _outputs(exp.get("output", {}), where, directory, devices)
+    if devices and "channel-io" not in requires:
+        requires = [*requires, "channel-io"]     # devices imply channel I/O
     return Expectations(
         path=path, max_steps=max_steps,
         storage=_size(prog.get("storage", "2M"), where),
@@ -178,4 +269,109 @@ def load(path: Path) -> Expectations:
         psw=_hex(exp["psw"], f"{where}: expect.psw", 16) if "psw" in exp else None,
         gpr=_registers(exp.get("gpr", {}), f"{where}: expect.gpr"),
         cr=_registers(exp.get("cr", {}), f"{where}: expect.cr"),
-        storage_bytes=storage_bytes, keys=keys)
+        storage_bytes=storage_bytes, keys=keys, devices=devices, ipl=ipl, output=output)
+
+
+def _address(text: object, where: str) -> int:
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,4}", text):
+        raise ExpectationError(f"{where}: {text!r} is not an I/O address (hex digits in a "
+                               f"string, e.g. \"00C\")")
+    address = int(text, 16)
+    if address >> 8 > 31:
+        raise ExpectationError(f"{where}: {text}: channel {address >> 8:X} beyond 1F")
+    return address
+
+
+def _devices(table: object, where: str, directory: Path) -> tuple[Device, ...]:
+    """The [[device]] tables, checked: address, type, the keys of the type, inputs
+    that exist beside the program, outputs that are plain file names."""
+    if not isinstance(table, list) or not all(isinstance(d, dict) for d in table):
+        raise ExpectationError(f"{where}: device must be an array of tables ([[device]])")
+    out: list[Device] = []
+    names: set[str] = set()
+    for n, entry in enumerate(table, 1):
+        here = f"{where}: device {n}"
+        if "address" not in entry or "type" not in entry:
+            raise ExpectationError(f"{here}: needs an address and a type")
+        address = _address(entry["address"], f"{here}: address")
+        here = f"{where}: device {entry['address']}"
+        if any(d.address == address for d in out):
+            raise ExpectationError(f"{here}: address given twice")
+        kind = str(entry["type"]).upper()
+        if kind not in DEVICE_KEYS:
+            raise ExpectationError(f"{here}: type {entry['type']!r} is not one of "
+                                   f"{', '.join(DEVICE_KEYS)}")
+        options = {k: v for k, v in entry.items() if k not in ("address", "type")}
+        bad = set(options) - DEVICE_KEYS[kind]
+        if bad:
+            raise ExpectationError(f"{here}: {kind} has no key {sorted(bad)[0]!r} "
+                                   f"({', '.join(sorted(DEVICE_KEYS[kind]))})")
+        if kind != "3215" and "file" not in options:
+            raise ExpectationError(f"{here}: {kind} needs a file")
+        out_key, in_key = OUTPUT_KEYS.get(kind), INPUT_KEYS.get(kind)
+        if out_key in options:
+            name = options[out_key]
+            if not isinstance(name, str) or not name or PurePath(name).name != name \
+                    or name in (".", "..", "machine.toml"):
+                raise ExpectationError(f"{here}: {out_key} {name!r}: an output is a plain "
+                                       f"file name (it is written into the run's directory)")
+            if name in names:
+                raise ExpectationError(f"{here}: {out_key} {name!r} used twice")
+            names.add(name)
+        if in_key in options:
+            name = options[in_key]
+            if not isinstance(name, str) or not name or PurePath(name).is_absolute():
+                raise ExpectationError(f"{here}: {in_key} {name!r}: a file name relative "
+                                       f"to the program's directory")
+            if not (directory / name).is_file():
+                raise ExpectationError(f"{here}: {in_key} {name!r}: no such file beside "
+                                       f"the program")
+        out.append(Device(address, kind, options))
+    return tuple(out)
+
+
+def _outputs(table: object, where: str, directory: Path,
+             devices: tuple[Device, ...]) -> dict[int, Output]:
+    """[expect.output]: device address -> text, {file = ...}, {text = ...} or
+    {bytes = {offset = hex}}."""
+    if not isinstance(table, dict):
+        raise ExpectationError(f"{where}: expect.output must be a table")
+    by_address = {d.address: d for d in devices}
+    out: dict[int, Output] = {}
+    for key, value in table.items():
+        here = f"{where}: expect.output.{key}"
+        address = _address(key, here)
+        device = by_address.get(address)
+        if device is None:
+            raise ExpectationError(f"{here}: no such [[device]]")
+        if device.output_name is None and device.type_name != "3370":
+            raise ExpectationError(f"{here}: the {device.type_name} writes no file")
+        if isinstance(value, str):
+            value = {"text": value}
+        if not isinstance(value, dict) or len(value) != 1 or \
+                next(iter(value)) not in ("text", "file", "bytes"):
+            raise ExpectationError(f"{here}: a string, or a table with one of text, file, "
+                                   f"bytes")
+        kind, item = next(iter(value.items()))
+        if kind == "text":
+            if not isinstance(item, str) or not item.isascii():
+                raise ExpectationError(f"{here}: text must be an ASCII string")
+            out[address] = Output(text=item)
+        elif kind == "file":
+            if not isinstance(item, str) or not (directory / item).is_file():
+                raise ExpectationError(f"{here}: file {item!r}: no such file beside the "
+                                       f"program")
+            out[address] = Output(file=directory / item)
+        else:
+            if not isinstance(item, dict) or not item:
+                raise ExpectationError(f"{here}: bytes must be a table of hex offset = "
+                                       f"hex bytes")
+            at = {}
+            for offset, text in item.items():
+                hexes = str(text).replace(" ", "")
+                if len(hexes) % 2:
+                    raise ExpectationError(f"{here}.{offset}: odd number of hex digits")
+                _hex(hexes, f"{here}.{offset}")
+                at[_hex(offset, here)] = bytes.fromhex(hexes)
+            out[address] = Output(at=at)
+    return out

@@ -10,6 +10,7 @@ implementations join through the adapter protocol (issue #5).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -31,6 +32,9 @@ class Outcome:
                                               # on demand: conformance.adapter)
     interruptions: list[tuple[str, int, int, int]] = field(default_factory=list)
     state: State | None = None                # the whole state, where known
+    # With devices: what each output device and disk holds at the end (the file's
+    # bytes, None when no file was written), by I/O address (conformance.corpus).
+    outputs: dict[int, bytes | None] = field(default_factory=dict)
 
 
 class Implementation(Protocol):
@@ -39,6 +43,15 @@ class Implementation(Protocol):
     facilities: tuple[str, ...]   # optional facilities installed (expectations.FACILITIES)
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome: ...
+
+
+class DeviceSetupError(Exception):
+    """The devices of a program could not be set up or the IPL failed (one line)."""
+
+
+def takes_devices(impl: Any) -> bool:
+    """Whether ``impl`` runs programs with device configurations."""
+    return callable(getattr(impl, "run_configured", None))
 
 
 def _outcome(cpu: CPU, stop: str) -> Outcome:
@@ -84,6 +97,71 @@ class Reference:
             cp.run()
             if done is not None:
                 done()
+            return _outcome(vm, vm.stop_reason or "")
+        raise ValueError(f"the reference has no mode {mode!r}")
+
+    def run_configured(self, image: bytes, storage: int, max_steps: int, mode: str,
+                       config: Any, ipl: int | None = None) -> Outcome:
+        """A run with the devices of ``config`` (reference.devices.Configuration):
+        natively attached to the machine (``Configuration.attach``); under the VMCP
+        as ``s370 run --config --under vmcp`` gives them (reference.vmio
+        ``devices_from_configuration``: spooled unit-record devices and console,
+        each 3370 a real disk given whole to the VM as a minidisk), the spool files
+        handed on when the VM ends (``release_spool``).  The image is loaded at 0;
+        then the restart interruption, or with ``ipl`` initial program loading
+        from that device.  DeviceSetupError when the devices or the IPL fail."""
+        if mode == "native":
+            from reference.devices import ConfigError
+            from reference.machine import Machine
+            m = Machine(storage)
+            try:
+                try:
+                    channels = config.attach(m)
+                except ConfigError as e:
+                    raise DeviceSetupError(str(e)) from None
+                m.load_image(image, 0)
+                if ipl is None:
+                    m.restart_interruption()
+                else:
+                    failed = channels.ipl(ipl)
+                    if failed is not None:
+                        raise DeviceSetupError(f"IPL {ipl:03X} failed: {failed}")
+                m.interruption_log = []
+                done = coverage_hook(mode, m, m, None) if coverage_hook is not None else None
+                stop = m.run(max_steps)
+                if done is not None:
+                    done()
+            finally:
+                if m.channels is not None:
+                    m.channels.close()
+            return _outcome(m, stop)
+        if mode == "vmcp":
+            from reference.cli import real_storage_for
+            from reference.vmcp import VMCP, VMCPError
+            from reference.vmio import devices_from_configuration
+            # As ``s370 run --config --under vmcp``: room for the VMCP's real
+            # channel programs besides the guest (reference/cli.py); the spool in a
+            # directory of this run, removed with it.
+            with tempfile.TemporaryDirectory(prefix="s370-spool-") as spool:
+                cp = VMCP(real_storage=real_storage_for(storage) + 0x10000,
+                          spool_directory=spool)
+                try:
+                    try:
+                        devices = devices_from_configuration(cp, config)
+                        vm = cp.create_vm(image, storage, max_steps=max_steps,
+                                          devices=devices, ipl=ipl)
+                    except VMCPError as e:
+                        raise DeviceSetupError(str(e)) from None
+                    vm.interruption_log = []
+                    done = coverage_hook(mode, vm, cp.real, cp) \
+                        if coverage_hook is not None else None
+                    cp.run()
+                    if done is not None:
+                        done()
+                    cp.release_spool(vm)
+                finally:
+                    if cp.real.channels is not None:
+                        cp.real.channels.close()
             return _outcome(vm, vm.stop_reason or "")
         raise ValueError(f"the reference has no mode {mode!r}")
 

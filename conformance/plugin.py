@@ -11,7 +11,10 @@ Options:
 
 Every corpus program (``conformance/programs/**/NAME.asm`` with ``NAME.toml``
 beside it or its expectations in its source behind ``*! ``) is collected as one test
-per mode, named ``programs/<chapter>/<NAME>.asm::<mode>``.
+per mode, named ``programs/<chapter>/<NAME>.asm::<mode>``.  A program that requires
+a facility the implementation lacks is skipped; so is a program with devices
+(``[[device]]``) on an implementation that takes no device configurations
+(``conformance.implementations.takes_devices``: the adapters do not).
 
 Hypothesis profiles (choose with ``--hypothesis-profile``): ``dev`` (fast, for the
 edit-run loop), ``ci`` (the default), ``thorough`` (long runs; see README for running
@@ -32,10 +35,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from . import PROGRAMS, coverage
-from .adapter import AdapterError
+from .adapter import AdapterError, AdapterImplementation
 from .corpus import Program, check, has_expectations, report
 from .expectations import MODES, ExpectationError
-from .implementations import Implementation, implementation
+from .implementations import DeviceSetupError, Implementation, implementation, takes_devices
 
 settings.register_profile("dev", max_examples=15, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -157,6 +160,11 @@ class ProgramItem(pytest.Item):
         if missing:
             pytest.skip(f"needs the {', '.join(missing)} facility, which {self.impl.name} "
                         f"does not have")
+        if self.program.has_devices and not takes_devices(self.impl):
+            how = " (an adapter: the adapter protocol has no devices)" \
+                if isinstance(self.impl, AdapterImplementation) else ""
+            pytest.skip(f"has devices ([[device]]); {self.impl.name}{how} takes no device "
+                        f"configurations")
         out, misses = check(self.program, self.impl, self.mode)
         if misses:
             with coverage.paused():  # the report's reruns are not counted
@@ -165,7 +173,7 @@ class ProgramItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:
-        if isinstance(excinfo.value, (ConformanceFailure, AdapterError)):
+        if isinstance(excinfo.value, (ConformanceFailure, AdapterError, DeviceSetupError)):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 

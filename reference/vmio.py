@@ -413,13 +413,15 @@ class Spool:
     _temporary: Any = None
 
     def __post_init__(self) -> None:
-        if self.directory is None:
-            self._temporary = tempfile.TemporaryDirectory(prefix="s370-spool-")
-            self.directory = Path(self._temporary.name)
-        self.directory = Path(self.directory)
+        if self.directory is not None:
+            self.directory = Path(self.directory)
 
     def path(self, vm_name: str, address: int, type_name: str) -> Path:
-        assert self.directory is not None
+        if self.directory is None:
+            # A temporary spool, made when a VM first needs it and removed with
+            # the VMCP.
+            self._temporary = tempfile.TemporaryDirectory(prefix="s370-spool-")
+            self.directory = Path(self._temporary.name)
         folder = self.directory / vm_name
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{address:03X}.{SUFFIX[type_name]}"

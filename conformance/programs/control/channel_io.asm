@@ -13,7 +13,7 @@ BEGIN    BALR  12,0
          LA    10,LOG                  R10: result log
          LA    13,PLOG                 R13: interruption log
          LA    11,X1
-         DC    X'9D010123'             TIO   X'123'
+         DC    X'9D010123'             CLRIO X'123' (9D01; TIO is 9D00)
 X1       BAL   14,REC
          LA    11,X2
          DC    X'9C000123'             SIO   X'123'
