@@ -134,6 +134,13 @@ class Machine(CPU):
                     self.attention = True
                 continue
             self._run_fast(limit)
+            if self._assisted:
+                # The assist performed a privileged instruction and the guest goes
+                # on (not in a wait): nothing for the service between instructions
+                # but a new limit (the CPU timer was set again).
+                self._assisted = False
+                if not self.wait:
+                    continue
             self.attention = True
 
     def _run_fast(self, limit: int) -> None:
@@ -158,6 +165,7 @@ class Machine(CPU):
         except Interruption as exc:
             if self.assist is not None and isinstance(exc, PrivilegedOperation) \
                     and self.assist(ia, length):
+                self._assisted = True
                 return
             self._instruction_interrupted(exc, ia, length)
 
@@ -169,6 +177,7 @@ class Machine(CPU):
     # what it made it); False lets the program interruption occur.  None on a
     # machine without the feature.
     assist: Callable[[int, int], bool] | None = None
+    _assisted = False
 
     def _step_slow(self) -> None:
         """One instruction with every check made: an invalid PSW and PER."""
