@@ -31,10 +31,13 @@ model-independent (docs/hercules-differences.md, "M" entries).
 For a program whose header names a Hercules defect (``* KNOWN: Hn``), the fields
 Hercules gets wrong are taken from ``HAND`` below: values derived by hand from the
 Principles of Operation, each with its derivation, which the file carries as a
-comment beside the value.  The rest comes from Hercules.  The two programs that name an
-exclusion (``X5`` floating point, ``X6`` channel I/O: facilities the reference machine
-does not have) get Hercules' values, for a machine that has them; the provenance says
-so, and the reference machine does not meet them.
+comment beside the value.  The rest comes from Hercules.  The program that names an
+exclusion (``X5`` floating point: a facility the reference machine does not have)
+gets Hercules' values, for a machine that has it; the provenance says so, and the
+reference machine does not meet them.  What a person keeps in ``[program]``
+(``requires``, ``modes``, a parenthesis added to the provenance) is kept.  Programs with
+devices and programs that carry their expectations in ``*! `` lines are not this
+script's: their expectations are derived by hand.
 
 ``--check`` writes nothing: it runs every program on Hercules again and reports each
 expectations file whose values (comments aside) no longer match what this script would
@@ -48,6 +51,7 @@ No expected value comes from the reference machine.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -457,10 +461,12 @@ def programs(paths: list[Path]) -> list[H.Program]:
         p = p.resolve()
         files += sorted(p.rglob("*.asm")) if p.is_dir() else [p]
     # Programs with devices ([[device]] in their expectations) are not for this
-    # tool: it runs Hercules without devices.  Their expectations are by hand.
+    # tool: it runs Hercules without devices.  Nor is a program that carries its
+    # expectations itself (``*! `` lines, derived by hand: CONTRIBUTING.md).
     from conformance.corpus import Program, has_expectations
     return [H.parse_program(f) for f in files
-            if not (has_expectations(f) and Program(f).has_devices)]
+            if not (has_expectations(f) and (Program(f).has_devices
+                                             or not f.with_suffix(".toml").exists()))]
 
 
 def _byte(r: H.Result, a: int) -> int:
@@ -517,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"ERROR    {prog.name}: {type(exc).__name__}: {exc}")
                 failures += 1
                 continue
-            text = texts[0]
+            text = _keep_hand_program_keys(texts[0], toml_path)
             agreeing = hand_now_agreeing(e, results[0])
             if agreeing:
                 print(f"NOTE     {prog.name}: Hercules now gives the hand-derived value of "
@@ -552,6 +558,35 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(progs) - failures}/{len(progs)} programs "
           + ("match their expectations" if args.check else "done"))
     return 1 if failures else 0
+
+
+HAND_PROGRAM_KEYS = ("requires", "modes")
+
+
+def _keep_hand_program_keys(text: str, toml_path: Path) -> str:
+    """The rendered expectations with what a person keeps in ``[program]`` of the
+    file on disk: ``requires`` and ``modes`` (the facilities and modes a program
+    needs), and a provenance that adds to this script's (a parenthesis after it)."""
+    if not toml_path.exists():
+        return text
+    try:
+        program = tomllib.loads(toml_path.read_text()).get("program", {})
+    except tomllib.TOMLDecodeError:
+        return text
+    lines = text.split("\n")
+    at = lines.index("[program]") + 1
+    for key in HAND_PROGRAM_KEYS:
+        if key in program:
+            lines.insert(at, f"{key} = {json.dumps(program[key])}")
+            at += 1
+    kept = program.get("provenance")
+    for i, line in enumerate(lines):
+        if line.startswith("provenance = ") and isinstance(kept, str):
+            ours = tomllib.loads(line)["provenance"]
+            if kept != ours and kept.startswith(ours + " ("):
+                lines[i] = f"provenance = {json.dumps(kept)}"
+            break
+    return "\n".join(lines)
 
 
 def _differences(wanted: object, got: object, where: str = "") -> list[str]:

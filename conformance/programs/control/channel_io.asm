@@ -1,4 +1,4 @@
-* Channel I/O instructions (TIO, SIO, TCH) addressing a device that is not there:
+* Channel I/O instructions (TIO, SIO, CLRIO, TCH) to a device and a channel that are absent.
 * GA22-7000 ch.13: condition code 3 (not operational). Device X'0123' is absent on both
 * machines. (Written as constants: the program predates the assembler's I/O mnemonics.)
 * COMPARE: 0-FFF
