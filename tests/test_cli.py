@@ -304,3 +304,20 @@ def test_a_bad_directory_is_one_line_naming_the_place_and_exit_2(tmp_path, capsy
     assert main(["vmcp", "--directory", str(directory)]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and message in err, err
+
+
+def test_run_ipl_under_the_vmcp_ends_as_the_native_ipl(tmp_path, capsys):
+    # The IPL deck of tests/test_io.py (its program sets R7 to X'77' and stops):
+    # `s370 run --config --ipl 00C` natively and with --under vmcp print the same
+    # state, storage included.
+    from tests.test_io import ipl_deck
+    (tmp_path / "deck.bin").write_bytes(ipl_deck())
+    (tmp_path / "m.toml").write_text('storage = "64K"\n[[device]]\naddress = "00C"\n'
+                                     'type = "2540R"\nfile = "deck.bin"\nformat = "binary"\n')
+    outs = []
+    for extra in ([], ["--under", "vmcp"]):
+        assert main(["run", "--config", str(tmp_path / "m.toml"), "--ipl", "00C", "--json",
+                     "--dump", "0-FFFF", *extra]) == 0
+        outs.append(json.loads(capsys.readouterr().out))
+    assert outs[0]["stop"] == "disabled-wait" and outs[0]["gpr"][7] == "00000077"
+    assert outs[1] == outs[0]
