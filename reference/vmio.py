@@ -481,7 +481,12 @@ def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
                 if spec.type_name == "3215":
                     device = Console3215(path, list(spec.script), list(spec.attention))
                 elif spec.type_name == "2540R":
-                    # The deck is spooled to the VM: its spool file holds the cards.
+                    # The deck is spooled to the VM: its spool file holds the cards,
+                    # 80 bytes each.
+                    short = [i for i, c in enumerate(spec.cards) if len(c) != 80]
+                    if short:
+                        raise VMIOError(f"device {spec.address:03X}: card {short[0] + 1} "
+                                        f"is {len(spec.cards[short[0]])} bytes, not 80")
                     path.write_bytes(b"".join(spec.cards))
                     data = path.read_bytes()
                     device = CardReader2540([data[i:i + 80] for i in range(0, len(data), 80)],

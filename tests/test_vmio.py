@@ -1921,3 +1921,13 @@ def test_the_fixed_program_of_the_isolation_test_does_real_work():
     assert ref.files["punch"] == b"FIXED CARD\n"
     assert ref.files["console"] == b"FIXED OUTPUT\n"
     assert [logged(ref.m, i).end[2] for i in range(5)] == [CE_DE] * 5
+
+
+def test_a_spooled_deck_of_cards_not_80_bytes_is_refused(tmp_path):
+    # A card is 80 columns (the 2540 reader's record): a deck given through the
+    # API with a shorter card is a bad directory entry, refused in one line.
+    cp = VMCP(real_storage=1 << 20, spool_directory=tmp_path / "spool")
+    with pytest.raises(VMCPError, match="device 00C: card 2 is 79 bytes, not 80"):
+        cp.create_vm(b"", 64 * 1024, devices=[
+            VirtualDevice(0x00C, "2540R", cards=[bytes(80), bytes(79)])])
+    assert cp.vms == []
