@@ -783,7 +783,8 @@ class VMCP:
             # A page or shadow fault the VMCP resolved lets the same VM go on at
             # once: the page it needs is not taken by another VM meanwhile.
             until_event = self._next_guest_event(vm) - vm.now()
-            budget = max(1, min(self.slice_us, until_event, limit - vm.steps))
+            budget = max(1, min(self.slice_us - (real.now() - start), until_event,
+                                limit - vm.steps))
             try:
                 self._load_real(vm, budget)
             except VMCPError as e:
