@@ -36,3 +36,15 @@ def test_dispatch_cost_runs_the_requested_dispatches():
 def test_bench_command_prints_instructions_per_second(capsys):
     assert main(["bench", "--steps", "2000"]) == 0
     assert "million instructions per second" in capsys.readouterr().out
+
+
+def test_io_bench_copies_the_deck_and_counts_three_interventions_per_io():
+    # (e): a deck of 10 cards is 10 reads and 10 prints and the read that finds
+    # the end of the deck: 21 START I/Os.  Each I/O operation costs the VMCP three
+    # interventions: the simulated SIO, the simulated LPSW of the wait PSW, and the
+    # wait itself (a timer ending a slice may add a few).  io_bench raises if the
+    # VMCP's state or printer output differed from the native run's.
+    ratio, per_io, operations = bench.io_bench(10, repeats=1)
+    assert operations == 21
+    assert 3.0 <= per_io < 3.5
+    assert ratio > 0
