@@ -279,6 +279,7 @@ def capture(cp: VMCP, out: list[Program]) -> Iterator[None]:
     io = cp.io
     original = io.run
     real_program = Minidisk._real_program
+    bounce_program = Minidisk._bounce_program
 
     serving: list[Any] = []
 
@@ -295,12 +296,21 @@ def capture(cp: VMCP, out: list[Program]) -> Iterator[None]:
         finally:
             serving.pop()
 
+    def tracked_bounce(self: Minidisk, *args: Any) -> int:
+        serving.append(self)
+        try:
+            return bounce_program(self, *args)
+        finally:
+            serving.pop()
+
     setattr(io, "run", run)                        # noqa: B010 - a test's wrapper
     setattr(Minidisk, "_real_program", tracked)    # noqa: B010
+    setattr(Minidisk, "_bounce_program", tracked_bounce)    # noqa: B010
     try:
         yield
     finally:
         setattr(Minidisk, "_real_program", real_program)  # noqa: B010
+        setattr(Minidisk, "_bounce_program", bounce_program)  # noqa: B010
         setattr(io, "run", original)                       # noqa: B010
 
 
@@ -1539,6 +1549,37 @@ def test_a_paged_transfer_of_one_block_scattered_over_many_pages(tmp_path, pages
         assert len({a // PAGE_4K for a, _ in p.real_pieces() if a >= 0}) <= 4
 
 
+def test_a_write_of_one_block_gathered_from_many_pages_goes_through_a_buffer(tmp_path):
+    # One block written by data chaining from 1 byte of each of 10 pages (X'1000',
+    # X'2000', ... holding 1, 2, ..., 10) and 502 bytes at X'C000' (holding X'EE'),
+    # in a VM paged through 8 frames.  A write is whole blocks, so the block cannot
+    # be split between real programs: it goes through the VMCP's buffer
+    # (restriction 5).  Natively the block is 01 02 ... 0A then 502 x EE.
+    pages = 10
+    chain = ccw(0x63, 0xA00, CC, 16) + ccw(0x43, 0xA10, CC, 8)
+    for i in range(pages):
+        chain += ccw(0x41 if i == 0 else 0x00, 0x1000 * (i + 1), CD, 1)
+    chain += ccw(0x00, 0xC000, 0, 512 - pages)
+    data = {0x800: chain, 0xA00: de(0xC0, 0, 0, 7), 0xA10: loc(0x01, 1, 3),
+            0xC000: b"\xee" * (512 - pages)}
+    for i in range(pages):
+        data[0x1000 * (i + 1)] = bytes([i + 1])
+    img = image([(0x800, DISK, 0)], data, size=GUEST)
+    r = run_both(tmp_path, img, disk=pattern(MD_BLOCKS), start=MD_START,
+                 real_blocks=REAL_BLOCKS, paging=8 * PAGE_4K, paged=True)
+    r.assert_same(MD_START)
+    written = bytes(range(1, pages + 1)) + b"\xee" * (512 - pages)
+    at = (MD_START + 3) * BLOCK
+    assert r.real_disk[at:at + BLOCK] == written
+    # The CSW: the last CCW (DE, LOCATE, 10 one-byte CCWs from X'810', the last
+    # at X'860') + 8; channel end and device end; residual 0.
+    assert logged(r.vm, 0).end == (0, 0x868, CE_DE, 0, 0)
+    # The data CCW of the real program that wrote it addresses the VMCP's area
+    # (its buffer), not a guest frame.
+    writes = [p for p in r.programs if p.ccws[2][0] == 0x41]
+    assert len(writes) == 1 and writes[0].ccws[2][1] >= r.cp.io.area
+
+
 def test_a_skip_of_more_than_64k_bytes_in_a_translated_read_as_natively(tmp_path):
     # LOCATE 150 blocks (76800 bytes) of a 160-block minidisk; READ skipping
     # 40000 + 31680 = 71680 bytes (blocks 0-139) by two data-chained SKIP CCWs,
@@ -1931,3 +1972,25 @@ def test_a_spooled_deck_of_cards_not_80_bytes_is_refused(tmp_path):
         cp.create_vm(b"", 64 * 1024, devices=[
             VirtualDevice(0x00C, "2540R", cards=[bytes(80), bytes(79)])])
     assert cp.vms == []
+
+
+def test_minidisk_transfer_reads_a_block_scattered_over_many_pages_through_a_buffer(tmp_path):
+    # Minidisk._transfer directly (the channel never hands a read more than two
+    # pages of one block, one CCW at a time; the translation itself must still
+    # hold): block 2 of a minidisk at block 5 of the real disk, its 512 bytes to
+    # be stored 1 byte into each of 10 pages (X'1000' ... X'A000') and the rest at
+    # X'C000', in a VM paged through 8 frames.  The block's bytes are all X'07'
+    # (pattern: real block 5 + 2 = 7), so every target byte becomes X'07'.
+    (tmp_path / "real.img").write_bytes(pattern(16))
+    cp = VMCP(real_storage=M, spool_directory=tmp_path / "spool", paging=8 * PAGE_4K)
+    cp.attach_real_disk(REAL_DISK, tmp_path / "real.img")
+    vm = cp.create_vm(b"", GUEST, devices=[VirtualDevice(DISK, "MDISK", real=REAL_DISK,
+                                                         start=5, blocks=4)], paged=True)
+    md = cp.devices[vm.order].minidisks[DISK]
+    pieces = [(0x1000 * (i + 1), i, 1) for i in range(10)] + [(0xC000, 10, 502)]
+    assert md._transfer(0x42, 2, 1, pieces) == CE_DE
+    assert [vm.mem[0x1000 * (i + 1)] for i in range(10)] == [7] * 10
+    assert bytes(vm.mem[0xC000:0xC000 + 502]) == b"\x07" * 502
+    assert vm.mem[0xC000 + 502] == 0 and vm.mem[0x1001] == 0      # nothing else
+    assert md.real_programs == 1                                  # one, through the buffer
+    cp.release_spool(vm)
