@@ -918,7 +918,7 @@ class VMCP:
         its PSW fields and registers (``_load_real``): the guest's state, DAT and
         address space, PER, control registers, prefix and translation buffer."""
         return (vm.problem, vm.ec, vm.system_mask & 0x44, vm.secondary, vm.prefix,
-                len(vm.tlb), vm.wait, *vm.cr)
+                len(vm.tlb), vm.wait, vm.cr[:])
 
     def _wait_in_place(self, vm: VirtualMachine, in_run: bool = False) -> bool:
         """The running VM entered an enabled wait.  When no other VM is ready and
@@ -955,8 +955,8 @@ class VMCP:
         dispatch loop takes over.  In the virtual problem state, under PER, or
         with no guest running, the real interruption occurs (False)."""
         vm = self._running
-        if vm is None or vm.problem or vm.per_on:
-            return False
+        if vm is None or vm.problem or (vm.ec and vm.system_mask & 0x40):
+            return False        # the virtual problem state; PER: the full path
         real = self.real
         vm.gpr[:] = real.gpr
         vm.cc, vm.program_mask, vm.key, vm.ia = (real.cc, real.program_mask, real.key,
