@@ -1994,3 +1994,21 @@ def test_minidisk_transfer_reads_a_block_scattered_over_many_pages_through_a_buf
     assert vm.mem[0xC000 + 502] == 0 and vm.mem[0x1001] == 0      # nothing else
     assert md.real_programs == 1                                  # one, through the buffer
     cp.release_spool(vm)
+
+
+def test_a_real_disk_that_cannot_be_opened_or_is_attached_twice_is_refused(tmp_path):
+    cp = VMCP(real_storage=M, spool_directory=tmp_path / "spool")
+    with pytest.raises(VMCPError, match="real disk 130: No such file or directory"):
+        cp.attach_real_disk(0x130, tmp_path / "missing.img")
+    (tmp_path / "real.img").write_bytes(pattern(4))
+    cp.attach_real_disk(0x130, tmp_path / "real.img")
+    with pytest.raises(VMCPError, match="I/O address 130 configured twice"):
+        cp.attach_real_disk(0x130, tmp_path / "real.img")
+
+
+def test_ipl_of_a_vm_without_devices_is_refused_and_leaves_nothing(tmp_path):
+    cp = VMCP(real_storage=M, spool_directory=tmp_path / "spool")
+    free = list(cp._free)
+    with pytest.raises(VMCPError, match="IPL 00C: the VM has no devices"):
+        cp.create_vm(b"", GUEST, ipl=0x00C)
+    assert cp.vms == [] and cp._free == free
