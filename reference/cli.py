@@ -5,7 +5,7 @@
     s370 run PROGRAM [--storage SIZE] [--max-steps N] [--dump START-END]... [--json]
              [--under vmcp] [--config FILE]
     s370 run --config FILE --ipl ADDRESS [--storage SIZE] [--max-steps N] ...
-    s370 compare PROGRAM [--storage SIZE] [--max-steps N]
+    s370 compare PROGRAM [--storage SIZE] [--max-steps N] [--config FILE]
     s370 vmcp PROGRAM... [--policy round-robin|share] [--share N]... [--storage SIZE]
              [--max-steps N] [--slice MICROSECONDS] [--paging SIZE] [--directory FILE]
              [--spool DIR]
@@ -355,27 +355,110 @@ def first_difference(a: State, b: State) -> tuple[str, str, str] | None:
     return None
 
 
+def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode: str,
+                   workdir: Path) -> tuple[CPU, str, dict[str, bytes]]:
+    """[I/O] A run with the devices of ``config``, natively or as the only VM of a
+    VMCP, with every file it writes (console, punch and printer output; 3370
+    images, copied first) in ``workdir``: (CPU, stop, the contents of each output
+    and disk by device, e.g. ``"00E 1403"``)."""
+    import copy
+    import shutil
+
+    from .vmcp import VMCP, VMCPError
+    from .vmio import devices_from_configuration
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = copy.deepcopy(config)
+    files: dict[str, Path] = {}
+    for spec in config.devices:
+        key = "output" if spec.type_name == "3215" else "file"
+        if spec.type_name == "2540R" or spec.options.get(key) is None:
+            continue
+        target = workdir / f"{spec.address:03X}.{spec.type_name}"
+        if spec.type_name == "3370":
+            shutil.copyfile(spec.options[key], target)
+        spec.options[key] = target
+        files[f"{spec.address:03X} {spec.type_name}"] = target
+    cpu: CPU
+    if mode == "native":
+        m = start_machine(image, storage)
+        try:
+            config.attach(m)
+            stop = m.run(max_steps)
+        finally:
+            if m.channels is not None:
+                m.channels.close()
+        cpu = m
+    else:
+        cp = VMCP(real_storage=real_storage_for(storage) + 0x10000,
+                  spool_directory=workdir / "spool")
+        try:
+            try:
+                vm = cp.create_vm(image, storage, max_steps=max_steps,
+                                  devices=devices_from_configuration(cp, config))
+            except VMCPError as e:
+                raise UsageError(f"{config.path}: {e}") from None
+            cp.run()
+            cp.release_spool(vm)
+        finally:
+            if cp.real.channels is not None:
+                cp.real.channels.close()
+        cpu, stop = vm, vm.stop_reason or ""
+    outputs = {name: path.read_bytes() if path.exists() else b""
+               for name, path in files.items()}
+    return cpu, stop, outputs
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
-    storage = parse_size(args.storage)
+    import tempfile
     image = load_program(args.program)
-    native, native_stop = run_either(image, storage, args.max_steps, None, args.program)
-    guest, guest_stop = run_either(image, storage, args.max_steps, "vmcp", args.program)
-    diff = first_difference(native.state(), guest.state())
-    if diff is None and native_stop == guest_stop and native.steps == guest.steps:
-        print(f"identical: {native.steps} instructions, stop {native_stop}, natively and "
-              f"under the VMCP")
-        return EXIT_OK
-    # Where do they part?  The first step count after which the states differ.
-    low, high = 0, max(native.steps, guest.steps)
-    while low < high:
-        mid = (low + high) // 2
-        a, _ = run_either(image, storage, mid, None, args.program)
-        b, _ = run_either(image, storage, mid, "vmcp", args.program)
-        if first_difference(a.state(), b.state()) is None and a.steps == b.steps:
-            low = mid + 1
-        else:
-            high = mid
-    before, _ = run_either(image, storage, max(0, low - 1), None, args.program)
+    config = None
+    if args.config is not None:
+        from .devices import ConfigError, load_configuration
+        try:
+            config = load_configuration(args.config)
+        except ConfigError as e:
+            raise UsageError(str(e)) from None
+    storage = parse_size(args.storage) if args.storage else (
+        config.storage if config is not None and config.storage else DEFAULT_STORAGE)
+    if len(image) > storage:
+        raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
+                         f"storage ({storage} bytes)")
+    scratch = tempfile.TemporaryDirectory(prefix="s370-compare-")
+    runs = 0
+
+    def run(steps: int, mode: str) -> tuple[CPU, str, dict[str, bytes]]:
+        nonlocal runs
+        if config is None:
+            cpu, stop = run_either(image, storage, steps, None if mode == "native" else mode,
+                                   args.program)
+            return cpu, stop, {}
+        runs += 1
+        return configured_run(image, storage, steps, config, mode,
+                              Path(scratch.name) / f"{runs}-{mode}")
+
+    with scratch:
+        native, native_stop, native_out = run(args.max_steps, "native")
+        guest, guest_stop, guest_out = run(args.max_steps, "vmcp")
+        diff = first_difference(native.state(), guest.state())
+        if diff is None:
+            diff = _first_output_difference(native_out, guest_out)
+        if diff is None and native_stop == guest_stop and native.steps == guest.steps:
+            devices = f", {len(native_out)} device files" if config is not None else ""
+            print(f"identical: {native.steps} instructions, stop {native_stop}{devices}, "
+                  f"natively and under the VMCP")
+            return EXIT_OK
+        # Where do they part?  The first step count after which they differ.
+        low, high = 0, max(native.steps, guest.steps)
+        while low < high:
+            mid = (low + high) // 2
+            a, _, a_out = run(mid, "native")
+            b, _, b_out = run(mid, "vmcp")
+            if first_difference(a.state(), b.state()) is None and a.steps == b.steps \
+                    and _first_output_difference(a_out, b_out) is None:
+                low = mid + 1
+            else:
+                high = mid
+        before, _, _ = run(max(0, low - 1), "native")
     from .disassembler import format_instruction
     at = before.ia
     text = format_instruction(before.real_storage(at, 6)) if at + 6 <= storage else "?"
@@ -387,9 +470,26 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if native_stop != guest_stop:
         print(f"stop: native {native_stop}, vmcp {guest_stop}")
     print(f"they part at instruction {low} at {at:06X}: {text}")
-    print(f"reproduce: s370 run {args.program} --max-steps {low} --json   and the same "
-          f"with --under vmcp")
+    configured = f" --config {args.config}" if args.config is not None else ""
+    print(f"reproduce: s370 run {args.program}{configured} --max-steps {low} --json   and "
+          f"the same with --under vmcp")
     return 1
+
+
+def _first_output_difference(a: dict[str, bytes],
+                             b: dict[str, bytes]) -> tuple[str, str, str] | None:
+    """The first device file that differs, with where and both bytes."""
+    for name in sorted(a):
+        x, y = a[name], b.get(name, b"")
+        if x != y:
+            at = next((i for i in range(min(len(x), len(y))) if x[i] != y[i]),
+                      min(len(x), len(y)))
+            return (f"device {name} at byte {at}", _bytes_at(x, at), _bytes_at(y, at))
+    return None
+
+
+def _bytes_at(data: bytes, at: int) -> str:
+    return data[at:at + 8].hex().upper() or f"(end of file, {len(data)} bytes)"
 
 
 def parse_shares(shares: list[str], count: int) -> list[int]:
@@ -678,8 +778,12 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="run natively and under the VMCP; exit 0 when "
                                        "the final states are identical, 1 otherwise")
     c.add_argument("program")
-    c.add_argument("--storage", default="2M")
+    c.add_argument("--storage", default=None, help="default 2M, or the configuration's")
     c.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
+    c.add_argument("--config", metavar="FILE",
+                   help="machine configuration (TOML): the devices of both runs; their "
+                        "output files and disk images are compared too (the configured "
+                        "files are not written)")
     c.set_defaults(func=cmd_compare)
 
     v = sub.add_parser("vmcp", help="run several programs as VMs time-shared by the VMCP")

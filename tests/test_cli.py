@@ -321,3 +321,33 @@ def test_run_ipl_under_the_vmcp_ends_as_the_native_ipl(tmp_path, capsys):
         outs.append(json.loads(capsys.readouterr().out))
     assert outs[0]["stop"] == "disabled-wait" and outs[0]["gpr"][7] == "00000077"
     assert outs[1] == outs[0]
+
+
+def _cards_example(tmp_path):
+    import shutil
+    for name in ("cards_to_printer.asm", "cards.toml", "cards.txt"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    return str(tmp_path / "cards_to_printer.asm"), str(tmp_path / "cards.toml")
+
+
+def test_compare_with_a_configuration_compares_the_device_files_too(tmp_path, capsys):
+    program, config = _cards_example(tmp_path)
+    assert main(["compare", program, "--config", config]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("identical: ") and "1 device files" in out
+    assert not (tmp_path / "cards_to_printer.prt").exists()   # the configured file: untouched
+
+
+def test_compare_with_a_configuration_names_the_device_file_that_differs(tmp_path, capsys,
+                                                                        monkeypatch):
+    # A VMCP that never hands its spool files on: the printer file under the VMCP
+    # is missing.  compare names the device and the first byte: the native file
+    # begins with the first card, "THIS DECK" in ASCII (54 48 49 53 20 44 45 43).
+    import reference.vmcp
+    monkeypatch.setattr(reference.vmcp, "release_spool", lambda kept: kept.channels.close())
+    program, config = _cards_example(tmp_path)
+    assert main(["compare", program, "--config", config]) == 1
+    out = capsys.readouterr().out
+    assert "differ: device 00E 1403 at byte 0: native 5448495320444543, vmcp (end of file, " \
+           "0 bytes)" in out
+    assert f"reproduce: s370 run {program} --config {config} --max-steps" in out
