@@ -165,7 +165,8 @@ class Hercules:
     manager or call ``close``."""
 
     def __init__(self, executable: str | None = None, startup_timeout: float = 30.0,
-                 command_timeout: float = 10.0, program_check_messages: bool = False) -> None:
+                 command_timeout: float = 10.0, program_check_messages: bool = False,
+                 config_text: str = CONFIG) -> None:
         exe = executable or hercules_executable()
         if exe is None:
             raise HerculesError("hercules is not on PATH")
@@ -173,7 +174,7 @@ class Hercules:
         self._dir = tempfile.mkdtemp(prefix="s370-hercules-")
         config = os.path.join(self._dir, "s370.cnf")
         with open(config, "w") as f:
-            f.write(CONFIG)
+            f.write(config_text)        # CONFIG, or another machine (e.g. with devices)
         self._log = bytearray()
         self._cond = threading.Condition()
         self._closed = False
@@ -410,6 +411,52 @@ class Hercules:
                       cr=[int(crs[f"{i:02d}"], 16) for i in range(16)],
                       storage=storage, keys=keys, prefix=prefix, log=log,
                       elapsed=time.monotonic() - t0)
+
+
+    def run_started(self, image: bytes, start: str, ranges: list[tuple[int, int]],
+                    timeout: float = 5.0) -> Result:
+        """Run ``image`` (loaded at absolute 0 after ``sysclear``) started by the panel
+        command ``start``: ``restart``, or ``ipl 000C`` (initial program loading from a
+        device of the configuration, storage kept); return the final state with the
+        storage of ``ranges``.  Unlike ``run`` it neither resets nor reads storage keys
+        (``keys`` is empty): the loaded blocks keep the bits ``loadcore`` set (X3)."""
+        t0 = time.monotonic()
+        self._runs += 1
+        self._command_retry("sysclear")
+        for n, (address, data) in enumerate(nonzero_runs(image)):
+            image_file = os.path.join(self._dir, f"started{n}.bin")
+            with open(image_file, "wb") as f:
+                f.write(data)
+            loaded = self._command_retry(f"loadcore {image_file} {address:X}")
+            if "HHCPN113I" not in loaded:
+                raise HerculesError(f"loadcore: {loaded.strip()}")
+        begin = self._send(start)
+        done = self._wait_for(re.compile(r"HHCCP011I.*?PSW=", re.DOTALL), begin, timeout)
+        stopped = "disabled-wait"
+        if done is None:
+            stopped = "no wait"
+            self._command("stop")
+        log = self._text(begin)
+        psw_m = _PSW.findall(self._command_retry("psw"))
+        gprs = dict(_GPR.findall(self._command("gpr")))
+        crs = dict(_CR.findall(self._command("cr")))
+        if not psw_m or len(gprs) != 16 or len(crs) != 16:
+            raise HerculesError(f"cannot read the state after {start!r}")
+        storage: dict[tuple[int, int], bytes] = {}
+        core = os.path.join(self._dir, "core.bin")
+        for a, b in ranges:
+            if os.path.exists(core):
+                os.remove(core)
+            self._command_retry(f"savecore {core} {a:X} {b:X}")
+            with open(core, "rb") as f:
+                storage[(a, b)] = f.read()
+            if len(storage[(a, b)]) != b - a + 1:
+                raise HerculesError(f"savecore {a:X}-{b:X}: {len(storage[(a, b)])} bytes")
+        hi, lo = psw_m[-1]
+        return Result(stopped=stopped, psw=int(hi + lo, 16),
+                      gpr=[int(gprs[f"{i:02d}"], 16) for i in range(16)],
+                      cr=[int(crs[f"{i:02d}"], 16) for i in range(16)],
+                      storage=storage, keys={}, log=log, elapsed=time.monotonic() - t0)
 
 
 def nonzero_runs(image: bytes) -> list[tuple[int, bytes]]:
