@@ -986,6 +986,10 @@ class VMCP:
         if real.key != vm.key:
             real.key = vm.key
             real.psw_changed()
+        # Nothing for the real machine's service between instructions: its CPU
+        # timer is positive again and the VMCP keeps no other condition pending on
+        # it (its other timers are masked off in CR0, its I/O is synchronous).
+        real.attention = False
         return True
 
     def _save_guest(self, vm: VirtualMachine, entry: int) -> None:
