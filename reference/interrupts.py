@@ -26,8 +26,10 @@ class ProgramInterruption(Interruption):
     code = 0
     nullify = False
 
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or type(self).__name__)
+    # (No __init__ of its own: ``PrivilegedOperation()`` and the like are raised
+    # often, by guests under the VMCP above all; the detail, if any, is args[0].)
+    def __str__(self) -> str:
+        return super().__str__() or type(self).__name__
 
 
 class OperationException(ProgramInterruption):
