@@ -13,13 +13,24 @@ the only guest of ``reference.vmcp.VMCP``.  A VM is created by the VMCP with its
 and started by it, so in ``vmcp`` mode the machine kept between ``reset`` and the
 first ``run`` only collects what ``load`` stores: ``set_state`` is refused and a run
 must start with ``restart`` (``mode_capabilities`` says so).
+
+Devices (the ``devices`` capability): ``attach`` writes the devices' input files
+(their contents come in the request) into a directory of the adapter's own, with a
+configuration file of docs/configuration.md for each device, and reads them with
+``reference.devices.load_configuration``; natively the devices are attached to the
+machine at once, under the VMCP the VM gets them when it is created, as ``s370 run
+--config --under vmcp`` gives them (``reference.vmio``).  ``outputs`` reads back the
+files the devices wrote.  The directory goes with the next ``reset`` or the end.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
+import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,10 +39,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conformance.implementations import Reference  # noqa: E402
 from reference.cpu import CPU, MAX_STORAGE, MIN_STORAGE  # noqa: E402
+from reference.devices import ConfigError, Configuration, load_configuration  # noqa: E402
 from reference.machine import Machine  # noqa: E402
 
 PROTOCOL = 1
 FIELDS = ["psw", "gpr", "cr", "prefix", "storage", "keys"]
+# The device types and their keys (docs/configuration.md); in ``attach`` a key that
+# names a file to read carries its contents (base64), one that names a file to write
+# is true, and the disk's file is both.
+DEVICE_KEYS = {
+    "3215": {"input", "output", "attention"},
+    "2540R": {"file", "format", "eof"},
+    "2540P": {"file", "format"},
+    "1403": {"file"},
+    "3370": {"file"},
+}
+READ_KEYS = {("3215", "input"), ("2540R", "file"), ("3370", "file")}
+WRITE_KEYS = {("3215", "output"), ("2540P", "file"), ("1403", "file"), ("3370", "file")}
 
 
 class RequestError(Exception):
@@ -77,6 +101,70 @@ def ranges(value: object, what: str) -> list[tuple[int, int]]:
     return out
 
 
+FILE_NAMES = {("3215", "input"): "console-input", ("3215", "output"): "console-output",
+              ("2540R", "file"): "deck", ("2540P", "file"): "punch",
+              ("1403", "file"): "print", ("3370", "file"): "disk.img"}
+
+
+def toml_value(value: object, what: str) -> str:
+    """A value of a device table as TOML (strings, integers, booleans, lists)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)          # a TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v, what) for v in value) + "]"
+    raise RequestError(f"{what}: {value!r} is not a string, number, boolean or list")
+
+
+def device_spec(entry: object, n: int, directory: Path) -> tuple[Any, Path | None]:
+    """One device of ``attach``: its input files written into ``directory``, its
+    table checked as a configuration file (reference.devices.load_configuration).
+    Returns the device's DeviceSpec and the file it writes (or None)."""
+    if not isinstance(entry, dict):
+        raise RequestError(f"attach: device {n} is not an object")
+    address = entry.get("address")
+    if not isinstance(address, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,4}", address):
+        raise RequestError(f"attach: device {n}: address {address!r} is not 1-4 hex digits "
+                           f"in a string")
+    name = f"{int(address, 16):03X}"
+    where = f"attach: device {name}"
+    kind = str(entry.get("type", "")).upper()
+    if kind not in DEVICE_KEYS:
+        raise RequestError(f"{where}: type {entry.get('type')!r} is not one of "
+                           f"{', '.join(DEVICE_KEYS)}")
+    lines = ["[[device]]", f'address = "{address}"', f'type = "{kind}"']
+    output = None
+    for key, value in entry.items():
+        if key in ("address", "type"):
+            continue
+        if key not in DEVICE_KEYS[kind]:
+            raise RequestError(f"{where}: a {kind} has no key {key!r} "
+                               f"({', '.join(sorted(DEVICE_KEYS[kind]))})")
+        if (kind, key) in READ_KEYS or (kind, key) in WRITE_KEYS:
+            file = directory / f"{name}-{FILE_NAMES[kind, key]}"
+            if (kind, key) in READ_KEYS:
+                if not isinstance(value, str):
+                    raise RequestError(f"{where}: {key}: the file's contents in base64")
+                file.write_bytes(unb64(value, f"{where}: {key}"))
+            elif value is not True:
+                raise RequestError(f"{where}: {key}: true (the adapter keeps what the "
+                                   f"device writes and gives it back with outputs)")
+            if (kind, key) in WRITE_KEYS:
+                output = file
+            value = file.name
+        lines.append(f"{key} = {toml_value(value, f'{where}: {key}')}")
+    table = directory / f"{name}.toml"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        config = load_configuration(table)
+    except ConfigError as e:     # "file:line: message": the message is what matters
+        raise RequestError(f"{where}: {re.sub(r'^.*?:[0-9]+: ', '', str(e))}") from None
+    return config.devices[0], output
+
+
 class ReferenceAdapter:
     """The state between requests: the mode, the storage size and the CPU."""
 
@@ -86,6 +174,11 @@ class ReferenceAdapter:
         self.machine = Machine(self.storage)   # native, or the loader of a VM
         self.cpu: CPU = self.machine           # what get_state reads
         self.state_set = False                 # set_state since the reset
+        self.ran = False                       # run or trace since the reset
+        # Devices (attach): their directory, configuration and written files.
+        self.device_dir: tempfile.TemporaryDirectory[str] | None = None
+        self.config: Configuration | None = None
+        self.written: list[tuple[int, Path]] = []
 
     # -- hello ---------------------------------------------------------------
     def hello(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +199,8 @@ class ReferenceAdapter:
                 # Time is a function of the instructions executed (docs/machine.md).
                 "nondeterministic": [],
                 "mode_capabilities": {"vmcp": {"set": [], "continue": False}},
+                # attach, outputs and start "ipl", in both modes.
+                "devices": list(DEVICE_KEYS),
             },
         }
 
@@ -118,12 +213,62 @@ class ReferenceAdapter:
         if not MIN_STORAGE <= storage <= MAX_STORAGE or storage % 2048:
             raise RequestError(f"reset: storage {storage} is not a multiple of 2K "
                                f"from {MIN_STORAGE} to {MAX_STORAGE}")
+        self.detach()
         self.mode, self.storage = mode, storage
         self.machine = Machine(storage)        # a new machine is in the clear-reset state
         self.machine.interruption_log = []
         self.cpu = self.machine
-        self.state_set = False
+        self.state_set = self.ran = False
         return {"ok": True}
+
+    # -- attach, outputs -------------------------------------------------------
+    def attach(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The devices of the request, checked whole before any is attached."""
+        if self.config is not None:
+            raise RequestError("attach: devices are already attached (once after reset)")
+        if self.ran:
+            raise RequestError("attach: after reset, before the first run")
+        entries = request.get("devices")
+        if not isinstance(entries, list):
+            raise RequestError("attach: devices is not a list of device objects")
+        work = tempfile.TemporaryDirectory(prefix="s370-adapter-devices-")
+        try:
+            config = Configuration("attach")
+            written = []
+            for n, entry in enumerate(entries, 1):
+                spec, output = device_spec(entry, n, Path(work.name))
+                if any(d.address == spec.address for d in config.devices):
+                    raise RequestError(f"attach: device {spec.address:03X} given twice")
+                config.devices.append(spec)
+                if output is not None:
+                    written.append((spec.address, output))
+            if self.mode == "native":
+                try:
+                    config.attach(self.machine)   # opens (empties) the output files
+                except ConfigError as e:
+                    raise RequestError(f"attach: {e}") from None
+        except BaseException:
+            work.cleanup()
+            raise
+        self.device_dir, self.config, self.written = work, config, written
+        return {"ok": True}
+
+    def detach(self) -> None:
+        """Close the devices and remove their directory (reset, quit)."""
+        if self.machine.channels is not None:
+            self.machine.channels.close()
+            self.machine.channels = None
+        if self.device_dir is not None:
+            self.device_dir.cleanup()
+        self.device_dir, self.config, self.written = None, None, []
+
+    def outputs(self, request: dict[str, Any]) -> dict[str, Any]:
+        """What every device that writes holds now (its file), in attach order."""
+        if self.config is None:
+            raise RequestError("outputs: no devices are attached")
+        return {"outputs": [{"address": f"{address:03X}",
+                             "data": b64(path.read_bytes()) if path.exists() else None}
+                            for address, path in self.written]}
 
     def load(self, request: dict[str, Any]) -> dict[str, Any]:
         address = integer(request.get("address"), "load: address")
@@ -182,11 +327,19 @@ class ReferenceAdapter:
     def run(self, request: dict[str, Any]) -> dict[str, Any]:
         start = request.get("start", "continue")
         steps = integer(request.get("steps", 100_000), "run: steps")
-        if start not in ("restart", "continue"):
-            raise RequestError(f"run: start {start!r} is neither restart nor continue")
+        if start not in ("restart", "continue", "ipl"):
+            raise RequestError(f"run: start {start!r} is not restart, continue or ipl")
+        ipl = self.ipl_device(request) if start == "ipl" else None
+        self.ran = True
         if self.mode == "vmcp":
-            return self._run_vmcp(start, steps)
+            return self._run_vmcp(start, steps, ipl)
         m = self.machine
+        if ipl is not None and m.channels is not None:
+            # Initial program loading (GA22-7000 ch.4): the channel program runs
+            # to its end, the PSW at 0 is loaded; then the CPU runs.
+            failed = m.channels.ipl(ipl)
+            if failed is not None:
+                raise RequestError(f"run: IPL {ipl:03X} failed: {failed}")
         log = m.interruption_log if m.interruption_log is not None else []
         before, taken = m.steps, len(log)
         if start == "restart":
@@ -196,11 +349,25 @@ class ReferenceAdapter:
                 "interruptions": [{"class": r.kind, "code": r.code, "ilc": r.ilc,
                                    "old_psw": f"{r.old_psw:016X}"} for r in log[taken:]]}
 
-    def _run_vmcp(self, start: str, steps: int) -> dict[str, Any]:
+    def ipl_device(self, request: dict[str, Any]) -> int:
+        """The attached device a run with ``start: "ipl"`` loads from."""
+        device = request.get("device")
+        if not isinstance(device, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,4}", device):
+            raise RequestError(f"run: device {device!r} is not an I/O address (hex digits "
+                               f"in a string)")
+        address = int(device, 16)
+        if self.config is None or all(d.address != address for d in self.config.devices):
+            raise RequestError(f"run: no device {address:03X} is attached to IPL from")
+        return address
+
+    def _run_vmcp(self, start: str, steps: int, ipl: int | None) -> dict[str, Any]:
         from reference.cli import real_storage_for
         from reference.vmcp import VMCP
-        if start != "restart" or self.cpu is not self.machine:
-            raise RequestError("run: in mode vmcp a run starts a new guest (start: restart)")
+        if start == "continue" or self.cpu is not self.machine:
+            raise RequestError("run: in mode vmcp a run starts a new guest (start: restart "
+                               "or ipl)")
+        if self.config is not None:
+            return self._run_vmcp_devices(steps, ipl)
         cp = VMCP(real_storage=real_storage_for(self.storage))
         vm = cp.create_vm(bytes(self.machine.mem), self.storage, max_steps=steps)
         # create_vm performed the restart interruption; list it as the native run does.
@@ -213,6 +380,39 @@ class ReferenceAdapter:
                     {"class": r.kind, "code": r.code, "ilc": r.ilc,
                      "old_psw": f"{r.old_psw:016X}"} for r in vm.interruption_log]}
 
+    def _run_vmcp_devices(self, steps: int, ipl: int | None) -> dict[str, Any]:
+        """The guest with the attached devices, as ``Reference.run_configured`` runs
+        it (conformance/implementations.py): spooled unit-record devices and console,
+        each 3370 a real disk given whole to the VM; the spool files go to the
+        devices' files when the VM ends (``release_spool``)."""
+        from reference.cli import real_storage_for
+        from reference.vmcp import VMCP, VMCPError
+        from reference.vmio import devices_from_configuration
+        assert self.config is not None and self.device_dir is not None
+        spool = Path(self.device_dir.name) / "spool"
+        spool.mkdir(exist_ok=True)
+        cp = VMCP(real_storage=real_storage_for(self.storage) + 0x10000,
+                  spool_directory=str(spool))
+        try:
+            try:
+                devices = devices_from_configuration(cp, self.config)
+                vm = cp.create_vm(bytes(self.machine.mem), self.storage, max_steps=steps,
+                                  devices=devices, ipl=ipl)
+            except VMCPError as e:
+                raise RequestError(f"run: {e}") from None
+            vm.interruption_log = []
+            cp.run()
+            cp.release_spool(vm)
+        finally:
+            if cp.real.channels is not None:
+                cp.real.channels.close()
+        self.cpu = vm
+        taken = [] if ipl is not None else \
+            [{"class": "restart", "code": 0, "ilc": 0, "old_psw": "0" * 16}]
+        return {"stop": vm.stop_reason or "", "steps": vm.steps,
+                "interruptions": taken + [
+                    {"class": r.kind, "code": r.code, "ilc": r.ilc,
+                     "old_psw": f"{r.old_psw:016X}"} for r in vm.interruption_log]}
 
     # -- trace -----------------------------------------------------------------
     def trace(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -224,9 +424,9 @@ class ReferenceAdapter:
         from reference.trace import record_lines, referenced_image
         steps = integer(request.get("steps", 100_000), "trace: steps")
         if (request.get("start") != "restart" or self.state_set or self.cpu is not self.machine
-                or self.machine.steps):
+                or self.machine.steps or self.config is not None):
             raise RequestError("trace: the example adapter traces a run that starts with "
-                               "restart right after reset and load")
+                               "restart right after reset and load, without devices")
         image = bytes(self.machine.mem)
         lines = record_lines(image, self.storage, self.mode, steps,
                              referenced_image(image, "adapter-storage.bin"))
@@ -242,7 +442,8 @@ def serve(adapter: ReferenceAdapter, requests: TextIO, responses: TextIO) -> Non
     """Answer every request line with one response line, until ``quit`` or the end."""
     handlers = {"hello": adapter.hello, "reset": adapter.reset, "load": adapter.load,
                 "set_state": adapter.set_state, "get_state": adapter.get_state,
-                "run": adapter.run, "trace": adapter.trace}
+                "run": adapter.run, "trace": adapter.trace, "attach": adapter.attach,
+                "outputs": adapter.outputs}
     for line in requests:
         if not line.strip():
             continue
@@ -273,7 +474,14 @@ def main() -> None:
     # Responses go to the real standard output; anything else printed goes to stderr.
     responses = sys.stdout
     sys.stdout = sys.stderr
-    serve(ReferenceAdapter(), sys.stdin, responses)
+    # SIGTERM (the client stopping the adapter) ends it through the finally below,
+    # so the devices' directory goes with it.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    adapter = ReferenceAdapter()
+    try:
+        serve(adapter, sys.stdin, responses)
+    finally:
+        adapter.detach()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,14 @@ only when the comparison asks for them, a 4K page or a 2K block at a time, and o
 while the adapter still holds that run's state (an ``Outcome`` of an earlier run says
 so rather than answer with another run's storage).
 
+An adapter that declares the optional ``devices`` capability also runs programs with
+devices (``run_configured``): ``reset``, ``attach`` of the program's devices (input
+files as their contents, so that no host path reaches the adapter), ``load``, ``run``
+from a restart or ``start: "ipl"``, then ``outputs``: what each output device and disk
+holds, written where the reference would have written it, for the corpus's output
+comparison.  Without the capability ``run_configured`` is None and the suite skips
+those programs.
+
 Failures are one line that names the adapter and the request (``AdapterError``): an
 error response, a line that is not a JSON object or lacks a member, an adapter that
 ends (with the last line it wrote on standard error) or that does not answer in time.
@@ -27,16 +35,18 @@ import subprocess
 import threading
 import weakref
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import IO, Any, overload
 
-from .implementations import Outcome
+from .implementations import DeviceSetupError, Outcome
 
 PROTOCOL = 1
 ANSWER_TIME = 60.0          # seconds for any response ...
 RUN_MARGIN = 30.0           # ... and for a run, its time limit plus this
 RUN_TIME_LIMIT = 5.0        # host seconds for a run of an adapter that cannot count steps
 STOPS = ("disabled-wait", "enabled-wait", "check-stop", "step-limit", "timeout")
+DEVICE_TYPES = ("3215", "2540R", "2540P", "1403", "3370")   # docs/configuration.md
 FIELDS = ("psw", "gpr", "cr", "prefix", "storage", "keys")
 PAGE = 4096
 BLOCK = 2048
@@ -164,7 +174,7 @@ class Adapter:
                 raise AdapterError(f"{self.label} is not running")
         proc = self._proc
         assert proc is not None and proc.stdin is not None
-        if cmd in ("reset", "load", "set_state", "run", "trace"):
+        if cmd in ("reset", "attach", "load", "set_state", "run", "trace"):
             self.generation += 1
         try:
             proc.stdin.write(json.dumps({"cmd": cmd, **members}).encode("utf-8") + b"\n")
@@ -233,6 +243,55 @@ def _bytes(adapter: Adapter, cmd: str, response: dict[str, Any], value: Any,
     raise adapter.malformed(cmd, f"{what} is not base64", response)
 
 
+def _device_types(value: Any) -> tuple[str, ...]:
+    """The ``devices`` capability: a list of device types of docs/configuration.md."""
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise TypeError("devices is not a list of device types")
+    unknown = [t for t in value if t.upper() not in DEVICE_TYPES]
+    if unknown:
+        raise ValueError(f"devices: {unknown[0]!r} is not one of {', '.join(DEVICE_TYPES)}")
+    return tuple(t.upper() for t in value)
+
+
+def device_entries(config: Any) -> tuple[list[dict[str, Any]], dict[int, Path]]:
+    """The ``attach`` request's devices for ``config`` (reference.devices.Configuration,
+    as ``run_configured`` gets it), and the file of every device that writes one by
+    I/O address.  Input files go as their contents (a reader deck as its 80-byte
+    EBCDIC cards, ``format = "binary"``; console input as its lines; a disk image as
+    its bytes); a file to write is ``true``: no host path goes to the adapter."""
+    entries: list[dict[str, Any]] = []
+    files: dict[int, Path] = {}
+    for spec in config.devices:
+        o = spec.options
+        entry: dict[str, Any] = {"address": f"{spec.address:03X}", "type": spec.type_name}
+        if spec.type_name == "3215":
+            if o.get("script"):
+                entry["input"] = _b64("".join(f"{line}\n" for line in o["script"])
+                                      .encode("ascii"))
+            if o.get("output") is not None:
+                entry["output"] = True
+                files[spec.address] = Path(o["output"])
+            if o.get("attention"):
+                entry["attention"] = list(o["attention"])
+        elif spec.type_name == "2540R":
+            entry.update(file=_b64(b"".join(o["cards"])), format="binary",
+                         eof=bool(o.get("eof", True)))
+        elif spec.type_name == "2540P":
+            entry.update(file=True, format=o.get("format", "text"))
+            files[spec.address] = Path(o["file"])
+        elif spec.type_name == "1403":
+            entry["file"] = True
+            files[spec.address] = Path(o["file"])
+        elif spec.type_name == "3370":
+            entry["file"] = _b64(Path(o["file"]).read_bytes())
+            files[spec.address] = Path(o["file"])
+        else:
+            raise DeviceSetupError(f"device {spec.address:03X}: type {spec.type_name} "
+                                   f"is not one of {', '.join(DEVICE_TYPES)}")
+        entries.append(entry)
+    return entries, files
+
+
 class AdapterImplementation:
     """An implementation under test behind the adapter protocol
     (``conformance.implementations.Implementation``)."""
@@ -264,6 +323,11 @@ class AdapterImplementation:
                 str(k): str(v) for k, v in dict(caps.get("known_differences", {})).items()}
             self.mode_capabilities: dict[str, dict[str, Any]] = dict(
                 caps.get("mode_capabilities", {}))
+            # The devices capability (optional): the device types ``attach`` takes.
+            self.devices: tuple[str, ...] = _device_types(caps.get("devices", []))
+            for mode_caps in self.mode_capabilities.values():
+                if "devices" in dict(mode_caps):
+                    _device_types(mode_caps["devices"])
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise self.adapter.malformed("hello", f"capabilities: {e}", hello) from None
         self.version = str(hello.get("version", ""))
@@ -293,14 +357,15 @@ class AdapterImplementation:
         self.adapter.request("set_state", **fields)
 
     def start_run(self, cmd: str = "run", start: str = "restart", steps: int = 100_000,
-                  time_limit: float | None = None) -> dict[str, Any]:
+                  time_limit: float | None = None, **extra: Any) -> dict[str, Any]:
         """``run`` (or ``trace``): the checked response, with ``steps`` None when the
         adapter does not count instructions.  ``time_limit``: host seconds for an
-        adapter that cannot count them (default ``run_time_limit``)."""
+        adapter that cannot count them (default ``run_time_limit``).  ``extra``: more
+        members (``device`` of a run that starts with ``ipl``)."""
         a = self.adapter
         limit = self.run_time_limit if time_limit is None else time_limit
         response = a.request(cmd, answer_time=limit + RUN_MARGIN, start=start,
-                             steps=steps, time_limit=limit)
+                             steps=steps, time_limit=limit, **extra)
         if response.get("stop") not in STOPS:
             raise a.malformed(cmd, f"stop is not one of {', '.join(STOPS)}", response)
         count = response.get("steps")
@@ -395,6 +460,105 @@ class AdapterImplementation:
         return Outcome(
             stop=response["stop"], steps=response["steps"] or 0, psw=psw, gpr=gpr, cr=cr,
             read=snapshot.read, keys=snapshot.keys,
+            interruptions=[(r["class"], r["code"], r["ilc"], r["old_psw"])
+                           for r in response.get("interruptions", [])
+                           if r["class"] != "restart"])
+
+
+    # -- devices (the optional devices capability) ----------------------------
+    def device_types(self, mode: str) -> tuple[str, ...]:
+        """The device types ``attach`` takes in ``mode`` (none: no devices)."""
+        mode_caps = dict(self.mode_capabilities.get(mode, {}))
+        return _device_types(mode_caps["devices"]) if "devices" in mode_caps \
+            else self.devices
+
+    def lacks_devices(self, types: Sequence[str], mode: str) -> str | None:
+        """Why a program with devices of ``types`` cannot run in ``mode``, or None."""
+        have = self.device_types(mode)
+        if not have:
+            return f"{self.name} declares no devices in mode {mode}"
+        missing = sorted({t.upper() for t in types} - set(have))
+        if missing:
+            return f"{self.name} has no {', '.join(missing)} (its devices: {', '.join(have)})"
+        return None
+
+    @property
+    def run_configured(self) -> Callable[..., Outcome] | None:
+        """``run_configured`` of ``conformance.implementations`` when the adapter
+        declares the devices capability in some mode; None otherwise (so
+        ``takes_devices`` is false and the suite skips programs with devices)."""
+        if not any(self.device_types(mode) for mode in self.modes):
+            return None
+        return self._run_configured
+
+    def attach(self, entries: list[dict[str, Any]]) -> None:
+        self.adapter.request("attach", devices=entries)
+
+    def outputs(self) -> dict[int, bytes | None]:
+        """What each device that writes holds (the ``outputs`` request), by I/O
+        address: the file's bytes, or None when no file was written."""
+        a = self.adapter
+        r = a.request("outputs")
+        items = r.get("outputs")
+        if not isinstance(items, list):
+            raise a.malformed("outputs", "outputs is not a list", r)
+        out: dict[int, bytes | None] = {}
+        for item in items:
+            address = item.get("address") if isinstance(item, dict) else None
+            try:
+                number = int(address, 16) if isinstance(address, str) and \
+                    1 <= len(address) <= 4 else -1
+            except ValueError:
+                number = -1
+            if number < 0:
+                raise a.malformed("outputs", "an entry without a hex address", r)
+            data = item.get("data")
+            out[number] = None if data is None else \
+                _bytes(a, "outputs", r, data, f"output {address}")
+        return out
+
+    def _run_configured(self, image: bytes, storage: int, max_steps: int, mode: str,
+                        config: Any, ipl: int | None = None) -> Outcome:
+        """A run with the devices of ``config`` (reference.devices.Configuration):
+        ``reset``, ``attach`` of the devices, ``load`` of the image at 0, ``run``
+        from a restart or with ``ipl`` from that device; then ``outputs``, written
+        to the configuration's files (where ``Reference.run_configured`` would have
+        written them) and kept in the outcome's ``outputs``."""
+        if mode not in self.modes:
+            raise AdapterError(f"{self.adapter.label}: {self.name} has no mode {mode!r}")
+        why = self.lacks_devices([spec.type_name for spec in config.devices], mode)
+        if why:
+            raise DeviceSetupError(why)
+        entries, files = device_entries(config)
+        disks = {spec.address for spec in config.devices if spec.type_name == "3370"}
+        for address, path in files.items():   # no stale output file is left to compare
+            if address not in disks:
+                path.unlink(missing_ok=True)
+        self.reset(mode, storage)
+        self.attach(entries)
+        self.load(0, image)
+        if ipl is None:
+            response = self.start_run(start="restart", steps=max_steps)
+        else:
+            response = self.start_run(start="ipl", steps=max_steps, device=f"{ipl:03X}")
+        psw, gpr, cr, prefix = self.registers()
+        snapshot = _Snapshot(self, storage, prefix)
+        got = self.outputs()
+        outputs: dict[int, bytes | None] = {}
+        for address, path in files.items():
+            if address not in got:
+                raise AdapterError(f"{self.adapter.label}: outputs: no entry for device "
+                                   f"{address:03X}")
+            data = got[address]
+            if data is None and address in disks:
+                raise AdapterError(f"{self.adapter.label}: outputs: no image of disk "
+                                   f"{address:03X}")
+            if data is not None:
+                path.write_bytes(data)
+            outputs[address] = data
+        return Outcome(
+            stop=response["stop"], steps=response["steps"] or 0, psw=psw, gpr=gpr, cr=cr,
+            read=snapshot.read, keys=snapshot.keys, outputs=outputs,
             interruptions=[(r["class"], r["code"], r["ilc"], r["old_psw"])
                            for r in response.get("interruptions", [])
                            if r["class"] != "restart"])

@@ -14,7 +14,9 @@ beside it or its expectations in its source behind ``*! ``) is collected as one 
 per mode, named ``programs/<chapter>/<NAME>.asm::<mode>``.  A program that requires
 a facility the implementation lacks is skipped; so is a program with devices
 (``[[device]]``) on an implementation that takes no device configurations
-(``conformance.implementations.takes_devices``: the adapters do not).
+(``conformance.implementations.takes_devices``: adapters do only with the ``devices``
+capability of docs/adapter-protocol.md), or in a mode, or with a device type, that
+the implementation's devices capability does not cover (``lacks_devices``).
 
 Hypothesis profiles (choose with ``--hypothesis-profile``): ``dev`` (fast, for the
 edit-run loop), ``ci`` (the default), ``thorough`` (long runs; see README for running
@@ -161,10 +163,15 @@ class ProgramItem(pytest.Item):
             pytest.skip(f"needs the {', '.join(missing)} facility, which {self.impl.name} "
                         f"does not have")
         if self.program.has_devices and not takes_devices(self.impl):
-            how = " (an adapter: the adapter protocol has no devices)" \
+            how = " (an adapter without the devices capability, docs/adapter-protocol.md)" \
                 if isinstance(self.impl, AdapterImplementation) else ""
             pytest.skip(f"has devices ([[device]]); {self.impl.name}{how} takes no device "
                         f"configurations")
+        lacks = getattr(self.impl, "lacks_devices", None)
+        if self.program.has_devices and callable(lacks):
+            why = lacks([d.type_name for d in self.program.expectations.devices], self.mode)
+            if why:
+                pytest.skip(f"has devices ([[device]]); {why}")
         out, misses = check(self.program, self.impl, self.mode)
         if misses:
             with coverage.paused():  # the report's reruns are not counted

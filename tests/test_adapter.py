@@ -40,6 +40,7 @@ and every disagreement.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shlex
@@ -753,3 +754,277 @@ def test_the_properties_run_through_the_example_adapter(pytester: pytest.Pyteste
         str(REPO / "conformance" / "test_properties.py") + "::"
         "test_any_instruction_runs_as_on_the_reference_machine")
     result.assert_outcomes(passed=1)
+
+
+# ===========================================================================
+# 5. Devices: the devices capability (attach, outputs, start "ipl")
+# ===========================================================================
+IO = REPO / "conformance" / "programs" / "io"
+
+# An adapter of the old style (no devices in hello), or one with devices in the
+# native mode only: the example adapter with its hello changed.
+LIMITED_SOURCE = '''
+import os, sys
+sys.path.insert(0, {adapters!r})
+import example_adapter as ex
+how = os.environ.get("S370_DEVICES", "")
+
+class Limited(ex.ReferenceAdapter):
+    def hello(self, request):
+        response = super().hello(request)
+        caps = response["capabilities"]
+        if how == "none":
+            del caps["devices"]
+        elif how == "native":
+            caps["mode_capabilities"]["vmcp"]["devices"] = []
+        return response
+
+ex.ReferenceAdapter = Limited
+ex.main()
+'''
+
+
+@pytest.fixture(scope="module")
+def limited_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("adapters") / "limited_adapter.py"
+    path.write_text(LIMITED_SOURCE.format(adapters=str(REPO / "adapters")))
+    return path
+
+
+def _limited(script: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> AdapterImplementation:
+    monkeypatch.setenv("S370_DEVICES", how)
+    return AdapterImplementation(f"{PYTHON} {shlex.quote(str(script))}")
+
+
+def _configuration(tmp_path: Path, text: str) -> Any:
+    from reference.devices import load_configuration
+    (tmp_path / "machine.toml").write_text(text)
+    return load_configuration(tmp_path / "machine.toml")
+
+
+def test_the_example_adapter_declares_every_device_type_and_gains_run_configured(example):
+    from conformance.implementations import takes_devices
+    assert example.adapter.hello["capabilities"]["devices"] == \
+        ["3215", "2540R", "2540P", "1403", "3370"]
+    assert example.device_types("native") == example.device_types("vmcp") == \
+        ("3215", "2540R", "2540P", "1403", "3370")
+    assert takes_devices(example) and callable(example.run_configured)
+    assert example.lacks_devices(["2540R", "1403"], "vmcp") is None
+
+
+def test_an_adapter_without_the_capability_takes_no_devices(limited_script, monkeypatch):
+    from conformance.corpus import run_program
+    from conformance.implementations import DeviceSetupError, takes_devices
+    impl = _limited(limited_script, "none", monkeypatch)
+    try:
+        assert impl.devices == () and impl.run_configured is None
+        assert not takes_devices(impl)
+        assert impl.lacks_devices(["1403"], "native") == \
+            "reference declares no devices in mode native"
+        with pytest.raises(DeviceSetupError, match="takes no device configurations"):
+            run_program(Program(IO / "cards.asm"), impl, "native")
+        # Its runs without devices are as before.
+        assert impl.run(SMALL, 64 * 1024, 100, "native").gpr[1] == 5
+    finally:
+        impl.close()
+
+
+def test_devices_in_one_mode_only_are_declared_per_mode(limited_script, monkeypatch):
+    impl = _limited(limited_script, "native", monkeypatch)
+    try:
+        assert callable(impl.run_configured)
+        assert impl.lacks_devices(["1403"], "native") is None
+        assert impl.lacks_devices(["1403"], "vmcp") == "reference declares no devices in mode vmcp"
+    finally:
+        impl.close()
+
+
+def test_a_device_type_the_adapter_lacks_is_named(example, monkeypatch):
+    monkeypatch.setattr(example, "devices", ("2540R", "1403"))
+    assert example.lacks_devices(["3215", "2540R", "3370"], "native") == \
+        "reference has no 3215, 3370 (its devices: 2540R, 1403)"
+
+
+def test_the_client_sends_the_contents_of_input_files_and_no_host_path(tmp_path):
+    from conformance.adapter import device_entries
+    (tmp_path / "cards.txt").write_text("AB\n")
+    (tmp_path / "replies.txt").write_text("YES\nNO\n")
+    (tmp_path / "disk.img").write_bytes(bytes(range(256)) * 2)
+    config = _configuration(tmp_path, """
+[[device]]
+address = "009"
+type = "3215"
+input = "replies.txt"
+output = "console.txt"
+attention = [500]
+[[device]]
+address = "00C"
+type = "2540R"
+file = "cards.txt"
+eof = false
+[[device]]
+address = "00D"
+type = "2540P"
+file = "punch.txt"
+format = "binary"
+[[device]]
+address = "00E"
+type = "1403"
+file = "print.txt"
+[[device]]
+address = "150"
+type = "3370"
+file = "disk.img"
+""")
+    entries, files = device_entries(config)
+    # The card AB: A = X'C1', B = X'C2' (cp037), padded with blanks X'40' to 80 columns.
+    card = bytes([0xC1, 0xC2]) + bytes([0x40]) * 78
+    assert entries == [
+        {"address": "009", "type": "3215", "input": base64.b64encode(b"YES\nNO\n").decode(),
+         "output": True, "attention": [500]},
+        {"address": "00C", "type": "2540R", "file": base64.b64encode(card).decode(),
+         "format": "binary", "eof": False},
+        {"address": "00D", "type": "2540P", "file": True, "format": "binary"},
+        {"address": "00E", "type": "1403", "file": True},
+        {"address": "150", "type": "3370",
+         "file": base64.b64encode(bytes(range(256)) * 2).decode()}]
+    assert str(tmp_path) not in json.dumps(entries)
+    assert files == {0x009: tmp_path / "console.txt", 0x00D: tmp_path / "punch.txt",
+                     0x00E: tmp_path / "print.txt", 0x150: tmp_path / "disk.img"}
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_an_io_program_meets_its_expectations_and_outputs_through_the_example_adapter(
+        example, mode):
+    program = Program(IO / "cards.asm")
+    out, misses = check(program, example, mode)
+    assert misses == []
+    # io/cards.toml: the printer prints each card without trailing blanks, END OF DECK
+    # spaced 2 lines, one more line spaced; the punch punches the deck back.
+    assert out.outputs[0x00F] == (
+        b"FIRST CARD\nSECOND CARD: THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG\n"
+        b"THIRD   CARD  *  COLUMNS 1-80, BLANKS INSIDE\nEND OF DECK\n\n\n")
+    assert out.outputs[0x00D] == (IO / "deck.txt").read_bytes()
+    # Five SIO/TIO records of 16 bytes a card and 6 more (io/cards.toml): R10 X'900'.
+    assert (out.stop, out.gpr[5], out.gpr[10]) == ("disabled-wait", 3, 0x900)
+
+
+def test_a_disk_image_comes_back_whole_and_the_repository_copy_is_untouched(example):
+    before = (IO / "disk16.img").read_bytes()
+    out, misses = check(Program(IO / "disk.asm"), example, "native")
+    assert misses == []
+    image = out.outputs[0x150]
+    assert image is not None and len(image) == 16 * 512
+    # Block 5 (X'A00') written with ABCD (C1C2C3C4), block 4 left as X'44'.
+    assert image[0xA00:0xA04] == bytes.fromhex("C1C2C3C4") and image[0x9FF] == 0x44
+    assert (IO / "disk16.img").read_bytes() == before
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_a_program_started_by_ipl_through_the_example_adapter(example, mode):
+    out, misses = check(Program(IO / "ipl.asm"), example, mode)
+    assert misses == []
+    # The IPL PSW of card 1 is EC mode: the I/O address 00C at 186-187.
+    assert out.read(0xBA, 2) == b"\x00\x0C"
+
+
+def _attach_error(example: AdapterImplementation, devices: Any) -> str:
+    example.reset("native", 64 * 1024)
+    with pytest.raises(AdapterError) as e:
+        example.adapter.request("attach", devices=devices)
+    assert "\n" not in str(e.value)
+    return str(e.value)
+
+
+B64 = base64.b64encode
+
+
+@pytest.mark.parametrize("devices, message", [
+    ("009", "attach: devices is not a list of device objects"),
+    ([7], "attach: device 1 is not an object"),
+    ([{"address": "XYZ", "type": "1403", "file": True}],
+     "attach: device 1: address 'XYZ' is not 1-4 hex digits in a string"),
+    ([{"address": 14, "type": "1403", "file": True}],
+     "attach: device 1: address 14 is not 1-4 hex digits in a string"),
+    ([{"address": "00E", "type": "3211", "file": True}],
+     "attach: device 00E: type '3211' is not one of 3215, 2540R, 2540P, 1403, 3370"),
+    ([{"address": "00C", "type": "2540R", "file": "", "hopper": 1}],
+     "attach: device 00C: a 2540R has no key 'hopper' (eof, file, format)"),
+    ([{"address": "00C", "type": "2540R", "file": "not base64!"}],
+     "attach: device 00C: file: not base64"),
+    ([{"address": "00C", "type": "2540R", "file": True}],
+     "attach: device 00C: file: the file's contents in base64"),
+    ([{"address": "00E", "type": "1403", "file": "print.txt"}],
+     "attach: device 00E: file: true (the adapter keeps what the device writes"),
+    ([{"address": "00E", "type": "1403"}], "attach: device 00E: 1403 00E: no file"),
+    ([{"address": "00C", "type": "2540R", "file": B64(b"A" * 81 + b"\n").decode()}],
+     "attach: device 00C: 00C-deck:1: 81 characters, more than 80 columns"),
+    ([{"address": "00C", "type": "2540R", "format": "binary",
+       "file": B64(b"\0" * 81).decode()}],
+     "attach: device 00C: 00C-deck: 81 bytes is not a multiple of 80 (cards)"),
+    ([{"address": "150", "type": "3370", "file": B64(b"\0" * 700).decode()}],
+     "attach: device 150: file '150-disk.img': 700 bytes is not a positive multiple of 512"),
+    ([{"address": "009", "type": "3215", "attention": {"at": 5}}],
+     "attach: device 009: attention: {'at': 5} is not a string, number, boolean or list"),
+    ([{"address": "00E", "type": "1403", "file": True},
+      {"address": "E", "type": "2540P", "file": True}],
+     "attach: device 00E given twice"),
+    ([{"address": "2000", "type": "1403", "file": True}],
+     "attach: device 2000: address 2000: channel 20 beyond 1F"),
+])
+def test_a_malformed_attach_is_a_one_line_error_and_attaches_nothing(example, devices,
+                                                                     message):
+    assert message in _attach_error(example, devices)
+    # Nothing was attached: the adapter takes a good request next.
+    example.adapter.request("attach", devices=[{"address": "00E", "type": "1403",
+                                                "file": True}])
+    assert example.outputs() == {0x00E: b""}
+
+
+def test_attach_is_once_after_reset_and_before_a_run(example):
+    printer = [{"address": "00E", "type": "1403", "file": True}]
+    example.reset("native", 64 * 1024)
+    example.attach(printer)
+    with pytest.raises(AdapterError, match="attach: devices are already attached"):
+        example.attach(printer)
+    example.reset("native", 64 * 1024)
+    with pytest.raises(AdapterError, match="outputs: no devices are attached"):
+        example.outputs()
+    example.load(0, SMALL)
+    example.start_run(start="restart", steps=100)
+    with pytest.raises(AdapterError, match="attach: after reset, before the first run"):
+        example.attach(printer)
+
+
+def test_an_ipl_needs_an_attached_device_and_a_failed_ipl_is_an_error(example):
+    example.reset("native", 64 * 1024)
+    with pytest.raises(AdapterError, match="run: no device 00C is attached to IPL from"):
+        example.start_run(start="ipl", device="00C")
+    example.reset("native", 64 * 1024)
+    with pytest.raises(AdapterError, match="run: device 'C0X' is not an I/O address"):
+        example.start_run(start="ipl", device="C0X")
+    # An empty deck with eof: the IPL read ends with unit exception, channel end and
+    # device end (X'0D'), no data: not a successful IPL (GA22-7000 ch.4).
+    example.reset("native", 64 * 1024)
+    example.attach([{"address": "00C", "type": "2540R", "file": ""}])
+    with pytest.raises(AdapterError, match=r"run: IPL 00C failed: status 0D00"):
+        example.start_run(start="ipl", device="00C")
+
+
+def test_the_io_programs_run_in_the_suite_on_the_example_adapter_and_skip_without_devices(
+        pytester: pytest.Pytester, limited_script, monkeypatch):
+    args = ["-p", "no:cacheprovider", "-q", "-rs", f"--rootdir={REPO}",
+            "-c", str(REPO / "pyproject.toml")]
+    result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{EXAMPLE}", str(IO))
+    result.assert_outcomes(passed=8)                  # 4 programs, 2 modes
+    monkeypatch.setenv("S370_DEVICES", "none")
+    result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{PYTHON} {limited_script}",
+                                          str(IO))
+    result.assert_outcomes(skipped=8)
+    assert "takes no device configurations" in result.stdout.str()
+    assert "without the devices capability" in result.stdout.str()
+    monkeypatch.setenv("S370_DEVICES", "native")
+    result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{PYTHON} {limited_script}",
+                                          str(IO))
+    result.assert_outcomes(passed=4, skipped=4)
+    assert "reference declares no devices in mode vmcp" in result.stdout.str()
