@@ -361,8 +361,7 @@ class ReferenceAdapter:
         return address
 
     def _run_vmcp(self, start: str, steps: int, ipl: int | None) -> dict[str, Any]:
-        from reference.cli import real_storage_for
-        from reference.vmcp import VMCP
+        from reference.vmcp import VMCP, real_storage_for
         if start == "continue" or self.cpu is not self.machine:
             raise RequestError("run: in mode vmcp a run starts a new guest (start: restart "
                                "or ipl)")
@@ -385,27 +384,20 @@ class ReferenceAdapter:
         it (conformance/implementations.py): spooled unit-record devices and console,
         each 3370 a real disk given whole to the VM; the spool files go to the
         devices' files when the VM ends (``release_spool``)."""
-        from reference.cli import real_storage_for
-        from reference.vmcp import VMCP, VMCPError
-        from reference.vmio import devices_from_configuration
+        from reference.vmcp import VMCPError, configured_guest
         assert self.config is not None and self.device_dir is not None
         spool = Path(self.device_dir.name) / "spool"
         spool.mkdir(exist_ok=True)
-        cp = VMCP(real_storage=real_storage_for(self.storage) + 0x10000,
-                  spool_directory=str(spool))
         try:
-            try:
-                devices = devices_from_configuration(cp, self.config)
-                vm = cp.create_vm(bytes(self.machine.mem), self.storage, max_steps=steps,
-                                  devices=devices, ipl=ipl)
-            except VMCPError as e:
-                raise RequestError(f"run: {e}") from None
+            cp, vm = configured_guest(self.config, bytes(self.machine.mem), self.storage,
+                                      max_steps=steps, ipl=ipl, spool_directory=str(spool))
+        except VMCPError as e:
+            raise RequestError(f"run: {e}") from None
+        try:
             vm.interruption_log = []
             cp.run()
-            cp.release_spool(vm)
         finally:
-            if cp.real.channels is not None:
-                cp.real.channels.close()
+            cp.close()
         self.cpu = vm
         taken = [] if ipl is not None else \
             [{"class": "restart", "code": 0, "ilc": 0, "old_psw": "0" * 16}]

@@ -103,65 +103,46 @@ class Reference:
     def run_configured(self, image: bytes, storage: int, max_steps: int, mode: str,
                        config: Any, ipl: int | None = None) -> Outcome:
         """A run with the devices of ``config`` (reference.devices.Configuration):
-        natively attached to the machine (``Configuration.attach``); under the VMCP
-        as ``s370 run --config --under vmcp`` gives them (reference.vmio
-        ``devices_from_configuration``: spooled unit-record devices and console,
-        each 3370 a real disk given whole to the VM as a minidisk), the spool files
-        handed on when the VM ends (``release_spool``).  The image is loaded at 0;
+        natively attached to the machine (``Configuration.start``); under the VMCP
+        as ``s370 run --config --under vmcp`` gives them (reference.vmcp
+        ``configured_guest``: spooled unit-record devices and console, each 3370 a
+        real disk given whole to the VM as a minidisk), the spool files handed on
+        when the VMCP closes.  The image is loaded at 0;
         then the restart interruption, or with ``ipl`` initial program loading
         from that device.  DeviceSetupError when the devices or the IPL fail."""
         if mode == "native":
-            from reference.devices import ConfigError
-            from reference.machine import Machine
-            m = Machine(storage)
+            from reference.devices import ConfigError, IPLError
             try:
-                try:
-                    channels = config.attach(m)
-                except ConfigError as e:
-                    raise DeviceSetupError(str(e)) from None
-                m.load_image(image, 0)
-                if ipl is None:
-                    m.restart_interruption()
-                else:
-                    failed = channels.ipl(ipl)
-                    if failed is not None:
-                        raise DeviceSetupError(f"IPL {ipl:03X} failed: {failed}")
+                m = config.start(image, storage, ipl)
+            except (ConfigError, IPLError) as e:
+                raise DeviceSetupError(str(e)) from None
+            try:
                 m.interruption_log = []
                 done = coverage_hook(mode, m, m, None) if coverage_hook is not None else None
                 stop = m.run(max_steps)
                 if done is not None:
                     done()
             finally:
-                if m.channels is not None:
-                    m.channels.close()
+                m.channels.close()
             return _outcome(m, stop)
         if mode == "vmcp":
-            from reference.cli import real_storage_for
-            from reference.vmcp import VMCP, VMCPError
-            from reference.vmio import devices_from_configuration
-            # As ``s370 run --config --under vmcp``: room for the VMCP's real
-            # channel programs besides the guest (reference/cli.py); the spool in a
-            # directory of this run, removed with it.
+            from reference.vmcp import VMCPError, configured_guest
+            # The spool in a directory of this run, removed with it.
             with tempfile.TemporaryDirectory(prefix="s370-spool-") as spool:
-                cp = VMCP(real_storage=real_storage_for(storage) + 0x10000,
-                          spool_directory=spool)
                 try:
-                    try:
-                        devices = devices_from_configuration(cp, config)
-                        vm = cp.create_vm(image, storage, max_steps=max_steps,
-                                          devices=devices, ipl=ipl)
-                    except VMCPError as e:
-                        raise DeviceSetupError(str(e)) from None
+                    cp, vm = configured_guest(config, image, storage, max_steps=max_steps,
+                                              ipl=ipl, spool_directory=spool)
+                except VMCPError as e:
+                    raise DeviceSetupError(str(e)) from None
+                try:
                     vm.interruption_log = []
                     done = coverage_hook(mode, vm, cp.real, cp) \
                         if coverage_hook is not None else None
                     cp.run()
                     if done is not None:
                         done()
-                    cp.release_spool(vm)
                 finally:
-                    if cp.real.channels is not None:
-                        cp.real.channels.close()
+                    cp.close()
             return _outcome(vm, vm.stop_reason or "")
         raise ValueError(f"the reference has no mode {mode!r}")
 

@@ -168,8 +168,8 @@ def _minios_image() -> bytes | None:
 def _native_and_vmcp(image: bytes, max_steps: int, repeats: int = 3,
                      storage: int = 1 << 20) -> tuple[float, float, Any, Any]:
     """Best of ``repeats`` interleaved native and VMCP runs of ``image``."""
-    from .cli import real_storage_for, start_machine
-    from .vmcp import VMCP
+    from .cli import start_machine
+    from .vmcp import VMCP, real_storage_for
     best_native = best_vmcp = float("inf")
     native = vm = None
     for _ in range(repeats):
@@ -252,9 +252,7 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
 
     from .assembler import assemble
     from .devices import load_configuration
-    from .machine import Machine
-    from .vmcp import VMCP
-    from .vmio import devices_from_configuration
+    from .vmcp import configured_guest
     examples = Path(__file__).resolve().parent.parent / "examples"
     source = examples / "cards_to_printer.asm"
     text = source.read_text(encoding="utf-8")
@@ -278,18 +276,13 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
                 f'[[device]]\naddress = "00E"\ntype = "1403"\nfile = "{mode}.prt"\n',
                 encoding="ascii")
         for _ in range(repeats):
-            native = Machine(storage)
-            native.load_image(image)
-            native.restart_interruption()
-            load_configuration(work / "native.toml").attach(native)
+            native = load_configuration(work / "native.toml").start(image, storage)
             best_native = min(best_native, _time(partial(native.run, 10 ** 8)))
             native.channels.close()
-            cp = VMCP(real_storage=4 << 20)
-            config = load_configuration(work / "vmcp.toml")
-            vm = cp.create_vm(image, storage, max_steps=10 ** 8,
-                              devices=devices_from_configuration(cp, config))
+            cp, vm = configured_guest(load_configuration(work / "vmcp.toml"), image, storage,
+                                      max_steps=10 ** 8)
             best_vmcp = min(best_vmcp, _time(cp.run))
-            cp.release_spool(vm)
+            cp.close()
             if native.state() != vm.state() or (work / "native.prt").read_bytes() != \
                     (work / "vmcp.prt").read_bytes():
                 raise RuntimeError("the card-to-printer copy differs under the VMCP")

@@ -30,6 +30,7 @@ from .cpu import CPU, State
 if TYPE_CHECKING:
     from .vmcp import VirtualMachine
 from .machine import MAX_STORAGE, MIN_STORAGE, Machine, StorageSizeError
+from .vmcp import real_storage_for
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -165,16 +166,6 @@ def print_human(out: dict[str, object]) -> None:
         print("keys   all zero")
 
 
-def real_storage_for(storage: int) -> int:
-    """Real storage for a VMCP running one guest of ``storage`` bytes: the guest,
-    the VMCP's low storage and its tables (1K segment table, 64 bytes a segment),
-    and room for the shadow tables of a guest that turns DAT on."""
-    from .vmcp import SHADOW_SPACE
-    segments = (storage + 0xFFFF) >> 16
-    # and two shadow-table spaces, for a guest that translates (primary, secondary)
-    return storage + 0x1000 + ((1024 + 64 * segments + 0xFFF) & ~0xFFF) + 2 * SHADOW_SPACE
-
-
 def start_vm(image: bytes, storage: int, max_steps: int,
              path: str = "image", virtual_cpu_id: bool = False) -> VirtualMachine:
     """One VM under a new VMCP, started as ``start_machine`` starts the native one,
@@ -209,36 +200,25 @@ def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
 
 def run_configured_vm(args: argparse.Namespace, config: Any, storage: int,
                       ipl: int | None) -> tuple[CPU, str]:
-    """[I/O] The configured machine as the only VM of a VMCP: its unit-record
-    devices and console spooled (the spool files go to the configured files when
-    the VM ends), each 3370 a real disk of the VMCP given whole to the VM as a
-    minidisk (reference.vmio)."""
-    from .vmcp import VMCP, VMCPError
-    from .vmio import devices_from_configuration
-    real = real_storage_for(storage) + 0x10000
-    if real > MAX_STORAGE:
-        raise UsageError(f"{config.path}: under the VMCP a guest of {storage} bytes needs "
-                         f"{real} bytes of real storage, more than the 16M the machine has")
+    """[I/O] The configured machine as the only VM of a VMCP
+    (``reference.vmcp.configured_guest``)."""
+    from .vmcp import VMCPError, configured_guest
     image = b""
     if ipl is None:
         image = load_program(str(args.program))
         if len(image) > storage:
             raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
                              f"storage ({storage} bytes)")
-    cp = VMCP(real_storage=real)
     try:
-        try:
-            devices = devices_from_configuration(cp, config)
-            vm = cp.create_vm(image, storage, max_steps=args.max_steps, devices=devices,
-                              ipl=ipl, virtual_cpu_id=args.virtual_cpu_id)
-        except VMCPError as e:
-            where = f"--ipl {args.ipl}" if ipl is not None and "IPL" in str(e) else config.path
-            raise UsageError(f"{where}: {e}") from None
+        cp, vm = configured_guest(config, image, storage, max_steps=args.max_steps, ipl=ipl,
+                                  virtual_cpu_id=args.virtual_cpu_id)
+    except VMCPError as e:
+        where = f"--ipl {args.ipl}" if ipl is not None and "IPL" in str(e) else config.path
+        raise UsageError(f"{where}: {e}") from None
+    try:
         cp.run()
-        cp.release_spool(vm)
     finally:
-        if cp.real.channels is not None:
-            cp.real.channels.close()
+        cp.close()
     return vm, vm.stop_reason or ""
 
 
@@ -247,7 +227,7 @@ def run_configured(args: argparse.Namespace) -> int:
     configuration's storage and devices (docs/configuration.md).  With PROGRAM it
     starts as without a configuration; with --ipl it is loaded from the device by
     initial program loading instead."""
-    from .devices import ConfigError, load_configuration
+    from .devices import ConfigError, IPLError, load_configuration
     try:
         config = load_configuration(args.config)
     except ConfigError as e:
@@ -277,24 +257,22 @@ def run_configured(args: argparse.Namespace) -> int:
         else:
             print_human(out)
         return EXIT_OK
+    image = b""
     if ipl is None:
-        program = str(args.program)
-        m = start_machine(load_program(program), storage, program)
-    else:
-        m = Machine(storage)
+        image = load_program(str(args.program))
+        if len(image) > storage:
+            raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
+                             f"storage ({storage} bytes)")
     try:
-        try:
-            channels = config.attach(m)
-        except ConfigError as e:
-            raise UsageError(str(e)) from None
-        if ipl is not None:
-            failed = channels.ipl(ipl)
-            if failed is not None:
-                raise UsageError(f"--ipl {args.ipl}: IPL failed: {failed}")
+        m = config.start(image, storage, ipl)
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+    except IPLError as e:
+        raise UsageError(f"--ipl {args.ipl}: {e}") from None
+    try:
         stop = m.run(args.max_steps)
     finally:
-        if m.channels is not None:
-            m.channels.close()
+        m.channels.close()
     out = state_json(m, stop, dumps)
     if args.json:
         print(json.dumps(out))
@@ -364,8 +342,8 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
     import copy
     import shutil
 
-    from .vmcp import VMCP, VMCPError
-    from .vmio import devices_from_configuration
+    from .devices import ConfigError
+    from .vmcp import VMCPError, configured_guest
     workdir.mkdir(parents=True, exist_ok=True)
     config = copy.deepcopy(config)
     files: dict[str, Path] = {}
@@ -380,28 +358,25 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
         files[f"{spec.address:03X} {spec.type_name}"] = target
     cpu: CPU
     if mode == "native":
-        m = start_machine(image, storage)
         try:
-            config.attach(m)
+            m = config.start(image, storage)
+        except ConfigError as e:
+            raise UsageError(str(e)) from None
+        try:
             stop = m.run(max_steps)
         finally:
-            if m.channels is not None:
-                m.channels.close()
+            m.channels.close()
         cpu = m
     else:
-        cp = VMCP(real_storage=real_storage_for(storage) + 0x10000,
-                  spool_directory=workdir / "spool")
         try:
-            try:
-                vm = cp.create_vm(image, storage, max_steps=max_steps,
-                                  devices=devices_from_configuration(cp, config))
-            except VMCPError as e:
-                raise UsageError(f"{config.path}: {e}") from None
+            cp, vm = configured_guest(config, image, storage, max_steps=max_steps,
+                                      spool_directory=workdir / "spool")
+        except VMCPError as e:
+            raise UsageError(f"{config.path}: {e}") from None
+        try:
             cp.run()
-            cp.release_spool(vm)
         finally:
-            if cp.real.channels is not None:
-                cp.real.channels.close()
+            cp.close()
         cpu, stop = vm, vm.stop_reason or ""
     outputs = {name: path.read_bytes() if path.exists() else b""
                for name, path in files.items()}

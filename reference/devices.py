@@ -81,6 +81,10 @@ class ConfigError(ValueError):
     """A bad configuration: ``str(error)`` is ``file:line: message``."""
 
 
+class IPLError(ValueError):
+    """Initial program loading failed: ``str(error)`` says why."""
+
+
 # ---------------------------------------------------------------------------
 # Devices
 # ---------------------------------------------------------------------------
@@ -542,6 +546,24 @@ class Configuration:
             raise
         cpu.channels = channels
         return channels
+
+    def start(self, image: bytes, storage: int, ipl: int | None = None) -> Any:
+        """A machine of ``storage`` bytes with these devices, started as ``s370 run
+        --config`` starts it: clear reset, ``image`` at absolute 0, then the restart
+        interruption, or initial program loading from ``ipl``.  ConfigError (a
+        device file) or IPLError; the devices are closed then."""
+        from .machine import Machine
+        m = Machine(storage)
+        m.load_image(image, 0)
+        channels = self.attach(m)
+        if ipl is None:
+            m.restart_interruption()
+            return m
+        failed = channels.ipl(ipl)
+        if failed is not None:
+            channels.close()
+            raise IPLError(f"IPL {ipl:03X} failed: {failed}")
+        return m
 
 
 def _make_device(spec: DeviceSpec) -> Any:

@@ -637,7 +637,8 @@ def record(image: bytes, storage: int, mode: str, max_steps: int, sink: Sink,
     """Run ``image`` from the start of ``s370 run`` (natively, or as the only guest
     of the VMCP) and hand its trace to ``sink`` in batches of lines.  Returns the
     footer."""
-    from .cli import real_storage_for, start_machine
+    from .cli import start_machine
+    from .vmcp import real_storage_for
     info = image_info if image_info is not None else embedded_image(image)
     recorder: _Recorder
     if mode == "native":
