@@ -594,9 +594,9 @@ def _key_line(text: str, start: int, key: str) -> int:
     return start or 1
 
 
-def load_configuration(path: str | os.PathLike[str]) -> Configuration:
-    """Read and check a configuration file; ConfigError (``file:line: message``)
-    when it is bad."""
+def read_toml(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
+    """The text of a TOML file and its tables; ConfigError ``file:line: message``
+    when it cannot be read or parsed."""
     name = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -605,11 +605,29 @@ def load_configuration(path: str | os.PathLike[str]) -> Configuration:
     except UnicodeDecodeError as e:
         raise ConfigError(f"{name}:1: not UTF-8 text ({e.reason})") from None
     try:
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         raise ConfigError(f"{name}:{m.group(1) if m else 1}: {str(e).split(' (at')[0]}") \
             from None
+
+
+def parse_address(value: Any, fail: Any) -> int:
+    """An I/O address written as 1-4 hex digits in a string, on channels 0-31;
+    ``fail(message)`` makes the error to raise."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,4}", value):
+        raise fail(f"address {value!r}: hex digits in a string, e.g. \"00C\"")
+    address = int(value, 16)
+    if address >> 8 > 31:
+        raise fail(f"address {value}: channel {address >> 8:X} beyond 1F (channels 0-31)")
+    return address
+
+
+def load_configuration(path: str | os.PathLike[str]) -> Configuration:
+    """Read and check a configuration file; ConfigError (``file:line: message``)
+    when it is bad."""
+    name = str(path)
+    text, data = read_toml(path)
     base = Path(path).resolve().parent
     config = Configuration(name)
 
@@ -658,12 +676,7 @@ def _device_spec(entry: Any, start: int, text: str, base: Path, fail: Any,
     if "type" not in entry:
         raise fail(start, "device without a type (3215, 2540R, 2540P, 1403, 3370)")
     raw = entry["address"]
-    if not isinstance(raw, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,4}", raw):
-        raise fail(at("address"), f"address {raw!r}: hex digits in a string, e.g. \"00C\"")
-    address = int(raw, 16)
-    if address >> 8 > 31:
-        raise fail(at("address"), f"address {raw}: channel {address >> 8:X} beyond 1F "
-                   "(channels 0-31)")
+    address = parse_address(raw, lambda m: fail(at("address"), m))
     if address in seen:
         raise fail(at("address"), f"address {raw} already configured at line {seen[address]}")
     seen[address] = at("address")

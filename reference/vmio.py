@@ -107,6 +107,7 @@ from .devices import (
     Disk3370,
     Printer1403,
     _Device,
+    parse_address,
 )
 from .paging import PAGE as PAGE_4K
 
@@ -488,9 +489,7 @@ def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
                         raise VMIOError(f"device {spec.address:03X}: card {short[0] + 1} "
                                         f"is {len(spec.cards[short[0]])} bytes, not 80")
                     path.write_bytes(b"".join(spec.cards))
-                    data = path.read_bytes()
-                    device = CardReader2540([data[i:i + 80] for i in range(0, len(data), 80)],
-                                            spec.eof)
+                    device = CardReader2540(list(spec.cards), spec.eof)
                 elif spec.type_name == "2540P":
                     device = CardPunch2540(path, spec.binary)
                 elif spec.type_name == "1403":
@@ -578,26 +577,12 @@ _MDISK_KEYS = {"address", "type", "disk", "start", "blocks"}
 def load_directory(path: str | os.PathLike[str]) -> Directory:
     """Read and check a VMCP directory (docs/vmcp.md, "The directory"); VMIOError
     ``file:line: message`` when it is bad."""
-    from .devices import (
-        ConfigError,
-        _device_spec,
-        _key_line,
-        _storage,
-        tomllib,
-    )
+    from .devices import ConfigError, _device_spec, _key_line, _storage, read_toml
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise VMIOError(f"{name}:1: {e.strerror or e}") from None
-    except UnicodeDecodeError as e:
-        raise VMIOError(f"{name}:1: not UTF-8 text ({e.reason})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"line (\d+)", str(e))
-        raise VMIOError(f"{name}:{m.group(1) if m else 1}: "
-                        f"{str(e).split(' (at')[0]}") from None
+        text, data = read_toml(path)
+    except ConfigError as e:
+        raise VMIOError(str(e)) from None
     base = Path(path).resolve().parent
     lines = text.splitlines()
 
@@ -619,7 +604,7 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
         if not isinstance(entry, dict) or set(entry) - {"address", "file"} \
                 or "address" not in entry or "file" not in entry:
             raise fail(start, "a disk has an address and a file, nothing else")
-        address = _address(entry["address"], lambda m, s=start: fail(_key_line(
+        address = parse_address(entry["address"], lambda m, s=start: fail(_key_line(
             text, s, "address"), m))
         if address in directory.disks:
             raise fail(_key_line(text, start, "address"), f"disk {address:03X} twice")
@@ -664,7 +649,7 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
                            "such file")
         ipl_address = None
         if ipl is not None:
-            ipl_address = _address(ipl, lambda m, s=start: fail(_key_line(text, s, "ipl"), m))
+            ipl_address = parse_address(ipl, lambda m, s=start: fail(_key_line(text, s, "ipl"), m))
         try:
             storage = _storage(entry.get("storage", "256K"), lambda m, s=start: ConfigError(
                 f"{name}:{_key_line(text, s, 'storage')}: {m}"))
@@ -691,15 +676,6 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
     return directory
 
 
-def _address(value: Any, fail: Any) -> int:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,4}", value):
-        raise fail(f"address {value!r}: hex digits in a string, e.g. \"130\"")
-    address = int(value, 16)
-    if address >> 8 > 31:
-        raise fail(f"address {value}: channel {address >> 8:X} beyond 1F (channels 0-31)")
-    return address
-
-
 def _directory_device(entry: Any, start: int, text: str, base: Path, name: str,
                       directory: Directory, seen: dict[int, int], fail: Any,
                       device_spec: Any) -> VirtualDevice:
@@ -711,13 +687,13 @@ def _directory_device(entry: Any, start: int, text: str, base: Path, name: str,
             if key not in _MDISK_KEYS:
                 raise fail(_key_line(text, start, key), f"MDISK: unknown key {key!r} "
                            f"({', '.join(sorted(_MDISK_KEYS))})")
-        address = _address(entry.get("address"), lambda m: fail(_key_line(
+        address = parse_address(entry.get("address"), lambda m: fail(_key_line(
             text, start, "address"), m))
         if address in seen:
             raise fail(_key_line(text, start, "address"), f"address {address:03X} already "
                        f"configured at line {seen[address]}")
         seen[address] = _key_line(text, start, "address")
-        disk = _address(entry.get("disk"), lambda m: fail(_key_line(text, start, "disk"), m))
+        disk = parse_address(entry.get("disk"), lambda m: fail(_key_line(text, start, "disk"), m))
         if disk not in directory.disks:
             raise fail(_key_line(text, start, "disk"), f"disk {disk:03X}: not a [[disk]] of "
                        "the directory")
