@@ -198,17 +198,11 @@ def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
     return m, m.run(max_steps)
 
 
-def run_configured_vm(args: argparse.Namespace, config: Any, storage: int,
+def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, storage: int,
                       ipl: int | None) -> tuple[CPU, str]:
     """[I/O] The configured machine as the only VM of a VMCP
     (``reference.vmcp.configured_guest``)."""
     from .vmcp import VMCPError, configured_guest
-    image = b""
-    if ipl is None:
-        image = load_program(str(args.program))
-        if len(image) > storage:
-            raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
-                             f"storage ({storage} bytes)")
     try:
         cp, vm = configured_guest(config, image, storage, max_steps=args.max_steps, ipl=ipl,
                                   virtual_cpu_id=args.virtual_cpu_id)
@@ -249,20 +243,20 @@ def run_configured(args: argparse.Namespace) -> int:
         ipl = int(args.ipl, 16)
     elif args.program is None:
         raise UsageError("s370 run: give PROGRAM, or --ipl ADDRESS with --config")
-    if args.under == "vmcp":
-        m, stop = run_configured_vm(args, config, storage, ipl)
-        out = state_json(m, stop, dumps)
-        if args.json:
-            print(json.dumps(out))
-        else:
-            print_human(out)
-        return EXIT_OK
     image = b""
     if ipl is None:
         image = load_program(str(args.program))
         if len(image) > storage:
             raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
                              f"storage ({storage} bytes)")
+    if args.under == "vmcp":
+        m, stop = run_configured_vm(args, config, image, storage, ipl)
+        out = state_json(m, stop, dumps)
+        if args.json:
+            print(json.dumps(out))
+        else:
+            print_human(out)
+        return EXIT_OK
     try:
         m = config.start(image, storage, ipl)
     except ConfigError as e:
