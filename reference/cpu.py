@@ -96,6 +96,20 @@ STOP_DISABLED_WAIT = "disabled-wait"
 STOP_ENABLED_WAIT = "enabled-wait"
 STOP_CHECK_STOP = "check-stop"
 STOP_STEP_LIMIT = "step-limit"
+STOP_TIME_LIMIT = "time-limit"
+
+# A run is bounded by instructions and by machine time: time passes without
+# instructions too (an enabled wait, a channel program that never ends), and a run
+# must end whatever the program does.  Unless told otherwise, a run of at most N
+# instructions may last ten times what they take (N x 10 microseconds), and never
+# less than ten seconds of machine time.
+MIN_DEFAULT_MAX_TIME_US = 10_000_000
+
+
+def default_max_time(max_steps: int) -> int:
+    """The machine-time bound (microseconds since power-on) of a run bounded by
+    ``max_steps`` instructions when no other is given."""
+    return max(MIN_DEFAULT_MAX_TIME_US, 10 * INSTRUCTION_TIME_US * max_steps)
 
 
 class StorageSizeError(ValueError):

@@ -34,12 +34,14 @@ from .cpu import (
     MAX_STORAGE,
     MIN_STORAGE,
     STOP_STEP_LIMIT,
+    STOP_TIME_LIMIT,
     Interruption,
     OperationException,
     ProgramInterruption,
     SpecificationException,
     StorageSizeError,
     SupervisorCall,
+    default_max_time,
 )
 from .interrupts import PrivilegedOperation
 
@@ -99,35 +101,44 @@ class Machine(CPU):
     # ------------------------------------------------------------------
     # Execution
     # ------------------------------------------------------------------
-    def run(self, max_steps: int) -> str:
+    def run(self, max_steps: int, max_time: int | None = None) -> str:
         """Run until a stop condition; returns the reason.
 
-        ``max_steps`` bounds the instructions executed.  It also bounds a chain of
-        interruptions taken with no instruction between them: an interruption that
-        loads a PSW enabled for a condition that stays pending loops without
-        executing any instruction, and must still end."""
-        # [wait fix] Look at the state before the first instruction: a machine left
-        # in the wait state (or with an interruption pending) by an earlier run must
-        # not execute the instruction its wait PSW points at.
+        ``max_steps`` bounds the instructions executed (counted since the reset).
+        It also bounds a chain of interruptions taken with no instruction between
+        them: an interruption that loads a PSW enabled for a condition that stays
+        pending loops without executing any instruction, and must still end.
+        ``max_time`` bounds machine time (microseconds since power-on; by default
+        ``default_max_time(max_steps)``): time also passes with no instruction
+        executed, in an enabled wait while a channel works, and the run stops
+        (``"time-limit"``) when it would pass the bound."""
+        if max_time is None:
+            max_time = default_max_time(max_steps)
+        # Look at the state before the first instruction: a machine left in the
+        # wait state (or with an interruption pending) by an earlier run does not
+        # execute the instruction its wait PSW points at.
         self.attention = True
-        self.stop_reason = self._run(max_steps)
+        self.stop_reason = self._run(max_steps, max_time)
         return self.stop_reason
 
     stop_reason: str | None = None
 
-    def _run(self, max_steps: int) -> str:
+    def _run(self, max_steps: int, max_time: int) -> str:
         while True:
             if self.attention:
-                reason = self._service(max_steps)
+                reason = self._service(max_steps, max_time)
                 if reason is not None:
                     return reason
                 continue
             if self.steps >= max_steps:
                 return STOP_STEP_LIMIT
-            limit = min(max_steps, self._next_timer_event() - self.idle_us)
+            if self.now() >= max_time:
+                return STOP_TIME_LIMIT
+            limit = min(max_steps, self._next_timer_event() - self.idle_us,
+                        max_time - self.idle_us)
             if self.per_on or self.psw_invalid_bits or self.observer is not None:
-                # [observer fix] One at a time, but the timers are serviced where
-                # _run_fast services them (the step of the next timer event).
+                # One at a time, but the timers are serviced where _run_fast
+                # services them (the step of the next timer event).
                 if self.steps < limit:
                     self._step_slow()
                 if self.steps >= limit:
@@ -226,9 +237,10 @@ class Machine(CPU):
         if per:
             self._per_end(ia, length, None)
 
-    def _service(self, max_steps: int) -> str | None:
+    def _service(self, max_steps: int, max_time: int) -> str | None:
         """Between instructions: settle the CPU; an enabled wait advances time to
-        the event that can end it, and the CPU settles again."""
+        the event that can end it, and the CPU settles again.  A wait that would
+        last beyond ``max_time`` lasts until it and stops the run there."""
         self.attention = False
         while True:
             outcome, value = self.settle(max_steps)
@@ -238,4 +250,9 @@ class Machine(CPU):
                 assert isinstance(value, str)
                 return value
             assert isinstance(value, int)
-            self.idle_us += max(1, value - self.now())
+            now = self.now()
+            ends = max(value, now + 1)
+            if ends > max_time:
+                self.idle_us += max(0, max_time - now)
+                return STOP_TIME_LIMIT
+            self.idle_us += ends - now

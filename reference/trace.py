@@ -244,13 +244,13 @@ class _Recorder:
                       f'"old":"{r.old_psw:016X}","new":"{r.new_psw:016X}"}}')
         return swap
 
-    def _real_run(self, max_steps: int) -> str:
+    def _real_run(self, max_steps: int, max_time: int | None = None) -> str:
         """The real machine's run under the VMCP: the guest's step count follows
         the real one, and the guest's registers and PSW are the real machine's."""
         self.step_offset = self.cpu.steps - self.machine.steps
         self.inside = True
         try:
-            return Machine.run(self.machine, max_steps)
+            return Machine.run(self.machine, max_steps, max_time)
         finally:
             self.inside = False
 

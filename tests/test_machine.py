@@ -253,3 +253,76 @@ def test_interruption_loop_stops_at_the_step_limit():
     m.load_psw_value(loop_psw)
     assert m.run(50) == STOP_STEP_LIMIT
     assert m.steps == 0 and m.interruptions >= 50
+
+
+# ---------------------------------------------------------------------------
+# The run's bounds: instructions and machine time
+# ---------------------------------------------------------------------------
+def endless_channel_program(tmp_path) -> Machine:
+    """SIO of a NO-OPERATION command-chained to a TIC back to it (GA22-7000 ch.12:
+    the channel program never ends), then an enabled wait for its interruption."""
+    from reference.channel import ChannelSubsystem
+    from reference.devices import Printer1403
+    code = program([("SIO", (0, 0x00E)), ("LPSW", (0, 0x300))])
+    m = make_machine(code, end=False, data={
+        0x48: (0x308).to_bytes(4, "big"),                       # CAW: the NOP
+        0x300: bytes.fromhex("8002000000000000"),               # BC, channel 0, wait
+        0x308: bytes.fromhex("0300000040000001"),               # NOP, command chaining
+        0x310: bytes.fromhex("0800030800000001")})              # TIC to the NOP
+    m.channels = ChannelSubsystem(m)
+    m.channels.attach(0x00E, Printer1403(tmp_path / "print.txt"))
+    return m
+
+
+def test_a_channel_program_that_never_ends_stops_at_the_time_bound(tmp_path):
+    # Two instructions (SIO, LPSW) and then no other: only machine time bounds the
+    # run.  It stops exactly at the bound, its machine time equal to it.
+    m = endless_channel_program(tmp_path)
+    assert m.run(10_000, max_time=50_000) == "time-limit"
+    assert m.steps == 2
+    assert m.now() == 50_000
+    # The channel worked all the while: a NOP and a TIC are 10 us each (the model's
+    # CCW time), so about 50,000 / 10 commands ran; the subchannel is still working.
+    assert m.channels.events_done >= 50_000 // 10 - 2
+    assert m.channels.subchannels[0x00E].working
+
+
+def test_the_default_time_bound_is_ten_times_the_steps_and_at_least_ten_seconds(tmp_path):
+    from reference.cpu import default_max_time
+    assert default_max_time(0) == 10_000_000
+    assert default_max_time(1_000_000) == 10_000_000
+    assert default_max_time(10_000_000) == 100_000_000
+    m = endless_channel_program(tmp_path)
+    assert m.run(2_000_000) == "time-limit"
+    assert m.now() == 20_000_000
+
+
+def test_a_wait_that_ends_before_the_time_bound_is_not_cut(tmp_path):
+    # SPT of one second (X'F4240000' = 1,000,000 x X'1000'), an enabled wait for it:
+    # the CPU-timer interruption at t = 1,000,002 comes before a bound of 1.1 s, and
+    # after one of 0.9 s, where the run stops in the wait.
+    code = program([("SPT", (0, 0x300)), ("LPSW", (0, 0x308))])
+    m = make_machine(code, ec=True, end=False, data={
+        0x300: (0xF4240000).to_bytes(8, "big"),
+        0x308: bytes.fromhex("010A000000000000"),   # EC, external mask, wait
+        0x58: bytes.fromhex("000A000000000EEE")})   # external new: disabled wait
+    m.cr[0] = 0x400                                  # the CPU-timer subclass mask only
+    m.control_changed()
+    assert m.run(100, max_time=1_100_000) == "disabled-wait"
+    assert m.ia == 0xEEE
+    m = make_machine(code, ec=True, end=False, data={
+        0x300: (0xF4240000).to_bytes(8, "big"),
+        0x308: bytes.fromhex("010A000000000000"),
+        0x58: bytes.fromhex("000A000000000EEE")})
+    m.cr[0] = 0x400
+    m.control_changed()
+    assert m.run(100, max_time=900_000) == "time-limit"
+    assert m.now() == 900_000 and m.wait
+
+
+def test_instructions_stop_at_the_time_bound_when_it_comes_first():
+    # A branch to itself: one instruction a microsecond, so a bound of 1,000 us
+    # stops it after 1,000 instructions, before the step bound.
+    m = make_machine(program([("BC", (15, 0, 0, CODE_ORIGIN))]), end=False)
+    assert m.run(5_000, max_time=1_000) == "time-limit"
+    assert m.steps == 1_000

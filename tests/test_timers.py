@@ -210,7 +210,7 @@ def test_enabled_wait_on_a_negative_interval_timer_waits_for_the_wrap_around():
     # X'80000000' - X'800001' * X'100' = -X'100'.
     m = machine([("LPSW", (0, 0x800))], cr0=0x80, interval=0x80000000,
                 data={0x800: dword(enabled_wait_psw())})
-    m.run(100)
+    m.run(100, max_time=30_000_000_000)    # beyond the default bound of the run's time
     assert external_code(m) == 0x0080
     assert m.now() == 27962030000
     assert interval_timer(m) == 0xFFFFFF00
