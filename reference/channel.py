@@ -300,6 +300,7 @@ class ChannelSubsystem:
         self.subchannels: dict[int, Subchannel] = {}
         self._events: list[tuple[int, int, str, int, int]] = []  # time, seq, kind, addr, tok
         self._seq = 0
+        self.events_done = 0    # channel events carried out (a VMCP charges them)
 
     # ------------------------------------------------------------------
     # Configuration
@@ -339,6 +340,7 @@ class ChannelSubsystem:
         events = self._events
         while events and events[0][0] <= now:
             time, _, kind, address, token = heapq.heappop(events)
+            self.events_done += 1
             sc = self.subchannels[address]
             if kind == "end":
                 if sc.working and sc.token == token:

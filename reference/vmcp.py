@@ -73,7 +73,7 @@ from typing import Any
 
 from . import dat, opcodes
 from .channel import ChannelSubsystem
-from .cpu import CPU
+from .cpu import CPU, STOP_TIME_LIMIT, default_max_time
 from .devices import Disk3370
 from .instructions import control, io
 from .interrupts import (
@@ -129,6 +129,28 @@ TABLES_AT = 0x1000               # the VMCP's segment and page tables start here
 DEFAULT_SLICE_US = 5000
 MIN_VM_STORAGE = 8 * 1024
 INTERRUPTION_LOOP_LIMIT = 10_000  # interruptions in a row, no instruction between them
+NO_LIMIT = 1 << 62
+
+# What the VMCP's own work on a VM's behalf costs, in microseconds of real machine
+# time.  The VMCP is Python, not instructions of the real machine, so its work is
+# charged by this model: each intervention advances the real clock by its cost
+# (so that it counts in the slice it happens in) and is charged to the VM it is
+# for (so that the scheduler's accounting sees it).  The costs are in proportion
+# to what each step costs the VMCP in host time against the real machine's
+# instructions (one microsecond each), measured on CPython (docs/vmcp.md,
+# "Accounting").  A guest therefore cannot make the VMCP work for it for nothing:
+# reflected interruptions, simulations, channel events and faults all use up its
+# slice and its share.
+COSTS: dict[str, int] = {
+    "trap": 80,           # the real machine loaded with the guest, run, and taken back
+    "simulate": 32,       # a privileged instruction simulated (by the assist: no trap)
+    "simulate I/O": 40,   # ... an I/O instruction, on the VM's virtual channels
+    "interruption": 40,   # an interruption performed on the virtual state (reflected)
+    "wake": 25,           # a waiting VM woken and settled
+    "channel": 25,        # one event of the VM's virtual channel subsystem
+    "shadow fault": 60,   # a shadow-table entry filled
+    "page fault": 200,    # a page brought in (not counting the backing file's I/O)
+}
 
 # The VMCP's real new PSWs: disabled waits whose address names the class.
 ENTRY_EXTERNAL, ENTRY_SVC, ENTRY_PROGRAM = 0x18, 0x20, 0x28
@@ -182,11 +204,17 @@ class VirtualMachine(CPU):
 
     def __init__(self, name: str, real: Machine, origin: int, size: int,
                  share: int = 1, max_steps: int | None = None,
-                 virtual_cpu_id: bool = False, paged: PagedStorage | None = None) -> None:
+                 virtual_cpu_id: bool = False, paged: PagedStorage | None = None,
+                 max_time: int | None = None) -> None:
         self.name = name
         self.origin = origin
         self.share = share
         self.max_steps = max_steps
+        # The bound of the guest's machine time (microseconds since its power-on),
+        # as ``Machine.run`` bounds a native run; none without either bound.
+        if max_time is None and max_steps is not None:
+            max_time = default_max_time(max_steps)
+        self.max_time = max_time if max_time is not None else NO_LIMIT
         self.virtual_cpu_id = virtual_cpu_id
         self.run_state = RunState.READY
         self.stop_reason: str | None = None
@@ -196,7 +224,10 @@ class VirtualMachine(CPU):
         self.interventions: Counter[str] = Counter()
         self.dispatches = 0
         self.assisted = 0            # simulations made by the assist (``VMCP._assist``)
-        self.real_us = 0             # real time used by this VM's dispatches
+        self.real_us = 0             # real time of the guest's instructions
+        self.vmcp_us = 0             # modeled time of the VMCP's work for it (COSTS)
+        self.channel_events = 0      # events of its channel subsystem charged so far
+        self.interruptions_charged = 0   # interruptions performed on it, charged so far
         self.segment_table = 0       # real address of the VMCP's segment table for it
         self.real = real
         # Shadow translation tables (guest virtual -> host real), one space per
@@ -477,7 +508,8 @@ class VMCP:
         self._running: VirtualMachine | None = None   # the VM on the real machine
         self._steps0 = 0          # real steps already counted in the running VM's
         self._run_limit = 0       # the step limit of the real run under way
-        self._idle_in_run = 0     # real time waited inside it (``_wait_in_place``)
+        self._idle_in_run = 0     # real time inside it not the guest's (waits, VMCP work)
+        self._slice_end = 0       # the real time the dispatch under way ends at
         if self.assist:
             self.real.assist = self._assist
         self.io: RealIO | None = None
@@ -546,12 +578,14 @@ class VMCP:
                   share: int = 1, max_steps: int | None = None,
                   virtual_cpu_id: bool = False, paged: bool = False,
                   devices: list[VirtualDevice] | None = None,
-                  ipl: int | None = None) -> VirtualMachine:
+                  ipl: int | None = None, max_time: int | None = None) -> VirtualMachine:
         """A VM with ``storage`` bytes, ``image`` at its absolute 0, started as
         ``s370 run`` starts a native machine: clear reset, then a restart
         interruption that loads the PSW at its location 0.  ``devices``: its
         virtual devices (reference.vmio); with ``ipl`` (a device address) it is
-        loaded from that device by initial program loading instead."""
+        loaded from that device by initial program loading instead.
+        ``max_steps`` and ``max_time`` bound its run as ``Machine.run`` bounds a
+        native one (the default time bound follows from ``max_steps``)."""
         if storage < MIN_VM_STORAGE or storage % 4096 or storage > 16 * 1024 * 1024:
             raise VMCPError(f"VM storage {storage}: must be a multiple of 4K from 8K to 16M")
         if len(image) > storage:
@@ -570,7 +604,8 @@ class VMCP:
             return self._start_vm(VirtualMachine(
                 name or f"vm{self._created + 1}", self.real, -1, storage, share=share,
                 max_steps=max_steps, virtual_cpu_id=virtual_cpu_id,
-                paged=PagedStorage(self.pager, storage)), table_at, image, devices, ipl)
+                paged=PagedStorage(self.pager, storage), max_time=max_time),
+                table_at, image, devices, ipl)
         origin = self._allocate(storage)
         table_at = self._allocate(tables) if origin is not None else None
         if origin is None or table_at is None:
@@ -579,7 +614,8 @@ class VMCP:
             raise VMCPError(f"real storage of {self.real_storage} bytes is full: no room "
                             f"for a VM of {storage} bytes")
         vm = VirtualMachine(name or f"vm{self._created + 1}", self.real, origin, storage,
-                            share=share, max_steps=max_steps, virtual_cpu_id=virtual_cpu_id)
+                            share=share, max_steps=max_steps, virtual_cpu_id=virtual_cpu_id,
+                            max_time=max_time)
         return self._start_vm(vm, table_at, image, devices, ipl)
 
     def _start_vm(self, vm: VirtualMachine, table_at: int, image: bytes,
@@ -704,9 +740,15 @@ class VMCP:
             heapq.heappush(self._waiting, (vm.wake_real_time, vm.order, vm))
 
     def _wake_due(self) -> None:
+        """Wake the VMs whose wake time has come, each once: the work of waking
+        one advances the real clock, and a VM whose channel keeps it busy (its
+        next event always due) is woken again only after the others had their
+        turn."""
         now = self.real.now()
+        due = []
         while self._waiting and self._waiting[0][0] <= now:
-            _, _, vm = heapq.heappop(self._waiting)
+            due.append(heapq.heappop(self._waiting)[2])
+        for vm in due:
             if vm.run_state is RunState.WAITING:
                 self._wake(vm)
 
@@ -728,8 +770,29 @@ class VMCP:
         floor = self.scheduler.lowest_pass()
         if floor is not None:
             vm.pass_value = max(vm.pass_value, floor)
+        self._spend(vm, "wake")
         self.settle(vm)
         self._enqueue(vm)
+
+    def _charge_events(self, vm: VirtualMachine) -> None:
+        """Charge ``vm`` with the interruptions performed on its virtual state and
+        the events of its virtual channels since it was last charged."""
+        if vm.interruptions != vm.interruptions_charged:
+            self._spend(vm, "interruption", vm.interruptions - vm.interruptions_charged)
+            vm.interruptions_charged = vm.interruptions
+        if vm.channels is not None and vm.channels.events_done != vm.channel_events:
+            self._spend(vm, "channel", vm.channels.events_done - vm.channel_events)
+            vm.channel_events = vm.channels.events_done
+
+    def _spend(self, vm: VirtualMachine, kind: str, times: int = 1) -> None:
+        """The VMCP worked for ``vm`` (``COSTS[kind]``, ``times`` over): the real
+        clock advances by the cost, and the VM is charged with it."""
+        cost = COSTS[kind] * times
+        self.real.idle_us += cost
+        if self._running is vm:
+            self._idle_in_run += cost      # not the guest's own real time
+        vm.vmcp_us += cost
+        self.scheduler.charge(vm, cost)
 
     def settle(self, vm: VirtualMachine) -> None:
         """Between guest instructions: the VM's timers, its pending interruptions,
@@ -745,6 +808,7 @@ class VMCP:
         # Whatever called for attention (a channel event posting its condition
         # during this very settling, among others) has been looked at.
         vm.attention = False
+        self._charge_events(vm)
         if outcome == "stop":
             assert isinstance(value, str)
             if vm.max_steps is None and value == "step-limit":
@@ -752,13 +816,25 @@ class VMCP:
             vm.stop(value)
         elif outcome == "wait":
             assert isinstance(value, int)
+            now = vm.now()
+            ends = max(value, now + 1)
+            if ends > vm.max_time:
+                # A wait beyond the VM's time bound lasts until the bound, and the
+                # VM stops there, as a native run does (``Machine._service``).
+                vm.idle_us += max(0, vm.max_time - now)
+                vm.stop(STOP_TIME_LIMIT)
+                return
             vm.wake_vm_time = value
-            vm.wake_real_time = self.real.now() + max(1, value - vm.now())
+            vm.wake_real_time = self.real.now() + ends - now
             vm.change("wait")
             vm.interventions["wait"] += 1
 
     def dispatch(self, vm: VirtualMachine) -> Dispatch:
-        """Run ``vm`` on the real machine until the real machine comes back."""
+        """Run ``vm`` on the real machine for one time slice: the slice ends at
+        its real time (the guest's instructions and the VMCP's work for it, by
+        ``COSTS``), when the VM waits or stops, or when it needs what only a new
+        dispatch gives it.  Simulations, reflected interruptions, the guest's timer
+        events and faults are handled within the slice, and the guest goes on."""
         if vm.attention:
             # Something changed the VM from outside since it last settled (an
             # operator's restart or interrupt key, an injected machine check):
@@ -770,10 +846,14 @@ class VMCP:
         vm.change("dispatch")
         vm.dispatches += 1
         real = self.real
-        limit = vm.max_steps if vm.max_steps is not None else 1 << 62
+        limit = vm.max_steps if vm.max_steps is not None else NO_LIMIT
         if vm.steps >= limit:
             vm.stop("step-limit")
             return Dispatch(0, "step-limit", 0)
+        if vm.now() >= vm.max_time:
+            vm.stop(STOP_TIME_LIMIT)
+            return Dispatch(0, STOP_TIME_LIMIT, 0)
+        self._slice_end = real.now() + self.slice_us
         if vm.psw_invalid_bits:
             # Early specification exception: recognized before any instruction of
             # the new PSW, as the native machine does (one step, ILC 0 or 2).
@@ -786,13 +866,11 @@ class VMCP:
             self._enqueue(vm)
             return Dispatch(0, "early PSW exception", 1)
         used = 0
-        start = real.now()
+        entry, cause = 0, "slice"
         while True:
-            # A page or shadow fault the VMCP resolved lets the same VM go on at
-            # once: the page it needs is not taken by another VM meanwhile.
             until_event = self._next_guest_event(vm) - vm.now()
-            budget = max(1, min(self.slice_us - (real.now() - start), until_event,
-                                limit - vm.steps))
+            budget = max(1, min(self._slice_end - real.now(), until_event,
+                                limit - vm.steps, vm.max_time - vm.now()))
             try:
                 self._load_real(vm, budget)
             except VMCPError as e:
@@ -803,7 +881,7 @@ class VMCP:
             steps0, now0 = real.steps, real.now()
             self._running, self._steps0 = vm, steps0
             self._run_limit = real.steps + budget + 1
-            real.run(self._run_limit)
+            real.run(self._run_limit, NO_LIMIT)
             self._running = None
             used += real.steps - steps0
             vm.steps += real.steps - self._steps0
@@ -827,26 +905,22 @@ class VMCP:
             else:
                 self._save_guest(vm, entry)
                 cause = self._handle(vm, entry, budget, until_event)
-            if vm.steps >= limit or vm.run_state is not RunState.RUNNING \
-                    or real.now() - start >= self.slice_us:
-                break
-            if cause.startswith("simulate "):
-                # A simulated instruction: the guest goes on in the same slice,
-                # after what the native machine does between two instructions
-                # (its pending interruptions, a wait it entered).
+            self._spend(vm, "trap")
+            self._charge_events(vm)
+            if vm.run_state is RunState.RUNNING and cause not in _KEEP_SETTLED:
+                # What the native machine does between two instructions: the
+                # guest's pending interruptions, a wait it entered, its timers.
                 self.settle(vm)
-            elif cause not in ("page fault", "shadow fault", "assist"):
-                break
             while vm.run_state is RunState.WAITING and self._wait_in_place(vm):
                 pass
-            if vm.run_state is not RunState.RUNNING:
+            if vm.run_state is not RunState.RUNNING or cause in _END_DISPATCH \
+                    or vm.steps >= limit or vm.now() >= vm.max_time \
+                    or real.now() >= self._slice_end:
                 break
             if vm.psw_invalid_bits or vm.attention:
                 break        # the next dispatch begins with what the VM needs
         if vm.run_state is RunState.RUNNING:
             vm.change("preempt")
-        if vm.run_state is RunState.READY:
-            self.settle(vm)
         if vm.shadows:
             # A purge the guest just made (PTLB, IPTE, LCTL, SPX) empties the shadow
             # tables now, so that they always equal the guest's translations.
@@ -978,9 +1052,12 @@ class VMCP:
             self.settle(vm)
         while vm.run_state is RunState.WAITING and self._wait_in_place(vm, in_run=True):
             pass
-        limit = vm.max_steps if vm.max_steps is not None else 1 << 62
+        limit = vm.max_steps if vm.max_steps is not None else NO_LIMIT
         until_event = self._next_guest_event(vm) - vm.now()
-        budget = min(until_event, limit - vm.steps, self._run_limit - real.steps - 1)
+        # The guest goes on within what is left of its slice (in real time: the
+        # VMCP's work for it included) and of its bounds.
+        budget = min(until_event, limit - vm.steps, vm.max_time - vm.now(),
+                     self._slice_end - real.now(), self._run_limit - real.steps - 1)
         if vm.run_state is not RunState.RUNNING or budget < 1 or vm.attention \
                 or vm.psw_invalid_bits or self._real_configuration(vm) != before:
             real.set_psw(PSW.from_int(ENTRY_WAIT_PSW | ENTRY_ASSIST))
@@ -1013,6 +1090,8 @@ class VMCP:
             cause = "timer" if until_event <= budget else "slice"
             if vm.max_steps is not None and vm.steps >= vm.max_steps:
                 cause = "step-limit"
+            elif vm.now() >= vm.max_time:
+                cause = STOP_TIME_LIMIT
             vm.interventions[cause] += 1
             return cause
         if entry == ENTRY_SVC:
@@ -1310,8 +1389,9 @@ class VMCP:
             if len(_DECODED) >= 4096:
                 _DECODED.clear()
             cause = f"simulate {row.mnemonic}" if row is not None else ""
-            decoded = _DECODED[code] = (row, fields, cause)
-        row, fields, cause = decoded
+            kind = "simulate I/O" if row is not None and row.mnemonic in _IO else "simulate"
+            decoded = _DECODED[code] = (row, fields, cause, kind)
+        row, fields, cause, kind = decoded
         simulation = SIMULATIONS.get(row.mnemonic) if row is not None else None
         if row is None or simulation is None:
             # A privileged instruction the VMCP has no simulation for (none of
@@ -1323,6 +1403,7 @@ class VMCP:
             vm.interventions[f"unsupported {name}"] += 1
             return f"unsupported {name}"
         vm.interventions[cause] += 1
+        self._spend(vm, kind)
         if self.observer is not None:
             self.observer.simulated(vm, row)
         per = vm.ec and bool(vm.system_mask & 0x40) and bool(vm.cr[9] >> 28)
@@ -1345,10 +1426,18 @@ class VMCP:
         return cause
 
 
+# Causes after which the VM has settled already (the assist settles it; a fault
+# nullified the instruction and changed nothing the guest sees), and causes that
+# end the dispatch (the slice is over, a bound is reached, or the VMCP cannot go on
+# with this VM).
+_KEEP_SETTLED = frozenset({"assist", "page fault", "shadow fault"})
+_END_DISPATCH = frozenset({"slice", "step-limit", STOP_TIME_LIMIT})
+
 # Simulated instructions decoded once: instruction bytes -> (row, fields, the
-# cause counted).  A
-# guest has few distinct privileged instructions (bounded all the same).
-_DECODED: dict[bytes, tuple[Any, tuple[int, ...], str]] = {}
+# cause counted, the entry of COSTS charged).  A guest has few distinct privileged
+# instructions (bounded all the same).
+_DECODED: dict[bytes, tuple[Any, tuple[int, ...], str, str]] = {}
+_IO = frozenset({"SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH", "STIDC"})
 
 
 def real_storage_for(storage: int) -> int:
@@ -1361,8 +1450,8 @@ def real_storage_for(storage: int) -> int:
 
 def configured_guest(config: Any, image: bytes, storage: int, *,
                      max_steps: int | None = None, ipl: int | None = None,
-                     spool_directory: Any = None,
-                     virtual_cpu_id: bool = False) -> tuple[VMCP, VirtualMachine]:
+                     spool_directory: Any = None, virtual_cpu_id: bool = False,
+                     max_time: int | None = None) -> tuple[VMCP, VirtualMachine]:
     """A machine configuration (reference.devices) as the only guest of a new
     VMCP, as ``s370 run --config --under vmcp`` runs it: the unit-record devices
     and console spooled (their spool files go to the configured files when the
@@ -1378,7 +1467,7 @@ def configured_guest(config: Any, image: bytes, storage: int, *,
     try:
         vm = cp.create_vm(image, storage, max_steps=max_steps, ipl=ipl,
                           devices=devices_from_configuration(cp, config),
-                          virtual_cpu_id=virtual_cpu_id)
+                          virtual_cpu_id=virtual_cpu_id, max_time=max_time)
     except BaseException:
         cp.close()
         raise

@@ -1,0 +1,282 @@
+"""Hostile guests next to innocent ones: the VMCP's isolation in time.
+
+Each hostile guest below does, for ever, one thing that makes a control program
+work for it: an interruption loop, a storm of START I/O, a storm of privileged
+instructions, a storm of CPU-timer interruptions, a channel program that never
+ends.  It runs as a VM next to an innocent VM (a compute loop with a known result)
+under both scheduling policies, with the VMs' storage resident and paged.  The
+innocent VM must end exactly as it ends natively, and it must get its configured
+share of the real machine while both compete: the share of what the VMCP charged
+to it (its instructions' real time and the VMCP's work for it, ``COSTS``) in the
+charges of both, at least 90 % of its share of the shares.
+
+Every run here also ends within its bounds: the hostile VMs stop at their step or
+time limit (docs/reliability.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reference.assembler import assemble
+from reference.cli import start_machine
+from reference.vmcp import COSTS, VMCP, RunState, VirtualMachine
+from reference.vmio import VirtualDevice
+
+K = 1024
+STORAGE = 64 * K
+LOOPS = 30_000          # the innocent loop's iterations
+
+# The innocent VM: the sum N + (N-1) + ... + 1 by a BCT loop, stored at RESULT.
+INNOCENT = f"""
+INNO     START 0
+         DC    X'00000000',A(BEGIN)    BC mode, disabled, key 0
+         ORG   INNO+X'200'
+BEGIN    BALR  12,0
+         USING *,12
+         SR    2,2
+         L     3,COUNT
+LOOP     AR    2,3
+         BCT   3,LOOP
+         ST    2,RESULT
+         LPSW  DONE
+         DS    0D
+DONE     DC    X'00020000',A(0)        BC mode, disabled wait
+COUNT    DC    F'{LOOPS}'
+RESULT   DC    F'0'
+         END
+"""
+
+HOSTILE = {
+    # Program new PSW beyond storage: every instruction fetch is an addressing
+    # exception, whose interruption loads the same PSW.
+    "interruption loop": """
+H        START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   H+X'68'
+         DC    X'00000000',A(X'FFFFF0')   program new PSW: beyond storage
+         ORG   H+X'200'
+BEGIN    DC    X'0000'                    an operation exception
+         END
+""",
+    # START I/O and TEST I/O on the printer, as fast as the guest can.
+    "SIO storm": """
+H        START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   H+X'200'
+BEGIN    BALR  12,0
+         USING *,12
+         LA    1,CCW
+         ST    1,X'48'                    CAW
+LOOP     SIO   X'00E'
+         TIO   X'00E'
+         B     LOOP
+         DS    0D
+CCW      DC    X'03',AL3(0),X'20',X'00',AL2(1)   NO-OPERATION, SLI
+         END
+""",
+    # The privileged instructions of the benchmark's privileged-heavy loop.
+    "privileged storm": """
+H        START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   H+X'200'
+BEGIN    BALR  12,0
+         USING *,12
+         LA    3,X'800'
+LOOP     SSM   ZERO
+         ISK   2,3
+         SSK   2,3
+         STPT  TIMER
+         LPSW  AGAIN
+         DS    0D
+AGAIN    DC    X'00000000',A(LOOP)
+TIMER    DS    D
+ZERO     DC    X'00'
+         END
+""",
+    # The CPU timer set to zero again at each of its interruptions: an external
+    # interruption after every instruction or two.
+    "timer storm": """
+H        START 0
+         DC    X'00080000',A(BEGIN)       EC mode, disabled
+         ORG   H+X'58'
+         DC    X'00080000',A(TICK)        external new PSW: EC, disabled
+         ORG   H+X'200'
+BEGIN    BALR  12,0
+         USING *,12
+         LCTL  0,0,CR0                    the CPU-timer subclass mask on
+         SPT   ZERO
+         SSM   ON                         external interruptions enabled
+LOOP     B     LOOP
+TICK     SPT   ZERO
+         LPSW  X'18'                      back to the interrupted loop
+         DS    0D
+ZERO     DC    D'0'
+CR0      DC    X'000004E0'
+ON       DC    X'01'
+         END
+""",
+    # A NO-OPERATION chained to a TIC back to it: the channel program never ends,
+    # and the guest waits for its interruption.
+    "endless channel program": """
+H        START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   H+X'78'
+         DC    X'00020000',A(0)           I/O new PSW: disabled wait
+         ORG   H+X'200'
+BEGIN    BALR  12,0
+         USING *,12
+         LA    1,CCW1
+         ST    1,X'48'
+         SIO   X'00E'
+         LPSW  WAITPSW
+         DS    0D
+WAITPSW  DC    X'80020000',A(0)           BC, channel 0 enabled, wait
+CCW1     DC    X'03',AL3(0),X'40',X'00',AL2(1)     NO-OPERATION, command chaining
+CCW2     DC    X'08',AL3(CCW1),X'00',X'00',AL2(1)  TIC back to it
+         END
+""",
+}
+
+
+def image(source: str) -> bytes:
+    return assemble(source, "hostile.asm").image
+
+
+def innocent_alone() -> tuple[bytes, object]:
+    """The innocent program's image and its native final state."""
+    img = image(INNOCENT)
+    m = start_machine(img, STORAGE)
+    assert m.run(1_000_000) == "disabled-wait"
+    return img, m.state()
+
+
+def compete(kind: str, policy: str, paged: bool) -> tuple[VirtualMachine, VirtualMachine]:
+    """The innocent VM and a hostile one of ``kind``, started together; run until
+    the innocent VM stops.  Returns (innocent, hostile)."""
+    cp = VMCP(real_storage=1024 * K, policy=policy, paging=128 * K if paged else 0)
+    innocent = cp.create_vm(image(INNOCENT), STORAGE, name="innocent",
+                            max_steps=1_000_000, paged=paged)
+    devices = [VirtualDevice(0x00E, "1403")]
+    hostile = cp.create_vm(image(HOSTILE[kind]), STORAGE, name="hostile",
+                           max_steps=10_000_000, paged=paged, devices=devices)
+    dispatches = 0
+    while innocent.run_state is not RunState.STOPPED:
+        cp.run(max_dispatches=1)
+        dispatches += 1
+        assert dispatches < 100_000, "the innocent VM does not get to run"
+    cp.close()
+    return innocent, hostile
+
+
+def charged(vm: VirtualMachine) -> int:
+    return vm.real_us + vm.vmcp_us
+
+
+def test_the_innocent_program_sums_its_loop_natively():
+    # N + (N-1) + ... + 1 = N (N + 1) / 2; the loop is 2 instructions an iteration.
+    program = assemble(INNOCENT, "innocent.asm")
+    m = start_machine(program.image, STORAGE)
+    m.run(1_000_000)
+    result = int.from_bytes(m.real_storage(program.symbols["RESULT"], 4), "big")
+    assert result == LOOPS * (LOOPS + 1) // 2
+    # BALR, SR, L; two an iteration; ST, LPSW.
+    assert m.steps == 3 + 2 * LOOPS + 2
+
+
+@pytest.mark.parametrize("paged", [False, True], ids=["resident", "paged"])
+@pytest.mark.parametrize("policy", ["round-robin", "share"])
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_an_innocent_vm_gets_its_share_next_to_a_hostile_one(kind, policy, paged):
+    _, native = innocent_alone()
+    innocent, hostile = compete(kind, policy, paged)
+    assert innocent.stop_reason == "disabled-wait"
+    assert innocent.state() == native
+    share = charged(innocent) / (charged(innocent) + charged(hostile))
+    assert share >= 0.9 * 0.5, (f"{kind}: innocent {charged(innocent)} us, hostile "
+                                f"{charged(hostile)} us charged")
+    # The hostile VM was charged for what the VMCP did for it.
+    assert hostile.vmcp_us > 0
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_a_hostile_vm_alone_stops_within_its_bounds(kind):
+    cp = VMCP(real_storage=1024 * K)
+    vm = cp.create_vm(image(HOSTILE[kind]), STORAGE, max_steps=20_000,
+                      devices=[VirtualDevice(0x00E, "1403")])
+    cp.run()
+    cp.close()
+    assert vm.stop_reason in ("step-limit", "time-limit")
+    assert vm.steps <= 20_000
+    # The default time bound of a run of 20,000 instructions: 10 seconds.
+    assert vm.now() <= 10_000_000
+
+
+def test_the_hostile_vm_is_still_at_work_when_the_innocent_one_ends():
+    # Neither kind of hostile guest holds the VMCP until it stops: the innocent VM
+    # ends first, while the hostile one still runs or waits.
+    for kind in sorted(HOSTILE):
+        _, hostile = compete(kind, "round-robin", False)
+        assert hostile.stop_reason is None, kind
+
+
+def test_a_channel_program_that_never_ends_stops_at_the_time_bound_as_natively(tmp_path):
+    from reference.channel import ChannelSubsystem
+    from reference.devices import Printer1403
+    img = image(HOSTILE["endless channel program"])
+    m = start_machine(img, STORAGE)
+    m.channels = ChannelSubsystem(m)
+    m.channels.attach(0x00E, Printer1403(tmp_path / "print.txt"))
+    assert m.run(10_000, max_time=40_000) == "time-limit"
+    cp = VMCP(real_storage=1024 * K)
+    vm = cp.create_vm(img, STORAGE, max_steps=10_000, max_time=40_000,
+                      devices=[VirtualDevice(0x00E, "1403")])
+    cp.run()
+    cp.close()
+    assert vm.stop_reason == "time-limit"
+    assert vm.now() == m.now() == 40_000
+    assert vm.state() == m.state()
+
+
+def test_a_dispatch_ends_at_its_slice_whatever_the_assist_simulated():
+    # The privileged storm is simulated by the assist inside the real run: the
+    # dispatch still ends when its slice of real time (its instructions and the
+    # VMCP's work for it) is used up, give or take the last step's cost.
+    cp = VMCP(real_storage=1024 * K, slice_us=2_000)
+    vm = cp.create_vm(image(HOSTILE["privileged storm"]), STORAGE, max_steps=10_000_000)
+    for _ in range(5):
+        before = cp.real.now()
+        cp.dispatch(vm)
+        used = cp.real.now() - before
+        assert 2_000 <= used <= 2_000 + max(COSTS.values())
+
+
+def test_the_guests_timer_events_do_not_end_its_dispatch_before_its_slice():
+    # The interval timer steps every 3,333 us of the guest's time (300 Hz) and its
+    # CPU timer ends each real run there: the innocent VM still gets its whole
+    # slice, as the assisted VM does, so round-robin gives both the same time.
+    cp = VMCP(real_storage=1024 * K, slice_us=2_000)
+    storm = cp.create_vm(image(HOSTILE["privileged storm"]), STORAGE, max_steps=10**7)
+    innocent = cp.create_vm(image(INNOCENT), STORAGE, max_steps=10**7)
+    for _ in range(6):
+        for vm in (storm, innocent):
+            before = cp.real.now()
+            cp.dispatch(vm)
+            assert 2_000 <= cp.real.now() - before <= 2_000 + max(COSTS.values())
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_every_kind_of_work_the_vmcp_does_for_a_vm_is_charged_to_it(kind):
+    # Each interruption performed on its virtual state, each simulated instruction
+    # and each event of its virtual channels costs what COSTS says, at least.
+    cp = VMCP(real_storage=1024 * K)
+    vm = cp.create_vm(image(HOSTILE[kind]), STORAGE, max_steps=30_000,
+                      devices=[VirtualDevice(0x00E, "1403")])
+    cp.run(max_dispatches=20)
+    io = {"SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH", "STIDC"}
+    simulated = sum(n * COSTS["simulate I/O" if c.split()[1] in io else "simulate"]
+                    for c, n in vm.interventions.items() if c.startswith("simulate "))
+    least = (simulated + COSTS["interruption"] * vm.interruptions
+             + COSTS["channel"] * vm.channels.events_done)
+    assert least > 0
+    assert vm.vmcp_us >= least
