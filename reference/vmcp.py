@@ -228,6 +228,7 @@ class VirtualMachine(CPU):
         self.vmcp_us = 0             # modeled time of the VMCP's work for it (COSTS)
         self.channel_events = 0      # events of its channel subsystem charged so far
         self.interruptions_charged = 0   # interruptions performed on it, charged so far
+        self.uncharged = 0           # real time used, not yet charged to the scheduler
         self.segment_table = 0       # real address of the VMCP's segment table for it
         self.real = real
         # Shadow translation tables (guest virtual -> host real), one space per
@@ -733,7 +734,11 @@ class VMCP:
 
     def _enqueue(self, vm: VirtualMachine) -> None:
         """After a VM's state settled: ready VMs join the scheduler's queue,
-        waiting ones the queue of wake-up times."""
+        waiting ones the queue of wake-up times.  The scheduler is charged here
+        with what the VM used since it was last queued."""
+        if vm.uncharged:
+            self.scheduler.charge(vm, vm.uncharged)
+            vm.uncharged = 0
         if vm.run_state is RunState.READY:
             self.scheduler.push(vm)
         elif vm.run_state is RunState.WAITING:
@@ -792,7 +797,7 @@ class VMCP:
         if self._running is vm:
             self._idle_in_run += cost      # not the guest's own real time
         vm.vmcp_us += cost
-        self.scheduler.charge(vm, cost)
+        vm.uncharged += cost
 
     def settle(self, vm: VirtualMachine) -> None:
         """Between guest instructions: the VM's timers, its pending interruptions,
@@ -808,7 +813,8 @@ class VMCP:
         # Whatever called for attention (a channel event posting its condition
         # during this very settling, among others) has been looked at.
         vm.attention = False
-        self._charge_events(vm)
+        if vm.interruptions != vm.interruptions_charged or vm.channels is not None:
+            self._charge_events(vm)
         if outcome == "stop":
             assert isinstance(value, str)
             if vm.max_steps is None and value == "step-limit":
@@ -870,7 +876,7 @@ class VMCP:
         while True:
             until_event = self._next_guest_event(vm) - vm.now()
             budget = max(1, min(self._slice_end - real.now(), until_event,
-                                limit - vm.steps, vm.max_time - vm.now()))
+                                limit - vm.steps))
             try:
                 self._load_real(vm, budget)
             except VMCPError as e:
@@ -888,7 +894,7 @@ class VMCP:
             busy = real.now() - now0 - self._idle_in_run
             self._idle_in_run = 0
             vm.real_us += busy
-            self.scheduler.charge(vm, busy)
+            vm.uncharged += busy
             entry = real.ia
             if entry == ENTRY_ASSIST and real.wait:
                 # The assist simulated an instruction whose effects the real
@@ -906,7 +912,6 @@ class VMCP:
                 self._save_guest(vm, entry)
                 cause = self._handle(vm, entry, budget, until_event)
             self._spend(vm, "trap")
-            self._charge_events(vm)
             if vm.run_state is RunState.RUNNING and cause not in _KEEP_SETTLED:
                 # What the native machine does between two instructions: the
                 # guest's pending interruptions, a wait it entered, its timers.
@@ -925,6 +930,7 @@ class VMCP:
             # A purge the guest just made (PTLB, IPTE, LCTL, SPX) empties the shadow
             # tables now, so that they always equal the guest's translations.
             self._shadows_current(vm)
+        self._charge_events(vm)
         self._enqueue(vm)
         return Dispatch(entry, cause, used)
 
@@ -933,8 +939,9 @@ class VMCP:
         """The guest time of the next event that can change what the guest sees:
         an interval-timer step (it stores into location 80), and the CPU timer or
         clock-comparator condition arising while that interruption is enabled.
-        (Enabling one takes a privileged instruction, which the VMCP sees.)"""
-        events = [vm.next_interval_tick()]
+        (Enabling one takes a privileged instruction, which the VMCP sees.)  The
+        VM's time bound is one too."""
+        events = [vm.next_interval_tick(), vm.max_time]
         if vm.channels is not None:
             # A channel event (a command ending, chaining to the next, a device's
             # attention) changes the guest's subchannels and may store into its
@@ -1056,8 +1063,8 @@ class VMCP:
         until_event = self._next_guest_event(vm) - vm.now()
         # The guest goes on within what is left of its slice (in real time: the
         # VMCP's work for it included) and of its bounds.
-        budget = min(until_event, limit - vm.steps, vm.max_time - vm.now(),
-                     self._slice_end - real.now(), self._run_limit - real.steps - 1)
+        budget = min(until_event, limit - vm.steps, self._slice_end - real.now(),
+                     self._run_limit - real.steps - 1)
         if vm.run_state is not RunState.RUNNING or budget < 1 or vm.attention \
                 or vm.psw_invalid_bits or self._real_configuration(vm) != before:
             real.set_psw(PSW.from_int(ENTRY_WAIT_PSW | ENTRY_ASSIST))
@@ -1389,9 +1396,10 @@ class VMCP:
             if len(_DECODED) >= 4096:
                 _DECODED.clear()
             cause = f"simulate {row.mnemonic}" if row is not None else ""
-            kind = "simulate I/O" if row is not None and row.mnemonic in _IO else "simulate"
-            decoded = _DECODED[code] = (row, fields, cause, kind)
-        row, fields, cause, kind = decoded
+            cost = COSTS["simulate I/O" if row is not None and row.mnemonic in _IO
+                         else "simulate"]
+            decoded = _DECODED[code] = (row, fields, cause, cost)
+        row, fields, cause, cost = decoded
         simulation = SIMULATIONS.get(row.mnemonic) if row is not None else None
         if row is None or simulation is None:
             # A privileged instruction the VMCP has no simulation for (none of
@@ -1403,7 +1411,13 @@ class VMCP:
             vm.interventions[f"unsupported {name}"] += 1
             return f"unsupported {name}"
         vm.interventions[cause] += 1
-        self._spend(vm, kind)
+        # What the simulation costs (COSTS; ``_spend`` written out: this is the
+        # path of every privileged instruction).
+        self.real.idle_us += cost
+        if self._running is vm:
+            self._idle_in_run += cost
+        vm.vmcp_us += cost
+        vm.uncharged += cost
         if self.observer is not None:
             self.observer.simulated(vm, row)
         per = vm.ec and bool(vm.system_mask & 0x40) and bool(vm.cr[9] >> 28)
@@ -1434,9 +1448,9 @@ _KEEP_SETTLED = frozenset({"assist", "page fault", "shadow fault"})
 _END_DISPATCH = frozenset({"slice", "step-limit", STOP_TIME_LIMIT})
 
 # Simulated instructions decoded once: instruction bytes -> (row, fields, the
-# cause counted, the entry of COSTS charged).  A guest has few distinct privileged
+# cause counted, its cost by COSTS).  A guest has few distinct privileged
 # instructions (bounded all the same).
-_DECODED: dict[bytes, tuple[Any, tuple[int, ...], str, str]] = {}
+_DECODED: dict[bytes, tuple[Any, tuple[int, ...], str, int]] = {}
 _IO = frozenset({"SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH", "STIDC"})
 
 
