@@ -240,7 +240,69 @@ def run_vmcp_bench(steps: int) -> dict[str, float]:
     out["interventions_per_io"] = per_io
     print(f"(e) I/O-heavy guest (examples/cards_to_printer.asm), {operations} I/O operations: "
           f"VMCP/native ratio {ratio:.2f}, {per_io:.2f} VMCP interventions per I/O operation")
+
+    slowdowns = hostile_bench()
+    if slowdowns:
+        out.update({f"hostile_{name}": ratio for name, ratio in slowdowns.items()})
+        worst = max(slowdowns.values())
+        print("(f) an innocent compute loop next to a hostile VM of equal share, its host "
+              "time against its time alone (2.0 is its fair share; round-robin/share): "
+              + ", ".join(f"{name} {slowdowns[name + ' round-robin']:.2f}/"
+                          f"{slowdowns[name + ' share']:.2f}"
+                          for name in HOSTILE_KINDS) + f"; worst {worst:.2f}")
     return out
+
+
+HOSTILE_KINDS = ("interruption_loop", "sio_storm", "privileged_storm", "timer_storm",
+                 "endless_channel")
+
+
+def hostile_bench(repeats: int = 3, loops: int = 300_000) -> dict[str, float]:
+    """(f) The innocent guest of examples/hostile/ alone, and next to each hostile
+    guest there (one VM each, equal shares, a printer at 00E for the hostile one),
+    under both policies: its host time until it stops against its time alone, best
+    of ``repeats`` interleaved runs, the innocent loop ``loops`` iterations long.
+    Empty when the examples are not there."""
+    from .assembler import assemble
+    from .vmcp import VMCP, RunState
+    from .vmio import VirtualDevice
+    folder = Path(__file__).resolve().parent.parent / "examples" / "hostile"
+    if not folder.is_dir():
+        return {}
+
+    def image(name: str) -> bytes:
+        path = folder / f"{name}.asm"
+        text = path.read_text(encoding="utf-8")
+        if name == "innocent":
+            assert "F'300000'" in text
+            text = text.replace("F'300000'", f"F'{loops}'")
+        return assemble(text, str(path)).image
+
+    innocent = image("innocent")
+
+    def innocent_time(hostile: bytes | None, policy: str) -> float:
+        cp = VMCP(real_storage=1 << 20, policy=policy)
+        vm = cp.create_vm(innocent, 64 * 1024, max_steps=10 ** 7)
+        if hostile is not None:
+            cp.create_vm(hostile, 64 * 1024, max_steps=10 ** 9,
+                         devices=[VirtualDevice(0x00E, "1403")])
+        t0 = time.perf_counter()
+        while vm.run_state is not RunState.STOPPED:
+            cp.run(max_dispatches=1)
+        elapsed = time.perf_counter() - t0
+        cp.close()
+        return elapsed
+
+    hostiles = {name: image(name) for name in HOSTILE_KINDS}
+    best: dict[str, float] = {}
+    alone = float("inf")
+    for _ in range(repeats):
+        alone = min(alone, innocent_time(None, "round-robin"))
+        for name, hostile in hostiles.items():
+            for policy in ("round-robin", "share"):
+                key = f"{name} {policy}"
+                best[key] = min(best.get(key, float("inf")), innocent_time(hostile, policy))
+    return {key: t / alone for key, t in best.items()}
 
 
 def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:

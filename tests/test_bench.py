@@ -48,3 +48,12 @@ def test_io_bench_copies_the_deck_and_counts_three_interventions_per_io():
     assert operations == 21
     assert 3.0 <= per_io < 3.5
     assert ratio > 0
+
+
+def test_hostile_bench_times_the_innocent_loop_next_to_each_hostile_kind():
+    # (f): every hostile guest of examples/hostile/ under both policies; each time
+    # is the innocent loop's, which runs to its end in every case.
+    slowdowns = bench.hostile_bench(repeats=1, loops=2_000)
+    assert set(slowdowns) == {f"{kind} {policy}" for kind in bench.HOSTILE_KINDS
+                              for policy in ("round-robin", "share")}
+    assert all(ratio > 0 for ratio in slowdowns.values())

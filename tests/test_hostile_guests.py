@@ -1,6 +1,6 @@
 """Hostile guests next to innocent ones: the VMCP's isolation in time.
 
-Each hostile guest below does, for ever, one thing that makes a control program
+Each hostile guest (examples/hostile/) does, for ever, one thing that makes a control program
 work for it: an interruption loop, a storm of START I/O, a storm of privileged
 instructions, a storm of CPU-timer interruptions, a channel program that never
 ends.  It runs as a VM next to an innocent VM (a compute loop with a known result)
@@ -16,6 +16,8 @@ time limit (docs/reliability.md).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reference.assembler import assemble
@@ -27,116 +29,21 @@ K = 1024
 STORAGE = 64 * K
 LOOPS = 30_000          # the innocent loop's iterations
 
-# The innocent VM: the sum N + (N-1) + ... + 1 by a BCT loop, stored at RESULT.
-INNOCENT = f"""
-INNO     START 0
-         DC    X'00000000',A(BEGIN)    BC mode, disabled, key 0
-         ORG   INNO+X'200'
-BEGIN    BALR  12,0
-         USING *,12
-         SR    2,2
-         L     3,COUNT
-LOOP     AR    2,3
-         BCT   3,LOOP
-         ST    2,RESULT
-         LPSW  DONE
-         DS    0D
-DONE     DC    X'00020000',A(0)        BC mode, disabled wait
-COUNT    DC    F'{LOOPS}'
-RESULT   DC    F'0'
-         END
-"""
+HOSTILE_DIR = Path(__file__).resolve().parent.parent / "examples" / "hostile"
 
-HOSTILE = {
-    # Program new PSW beyond storage: every instruction fetch is an addressing
-    # exception, whose interruption loads the same PSW.
-    "interruption loop": """
-H        START 0
-         DC    X'00000000',A(BEGIN)
-         ORG   H+X'68'
-         DC    X'00000000',A(X'FFFFF0')   program new PSW: beyond storage
-         ORG   H+X'200'
-BEGIN    DC    X'0000'                    an operation exception
-         END
-""",
-    # START I/O and TEST I/O on the printer, as fast as the guest can.
-    "SIO storm": """
-H        START 0
-         DC    X'00000000',A(BEGIN)
-         ORG   H+X'200'
-BEGIN    BALR  12,0
-         USING *,12
-         LA    1,CCW
-         ST    1,X'48'                    CAW
-LOOP     SIO   X'00E'
-         TIO   X'00E'
-         B     LOOP
-         DS    0D
-CCW      DC    X'03',AL3(0),X'20',X'00',AL2(1)   NO-OPERATION, SLI
-         END
-""",
-    # The privileged instructions of the benchmark's privileged-heavy loop.
-    "privileged storm": """
-H        START 0
-         DC    X'00000000',A(BEGIN)
-         ORG   H+X'200'
-BEGIN    BALR  12,0
-         USING *,12
-         LA    3,X'800'
-LOOP     SSM   ZERO
-         ISK   2,3
-         SSK   2,3
-         STPT  TIMER
-         LPSW  AGAIN
-         DS    0D
-AGAIN    DC    X'00000000',A(LOOP)
-TIMER    DS    D
-ZERO     DC    X'00'
-         END
-""",
-    # The CPU timer set to zero again at each of its interruptions: an external
-    # interruption after every instruction or two.
-    "timer storm": """
-H        START 0
-         DC    X'00080000',A(BEGIN)       EC mode, disabled
-         ORG   H+X'58'
-         DC    X'00080000',A(TICK)        external new PSW: EC, disabled
-         ORG   H+X'200'
-BEGIN    BALR  12,0
-         USING *,12
-         LCTL  0,0,CR0                    the CPU-timer subclass mask on
-         SPT   ZERO
-         SSM   ON                         external interruptions enabled
-LOOP     B     LOOP
-TICK     SPT   ZERO
-         LPSW  X'18'                      back to the interrupted loop
-         DS    0D
-ZERO     DC    D'0'
-CR0      DC    X'000004E0'
-ON       DC    X'01'
-         END
-""",
-    # A NO-OPERATION chained to a TIC back to it: the channel program never ends,
-    # and the guest waits for its interruption.
-    "endless channel program": """
-H        START 0
-         DC    X'00000000',A(BEGIN)
-         ORG   H+X'78'
-         DC    X'00020000',A(0)           I/O new PSW: disabled wait
-         ORG   H+X'200'
-BEGIN    BALR  12,0
-         USING *,12
-         LA    1,CCW1
-         ST    1,X'48'
-         SIO   X'00E'
-         LPSW  WAITPSW
-         DS    0D
-WAITPSW  DC    X'80020000',A(0)           BC, channel 0 enabled, wait
-CCW1     DC    X'03',AL3(0),X'40',X'00',AL2(1)     NO-OPERATION, command chaining
-CCW2     DC    X'08',AL3(CCW1),X'00',X'00',AL2(1)  TIC back to it
-         END
-""",
-}
+# The innocent VM (examples/hostile/innocent.asm): the sum N + (N-1) + ... + 1 by a
+# BCT loop, stored at RESULT; here with N = LOOPS.
+INNOCENT = (HOSTILE_DIR / "innocent.asm").read_text().replace("F'300000'", f"F'{LOOPS}'")
+assert f"F'{LOOPS}'" in INNOCENT
+
+# The hostile guests (each file's header says what it does for ever).
+HOSTILE = {kind: (HOSTILE_DIR / name).read_text() for kind, name in (
+    ("interruption loop", "interruption_loop.asm"),
+    ("SIO storm", "sio_storm.asm"),
+    ("privileged storm", "privileged_storm.asm"),
+    ("timer storm", "timer_storm.asm"),
+    ("endless channel program", "endless_channel.asm"),
+)}
 
 
 def image(source: str) -> bytes:
