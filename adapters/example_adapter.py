@@ -41,8 +41,10 @@ from conformance.implementations import Reference  # noqa: E402
 from reference.cpu import CPU, MAX_STORAGE, MIN_STORAGE  # noqa: E402
 from reference.devices import ConfigError, Configuration, load_configuration  # noqa: E402
 from reference.machine import Machine  # noqa: E402
+from reference.trace import loads_bounded  # noqa: E402
 
 PROTOCOL = 1
+MAX_NESTING = 32     # levels of a request (conformance/adapter.py's bound)
 FIELDS = ["psw", "gpr", "cr", "prefix", "storage", "keys"]
 # The device types and their keys (docs/configuration.md); in ``attach`` a key that
 # names a file to read carries its contents (base64), one that names a file to write
@@ -441,7 +443,9 @@ def serve(adapter: ReferenceAdapter, requests: TextIO, responses: TextIO) -> Non
             continue
         cmd = "?"
         try:
-            request = json.loads(line)
+            line.encode("utf-8")         # stdin decodes bytes that are not UTF-8 to surrogates
+            # The nesting is bounded before the (recursive) parser runs.
+            request = loads_bounded(line, MAX_NESTING)
             if not isinstance(request, dict):
                 raise RequestError("a request is a JSON object")
             cmd = str(request.get("cmd"))
@@ -454,7 +458,9 @@ def serve(adapter: ReferenceAdapter, requests: TextIO, responses: TextIO) -> Non
             response = handlers[cmd](request)
         except RequestError as e:
             response = {"error": str(e)}
-        except json.JSONDecodeError as e:
+        except UnicodeEncodeError:
+            response = {"error": "a request is UTF-8 text"}
+        except ValueError as e:          # not JSON, or nested too deeply
             response = {"error": f"not JSON: {e}"}
         except Exception as e:  # an adapter answers every request, whatever happens
             response = {"error": f"{cmd}: {type(e).__name__}: {e}"}
@@ -466,6 +472,7 @@ def main() -> None:
     # Responses go to the real standard output; anything else printed goes to stderr.
     responses = sys.stdout
     sys.stdout = sys.stderr
+    sys.stdin.reconfigure(errors="surrogateescape")   # type: ignore[attr-defined]
     # SIGTERM (the client stopping the adapter) ends it through the finally below,
     # so the devices' directory goes with it.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))

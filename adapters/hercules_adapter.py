@@ -59,6 +59,7 @@ from typing import Any, TextIO
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))   # for tests.hercules, when run as a script
 
+from reference.trace import loads_bounded  # noqa: E402
 from tests.hercules import (  # noqa: E402
     STORAGE_SIZE,
     Hercules,
@@ -67,6 +68,7 @@ from tests.hercules import (  # noqa: E402
 )
 
 PROTOCOL = 1
+MAX_NESTING = 32     # levels of a request (conformance/adapter.py's bound)
 BLOCK = 2048
 PAGE = 4096
 HELPER_AT = STORAGE_SIZE - 4096          # X'1FF000': the adapter's own 4K
@@ -522,7 +524,9 @@ def serve(adapter: HerculesAdapter, requests: TextIO, responses: TextIO) -> None
             continue
         cmd = "?"
         try:
-            request = json.loads(line)
+            line.encode("utf-8")         # stdin decodes bytes that are not UTF-8 to surrogates
+            # The nesting is bounded before the (recursive) parser runs.
+            request = loads_bounded(line, MAX_NESTING)
             if not isinstance(request, dict):
                 raise RequestError("a request is a JSON object")
             cmd = str(request.get("cmd"))
@@ -540,7 +544,9 @@ def serve(adapter: HerculesAdapter, requests: TextIO, responses: TextIO) -> None
             response = {"error": str(e)}
         except HerculesError as e:
             response = {"error": f"{cmd}: hercules: {' '.join(str(e).split())[:300]}"}
-        except json.JSONDecodeError as e:
+        except UnicodeEncodeError:
+            response = {"error": "a request is UTF-8 text"}
+        except ValueError as e:          # not JSON, or nested too deeply
             response = {"error": f"not JSON: {e}"}
         except Exception as e:  # an adapter answers every request, whatever happens
             response = {"error": f"{cmd}: {type(e).__name__}: {e}"}
@@ -551,6 +557,7 @@ def serve(adapter: HerculesAdapter, requests: TextIO, responses: TextIO) -> None
 def main() -> None:
     responses = sys.stdout
     sys.stdout = sys.stderr
+    sys.stdin.reconfigure(errors="surrogateescape")   # type: ignore[attr-defined]
     adapter = HerculesAdapter()
 
     def terminate(signum: int, frame: object) -> None:

@@ -18,10 +18,14 @@ comparison.  Without the capability ``run_configured`` is None and the suite ski
 those programs.
 
 Failures are one line that names the adapter and the request (``AdapterError``): an
-error response, a line that is not a JSON object or lacks a member, an adapter that
-ends (with the last line it wrote on standard error) or that does not answer in time.
-After a failure other than an error response the adapter is stopped and a new one is
-started for the next request, so one bad program does not take the others with it.
+error response, a line that is not a JSON object or lacks a member or has a member of
+the wrong type (``true`` is not an integer), a line that is not UTF-8, longer than
+``MAX_RESPONSE`` or nested deeper than ``MAX_NESTING`` (refused before it is parsed),
+an adapter that ends or closes its output (with the last line it wrote on standard
+error) or that does not answer in time (``ANSWER_TIME``; a run: its time limit plus
+``RUN_MARGIN``).  After a failure other than an error response the adapter is stopped
+(SIGTERM, then SIGKILL, and waited for) and a new one is started for the next
+request, so one bad program does not take the others with it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import queue
+import re
+import select
 import shlex
 import subprocess
 import threading
@@ -38,6 +45,8 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, overload
+
+from reference.trace import loads_bounded
 
 from .implementations import DeviceSetupError, Outcome
 
@@ -50,6 +59,22 @@ DEVICE_TYPES = ("3215", "2540R", "2540P", "1403", "3370")   # docs/configuration
 FIELDS = ("psw", "gpr", "cr", "prefix", "storage", "keys")
 PAGE = 4096
 BLOCK = 2048
+# The bounds of a response line: its length (the newline included; at least twice
+# the longest request sent, whose disk images may come back) and its nesting.
+MAX_RESPONSE = 64 << 20
+MAX_NESTING = 32
+INTERRUPTION_CLASSES = ("restart", "program", "svc", "external", "io", "machine-check")
+_TOO_LONG = b""             # the reader's mark for a line longer than the limit
+_HEX_DIGITS = re.compile(r"[0-9A-Fa-f]+")
+
+
+def _is_int(value: Any) -> bool:
+    """A JSON integer (in Python ``True`` is an int: the protocol's integers are not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_count(value: Any) -> bool:
+    return _is_int(value) and value >= 0
 
 
 class AdapterError(Exception):
@@ -75,41 +100,82 @@ class Adapter:
         self.generation = 0             # counts the requests that change the state
         self.hello: dict[str, Any] = {}
         self._proc: subprocess.Popen[bytes] | None = None
-        self._lines: queue.Queue[bytes | None] = queue.Queue()
+        self._lines: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._live = threading.Event()       # cleared: this process's threads stop
+        self._limit = [MAX_RESPONSE]         # the longest response line taken
         self._stderr: deque[str] = deque(maxlen=20)
         self._finalizer: weakref.finalize[Any, Any] | None = None
 
     # -- the process ---------------------------------------------------------
     def start(self) -> dict[str, Any]:
         """Start the adapter and ask hello; returns the hello response."""
-        self._lines = queue.Queue()
+        self._lines = queue.Queue(maxsize=2)
+        self._live = threading.Event()
+        self._live.set()
         self._stderr = deque(maxlen=20)
         try:
             proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE)
         except OSError as e:
             raise AdapterError(f"{self.label} cannot be started: {e.strerror or e}") from None
+        except ValueError as e:     # an argument the system cannot take (a NUL byte)
+            raise AdapterError(f"{self.label} cannot be started: {e}") from None
         self._proc = proc
+        assert proc.stdin is not None
+        # Nothing the client writes waits for the adapter to read (a request is
+        # written by a thread of its own; quit and the end of input are dropped when
+        # the pipe is full): the client waits only for answers, each for a time.
+        os.set_blocking(proc.stdin.fileno(), False)
         # The process ends with this object, or when Python exits.
         self._finalizer = weakref.finalize(self, Adapter._kill_process, [proc])
         assert proc.stdout is not None and proc.stderr is not None
-        threading.Thread(target=self._read_lines, args=(proc.stdout, self._lines),
+        threading.Thread(target=self._read_lines,
+                         args=(proc.stdout, self._lines, self._live, self._limit),
                          daemon=True, name="adapter-stdout").start()
         threading.Thread(target=self._read_stderr, args=(proc.stderr, self._stderr),
                          daemon=True, name="adapter-stderr").start()
-        hello = self.request("hello", protocol=PROTOCOL)
-        if hello.get("protocol") != PROTOCOL:
-            self.close()
-            raise AdapterError(f"{self.label} speaks protocol {hello.get('protocol')!r}, "
+        try:
+            hello = self.request("hello", protocol=PROTOCOL)
+        except BaseException:
+            self._stop()
+            raise
+        version = hello.get("protocol")
+        if not (_is_int(version) and version == PROTOCOL):
+            self._stop()
+            raise AdapterError(f"{self.label} speaks protocol {_shorten(repr(version))}, "
                                f"not {PROTOCOL}")
         self.hello = hello
         return hello
 
     @staticmethod
-    def _read_lines(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
-        for line in iter(stream.readline, b""):
-            lines.put(line)
-        lines.put(None)
+    def _read_lines(stream: IO[bytes], lines: queue.Queue[bytes | None],
+                    live: threading.Event, limit: list[int]) -> None:
+        """Hand on each line of ``stream`` (at most ``limit[0]`` bytes: a longer one is
+        ``_TOO_LONG``, the last) until its end (None) or until ``live`` is cleared;
+        at most two lines wait, so an adapter that writes on and on is held up by
+        its pipe rather than filling memory."""
+        def put(item: bytes | None) -> bool:
+            while live.is_set():
+                try:
+                    lines.put(item, timeout=0.5)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        try:
+            while True:
+                line = stream.readline(limit[0] + 1)
+                if not line:
+                    break
+                if len(line) > limit[0]:
+                    put(_TOO_LONG)
+                    return
+                if not put(line):
+                    return
+        except (OSError, ValueError):   # the pipe went away under the reader
+            pass
+        put(None)
 
     @staticmethod
     def _read_stderr(stream: IO[bytes], tail: deque[str]) -> None:
@@ -128,10 +194,15 @@ class Adapter:
                 proc.wait(5)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                proc.wait(5)
+                try:
+                    proc.wait(5)
+                except subprocess.TimeoutExpired:   # not even SIGKILL ends it
+                    pass
 
     def _stop(self) -> None:
-        """End the process (SIGTERM, then SIGKILL); the next request starts another."""
+        """End the process (SIGTERM, then SIGKILL, waited for); the next request
+        starts another."""
+        self._live.clear()
         proc, self._proc = self._proc, None
         if proc is not None and proc.stdin is not None:
             try:
@@ -176,11 +247,18 @@ class Adapter:
         assert proc is not None and proc.stdin is not None
         if cmd in ("reset", "attach", "load", "set_state", "run", "trace"):
             self.generation += 1
+        data = json.dumps({"cmd": cmd, **members}).encode("utf-8") + b"\n"
+        self._limit[0] = max(MAX_RESPONSE, 2 * len(data))
+        # Written by a thread of its own: an adapter that does not read its input
+        # holds up that thread, not the client, which stops it after the answer time.
         try:
-            proc.stdin.write(json.dumps({"cmd": cmd, **members}).encode("utf-8") + b"\n")
-            proc.stdin.flush()
-        except OSError:
-            pass                 # it died: the answer is end of file
+            fd = os.dup(proc.stdin.fileno())
+        except OSError as e:
+            self._stop()
+            raise AdapterError(f"{self.label}: cannot write '{cmd}': {e.strerror or e}") \
+                from None
+        threading.Thread(target=self._write, args=(fd, data, self._live), daemon=True,
+                         name="adapter-stdin").start()
         wait = self.answer_time if answer_time is None else answer_time
         try:
             raw = self._lines.get(timeout=wait)
@@ -190,17 +268,33 @@ class Adapter:
                                f"(stopped)") from None
         if raw is None:
             try:
-                status: int | None = proc.wait(5)
+                status: int | None = proc.wait(2)
             except subprocess.TimeoutExpired:
                 status = None
             self._stop()
+            if status is None:
+                raise AdapterError(f"{self.label} closed its output while answering '{cmd}' "
+                                   f"(stopped){self._last_words()}")
             raise AdapterError(f"{self.label} ended (exit status {status}) while answering "
                                f"'{cmd}'{self._last_words()}")
-        text = raw.decode("utf-8", "replace").strip()
+        if raw is _TOO_LONG:
+            self._stop()
+            raise AdapterError(f"{self.label}: malformed response to '{cmd}' (a line longer "
+                               f"than {self._limit[0]} bytes)")
         try:
-            response = json.loads(text)
-        except ValueError:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            self._stop()
+            raise AdapterError(f"{self.label}: malformed response to '{cmd}' (not UTF-8: "
+                               f"byte {e.start + 1} is X'{raw[e.start]:02X}')") from None
+        try:
+            response = loads_bounded(text, MAX_NESTING)
+        except json.JSONDecodeError:
             response = None
+        except ValueError as e:     # nested too deeply, or an integer too long
+            self._stop()
+            raise AdapterError(f"{self.label}: malformed response to '{cmd}' "
+                               f"({_shorten(str(e), 80)}): {_shorten(text)}") from None
         if not isinstance(response, dict):
             self._stop()
             raise AdapterError(f"{self.label}: malformed response to '{cmd}' (not a JSON "
@@ -211,25 +305,51 @@ class Adapter:
             raise AdapterError(f"{self.label}: {said}")
         return response
 
+    @staticmethod
+    def _write(fd: int, data: bytes, live: threading.Event) -> None:
+        """Write ``data`` to the adapter's input as it takes it, until the client
+        stops the adapter (``live`` cleared); then close ``fd``, the thread's own
+        duplicate of the pipe's descriptor (the client's closing the pipe leaves it
+        alone)."""
+        view = memoryview(data)
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        try:
+            while view and live.is_set():
+                if not poll.poll(500):
+                    continue
+                try:
+                    view = view[os.write(fd, view[:1 << 16]):]
+                except BlockingIOError:
+                    continue
+        except OSError:
+            pass                 # it died (or was stopped): the answer is end of file
+        finally:
+            os.close(fd)
+
     def malformed(self, cmd: str, what: str, response: dict[str, Any]) -> AdapterError:
         """The error for a response that lacks a member or has a wrong one."""
         self._stop()
         return AdapterError(f"{self.label}: malformed response to '{cmd}' ({what}): "
-                            f"{_shorten(json.dumps(response))}")
+                            f"{_shorten(_dumps(response))}")
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return json.dumps(value)
+    except ValueError:          # an integer of more digits than str() makes
+        return repr(type(value))
 
 
 def _shorten(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text[:4 * limit].split())
     return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _hex(adapter: Adapter, cmd: str, response: dict[str, Any], value: Any, digits: int,
          what: str) -> int:
-    if isinstance(value, str) and len(value) == digits:
-        try:
-            return int(value, 16)
-        except ValueError:
-            pass
+    if isinstance(value, str) and len(value) == digits and _HEX_DIGITS.fullmatch(value):
+        return int(value, 16)
     raise adapter.malformed(cmd, f"{what} is not {digits} hex digits", response)
 
 
@@ -300,37 +420,80 @@ class AdapterImplementation:
         self.adapter = Adapter(command)
         self.run_time_limit = run_time_limit
         hello = self.adapter.start()
+        try:
+            self._capabilities(hello)
+        except BaseException:
+            self.adapter._stop()     # no adapter is left running
+            raise
+
+    def _capabilities(self, hello: dict[str, Any]) -> None:
+        """Take ``hello``'s capabilities, each of the type the protocol gives it."""
         caps = hello.get("capabilities")
         name = hello.get("implementation")
+        version = hello.get("version", "")
+
+        def bad(what: str) -> AdapterError:
+            return self.adapter.malformed("hello", what, hello)
+
+        if not isinstance(name, str) or not name:
+            raise bad("implementation is not a name")
+        if not isinstance(version, str):
+            raise bad("version is not a string")
+        if not isinstance(caps, dict):
+            raise bad("capabilities is not an object")
+        for key in ("modes", "facilities", "storage", "get", "set", "step_limit", "trace",
+                    "interruptions"):
+            if key not in caps:
+                raise bad(f"capabilities.{key} is missing")
+
+        def strings(key: str, value: Any) -> tuple[str, ...]:
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise bad(f"capabilities.{key} is not a list of strings")
+            return tuple(value)
+
+        def flag(key: str) -> bool:
+            if not isinstance(caps[key], bool):
+                raise bad(f"capabilities.{key} is not true or false")
+            return caps[key]
+
+        self.name: str = name
+        self.version = version
+        self.modes: tuple[str, ...] = strings("modes", caps["modes"])
+        self.facilities: tuple[str, ...] = strings("facilities", caps["facilities"])
+        storage = caps["storage"]
+        if not (isinstance(storage, dict) and _is_count(storage.get("min"))
+                and _is_count(storage.get("max"))):
+            raise bad("capabilities.storage is not {\"min\": bytes, \"max\": bytes}")
+        self.storage_range = (storage["min"], storage["max"])
+        self.gets = frozenset(strings("get", caps["get"]))
+        self.sets = frozenset(strings("set", caps["set"]))
+        self.step_limit = flag("step_limit")
+        self.trace_capable = flag("trace")
+        self.interruptions = flag("interruptions")
+        self.nondeterministic: tuple[str, ...] = strings(
+            "nondeterministic", caps.get("nondeterministic", []))
+        reserved = caps.get("reserved", [])
+        if not (isinstance(reserved, list) and all(
+                isinstance(r, list) and len(r) == 2 and all(_is_count(x) for x in r)
+                for r in reserved)):
+            raise bad("capabilities.reserved is not a list of [first, last] addresses")
+        self.reserved: tuple[tuple[int, int], ...] = tuple((a, b) for a, b in reserved)
+        known = caps.get("known_differences", {})
+        if not (isinstance(known, dict) and all(isinstance(v, str) for v in known.values())):
+            raise bad("capabilities.known_differences is not an object of strings")
+        self.known_differences: dict[str, str] = dict(known)
+        modes = caps.get("mode_capabilities", {})
+        if not (isinstance(modes, dict) and all(isinstance(v, dict) for v in modes.values())):
+            raise bad("capabilities.mode_capabilities is not an object of objects")
+        self.mode_capabilities: dict[str, dict[str, Any]] = dict(modes)
+        # The devices capability (optional): the device types ``attach`` takes.
         try:
-            if not isinstance(caps, dict) or not isinstance(name, str) or not name:
-                raise TypeError("implementation, capabilities")
-            self.name: str = name
-            self.modes: tuple[str, ...] = tuple(str(m) for m in caps["modes"])
-            self.facilities: tuple[str, ...] = tuple(str(f) for f in caps["facilities"])
-            storage = caps["storage"]
-            self.storage_range = (int(storage["min"]), int(storage["max"]))
-            self.gets = frozenset(str(f) for f in caps["get"])
-            self.sets = frozenset(str(f) for f in caps["set"])
-            self.step_limit = bool(caps["step_limit"])
-            self.trace_capable = bool(caps["trace"])
-            self.interruptions = bool(caps["interruptions"])
-            self.nondeterministic: tuple[str, ...] = tuple(
-                str(x) for x in caps.get("nondeterministic", []))
-            self.reserved: tuple[tuple[int, int], ...] = tuple(
-                (int(a), int(b)) for a, b in caps.get("reserved", []))
-            self.known_differences: dict[str, str] = {
-                str(k): str(v) for k, v in dict(caps.get("known_differences", {})).items()}
-            self.mode_capabilities: dict[str, dict[str, Any]] = dict(
-                caps.get("mode_capabilities", {}))
-            # The devices capability (optional): the device types ``attach`` takes.
             self.devices: tuple[str, ...] = _device_types(caps.get("devices", []))
             for mode_caps in self.mode_capabilities.values():
-                if "devices" in dict(mode_caps):
+                if "devices" in mode_caps:
                     _device_types(mode_caps["devices"])
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise self.adapter.malformed("hello", f"capabilities: {e}", hello) from None
-        self.version = str(hello.get("version", ""))
+        except (TypeError, ValueError) as e:
+            raise bad(f"capabilities: {e}") from None
         missing = {"psw", "gpr", "cr", "prefix"} - self.gets
         if missing:
             raise AdapterError(f"{self.adapter.label}: hello: get_state must give "
@@ -369,17 +532,18 @@ class AdapterImplementation:
         if response.get("stop") not in STOPS:
             raise a.malformed(cmd, f"stop is not one of {', '.join(STOPS)}", response)
         count = response.get("steps")
-        if not (count is None or isinstance(count, int) and not isinstance(count, bool)
-                and count >= 0):
+        if not (count is None or _is_count(count)):
             raise a.malformed(cmd, "steps is not a count or null", response)
         if count is None and self.step_limit:
             raise a.malformed(cmd, "steps is null but hello declared step_limit", response)
         records = response.get("interruptions", [])
         if not isinstance(records, list) or not all(
-                isinstance(r, dict) and isinstance(r.get("class"), str)
-                and isinstance(r.get("code"), int) and isinstance(r.get("ilc"), int)
+                isinstance(r, dict) and r.get("class") in INTERRUPTION_CLASSES
+                and _is_count(r.get("code")) and r["code"] <= 0xFFFF
+                and _is_count(r.get("ilc")) and r["ilc"] <= 3
                 for r in records):
-            raise a.malformed(cmd, "interruptions is not a list of records", response)
+            raise a.malformed(cmd, "interruptions is not a list of records (class, code "
+                                   "0-65535, ilc 0-3, old_psw)", response)
         for r in records:
             r["old_psw"] = _hex(a, cmd, response, r.get("old_psw"), 16, "old_psw")
         return response
@@ -437,7 +601,7 @@ class AdapterImplementation:
             raise a.malformed("get_state", f"{name} has not one entry per range", r)
         out = []
         for (address, length), item in zip(ranges, items, strict=True):
-            if not isinstance(item, dict) or not isinstance(item.get("address"), int):
+            if not isinstance(item, dict) or not _is_count(item.get("address")):
                 raise a.malformed("get_state", f"{name} entry without address", r)
             data = _bytes(a, "get_state", r, item.get("data"), f"{name} data")
             want = length if name == "storage" else \
@@ -505,13 +669,10 @@ class AdapterImplementation:
         out: dict[int, bytes | None] = {}
         for item in items:
             address = item.get("address") if isinstance(item, dict) else None
-            try:
-                number = int(address, 16) if isinstance(address, str) and \
-                    1 <= len(address) <= 4 else -1
-            except ValueError:
-                number = -1
-            if number < 0:
+            if not (isinstance(address, str) and 1 <= len(address) <= 4
+                    and _HEX_DIGITS.fullmatch(address)):
                 raise a.malformed("outputs", "an entry without a hex address", r)
+            number = int(address, 16)
             data = item.get("data")
             out[number] = None if data is None else \
                 _bytes(a, "outputs", r, data, f"output {address}")

@@ -5,7 +5,7 @@ loaded from location 0 by a restart interruption, as ``s370 run`` starts) in one
 its modes, to a stop, and reports an ``Outcome``.  The reference implementation has
 two modes: ``native`` (the reference machine) and ``vmcp`` (the program as the only
 guest of the VMCP; every field is the guest's virtual state).  Other
-implementations join through the adapter protocol (issue #5).
+implementations join through the adapter protocol (docs/adapter-protocol.md).
 """
 
 from __future__ import annotations

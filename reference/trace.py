@@ -57,16 +57,18 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import io
 import json
 import os
 import queue
+import re
 import sys
 import threading
+import zlib
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from itertools import islice
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
@@ -89,6 +91,11 @@ INTERRUPTION_KEYS = ("k", "c", "l", "old", "new")
 GOLDEN = Path(__file__).resolve().parent.parent / "traces" / "golden"
 GZIP_LEVEL = 1            # ``.gz`` written by ``record`` (golden traces use 9)
 BATCH = 2048              # lines handed to the sink at a time (at least)
+# Bounds of a line a reader accepts (traces/FORMAT.md "File").  The longest line
+# of a valid trace is a header embedding a 16M image (22.4M characters of base64)
+# or a record of an instruction that stored all of a 16M storage (32M hex digits).
+MAX_LINE = 64 << 20       # characters, the newline included
+MAX_NESTING = 16          # levels of arrays and objects (a valid line has 3 at most)
 
 
 class TraceError(Exception):
@@ -756,38 +763,106 @@ def write_trace(path: str | Path, image: bytes, storage: int, mode: str, max_ste
 class TraceReader:
     """The lines of a trace file, numbered, with the header checked.
 
-    Errors of the file itself (unreadable, not gzip, truncated gzip, not text)
-    become ``TraceError`` naming the file and the line reached."""
+    Errors of the file itself (unreadable, not gzip, truncated gzip, not ASCII, a
+    line longer than ``MAX_LINE``) become ``TraceError`` naming the file and the
+    line.  The file is read a block at a time and a read returns at most a block's
+    lines beyond the first, so memory stays bounded whatever the file holds."""
+
+    BLOCK = 1 << 20
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self.line = 0
+        self.line = 0                    # lines handed out
+        self._ready: list[str] = []      # lines read from the file, not yet handed out
+        self._start = 0                  # the first of them not handed out
+        self._seen = 0                   # lines read from the file
+        self._tail: list[bytes] = []     # the start of a line not yet complete
+        self._tail_size = 0
+        self._eof = False
         try:
             raw: IO[bytes] = open(path, "rb")  # noqa: SIM115
         except OSError as e:
             raise TraceError(self.path, None, e.strerror or str(e)) from None
+        except ValueError as e:     # a name the system cannot take (a NUL byte)
+            raise TraceError(self.path, None, str(e)) from None
         self._raw = raw
-        stream: Any = gzip.GzipFile(fileobj=raw, mode="rb") \
+        self._stream: Any = gzip.GzipFile(fileobj=raw, mode="rb") \
             if self.path.endswith(".gz") else raw
-        self._text = io.TextIOWrapper(stream, encoding="ascii", newline="\n")
-        first = self.read(1)
-        if not first:
-            raise TraceError(self.path, 1, "empty file: no header")
-        self.header_line = first[0]
-        self.header = parse_line(self.path, 1, self.header_line, header=True)
+        try:
+            first = self.read(1)
+            if not first:
+                raise TraceError(self.path, 1, "empty file: no header")
+            self.header_line = first[0]
+            self.header = parse_line(self.path, 1, self.header_line, header=True)
+        except BaseException:
+            self.close()
+            raise
 
     def read(self, n: int) -> list[str]:
-        """Up to ``n`` more lines."""
-        try:
-            lines = list(islice(self._text, n))
-        except (OSError, EOFError, UnicodeDecodeError, ValueError) as e:
-            raise TraceError(self.path, self.line + 1, f"unreadable: {_reason(e)}") from None
+        """Up to ``n`` more lines: fewer at the end of the file or of what was read
+        from it (an empty list only at the end)."""
+        if self._start >= len(self._ready) and not self._fill():
+            return []
+        lines = self._ready[self._start:self._start + n]
+        self._start += len(lines)
         self.line += len(lines)
         return lines
 
+    def _fill(self) -> bool:
+        """Read the next block's complete lines; False at the end of the file."""
+        ready: list[str] = []
+        while not ready and not self._eof:
+            try:
+                block = self._stream.read(self.BLOCK)
+            except (OSError, EOFError, ValueError, zlib.error) as e:
+                raise TraceError(self.path, self._seen + 1,
+                                 f"unreadable: {_reason(e)}") from None
+            if not block:
+                self._eof = True
+                data = b"".join(self._tail)      # a last line without its newline
+                self._tail, self._tail_size = [], 0
+            else:
+                cut = block.rfind(b"\n") + 1
+                first = self._tail_size + (block.find(b"\n") + 1 or len(block))
+                if first > MAX_LINE:
+                    raise TraceError(self.path, self._seen + 1,
+                                     f"a line longer than {MAX_LINE} characters")
+                if not cut:
+                    self._tail.append(block)
+                    self._tail_size += len(block)
+                    continue
+                data = b"".join([*self._tail, block[:cut]])
+                self._tail, self._tail_size = [block[cut:]], len(block) - cut
+            if not data:
+                continue
+            try:
+                text = data.decode("ascii")
+            except UnicodeDecodeError as e:
+                line = self._seen + data.count(b"\n", 0, e.start) + 1
+                column = e.start - data.rfind(b"\n", 0, e.start)
+                raise TraceError(self.path, line, f"not ASCII text (byte {column} of the "
+                                                  f"line is X'{data[e.start]:02X}')") from None
+            ready = text.split("\n")
+            last = ready.pop()          # "" after a final newline, else the last line
+            ready = [line + "\n" for line in ready]
+            if last:
+                ready.append(last)
+        self._ready, self._start = ready, 0
+        self._seen += len(ready)
+        return bool(ready)
+
+    def unread(self, count: int) -> None:
+        """Give back the last ``count`` lines of the last read: the next read returns
+        them first."""
+        assert count <= self._start
+        self._start -= count
+        self.line -= count
+
     def close(self) -> None:
-        self._text.close()
-        self._raw.close()
+        try:
+            self._stream.close()
+        finally:
+            self._raw.close()
 
     def __enter__(self) -> TraceReader:
         return self
@@ -799,8 +874,6 @@ class TraceReader:
 def _reason(e: BaseException) -> str:
     if isinstance(e, EOFError):
         return "the compressed stream ends early (truncated)"
-    if isinstance(e, UnicodeDecodeError):
-        return "not ASCII text"
     return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
@@ -808,11 +881,16 @@ def _reason(e: BaseException) -> str:
 # Checking records against the format (the rules of trace-v1.schema.json)
 # ---------------------------------------------------------------------------
 _HEX = frozenset("0123456789ABCDEF")
+_LOWER_HEX = frozenset("0123456789abcdef")
 
 
 def _is_hex(v: object, digits: int | None = None) -> bool:
     return isinstance(v, str) and bool(v) and set(v) <= _HEX and \
         (len(v) == digits if digits is not None else len(v) % 2 == 0)
+
+
+def _is_sha256(v: object) -> bool:
+    return isinstance(v, str) and len(v) == 64 and set(v) <= _LOWER_HEX
 
 
 def _is_int(v: object, low: int = 0) -> bool:
@@ -836,7 +914,7 @@ def _check_map(v: object, key_ok: Callable[[str], bool], value_ok: Callable[[obj
 
 
 def _reg_key(k: str) -> bool:
-    return k.isdigit() and str(int(k)) == k and int(k) < 16
+    return k.isascii() and k.isdigit() and str(int(k)) == k and int(k) < 16
 
 
 def _addr_key(k: str) -> bool:
@@ -876,8 +954,7 @@ def check_record(obj: object) -> str | None:
             return '"n" must be a non-negative integer'
         if not _is_hex(obj["psw"], 16):
             return '"psw" must be 16 hex digits'
-        if not (isinstance(obj["sha256"], str) and len(obj["sha256"]) == 64
-                and set(obj["sha256"]) <= set("0123456789abcdef")):
+        if not _is_sha256(obj["sha256"]):
             return '"sha256" must be 64 lowercase hex digits'
         return None
     if t not in ("i", "x"):
@@ -949,9 +1026,13 @@ def _check_header(obj: dict[str, Any]) -> str | None:
     img = obj["image"]
     if not (isinstance(img, dict) and list(img)[:2] == ["sha256", "size"] and len(img) == 3
             and list(img)[2] in ("base64", "path") and isinstance(img[list(img)[2]], str)
-            and isinstance(img["sha256"], str) and len(img["sha256"]) == 64
-            and _is_int(img["size"])):
-        return '"image" must be {"sha256", "size", and "base64" or "path"}'
+            and _is_sha256(img["sha256"]) and _is_int(img["size"])):
+        return ('"image" must be {"sha256": 64 lowercase hex digits, "size": bytes, '
+                'and "base64" or "path"}')
+    if "base64" in img:
+        embedded = _embedded(img)
+        if isinstance(embedded, str):
+            return embedded
     init = obj["init"]
     if not (isinstance(init, dict) and list(init) == ["psw", "gpr", "cr", "prefix", "keys"]):
         return '"init" must have "psw", "gpr", "cr", "prefix", "keys"'
@@ -966,23 +1047,66 @@ def _check_header(obj: dict[str, Any]) -> str | None:
     return None if isinstance(init["keys"], dict) else '"init.keys" must be an object'
 
 
+# ---------------------------------------------------------------------------
+# Bounded JSON: the nesting is measured before the (recursive) parser runs
+# ---------------------------------------------------------------------------
+# A string, to its closing quote, or to the end of the text when it has none (then
+# the parser reports it): one match from every opening quote, so the scan is linear.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+_BRACKET_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")   # +1, +1, -1, -1
+
+
+def json_nesting(text: str) -> int:
+    """The deepest nesting of arrays and objects in the JSON text ``text``, found by
+    one linear scan that skips strings; at least the depth to which a parser
+    recurses before it succeeds or finds an error."""
+    if text.count("[") + text.count("{") == 0:
+        return 0
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    if not brackets:
+        return 0
+    steps = array("b", brackets.encode("ascii").translate(_BRACKET_STEP))
+    return max(0, max(accumulate(steps)))
+
+
+def loads_bounded(text: str, max_nesting: int) -> Any:
+    """``json.loads``, refusing (ValueError) a text that nests arrays and objects
+    more than ``max_nesting`` levels deep before it is parsed."""
+    if text.count("[") + text.count("{") > max_nesting and json_nesting(text) > max_nesting:
+        raise ValueError(f"nested more than {max_nesting} levels deep")
+    return json.loads(text)
+
+
 def parse_line(path: str, line: int, text: str, header: bool = False) -> dict[str, Any]:
-    """One line parsed and checked; a ``TraceError`` naming ``path:line`` if it is
-    not a complete, valid record (a header, when ``header``)."""
+    """One line parsed and checked: the one reading of a line for ``diff``,
+    ``verify`` and ``iter_records``.  A ``TraceError`` naming ``path:line`` if it is
+    not a complete, valid record (a header, when ``header``) in the canonical form
+    (compact JSON, the text ``encode`` gives for it)."""
+    if len(text) > MAX_LINE:
+        raise TraceError(path, line, f"a line longer than {MAX_LINE} characters")
     if not text.endswith("\n"):
         raise TraceError(path, line, "truncated: the last line is incomplete")
     try:
-        obj = json.loads(text)
+        obj = loads_bounded(text, MAX_NESTING)
     except ValueError as e:
-        raise TraceError(path, line, f"not JSON: {str(e).splitlines()[0]}") from None
+        raise TraceError(path, line, f"not JSON: {_first_line(str(e))}") from None
     err = check_record(obj)
     if err is None and header and obj.get("t") != "h":
         err = "the first line is not a header"
     if err is None and not header and obj.get("t") == "h":
         err = "a header after the first line"
+    if err is None and encode(obj) != text:
+        err = ("not in the format's canonical form (compact JSON with no spaces, as "
+               "json.dumps(obj, separators=(',', ':')) writes it)")
     if err is not None:
         raise TraceError(path, line, err)
     return obj
+
+
+def _first_line(text: str) -> str:
+    lines = text.splitlines()
+    return lines[0] if lines else text
 
 
 # ---------------------------------------------------------------------------
@@ -1093,12 +1217,29 @@ def _footer_check(path: str, line: int, last: str | None) -> None:
         raise TraceError(path, line + 1, "truncated: the trace ends without a footer")
 
 
-def _shape_ok(lines: list[str]) -> int:
-    """Index of the first line that is not one whole record line, or -1."""
-    for i, line in enumerate(lines):
-        if not (line.startswith('{"t":"') and line.endswith("}\n")):
-            return i
-    return -1
+_NOT_BRACES = bytes(sorted(set(range(256)) - set(b"{}")))
+
+
+def _compact_records(text: str, count: int) -> bool:
+    """Whether ``text``, ``count`` whole lines, is ``count`` record lines in compact
+    form as far as a scan without parsing shows: each a JSON object that begins with
+    its "t", no array, objects at most two deep, no white space."""
+    if not (text.startswith('{"t":"') and text.count('\n{"t":"') == count - 1
+            and text.count("}\n") == count and " " not in text and "\t" not in text
+            and "\r" not in text and "[" not in text):
+        return False
+    # The braces alone, without two levels of innermost pairs: nothing is left.
+    braces = text.encode("ascii", "replace").translate(None, _NOT_BRACES)
+    return not braces.replace(b"{}", b"").replace(b"{}", b"")
+
+
+def _unshaped(lines: list[str]) -> list[int]:
+    """The lines that ``diff`` must parse although the other trace has them too:
+    those the scan of ``_compact_records`` does not pass (a footer whose stop reason
+    holds a space, and lines that are no records)."""
+    if _compact_records("".join(lines), len(lines)):
+        return []
+    return [i for i, line in enumerate(lines) if not _compact_records(line, 1)]
 
 
 @dataclass
@@ -1122,19 +1263,21 @@ def diff_files(path_a: str | Path, path_b: str | Path, chunk: int = 4096) -> Dif
         records = 0
         while True:
             ca, cb = ra.read(chunk), rb.read(chunk)
+            k = min(len(ca), len(cb))
+            if k and len(ca) != len(cb):   # a read stopped at the end of a block
+                ra.unread(len(ca) - k)
+                rb.unread(len(cb) - k)
+                ca, cb = ca[:k], cb[:k]
             for r, c in ((ra, ca), (rb, cb)):
-                bad = _shape_ok(c)
-                if bad >= 0:
-                    start = r.line - len(c)
-                    parse_line(r.path, start + bad + 1, c[bad])  # raises the reason
-                    raise TraceError(r.path, start + bad + 1, "not a record in the format's "
-                                     "form (compact JSON, keys in order, one a line)")
+                start = r.line - len(c)
+                for i in _unshaped(c):
+                    parse_line(r.path, start + i + 1, c[i])
             if ca == cb:
                 if not ca:
                     break
                 records += len(ca)
                 last_a, last_b = ca[-1], cb[-1]
-                prev_a = ca
+                prev_a = (prev_a + ca[-3:])[-3:]
                 continue
             i = next((i for i, (x, y) in enumerate(zip(ca, cb, strict=False)) if x != y),
                      min(len(ca), len(cb)))
@@ -1166,36 +1309,65 @@ class _Diverged(Exception):
 
 
 def resolve_image(reader: TraceReader, image_path: str | None = None) -> bytes:
-    """The program image a trace names: embedded, at ``image_path``, at the path in
-    the header (relative to the trace's directory), or ``<sha256>.bin`` beside the
-    trace; its SHA-256 must be the header's."""
+    """The program image a trace names: at ``image_path`` when given (which must be
+    the header's image, also when the trace embeds it), else embedded, at the path
+    in the header (relative to the trace's directory), or ``<sha256>.bin`` beside
+    the trace; its SHA-256 and size must be the header's."""
     info = reader.header["image"]
     digest = info["sha256"]
-    here = Path(reader.path).parent
-    candidates: list[Path] = []
-    if "base64" in info:
-        try:
-            image = base64.b64decode(info["base64"], validate=True)
-        except ValueError:
-            raise TraceError(reader.path, 1, "image.base64 is not base64") from None
-        if image_digest(image) != digest:
-            raise TraceError(reader.path, 1, "the embedded image does not match its sha256")
-        return image
     if image_path is not None:
-        candidates.append(Path(image_path))
-    else:
-        candidates += [here / info["path"], Path(info["path"]), here / f"{digest}.bin"]
+        image = load_image(image_path)
+        if image_digest(image) != digest:
+            what = "embeds" if "base64" in info else "names"
+            raise TraceError(reader.path, 1, f"--image {image_path} is another image than "
+                                             f"the one the trace {what} (sha256 differs)")
+        _check_image_size(reader, image)
+        return image
+    if "base64" in info:
+        embedded = _embedded(info)
+        if isinstance(embedded, str):
+            raise TraceError(reader.path, 1, embedded)
+        return embedded
+    here = Path(reader.path).parent
+    candidates = [here / info["path"], Path(info["path"]), here / f"{digest}.bin"]
     tried = []
     for p in candidates:
-        if not p.exists():
+        try:
+            found = p.is_file()
+        except (OSError, ValueError):   # a name the system cannot take
+            found = False
+        if not found:
             tried.append(str(p))
             continue
         image = load_image(str(p))
         if image_digest(image) == digest:
+            _check_image_size(reader, image)
             return image
         tried.append(f"{p} (another image: sha256 differs)")
     raise TraceError(reader.path, 1, f"the program image is not available (tried "
                                      f"{', '.join(tried)}); give it with --image")
+
+
+def _embedded(info: dict[str, Any]) -> bytes | str:
+    """The image embedded in a header's ``image``, or why it is not the image the
+    header describes."""
+    text = info["base64"]
+    try:
+        image = base64.b64decode(text, validate=True)
+    except ValueError:
+        return '"image.base64" is not base64'
+    if len(image) != info["size"]:
+        return f'"image.size" is {info["size"]}, but the embedded image has {len(image)} bytes'
+    if image_digest(image) != info["sha256"]:
+        return '"image.sha256" is not the sha256 of the embedded image'
+    return image
+
+
+def _check_image_size(reader: TraceReader, image: bytes) -> None:
+    size = reader.header["image"]["size"]
+    if len(image) != size:
+        raise TraceError(reader.path, 1, f'"image.size" is {size}, but the image with its '
+                                         f"sha256 has {len(image)} bytes")
 
 
 def load_image(path: str) -> bytes:
@@ -1226,27 +1398,31 @@ class _Replay:
         reader = self.reader
         if not self.header_seen:
             self.header_seen = True
-            d = _compare_headers(json.loads(lines[0]), reader.header, lines[0],
-                                 reader.header_line)
+            # A: the trace, B: the replay (as the report names them)
+            d = _compare_headers(reader.header, json.loads(lines[0]), reader.header_line,
+                                 lines[0])
             if d is not None:
                 raise _Diverged(d)
             lines = lines[1:]
-        got = reader.read(len(lines))
-        if got == lines:
-            self.records += len(lines)
-            if got:
-                self.previous = got
-            return
-        i = next((i for i, (x, y) in enumerate(zip(got, lines, strict=False)) if x != y),
-                 len(got))
-        line = reader.line - len(got) + i + 1
-        if i >= len(got):
-            raise TraceError(reader.path, line, "truncated: the trace ends before the replay "
-                                                "does")
-        context = (self.previous + got[:i])[-3:]
-        self.records += i
-        raise _Diverged(_divergence(reader.path, line, got[i], "replay", lines[i], context,
-                                    line))
+        done = 0
+        while done < len(lines):
+            got = reader.read(len(lines) - done)
+            want = lines[done:done + len(got)]
+            if got == want and got:
+                self.records += len(got)
+                self.previous = (self.previous + got[-3:])[-3:]
+                done += len(got)
+                continue
+            i = next((i for i, (x, y) in enumerate(zip(got, want, strict=True)) if x != y),
+                     len(got))
+            line = reader.line - len(got) + i + 1
+            if i >= len(got):
+                raise TraceError(reader.path, line, "truncated: the trace ends before the "
+                                                    "replay does")
+            context = (self.previous + got[:i])[-3:]
+            self.records += i
+            raise _Diverged(_divergence(reader.path, line, got[i], "replay", want[i],
+                                        context, line))
 
 
 def verify_file(path: str | Path, image_path: str | None = None) -> VerifyResult:

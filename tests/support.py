@@ -8,6 +8,8 @@ The code ends with LPSW of a disabled-wait PSW kept at X'1F0' unless ``end`` is 
 
 from __future__ import annotations
 
+import os
+
 from reference.machine import Machine
 from reference.opcodes import BY_MNEMONIC, encode
 
@@ -15,6 +17,18 @@ CODE_ORIGIN = 0x200
 WAIT_PSW_AT = 0x1F0
 WAIT_PSW_BC = 0x00020000_00000000  # BC mode (bit 12 zero), wait (bit 14), disabled
 WAIT_PSW_EC = 0x000A0000_00000000  # EC mode (bit 12 one), wait, disabled
+
+
+def fuzz_examples(default: int = 200) -> int:
+    """Examples per parser fuzz: ``default``, or the number in the environment
+    variable ``S370_FUZZ_EXAMPLES`` (``S370_FUZZ_EXAMPLES=10000 pytest ...`` for a
+    long campaign without editing code)."""
+    text = os.environ.get("S370_FUZZ_EXAMPLES", "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise ValueError(f"S370_FUZZ_EXAMPLES={text!r}: a positive number of examples")
+    return int(text)
 
 
 def ins(mnemonic: str, *fields: int) -> bytes:

@@ -4,10 +4,21 @@ Hercules adapter (adapters/hercules_adapter.py), and generated programs run on t
 reference and on Hercules through the protocol and compared.
 
 Sections: 1 the client and the example adapter; 2 broken adapters (malformed
-responses, death, hangs) and what a test run shows of them; 3 the Hercules adapter;
-4 Hypothesis-generated programs (tests/test_vmcp.py ``random_programs``: problem-
-and supervisor-state programs full of privileged instructions with interruption
-handlers) on both machines.
+responses, death, hangs, deep nesting, wrong types, endless or undecodable lines, a
+closed output, an adapter that stops reading) and what a test run shows of them, and
+the parser fuzz of adapter responses; 3 the Hercules adapter; 4 Hypothesis-generated
+programs (tests/test_vmcp.py ``random_programs``: problem- and supervisor-state
+programs full of privileged instructions with interruption handlers) on both
+machines.
+
+The parser fuzz (``test_fuzzed_adapter_responses_...``) replaces one response of a
+fixed session with a structural mutation of it (tests/jsonfuzz.py: nesting, other
+JSON types, sizes, encodings, dropped and duplicated keys, truncated lines): every
+failure is one ``AdapterError`` line naming the adapter, every adapter the client
+stopped has ended and been waited for, and the session ends in time.  It runs
+``tests.support.fuzz_examples()`` examples: 200, or the number in the environment
+variable ``S370_FUZZ_EXAMPLES`` (``S370_FUZZ_EXAMPLES=10000 pytest
+tests/test_adapter.py -k fuzzed`` for a long campaign).
 
 Section 4, what is compared and what is not.  Each program runs through the protocol
 on both adapters: ``reset``, ``load`` of the image, ``set_state`` of CR0 to
@@ -41,12 +52,16 @@ and every disagreement.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shlex
 import shutil
+import subprocess
 import sys
+import threading
 import time
+import unittest.mock
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -55,6 +70,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
 
 from conformance.adapter import AdapterError, AdapterImplementation, absolute
 from conformance.corpus import Program, check
@@ -62,6 +78,8 @@ from reference import opcodes
 from reference.assembler import assemble
 from reference.cli import start_machine
 from reference.machine import Machine
+from tests.jsonfuzz import mutated_line, within
+from tests.support import fuzz_examples
 
 try:  # the generator of tests/test_vmcp.py, moved to conformance/strategies.py
     from conformance.strategies import guest_programs as random_programs
@@ -250,25 +268,61 @@ def test_the_corpus_program_meets_its_expectations_through_the_adapter(example):
 # ===========================================================================
 # 2. Broken adapters
 # ===========================================================================
+# S370_BROKEN says how the adapter misbehaves, S370_BROKEN_AT in answer to which
+# request (run, the default; hello; reset), S370_BROKEN_FILE (how "file") the bytes it
+# writes as its answer; S370_BROKEN_PID names a file for its process id.
 BROKEN_SOURCE = '''
 import os, sys, time
 sys.path.insert(0, {adapters!r})
 import example_adapter as ex
 how = os.environ.get("S370_BROKEN", "")
+at = os.environ.get("S370_BROKEN_AT", "run")
+if os.environ.get("S370_BROKEN_PID"):
+    with open(os.environ["S370_BROKEN_PID"], "w") as f:
+        f.write(str(os.getpid()))
+
+def misbehave():
+    if how == "garbage":
+        sys.__stdout__.write("this is not JSON\\n")
+        sys.__stdout__.flush()
+    elif how == "file":
+        with open(os.environ["S370_BROKEN_FILE"], "rb") as f:
+            sys.__stdout__.buffer.write(f.read())
+        sys.__stdout__.flush()
+    elif how == "die":
+        sys.stderr.write("broken adapter: out of coffee\\n")
+        sys.stderr.flush()
+        os._exit(3)
+    elif how == "hang":
+        time.sleep(600)
+    elif how == "close":        # closes its output and goes on running
+        sys.__stdout__.flush()
+        os.close(1)
+        time.sleep(600)
+    elif how == "flood":        # writes without end, no newline
+        while True:
+            os.write(1, b"x" * 65536)
+    elif how == "deaf":         # answers, then reads no more requests and answers none
+        sys.__stdout__.write('{{"ok": true}}\\n')
+        sys.__stdout__.flush()
+        time.sleep(600)
 
 class Broken(ex.ReferenceAdapter):
+    def hello(self, request):
+        if at == "hello":
+            misbehave()
+        return super().hello(request)
+
+    def reset(self, request):
+        if at == "reset":
+            misbehave()
+        return super().reset(request)
+
     def run(self, request):
-        if how == "garbage":
-            sys.__stdout__.write("this is not JSON\\n")
-            sys.__stdout__.flush()
-        elif how == "die":
-            sys.stderr.write("broken adapter: out of coffee\\n")
-            sys.stderr.flush()
-            os._exit(3)
-        elif how == "hang":
-            time.sleep(600)
-        elif how == "stop":
-            return {{"stop": "napping", "steps": 1}}
+        if at == "run":
+            if how == "stop":
+                return {{"stop": "napping", "steps": 1}}
+            misbehave()
         return super().run(request)
 
 ex.ReferenceAdapter = Broken
@@ -339,6 +393,351 @@ def test_a_conformance_run_on_a_broken_adapter_fails_with_that_line(
     text = result.stdout.str()
     assert "malformed response to 'run' (not a JSON object): this is not JSON" in text
     assert "Traceback" not in text and "conformance/adapter.py" not in text
+
+
+def _answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes,
+            at: str = "run") -> None:
+    """The broken adapter answers the request ``at`` with the bytes ``data``."""
+    path = tmp_path / f"answer-{at}"
+    path.write_bytes(data)
+    monkeypatch.setenv("S370_BROKEN_FILE", str(path))
+    monkeypatch.setenv("S370_BROKEN_AT", at)
+
+
+def _gone(pid_file: Path) -> bool:
+    """Whether the process whose id is in ``pid_file`` has ended and been waited
+    for (a process that ended unwaited for is still there, a zombie)."""
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+DEEP = 100_000        # far beyond the interpreter's recursion limit
+RUN_START = b'{"stop":"disabled-wait","steps":6,'
+
+
+@pytest.mark.parametrize("answer, message", [
+    (RUN_START + b'"interruptions":' + b"[" * DEEP + b"]" * DEEP + b"}\n",
+     r"malformed response to 'run' \(nested more than 32 levels deep\)"),
+    (RUN_START + b'"x":' + b'{"a":' * DEEP + b"0" + b"}" * DEEP + b"}\n",
+     r"malformed response to 'run' \(nested more than 32 levels deep\)"),
+    # true is not an integer, though Python's bool is an int
+    (RUN_START + b'"interruptions":[{"class":"program","code":true,"ilc":2,'
+                 b'"old_psw":"000A00008000021C"}]}\n',
+     r"malformed response to 'run' \(interruptions is not a list of records"),
+    (RUN_START + b'"interruptions":[{"class":"program","code":1,"ilc":true,'
+                 b'"old_psw":"000A00008000021C"}]}\n',
+     r"malformed response to 'run' \(interruptions is not a list of records"),
+    (RUN_START + b'"note":"caf\xff"}\n',       # X'FF' after 34 + 11 bytes
+     r"malformed response to 'run' \(not UTF-8: byte 46 is X'FF'\)$"),
+    (RUN_START + b'"n":' + b"9" * 5000 + b"}\n",
+     r"malformed response to 'run' \(Exceeds the limit \(4300 digits\)"),
+], ids=["deep-arrays", "deep-objects", "code-true", "ilc-true", "not-utf8", "5000-digits"])
+def test_a_malformed_answer_is_one_line_and_the_adapter_is_stopped_and_waited_for(
+        broken_script, monkeypatch, tmp_path, answer, message):
+    _answer(tmp_path, monkeypatch, answer)
+    impl = _broken(broken_script, "file", monkeypatch)
+    proc = impl.adapter._proc
+    try:
+        with within(60), pytest.raises(AdapterError, match=message) as e:
+            impl.run(SMALL, 64 * 1024, 100, "native")
+        assert "\n" not in str(e.value) and str(e.value).startswith(f"adapter '{PYTHON} ")
+        assert impl.adapter._proc is None and proc is not None and proc.returncode is not None
+    finally:
+        impl.close()
+
+
+@pytest.mark.parametrize("hello, message", [
+    ({"protocol": True}, r"speaks protocol True, not 1$"),
+    ({"protocol": 1, "implementation": "x", "capabilities": {
+        "modes": ["native"], "facilities": [], "storage": {"min": True, "max": 65536},
+        "get": ["psw", "gpr", "cr", "prefix"], "set": [], "step_limit": True,
+        "trace": False, "interruptions": False}}, r"capabilities.storage is not"),
+    ({"protocol": 1, "implementation": "x", "capabilities": {
+        "modes": ["native"], "facilities": [], "storage": {"min": 65536, "max": 65536},
+        "get": ["psw", "gpr", "cr", "prefix"], "set": [], "step_limit": "false",
+        "trace": False, "interruptions": False}}, r"capabilities.step_limit is not true or "),
+    ({"protocol": 1, "implementation": "x", "capabilities": {
+        "modes": "native", "facilities": [], "storage": {"min": 65536, "max": 65536},
+        "get": ["psw", "gpr", "cr", "prefix"], "set": [], "step_limit": False,
+        "trace": False, "interruptions": False}}, r"capabilities.modes is not a list of "),
+    ({"protocol": 1, "implementation": "x", "capabilities": {
+        "modes": ["native"], "facilities": [], "storage": {"min": 65536, "max": 65536},
+        "get": [], "set": [], "step_limit": False, "trace": False, "interruptions": False}},
+     r"get_state must give cr, gpr, prefix, psw"),
+], ids=["protocol-true", "storage-true", "step-limit-string", "modes-string", "no-get"])
+def test_a_hello_of_wrong_types_is_refused_and_the_adapter_is_stopped(
+        broken_script, monkeypatch, tmp_path, hello, message):
+    _answer(tmp_path, monkeypatch, json.dumps(hello).encode() + b"\n", at="hello")
+    pid = tmp_path / "pid"
+    monkeypatch.setenv("S370_BROKEN_PID", str(pid))
+    with within(60), pytest.raises(AdapterError, match=message) as e:
+        _broken(broken_script, "file", monkeypatch)
+    assert "\n" not in str(e.value)
+    assert _gone(pid)
+
+
+def test_an_adapter_that_writes_without_end_is_stopped_at_the_line_bound(
+        broken_script, monkeypatch):
+    import conformance.adapter as client
+    monkeypatch.setattr(client, "MAX_RESPONSE", 1 << 20)
+    impl = _broken(broken_script, "flood", monkeypatch)
+    proc = impl.adapter._proc
+    try:
+        with within(60), pytest.raises(AdapterError, match=r"malformed response to 'run' "
+                                       r"\(a line longer than 1048576 bytes\)$"):
+            impl.run(SMALL, 64 * 1024, 100, "native")
+        assert proc is not None and proc.returncode is not None
+    finally:
+        impl.close()
+
+
+def test_an_adapter_that_closes_its_output_and_runs_on_is_stopped(broken_script, monkeypatch):
+    impl = _broken(broken_script, "close", monkeypatch)
+    proc = impl.adapter._proc
+    try:
+        with within(60), pytest.raises(AdapterError, match=r"closed its output while "
+                                       r"answering 'run' \(stopped\)$"):
+            impl.run(SMALL, 64 * 1024, 100, "native")
+        assert proc is not None and proc.returncode is not None
+    finally:
+        impl.close()
+
+
+def test_an_adapter_that_reads_no_more_requests_is_stopped_after_the_answer_time(
+        broken_script, monkeypatch):
+    # It answers reset and then reads nothing: the request after it (load of 2M, far
+    # more than a pipe holds) cannot be written whole; the client does not wait on
+    # the write but on the answer, and stops the adapter after the answer time.
+    monkeypatch.setenv("S370_BROKEN_AT", "reset")
+    impl = _broken(broken_script, "deaf", monkeypatch)
+    impl.adapter.answer_time = 1.0
+    proc = impl.adapter._proc
+    try:
+        with within(60), pytest.raises(AdapterError, match=r"did not answer 'load' within "
+                                       r"1 s \(stopped\)$"):
+            impl.run(bytes(M2), M2, 100, "native")
+        assert proc is not None and proc.returncode is not None
+    finally:
+        impl.close()
+
+
+def test_a_deeply_nested_hello_in_a_conformance_run_is_a_usage_error_not_internalerror(
+        pytester: pytest.Pytester, broken_script, monkeypatch, tmp_path):
+    hello = b'{"protocol":1,"capabilities":' + b"[" * DEEP + b"]" * DEEP + b"}\n"
+    _answer(tmp_path, monkeypatch, hello, at="hello")
+    monkeypatch.setenv("S370_BROKEN", "file")
+    pid = tmp_path / "pid"
+    monkeypatch.setenv("S370_BROKEN_PID", str(pid))
+    program = REPO / "conformance" / "programs" / "general" / "example_add.asm"
+    with within(120):
+        result = pytester.runpytest_inprocess(
+            "-p", "no:cacheprovider", "-q", f"--rootdir={REPO}", "-c",
+            str(REPO / "pyproject.toml"), f"--s370-impl=cmd:{PYTHON} {broken_script}",
+            "--s370-mode=native", str(program))
+    text = result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, text
+    assert "INTERNALERROR" not in text and "Traceback" not in text
+    assert "malformed response to 'hello' (nested more than 32 levels deep)" in text
+    assert _gone(pid)
+
+
+# ---------------------------------------------------------------------------
+# The parser fuzz of adapter responses.  The example adapter's own ``serve`` (in a
+# thread of this process, behind pipes, for speed) stands for the adapter process:
+# the client starts it, sends its requests, reads its responses through its reader
+# thread, stops it.  One response of a fixed session of requests is replaced by a
+# structural mutation of it (tests/jsonfuzz.py).  Every failure must be an
+# AdapterError of one line naming the adapter, every process the client stopped
+# must have ended and been waited for, and the session must end in time.
+# ---------------------------------------------------------------------------
+def _load_example_adapter() -> Any:
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "s370_example_adapter", REPO / "adapters" / "example_adapter.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Stopped(Exception):
+    pass
+
+
+class FakeAdapterProcess:
+    """``subprocess.Popen`` for the client: the example adapter in a thread.  The
+    class's ``script`` gives the response bytes by response number, over all
+    instances (the others are the adapter's own); a response without its newline
+    ends the adapter after it.  ``waited``: the client has reaped it (wait, or a
+    poll that found it ended)."""
+
+    example: Any = None
+    script: dict[int, bytes] = {}
+    answered = 0
+    recorded: list[dict[str, Any]] | None = None
+    instances: list[FakeAdapterProcess] = []
+
+    def __init__(self, argv: Any, **kwargs: Any) -> None:
+        if FakeAdapterProcess.example is None:
+            FakeAdapterProcess.example = _load_example_adapter()
+        in_r, in_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        os.close(err_w)
+        os.set_blocking(out_w, False)
+        self.stdin = open(in_w, "wb")  # noqa: SIM115
+        self.stdout = open(out_r, "rb")  # noqa: SIM115
+        self.stderr = open(err_r, "rb")  # noqa: SIM115
+        self._requests = open(in_r, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
+        self._out = out_w
+        self._stopping = threading.Event()
+        self.returncode: int | None = None
+        self.waited = False
+        FakeAdapterProcess.instances.append(self)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        ex = FakeAdapterProcess.example
+        adapter = ex.ReferenceAdapter()
+        try:
+            ex.serve(adapter, self._requests, self)
+        except _Stopped:
+            pass
+        finally:
+            adapter.detach()
+            self._requests.close()
+            os.close(self._out)
+            self.returncode = -15 if self._stopping.is_set() else 0
+
+    def write(self, text: str) -> None:       # the adapter's responses
+        n = FakeAdapterProcess.answered
+        FakeAdapterProcess.answered += 1
+        if FakeAdapterProcess.recorded is not None:
+            FakeAdapterProcess.recorded.append(json.loads(text))
+        data = FakeAdapterProcess.script.get(n, text.encode("utf-8"))
+        while data:
+            if self._stopping.is_set():
+                raise _Stopped
+            try:
+                data = data[os.write(self._out, data):]
+            except BlockingIOError:
+                time.sleep(0.002)
+        if not FakeAdapterProcess.script.get(n, b"\n").endswith(b"\n"):
+            raise _Stopped                     # it ends after a line cut short
+
+    def flush(self) -> None:
+        pass
+
+    def poll(self) -> int | None:         # as Popen.poll, reaps a process that ended
+        if self._thread.is_alive():
+            return None
+        self.waited = True
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise subprocess.TimeoutExpired("example adapter", timeout or 0)
+        self.waited = True
+        assert self.returncode is not None
+        return self.returncode
+
+    def terminate(self) -> None:
+        self._stopping.set()
+        with contextlib.suppress(OSError, ValueError):
+            self.stdin.close()            # its serve loop ends at the end of input
+
+    kill = terminate
+
+
+FAKE_COMMAND = "example-adapter-in-a-thread"
+
+
+def _session(impl_errors: list[AdapterError]) -> None:
+    """A fixed session: hello, a run with its registers, storage and keys, a trace,
+    devices and their outputs."""
+    def check(error: AdapterError, impl: AdapterImplementation | None) -> None:
+        text = str(error)
+        assert "\n" not in text and text.startswith(f"adapter '{FAKE_COMMAND}'"), text
+        current = impl.adapter._proc if impl is not None else None
+        for proc in FakeAdapterProcess.instances:
+            if proc is not current:      # every adapter the client stopped: ended, waited
+                assert proc.waited and proc.returncode is not None, text
+        impl_errors.append(error)
+
+    impl = None
+    for _ in range(2):
+        try:
+            impl = AdapterImplementation(FAKE_COMMAND)
+            break
+        except AdapterError as e:
+            check(e, None)
+    if impl is None:
+        return
+    printer = [{"address": "00E", "type": "1403", "file": True}]
+    steps: list[Callable[[], object]] = [
+        lambda: (lambda out: (out.read(0x400, 4), out.keys[1]))(
+            impl.run(SMALL, 64 * 1024, 100, "native")),
+        lambda: impl.trace(LOOP, 64 * 1024, 100),
+        lambda: (impl.reset("native", 64 * 1024), impl.attach(printer), impl.outputs()),
+        impl.registers,
+    ]
+    try:
+        for step in steps:
+            try:
+                step()
+            except AdapterError as e:
+                check(e, impl)
+    finally:
+        impl.close()
+    for proc in FakeAdapterProcess.instances:
+        assert proc.waited or proc.poll() is not None
+
+
+def _fake_session(script: dict[int, bytes]) -> list[AdapterError]:
+    import conformance.adapter as client
+    FakeAdapterProcess.script = script
+    FakeAdapterProcess.answered = 0
+    FakeAdapterProcess.instances = []
+    errors: list[AdapterError] = []
+    with unittest.mock.patch.object(client.subprocess, "Popen", FakeAdapterProcess):
+        _session(errors)
+    return errors
+
+
+def _valid_responses() -> list[dict[str, Any]]:
+    if FakeAdapterProcess.recorded is None:
+        FakeAdapterProcess.recorded = []
+        errors = _fake_session({})
+        assert errors == [], errors
+    return FakeAdapterProcess.recorded
+
+
+def test_the_fake_adapter_session_is_clean_without_mutations():
+    responses = _valid_responses()
+    assert len(responses) >= 12 and responses[0]["protocol"] == 1
+
+
+@settings(max_examples=fuzz_examples(), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.large_base_example])
+@given(data=st.data())
+def test_fuzzed_adapter_responses_are_one_line_errors_and_stopped_adapters(data):
+    responses = list(_valid_responses())
+    n = data.draw(st.integers(0, len(responses) - 1), label="response")
+    line = data.draw(mutated_line(responses[n]), label="mutated")
+    saved = FakeAdapterProcess.recorded
+    FakeAdapterProcess.recorded = None
+    try:
+        with within(120):
+            _fake_session({n: line})
+    finally:
+        FakeAdapterProcess.recorded = saved
+
 
 
 # ===========================================================================

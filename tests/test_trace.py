@@ -1,35 +1,56 @@
 """Traces (reference/trace.py, traces/FORMAT.md): the records of hand-built programs
 derived from the Principles of Operation, the format's round trip and schema, diff and
-verify (divergences, exit statuses, bad files), native against VMCP traces, and the
-golden traces of the conformance corpus reproduced byte for byte."""
+verify (divergences, exit statuses, bad files), the bounds and the one reading rule of
+both commands, native against VMCP traces, and the golden traces of the conformance
+corpus reproduced byte for byte.
+
+The parser fuzzes (``test_fuzzed_*``) mutate valid headers and records structurally
+(tests/jsonfuzz.py: nesting, other JSON types, sizes, encodings, dropped and
+duplicated keys, truncated lines) and run ``s370 trace verify`` and ``s370 trace
+diff`` on them in this process: each ends in exit 0, 1 (a divergence) or one line on
+standard error with exit 2, never a traceback, and within a time bound.  They run
+``tests.support.fuzz_examples()`` examples each: 200, or the number in the
+environment variable ``S370_FUZZ_EXAMPLES`` (``S370_FUZZ_EXAMPLES=10000 pytest
+tests/test_trace.py -k fuzzed`` for a long campaign).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import io
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
 
+import reference.trace as trace_module
 from conformance.strategies import guest_programs
 from reference.cli import main, start_machine
 from reference.trace import (
     GOLDEN,
+    TraceReader,
     bench_workloads,
     check_record,
     diff_files,
     encode,
     golden_cases,
     iter_records,
+    json_nesting,
+    loads_bounded,
     record_lines,
+    referenced_image,
     run_trace_bench,
     state_digest,
     verify_file,
     write_trace,
 )
-from tests.support import ins
+from tests.jsonfuzz import mutated_line, within
+from tests.support import fuzz_examples, ins
 
 SCHEMA = Path(__file__).resolve().parent.parent / "traces" / "trace-v1.schema.json"
 WAIT_EC = bytes.fromhex("000A0000000000FF")      # EC mode, wait, disabled
@@ -243,6 +264,8 @@ def test_records_validate_against_the_json_schema():
     ({"t": "f", "stop": "disabled-wait", "n": 1, "psw": "0" * 16, "sha256": "A" * 64},
      "sha256"),
     ({"t": "h", "format": "s370-trace", "version": 2}, "version 2"),
+    # a register number in digits that are not ASCII ("\u00b2" is a digit to Python)
+    ({"t": "i", "n": 1, "p": "0000000000000200", "g": {"\u00b2": "00000000"}}, '"g"'),
 ])
 def test_checker_rejects_what_the_format_forbids(obj, problem):
     err = check_record(obj)
@@ -366,6 +389,262 @@ def test_bad_traces_are_one_line_naming_file_and_line_and_exit_2(tmp_path, capsy
     assert err.count("\n") == 1
     expected = f"{path}:{where}:" if where is not None else f"{path}:"
     assert err.startswith(expected), err
+
+
+# --- bounded reading: nesting and line length, before any parsing ------------------
+
+def _run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(argv)
+    return status, out.getvalue(), err.getvalue()
+
+
+def _argv(command: str, path: Path, good: Path) -> list[str]:
+    return ["trace", command, str(path)] + ([str(good)] if command == "diff" else [])
+
+
+DEEP = 100_000      # far beyond the interpreter's recursion limit
+
+
+@pytest.mark.parametrize("opener, closer", [("[", "]"), ('{"a":', "}")])
+@pytest.mark.parametrize("line", [1, 2])
+@pytest.mark.parametrize("command", ["verify", "diff"])
+def test_deep_nesting_in_a_trace_line_is_one_line_error_and_exit_2(tmp_path, opener, closer,
+                                                                    line, command):
+    lines = record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000)
+    good = write(tmp_path / "good.jsonl", lines)
+    deep = opener * DEEP + "0" + closer * DEEP
+    if line == 1:
+        lines[0] = lines[0][:-2] + f',"z":{deep}}}\n'
+    else:
+        lines[1] = f'{{"t":"i","n":1,"p":{deep}}}\n'
+    bad = write(tmp_path / "bad.jsonl", lines)
+    status, out, err = _run(_argv(command, bad, good))
+    assert (status, err) == (2, f"{bad}:{line}: not JSON: nested more than 16 levels deep\n")
+
+
+def test_nesting_is_measured_before_parsing_strings_skipped(monkeypatch):
+    # Depth by hand: brackets inside strings (escaped quotes included) do not count;
+    # unclosed ones count as deep as a parser would go before it finds the error.
+    assert json_nesting('{"a":[{"b":"[[[[{{"}]}') == 3
+    assert json_nesting('["\\"[[[", {}]') == 2
+    assert json_nesting("[" * 5) == 5
+    assert json_nesting('"[[[') == 0
+    assert loads_bounded("[" * 16 + "]" * 16, 16) == [[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]
+    # 17 levels are refused without the parser being called at all
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("json.loads called")
+    monkeypatch.setattr(json, "loads", no_parsing)
+    with pytest.raises(ValueError, match="nested more than 16 levels deep"):
+        loads_bounded("[" * 17 + "]" * 17, 16)
+
+
+@pytest.mark.parametrize("command", ["verify", "diff"])
+def test_a_line_one_character_over_the_bound_is_refused_and_one_at_it_is_read(
+        tmp_path, monkeypatch, command):
+    # FORMAT.md: a line is at most MAX_LINE characters, its newline included.  Line 3
+    # (ST's record) grown to exactly the bound is read (and differs: exit 1); one
+    # character more is refused before it is parsed (exit 2).
+    monkeypatch.setattr(trace_module, "MAX_LINE", 1000)
+    monkeypatch.setattr(TraceReader, "BLOCK", 64)    # the line spans many reads
+    # (the image named by path: an embedded one makes the header longer than 1000)
+    lines = record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000,
+                         referenced_image(LA_ST_LPSW, "x.bin"))
+    (tmp_path / "x.bin").write_bytes(LA_ST_LPSW)
+    good = write(tmp_path / "good.jsonl", lines)
+    head = '{"t":"i","n":2,"p":"0000000000000204","b":"50100400","w":{"000400":"'
+    tail = '"}}\n'
+    at_bound = head + "00" * ((1000 - len(head) - len(tail)) // 2) + tail
+    assert len(at_bound) == 1000
+    status, out, err = _run(_argv(command, write(tmp_path / "ok.jsonl",
+                                                 lines[:2] + [at_bound] + lines[3:]), good))
+    assert (status, err) == (1, "") and "w.000400" in out
+    over = at_bound[:-len(tail)] + "0" + tail
+    bad = write(tmp_path / "bad.jsonl", lines[:2] + [over] + lines[3:])
+    status, out, err = _run(_argv(command, bad, good))
+    assert (status, err) == (2, f"{bad}:3: a line longer than 1000 characters\n")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_verify_of_dev_zero_stops_at_the_line_bound(monkeypatch):
+    # An endless line of NUL bytes (ASCII) is read only up to the bound.
+    monkeypatch.setattr(trace_module, "MAX_LINE", 1 << 20)
+    assert _run(["trace", "verify", "/dev/zero"]) == \
+        (2, "", "/dev/zero:1: a line longer than 1048576 characters\n")
+
+
+def test_reading_in_small_blocks_gives_the_same_lines(tmp_path, monkeypatch):
+    # Lines cut across the reader's blocks (7 bytes) are put back together.
+    _, img = bench_workloads(600)[1]
+    path = tmp_path / "t.jsonl.gz"
+    write_trace(path, img, 64 * 1024, "native", 10_000)
+    lines = record_lines(img, 64 * 1024, "native", 10_000)
+    monkeypatch.setattr(TraceReader, "BLOCK", 7)
+    assert list(iter_records(path)) == [json.loads(line) for line in lines[1:]]
+    assert verify_file(path).divergence is None
+    assert diff_files(path, write(tmp_path / "t.jsonl", lines)).divergence is None
+
+
+@pytest.mark.parametrize("command", ["verify", "diff"])
+def test_a_byte_that_is_not_ascii_is_named_with_its_line(tmp_path, command):
+    lines = record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000)
+    good = write(tmp_path / "good.jsonl", lines)
+    bad = tmp_path / "bad.jsonl"
+    data = "".join(lines).encode("ascii").split(b"\n")
+    data[2] = data[2][:4] + b"\xff" + data[2][4:]          # line 3, byte 5
+    bad.write_bytes(b"\n".join(data))
+    assert _run(_argv(command, bad, good)) == \
+        (2, "", f"{bad}:3: not ASCII text (byte 5 of the line is X'FF')\n")
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + "".join(lines).encode("ascii"))
+    assert _run(_argv(command, bom, good)) == \
+        (2, "", f"{bom}:1: not ASCII text (byte 1 of the line is X'EF')\n")
+
+
+# --- one reading rule for diff and verify ---------------------------------------------
+
+CANONICAL = "not in the format's canonical form"
+
+
+@pytest.mark.parametrize("form", ["spaced", "key twice", "escaped"])
+@pytest.mark.parametrize("index", [0, 2, 4])          # the header, a record, the footer
+@pytest.mark.parametrize("command", ["verify", "diff"])
+def test_a_line_not_in_canonical_form_is_refused_alike_by_diff_and_verify(
+        tmp_path, form, index, command):
+    # FORMAT.md "Compact and canonical": every line is what json.dumps(obj,
+    # separators=(",", ":")) writes; valid JSON written otherwise is malformed.
+    lines = record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000)
+    good = write(tmp_path / "good.jsonl", lines)
+    text = lines[index]
+    if form == "spaced":
+        text = json.dumps(json.loads(text)) + "\n"
+    elif form == "key twice":
+        text = text.replace('{"t":"', '{"t":"x","t":"', 1)
+    else:   # the record type's letter as a JSON escape
+        text = text[:6] + f"\\u{ord(text[6]):04x}" + text[7:]
+    assert json.loads(text) == json.loads(lines[index])      # the same object
+    bad = write(tmp_path / "bad.jsonl", lines[:index] + [text] + lines[index + 1:])
+    status, _, err = _run(_argv(command, bad, good))
+    assert status == 2 and err.startswith(f"{bad}:{index + 1}: {CANONICAL}") \
+        and err.count("\n") == 1
+    if form == "spaced" and command == "diff":    # also where both traces have the line
+        status, _, err = _run(["trace", "diff", str(bad), str(bad)])
+        assert status == 2 and err.startswith(f"{bad}:{index + 1}: {CANONICAL}")
+
+
+# --- verify: which side is which, its image -------------------------------------------
+
+def test_verify_names_the_trace_value_first_and_the_replay_value_second(tmp_path):
+    # The trace's header says R3 was 00000001 at the start; the reference starts
+    # from a clear reset, R3 zero.  The report: FILE: the trace's value,
+    # reference: the replay's.
+    lines = record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000)
+    header = json.loads(lines[0])
+    header["init"]["gpr"][3] = "00000001"
+    path = write(tmp_path / "t.jsonl", [encode(header)] + lines[1:])
+    status, out, err = _run(["trace", "verify", str(path)])
+    assert (status, err) == (1, "")
+    report = out.splitlines()
+    assert report[:3] == ["first divergence at the header (line 1): init.gpr[3]",
+                          f"  {path}: 00000001", "  reference: 00000000"]
+
+
+def test_verify_image_option_must_be_the_image_the_trace_embeds(tmp_path):
+    lines = record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000)
+    path = write(tmp_path / "t.jsonl", lines)
+    same = tmp_path / "same.bin"
+    same.write_bytes(LA_ST_LPSW)
+    assert _run(["trace", "verify", str(path), "--image", str(same)])[0] == 0
+    other = tmp_path / "other.bin"
+    other.write_bytes(LA_ST_LPSW[:-1] + b"\x01")
+    assert _run(["trace", "verify", str(path), "--image", str(other)]) == \
+        (2, "", f"{path}:1: --image {other} is another image than the one the trace embeds "
+                "(sha256 differs)\n")
+
+
+@pytest.mark.parametrize("command", ["verify", "diff"])
+def test_a_header_whose_embedded_image_disagrees_with_its_size_or_sha256_is_refused(
+        tmp_path, command):
+    lines = record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000)
+    good = write(tmp_path / "good.jsonl", lines)
+    assert len(LA_ST_LPSW) == 2048
+    header = json.loads(lines[0])
+    header["image"]["size"] = 2049
+    bad = write(tmp_path / "size.jsonl", [encode(header)] + lines[1:])
+    assert _run(_argv(command, bad, good)) == (2, "", f'{bad}:1: "image.size" is 2049, but '
+                                                      "the embedded image has 2048 bytes\n")
+    header = json.loads(lines[0])
+    header["image"]["sha256"] = hashlib.sha256(b"another image").hexdigest()
+    bad = write(tmp_path / "sha.jsonl", [encode(header)] + lines[1:])
+    assert _run(_argv(command, bad, good)) == \
+        (2, "", f'{bad}:1: "image.sha256" is not the sha256 of the embedded image\n')
+
+
+def test_a_header_whose_image_found_by_its_sha256_has_another_size_is_refused(tmp_path):
+    (tmp_path / "prog.bin").write_bytes(LA_ST_LPSW)
+    info = referenced_image(LA_ST_LPSW, "prog.bin")
+    info["size"] = 4096
+    path = write(tmp_path / "t.jsonl", record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000,
+                                                    info))
+    assert _run(["trace", "verify", str(path)]) == \
+        (2, "", f'{path}:1: "image.size" is 4096, but the image with its sha256 has 2048 '
+                "bytes\n")
+
+
+# --- the parser fuzz: headers and records, through verify and diff ---------------------
+
+# Valid traces to mutate: LA/ST/LPSW with its image embedded, and the SSM program (an
+# interruption record) with its image named by path.
+SSM_EARLY = image(ins("SSM", 0, 0x300), psw="0008000000000200",
+                  data={0x300: b"\x80", 0x68: bytes.fromhex("000A000000000BAD")})
+FUZZ_BASES = [record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000),
+              record_lines(SSM_EARLY, 64 * 1024, "native", 1000,
+                           referenced_image(SSM_EARLY, "prog.bin"))]
+
+
+def _fuzz_trace(data: st.DataObject, header: bool) -> None:
+    lines = data.draw(st.sampled_from(FUZZ_BASES), label="base")
+    index = 0 if header else data.draw(st.integers(1, len(lines) - 1), label="line")
+    line = data.draw(mutated_line(json.loads(lines[index])), label="mutated")
+    raw = [x.encode("ascii") for x in lines]
+    raw[index] = line
+    blob = b"".join(raw)
+    gz = data.draw(st.booleans(), label="gzip")
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        (d / "prog.bin").write_bytes(SSM_EARLY)
+        good = write(d / "good.jsonl", lines)
+        bad = d / ("bad.jsonl.gz" if gz else "bad.jsonl")
+        bad.write_bytes(gzip.compress(blob) if gz else blob)
+        for argv in (["trace", "verify", str(bad)], ["trace", "diff", str(bad), str(good)],
+                     ["trace", "diff", str(good), str(bad)]):
+            with within(60):
+                status, out, err = _run(argv)
+            if status in (0, 1):
+                assert err == "", (argv, err)
+            else:
+                assert status == 2, (argv, status, err)
+                assert err.count("\n") == 1 and err.endswith("\n") and len(err) > 2, err
+                assert err.startswith(f"{bad}:"), err
+
+
+FUZZ_SETTINGS = settings(max_examples=fuzz_examples(), deadline=None,
+                         suppress_health_check=[HealthCheck.too_slow,
+                                                HealthCheck.data_too_large,
+                                                HealthCheck.large_base_example])
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+def test_fuzzed_trace_headers_end_in_exit_0_1_or_one_line_and_exit_2(data):
+    _fuzz_trace(data, header=True)
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+def test_fuzzed_trace_records_end_in_exit_0_1_or_one_line_and_exit_2(data):
+    _fuzz_trace(data, header=False)
 
 
 # --- native and under the VMCP ---------------------------------------------------------
