@@ -51,10 +51,16 @@ produces no bytes.  A relocatable CSECT address and an absolute one mean the sam
 storage location, so USINGs based on either serve both (a lenience over HLASM).
 
 Errors: every error raises ``AssemblyError`` whose message is ``file:line: message``.
+
+Bounds: a source file is at most ``MAX_SOURCE`` bytes (4M; the ``s370`` command
+reads no more); parentheses nest at most 40 deep; EQUs that refer to symbols
+defined later are resolved in dependency order, in time linear in their number,
+and a circle of them is an error naming it.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -63,7 +69,9 @@ from functools import cache
 from .opcodes import BY_MNEMONIC, EXTENDED_MNEMONICS, Instruction, encode
 
 __all__ = ["AssemblyError", "Assembly", "Symbol", "OperandItem", "assemble", "operand_items",
-           "LAYOUT_FIELDS", "EBCDIC", "to_ebcdic", "split_operands"]
+           "LAYOUT_FIELDS", "EBCDIC", "to_ebcdic", "split_operands", "MAX_SOURCE"]
+
+MAX_SOURCE = 4 * 1024 * 1024      # bytes of a source file
 
 
 class AssemblyError(Exception):
@@ -876,7 +884,7 @@ class _Assembler:
         self.cur = self.private
         self.dsects = 0
         self.pending: dict[str, _Literal] = {}
-        self.deferred: list[tuple[_Statement, str, str | None]] = []
+        self.deferred: list[tuple[_Statement, str]] = []    # EQU, the symbol it awaits
         self.private_used = False
         self.usings: dict[int, tuple[int, int | None]] = {}
         self.entry: int | None = None
@@ -1023,8 +1031,8 @@ class _Assembler:
             raise _Err("EQU needs a value and at most a length and a type")
         try:
             self.equate(st)
-        except _Undefined:
-            self.deferred.append((st, st.label, None))
+        except _Undefined as exc:
+            self.deferred.append((st, exc.name))
 
     def equate(self, st: _Statement) -> None:
         assert st.label is not None
@@ -1041,24 +1049,52 @@ class _Assembler:
         self.define(st, st.label, v.value, domain, length)
 
     def resolve_deferred(self) -> None:
-        pending = self.deferred
-        while pending:
-            left = []
-            for item in pending:
-                st = item[0]
-                try:
-                    self.equate(st)
-                except _Undefined:
-                    left.append(item)
-                except _Err as exc:
-                    raise self.fail(st.number, str(exc)) from None
-            if len(left) == len(pending):
-                st = left[0][0]
-                try:
-                    self.equate(st)
-                except _Err as exc:
-                    raise self.fail(st.number, str(exc)) from None
-            pending = left
+        """Define the EQUs that referred to symbols not yet defined, in dependency
+        order: each waits for the first undefined symbol its expression met and is
+        evaluated again when that symbol is defined.  An EQU is evaluated when read,
+        once more here, and once for each symbol it waits for: time linear in the
+        EQUs' size, without recursion.  Ready EQUs go in source order."""
+        waiting: dict[str, list[_Statement]] = {}
+        ready = [(st.number, st) for st, _ in self.deferred]   # symbols defined since
+        while ready:
+            _, st = heapq.heappop(ready)
+            try:
+                self.equate(st)
+            except _Undefined as exc:
+                waiting.setdefault(exc.name, []).append(st)
+                continue
+            except _Err as exc:
+                raise self.fail(st.number, str(exc)) from None
+            assert st.label is not None
+            for follower in waiting.pop(st.label, []):
+                heapq.heappush(ready, (follower.number, follower))
+        if waiting:
+            raise self.unresolved(waiting)
+
+    def unresolved(self, waiting: dict[str, list[_Statement]]) -> AssemblyError:
+        """The error for EQUs left waiting: from the first of them, follow the
+        symbols awaited to one that nothing defines, or round a circle of EQUs."""
+        awaits = {st.label: name for name, sts in waiting.items() for st in sts}
+        by_label = {st.label: st for sts in waiting.values() for st in sts}
+        first = min((st for sts in waiting.values() for st in sts), key=lambda s: s.number)
+        assert first.label is not None
+        path = [first.label]
+        seen = {first.label: 0}
+        while True:
+            name = awaits[path[-1]]
+            if name not in by_label:
+                return self.fail(by_label[path[-1]].number, f"undefined symbol {name}")
+            if name in seen:
+                circle = path[seen[name]:] + [name]
+                st = min((by_label[n] for n in circle), key=lambda s: s.number)
+                if len(circle) > 6:
+                    shown = " -> ".join(circle[:3]) + " -> ... -> " + " -> ".join(circle[-2:])
+                    shown += f" ({len(circle) - 1} symbols)"
+                else:
+                    shown = " -> ".join(circle)
+                return self.fail(st.number, f"circular EQU: {shown}")
+            seen[name] = len(path)
+            path.append(name)
 
     def pass1_section(self, st: _Statement) -> None:
         op = st.op

@@ -371,8 +371,66 @@ def test_equ_star_is_relocatable() -> None:
     assert a.image == bytes.fromhex("0000 0000 00000002")
 
 
-def test_circular_equ_is_undefined() -> None:
-    assert error(src("A EQU B", "B EQU A")) == "prog.asm:1: undefined symbol B"
+def test_circular_equs_are_one_line_error_naming_the_circle() -> None:
+    assert error(src("A EQU B", "B EQU A")) == "prog.asm:1: circular EQU: A -> B -> A"
+    assert error(src("A EQU A+1")) == "prog.asm:1: circular EQU: A -> A"
+    # The error names the first EQU of the circle, not one that only waits for it.
+    assert error(src("X EQU C", "C EQU D+1", "D EQU C")) == \
+        "prog.asm:2: circular EQU: C -> D -> C"
+
+
+def test_circle_of_a_thousand_equs_is_named_in_short() -> None:
+    chain = [f"A{i} EQU A{i + 1}" for i in range(1, 1000)] + ["A1000 EQU A1"]
+    assert error(src(*chain)) == \
+        "prog.asm:1: circular EQU: A1 -> A2 -> A3 -> ... -> A1000 -> A1 (1000 symbols)"
+
+
+def test_equ_chain_ending_in_an_undefined_symbol_names_the_line_using_it() -> None:
+    assert error(src("A EQU B", "B EQU C*2", " LR 1,2")) == "prog.asm:2: undefined symbol C"
+
+
+def test_chain_of_forward_equs_costs_a_linear_number_of_evaluations(monkeypatch) -> None:
+    # Each EQU is evaluated when read, once more after pass 1, and once when the
+    # symbol it waits for is defined: at most 3 evaluations each.  (Sweeping the
+    # waiting EQUs in source order until none is left defines one per sweep here:
+    # about n * n / 2 evaluations, some 2,000,000 for n = 2,000.)
+    import reference.assembler as asm
+    calls = 0
+    equate = asm._Assembler.equate
+
+    def counting(self, st):
+        nonlocal calls
+        calls += 1
+        return equate(self, st)
+
+    monkeypatch.setattr(asm._Assembler, "equate", counting)
+    n = 2000
+    a = assemble(src(*(f"A{i} EQU A{i + 1}+1" for i in range(1, n)), f"A{n} EQU 1"))
+    assert a.symbols["A1"] == n            # A(n) = 1, each link adds 1
+    assert calls <= 3 * n
+
+
+def test_chain_of_20000_equs_resolves_without_recursion() -> None:
+    # Deeper than the interpreter's recursion limit (1,000 by default), in an
+    # order that is neither forwards nor backwards.
+    n = 20_000
+    chain = [f"A{i} EQU A{i + 1}+1" for i in range(1, n)] + [f"A{n} EQU 1"]
+    random.Random(370).shuffle(chain)
+    a = assemble(src(*chain))
+    assert a.symbols["A1"] == n and a.symbols[f"A{n // 2}"] == n - n // 2 + 1
+
+
+_DEEP = "(" * 100_000 + "1" + ")" * 100_000
+
+
+@pytest.mark.parametrize("line", [
+    f"A EQU {_DEEP}", f" DC A({_DEEP})", f" DC {_DEEP}F'1'", f" DC FL{_DEEP}'1'",
+    f" LA 1,{_DEEP}", f" LA 1,0({_DEEP})", f" USING {_DEEP},12", f" DC S({_DEEP})",
+    f" DS {_DEEP}C",
+], ids=["EQU", "A-constant", "duplication", "length", "operand", "base", "USING",
+        "S-constant", "DS"])
+def test_parentheses_nested_100000_deep_are_one_line_error(line: str) -> None:
+    assert error(src(line)) == "prog.asm:1: expression nested too deeply"
 
 
 def test_cnop_pads_with_nopr() -> None:
