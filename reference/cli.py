@@ -21,11 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .cpu import CPU, State
+from .cpu import CPU, State, default_max_time
 
 if TYPE_CHECKING:
     from .vmcp import VirtualMachine
@@ -34,6 +36,7 @@ from .vmcp import real_storage_for
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_UNDELIVERED = 3     # the run ended, but some spooled output stays in the spool
 DEFAULT_STORAGE = 2 * 1024 * 1024
 DEFAULT_MAX_STEPS = 10_000_000
 
@@ -47,17 +50,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def _digits(text: str) -> bool:
+    """Decimal digits 0-9, at most 12 of them (larger sizes are out of range)."""
+    return text.isascii() and text.isdigit() and len(text) <= 12
+
+
 def parse_size(text: str) -> int:
     """'2M', '512K', '65536' -> bytes; 64K to 16M in multiples of 2K."""
     t = text.strip().upper()
+    if not t:
+        raise UsageError("--storage: empty (a size: 64K, 2M, 16M)")
     scale = 1
     if t.endswith("K"):
         scale, t = 1024, t[:-1]
     elif t.endswith("M"):
         scale, t = 1024 * 1024, t[:-1]
-    if not t.isdigit():
+    if not t.isascii() or not t.isdigit():
         raise UsageError(f"--storage {text}: not a size (examples: 64K, 2M, 16M)")
-    size = int(t) * scale
+    size = int(t) * scale if _digits(t) else MAX_STORAGE + 1
     if not MIN_STORAGE <= size <= MAX_STORAGE or size % 2048:
         raise UsageError(f"--storage {text}: must be a multiple of 2K from 64K to 16M")
     return size
@@ -66,9 +76,11 @@ def parse_size(text: str) -> int:
 def parse_paging(text: str) -> int:
     """``--paging SIZE``: real frames for paged VMs, a multiple of 4K from 32K."""
     t = text.strip().upper()
+    if not t:
+        raise UsageError("--paging: empty (a size: 64K, 1M)")
     scale = {"K": 1024, "M": 1024 * 1024}.get(t[-1:], 1)
     digits = t[:-1] if scale > 1 else t
-    size = int(digits) * scale if digits.isdigit() else 0
+    size = int(digits) * scale if _digits(digits) else 0
     if size < 32768 or size % 4096 or size > 15 * 1024 * 1024:
         raise UsageError(f"--paging {text}: must be a multiple of 4K from 32K to 15M")
     return size
@@ -88,24 +100,58 @@ def parse_range(text: str) -> tuple[int, int]:
     return start, end
 
 
-def load_program(path: str) -> bytes:
-    """Assemble a .asm file, or read any other file as a raw image."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise UsageError(f"{path}: {e.strerror or e}") from None
-    if p.suffix.lower() == ".asm":
-        from .assembler import AssemblyError, assemble
+def load_program(path: str, storage: int = MAX_STORAGE) -> bytes:
+    """The image of a program for ``storage`` bytes of storage: a .asm file (at most
+    ``assembler.MAX_SOURCE`` bytes) assembled, or any other file as a raw image.  It
+    reads at most one byte more than it accepts, so an endless file (/dev/zero) is
+    refused as soon as that byte comes."""
+    from .assembler import AssemblyError, assemble
+    if Path(path).suffix.lower() == ".asm":
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise UsageError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-        try:
-            return assemble(text, path).image
+            data = assemble(read_source(path), path).image
         except AssemblyError as e:
             raise UsageError(str(e)) from None
+    else:
+        data = read_image(path, storage)
+    if len(data) > storage:
+        raise UsageError(f"{path}: image of {len(data)} bytes is larger than storage "
+                         f"({storage} bytes)")
     return data
+
+
+def _read_at_most(path: str, limit: int) -> bytes | None:
+    """The bytes of ``path``, or None when it holds more than ``limit``: it reads
+    at most one byte more, so an endless file (/dev/zero) ends at once."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise UsageError(f"{path}: {e.strerror or e}") from None
+    return None if len(data) > limit else data
+
+
+def read_image(path: str, limit: int = MAX_STORAGE) -> bytes:
+    """A raw image of at most ``limit`` bytes (the storage it is for)."""
+    data = _read_at_most(path, limit)
+    if data is None:
+        raise UsageError(f"{path}: image of more than {limit} bytes is larger than storage "
+                         f"({limit} bytes)")
+    return data
+
+
+def read_source(path: str) -> str:
+    """Assembler source: UTF-8 text of at most ``assembler.MAX_SOURCE`` bytes."""
+    from .assembler import MAX_SOURCE
+    data = _read_at_most(path, MAX_SOURCE)
+    if data is None:
+        raise UsageError(f"{path}: source larger than {MAX_SOURCE} bytes, the most the "
+                         f"assembler reads")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise UsageError(f"{path}:{line}: not UTF-8 text ({e.reason} at byte {e.start})") \
+            from None
 
 
 def start_machine(image: bytes, storage: int, path: str = "image") -> Machine:
@@ -166,8 +212,31 @@ def print_human(out: dict[str, object]) -> None:
         print("keys   all zero")
 
 
+def parse_time(text: str) -> int:
+    """``--max-time SECONDS`` of machine time (a decimal number) -> microseconds."""
+    t = text.strip()
+    try:
+        seconds = Decimal(t) if t.isascii() else Decimal("NaN")
+    except InvalidOperation:
+        seconds = Decimal("NaN")
+    if not seconds.is_finite() or seconds < 0 or seconds > 10 ** 12:
+        raise UsageError(f"--max-time {text}: not a number of seconds (examples: 10, 0.5)")
+    return int(seconds * 1_000_000)
+
+
+def run_bounds(args: argparse.Namespace) -> tuple[int, int]:
+    """The bounds of a run: (``--max-steps``, ``--max-time`` in microseconds, by
+    default the machine's default for that many steps)."""
+    if args.max_steps < 0:
+        raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
+    if args.max_time is None:
+        return args.max_steps, default_max_time(args.max_steps)
+    return args.max_steps, parse_time(args.max_time)
+
+
 def start_vm(image: bytes, storage: int, max_steps: int,
-             path: str = "image", virtual_cpu_id: bool = False) -> VirtualMachine:
+             path: str = "image", virtual_cpu_id: bool = False,
+             max_time: int | None = None) -> VirtualMachine:
     """One VM under a new VMCP, started as ``start_machine`` starts the native one,
     run to its stop.  Returns the VM (its state is the guest's virtual state)."""
     from .vmcp import VMCP, VMCPError
@@ -181,7 +250,7 @@ def start_vm(image: bytes, storage: int, max_steps: int,
     try:
         cp = VMCP(real_storage=real)
         vm = cp.create_vm(image, storage, max_steps=max_steps,
-                          virtual_cpu_id=virtual_cpu_id)
+                          virtual_cpu_id=virtual_cpu_id, max_time=max_time)
     except VMCPError as e:
         raise UsageError(f"{path}: {e}") from None
     cp.run()
@@ -189,23 +258,35 @@ def start_vm(image: bytes, storage: int, max_steps: int,
 
 
 def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
-               path: str, virtual_cpu_id: bool = False) -> tuple[CPU, str]:
+               path: str, virtual_cpu_id: bool = False,
+               max_time: int | None = None) -> tuple[CPU, str]:
     """(CPU, stop reason) of a native run, or of a run under the VMCP."""
     if under == "vmcp":
-        vm = start_vm(image, storage, max_steps, path, virtual_cpu_id)
+        vm = start_vm(image, storage, max_steps, path, virtual_cpu_id, max_time)
         return vm, vm.stop_reason or ""
     m = start_machine(image, storage, path)
-    return m, m.run(max_steps)
+    return m, m.run(max_steps, max_time)
+
+
+def report_undelivered(command: str, spool: Any) -> int:
+    """One line on standard error for each spool file whose destination could not
+    be written (it stays in the spool); their number."""
+    for item in spool.undelivered:
+        print(f"{command}: {item.vm} {item.address:03X}: output kept in {item.path}: "
+              f"{item.destination}: {item.reason}", file=sys.stderr)
+    return len(spool.undelivered)
 
 
 def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, storage: int,
-                      ipl: int | None) -> tuple[CPU, str]:
+                      ipl: int | None) -> tuple[CPU, str, int]:
     """[I/O] The configured machine as the only VM of a VMCP
-    (``reference.vmcp.configured_guest``)."""
+    (``reference.vmcp.configured_guest``): the VM, its stop, and how many spool
+    files could not be delivered (each reported on standard error)."""
     from .vmcp import VMCPError, configured_guest
     try:
-        cp, vm = configured_guest(config, image, storage, max_steps=args.max_steps, ipl=ipl,
-                                  virtual_cpu_id=args.virtual_cpu_id)
+        max_steps, max_time = run_bounds(args)
+        cp, vm = configured_guest(config, image, storage, max_steps=max_steps, ipl=ipl,
+                                  virtual_cpu_id=args.virtual_cpu_id, max_time=max_time)
     except VMCPError as e:
         where = f"--ipl {args.ipl}" if ipl is not None and "IPL" in str(e) else config.path
         raise UsageError(f"{where}: {e}") from None
@@ -213,7 +294,7 @@ def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, stora
         cp.run()
     finally:
         cp.close()
-    return vm, vm.stop_reason or ""
+    return vm, vm.stop_reason or "", report_undelivered("s370 run", cp.spool)
 
 
 def run_configured(args: argparse.Namespace) -> int:
@@ -226,9 +307,9 @@ def run_configured(args: argparse.Namespace) -> int:
         config = load_configuration(args.config)
     except ConfigError as e:
         raise UsageError(str(e)) from None
-    storage = parse_size(args.storage) if args.storage else config.storage or DEFAULT_STORAGE
-    if args.max_steps < 0:
-        raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
+    storage = parse_size(args.storage) if args.storage is not None else (
+        config.storage or DEFAULT_STORAGE)
+    max_steps, max_time = run_bounds(args)
     dumps = [parse_range(d) for d in args.dump]
     for start, end in dumps:
         if end >= storage:
@@ -245,18 +326,24 @@ def run_configured(args: argparse.Namespace) -> int:
         raise UsageError("s370 run: give PROGRAM, or --ipl ADDRESS with --config")
     image = b""
     if ipl is None:
-        image = load_program(str(args.program))
+        image = load_program(str(args.program), storage)
         if len(image) > storage:
             raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
                              f"storage ({storage} bytes)")
+        # The program is read: no device may write over it.
+        from .devices import FileUse, check_shared_files
+        check_shared_files([FileUse(Path(str(args.program)), "input",
+                                    f"program {str(args.program)!r}", 0)]
+                           + [use for spec in config.devices for use in spec.files],
+                           lambda line, m: UsageError(f"{config.path}:{line}: {m}"))
     if args.under == "vmcp":
-        m, stop = run_configured_vm(args, config, image, storage, ipl)
+        m, stop, undelivered = run_configured_vm(args, config, image, storage, ipl)
         out = state_json(m, stop, dumps)
         if args.json:
             print(json.dumps(out))
         else:
             print_human(out)
-        return EXIT_OK
+        return EXIT_UNDELIVERED if undelivered else EXIT_OK
     try:
         m = config.start(image, storage, ipl)
     except ConfigError as e:
@@ -264,7 +351,7 @@ def run_configured(args: argparse.Namespace) -> int:
     except IPLError as e:
         raise UsageError(f"--ipl {args.ipl}: {e}") from None
     try:
-        stop = m.run(args.max_steps)
+        stop = m.run(max_steps, max_time)
     finally:
         m.channels.close()
     out = state_json(m, stop, dumps)
@@ -282,18 +369,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--ipl needs --config (the devices)")
     if args.program is None:
         raise UsageError("s370 run: the following arguments are required: program")
-    storage = parse_size(args.storage or "2M")
-    if args.max_steps < 0:
-        raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
+    storage = parse_size("2M" if args.storage is None else args.storage)
+    max_steps, max_time = run_bounds(args)
     dumps = [parse_range(d) for d in args.dump]
     for start, end in dumps:
         if end >= storage:
             raise UsageError(f"--dump {start:X}-{end:X}: beyond storage of {storage} bytes")
-    image = load_program(args.program)
+    image = load_program(args.program, storage)
     if args.virtual_cpu_id and args.under != "vmcp":
         raise UsageError("--virtual-cpu-id: only with --under vmcp")
-    m, stop = run_either(image, storage, args.max_steps, args.under, args.program,
-                         args.virtual_cpu_id)
+    m, stop = run_either(image, storage, max_steps, args.under, args.program,
+                         args.virtual_cpu_id, max_time)
     out = state_json(m, stop, dumps)
     if args.json:
         print(json.dumps(out))
@@ -328,7 +414,8 @@ def first_difference(a: State, b: State) -> tuple[str, str, str] | None:
 
 
 def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode: str,
-                   workdir: Path) -> tuple[CPU, str, dict[str, bytes]]:
+                   workdir: Path, max_time: int | None = None
+                   ) -> tuple[CPU, str, dict[str, bytes]]:
     """[I/O] A run with the devices of ``config``, natively or as the only VM of a
     VMCP, with every file it writes (console, punch and printer output; 3370
     images, copied first) in ``workdir``: (CPU, stop, the contents of each output
@@ -338,18 +425,21 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
 
     from .devices import ConfigError
     from .vmcp import VMCPError, configured_guest
-    workdir.mkdir(parents=True, exist_ok=True)
     config = copy.deepcopy(config)
     files: dict[str, Path] = {}
-    for spec in config.devices:
-        key = "output" if spec.type_name == "3215" else "file"
-        if spec.type_name == "2540R" or spec.options.get(key) is None:
-            continue
-        target = workdir / f"{spec.address:03X}.{spec.type_name}"
-        if spec.type_name == "3370":
-            shutil.copyfile(spec.options[key], target)
-        spec.options[key] = target
-        files[f"{spec.address:03X} {spec.type_name}"] = target
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+        for spec in config.devices:
+            key = "output" if spec.type_name == "3215" else "file"
+            if spec.type_name == "2540R" or spec.options.get(key) is None:
+                continue
+            target = workdir / f"{spec.address:03X}.{spec.type_name}"
+            if spec.type_name == "3370":
+                shutil.copyfile(spec.options[key], target)
+            spec.options[key] = target
+            files[f"{spec.address:03X} {spec.type_name}"] = target
+    except OSError as e:
+        raise UsageError(f"{e.filename or workdir}: {e.strerror or e}") from None
     cpu: CPU
     if mode == "native":
         try:
@@ -357,14 +447,14 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
         except ConfigError as e:
             raise UsageError(str(e)) from None
         try:
-            stop = m.run(max_steps)
+            stop = m.run(max_steps, max_time)
         finally:
             m.channels.close()
         cpu = m
     else:
         try:
             cp, vm = configured_guest(config, image, storage, max_steps=max_steps,
-                                      spool_directory=workdir / "spool")
+                                      spool_directory=workdir / "spool", max_time=max_time)
         except VMCPError as e:
             raise UsageError(f"{config.path}: {e}") from None
         try:
@@ -372,14 +462,22 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
         finally:
             cp.close()
         cpu, stop = vm, vm.stop_reason or ""
-    outputs = {name: path.read_bytes() if path.exists() else b""
-               for name, path in files.items()}
+        # Output that could not be delivered to the scratch folder is compared
+        # as the spool holds it.
+        for item in cp.spool.undelivered:
+            for name, path in files.items():
+                if path == item.destination:
+                    files[name] = item.path
+    try:
+        outputs = {name: path.read_bytes() if path.exists() else b""
+                   for name, path in files.items()}
+    except OSError as e:
+        raise UsageError(f"{e.filename}: {e.strerror or e}") from None
     return cpu, stop, outputs
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     import tempfile
-    image = load_program(args.program)
     config = None
     if args.config is not None:
         from .devices import ConfigError, load_configuration
@@ -387,27 +485,31 @@ def cmd_compare(args: argparse.Namespace) -> int:
             config = load_configuration(args.config)
         except ConfigError as e:
             raise UsageError(str(e)) from None
-    storage = parse_size(args.storage) if args.storage else (
+    storage = parse_size(args.storage) if args.storage is not None else (
         config.storage if config is not None and config.storage else DEFAULT_STORAGE)
-    if len(image) > storage:
-        raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
-                         f"storage ({storage} bytes)")
-    scratch = tempfile.TemporaryDirectory(prefix="s370-compare-")
+    image = load_program(args.program, storage)
+    # One time bound for every run of the comparison, the shorter ones of the
+    # search for where the runs part included.
+    max_steps, max_time = run_bounds(args)
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="s370-compare-")
+    except OSError as e:
+        raise UsageError(f"s370 compare: scratch folder: {e.strerror or e}") from None
     runs = 0
 
     def run(steps: int, mode: str) -> tuple[CPU, str, dict[str, bytes]]:
         nonlocal runs
         if config is None:
             cpu, stop = run_either(image, storage, steps, None if mode == "native" else mode,
-                                   args.program)
+                                   args.program, max_time=max_time)
             return cpu, stop, {}
         runs += 1
         return configured_run(image, storage, steps, config, mode,
-                              Path(scratch.name) / f"{runs}-{mode}")
+                              Path(scratch.name) / f"{runs}-{mode}", max_time)
 
     with scratch:
-        native, native_stop, native_out = run(args.max_steps, "native")
-        guest, guest_stop, guest_out = run(args.max_steps, "vmcp")
+        native, native_stop, native_out = run(max_steps, "native")
+        guest, guest_stop, guest_out = run(max_steps, "vmcp")
         diff = first_difference(native.state(), guest.state())
         if diff is None:
             diff = _first_output_difference(native_out, guest_out)
@@ -440,8 +542,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"stop: native {native_stop}, vmcp {guest_stop}")
     print(f"they part at instruction {low} at {at:06X}: {text}")
     configured = f" --config {args.config}" if args.config is not None else ""
-    print(f"reproduce: s370 run {args.program}{configured} --max-steps {low} --json   and "
-          f"the same with --under vmcp")
+    bound = f" --max-time {args.max_time}" if args.max_time is not None else ""
+    print(f"reproduce: s370 run {args.program}{configured} --max-steps {low}{bound} --json"
+          f"   and the same with --under vmcp")
     return 1
 
 
@@ -469,18 +572,25 @@ def parse_shares(shares: list[str], count: int) -> list[int]:
                          f"once per program, in order")
     out = []
     for text in shares:
-        if not text.isdigit() or int(text) < 1:
-            raise UsageError(f"--share {text}: must be a positive integer")
+        if not _digits(text) or not 1 <= int(text) <= 10_000:
+            raise UsageError(f"--share {text}: must be a whole number from 1 to 10000")
         out.append(int(text))
     return out
 
 
 def cmd_vmcp(args: argparse.Namespace) -> int:
     from .vmcp import VMCP, VMCPError
-    from .vmio import AREA_SIZE, VMIOError, load_directory
+    from .vmio import AREA_SIZE, VMIOError, load_directory, spool_problem
     storage = parse_size(args.storage)
     if args.slice < 1:
         raise UsageError(f"--slice {args.slice}: must be positive")
+    # Each VM's time bound: --max-time, or the default of its own step bound.
+    run_bounds(args)
+    max_time = parse_time(args.max_time) if args.max_time is not None else None
+    if args.spool is not None:
+        problem = spool_problem(Path(args.spool))
+        if problem is not None:
+            raise UsageError(f"--spool {args.spool}: {problem}")
     directory = None
     if args.directory is not None:
         try:
@@ -494,13 +604,14 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
     guests: list[tuple[str, bytes, int, int, int, Any, int | None]] = []
     if directory is not None:
         for d in directory.vms:
-            image = load_program(str(d.program)) if d.program is not None else b""
+            image = load_program(str(d.program), d.storage) if d.program is not None else b""
             guests.append((d.name, image, d.storage, d.share,
                            d.max_steps if d.max_steps is not None else args.max_steps,
                            d.devices, d.ipl))
-    guests += [(Path(p).stem, load_program(p), storage, sh, args.max_steps, None, None)
+    guests += [(Path(p).stem, load_program(p, storage), storage, sh, args.max_steps, None,
+                None)
                for p, sh in zip(args.programs, shares, strict=True)]
-    paging = parse_paging(args.paging) if args.paging else 0
+    paging = parse_paging(args.paging) if args.paging is not None else 0
     if paging:
         # Paged VMs: their storage lives in `paging` bytes of frames and a backing
         # file; real storage holds the frames and the tables.
@@ -530,7 +641,7 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
                     raise UsageError(f"s370 vmcp: {name}: image of {len(image)} bytes is "
                                      f"larger than its storage ({size} bytes)")
                 vms.append(cp.create_vm(image, size, name=name, share=share,
-                                        max_steps=max_steps,
+                                        max_steps=max_steps, max_time=max_time,
                                         virtual_cpu_id=args.virtual_cpu_id,
                                         paged=bool(paging), devices=devices, ipl=ipl))
         except VMCPError as e:
@@ -542,24 +653,23 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
     finally:
         if cp.real.channels is not None:
             cp.real.channels.close()
-    total = sum(vm.real_us for vm in vms) or 1
-    print(f"{'VM':<16} {'share':>5} {'stop':<16} {'instructions':>12} {'cpu':>6}  "
-          f"interventions by cause")
+    # What each VM was charged: the real time of its instructions and the VMCP's
+    # work for it (reference.vmcp.COSTS), in milliseconds of real machine time.
+    total = sum(vm.real_us + vm.vmcp_us for vm in vms) or 1
+    print(f"{'VM':<16} {'share':>5} {'stop':<16} {'instructions':>12} {'charged ms':>10} "
+          f"{'vmcp ms':>8} {'cpu':>6}  interventions by cause")
     for vm in vms:
         causes = ", ".join(f"{c} {n}" for c, n in vm.interventions.most_common())
+        charged = vm.real_us + vm.vmcp_us
         print(f"{vm.name:<16} {vm.share:>5} {vm.stop_reason or '':<16} {vm.steps:>12} "
-              f"{100 * vm.real_us / total:>5.1f}%  {causes}")
-    return EXIT_OK
+              f"{charged / 1000:>10.1f} {vm.vmcp_us / 1000:>8.1f} "
+              f"{100 * charged / total:>5.1f}%  {causes}")
+    return EXIT_UNDELIVERED if report_undelivered("s370 vmcp", cp.spool) else EXIT_OK
 
 
 def cmd_asm(args: argparse.Namespace) -> int:
     from .assembler import AssemblyError, assemble
-    try:
-        text = Path(args.source).read_text(encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"{args.source}: {e.strerror or e}") from None
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{args.source}: not UTF-8 text ({e.reason})") from None
+    text = read_source(args.source)
     try:
         asm = assemble(text, args.source)
     except AssemblyError as e:
@@ -578,18 +688,14 @@ def cmd_asm(args: argparse.Namespace) -> int:
 
 def cmd_disasm(args: argparse.Namespace) -> int:
     from .disassembler import disassemble
-    try:
-        image = Path(args.image).read_bytes()
-    except OSError as e:
-        raise UsageError(f"{args.image}: {e.strerror or e}") from None
+    image = read_image(args.image)
 
     def hexarg(name: str, text: str | None) -> int | None:
         if text is None:
             return None
-        try:
-            return int(text, 16)
-        except ValueError:
-            raise UsageError(f"--{name} {text}: not a hex address") from None
+        if not re.fullmatch(r"[0-9A-Fa-f]{1,6}", text):
+            raise UsageError(f"--{name} {text}: not a hex address (1 to 6 hex digits)")
+        return int(text, 16)
 
     origin = hexarg("origin", args.origin) or 0
     start = hexarg("start", args.start)
@@ -624,7 +730,7 @@ def cmd_trace_record(args: argparse.Namespace) -> int:
     storage = parse_size(args.storage)
     if args.max_steps < 0:
         raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
-    image = load_program(args.program)
+    image = load_program(args.program, storage)
     if len(image) > storage:
         raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
                          f"storage ({storage} bytes)")
@@ -709,7 +815,7 @@ def add_trace_parsers(sub: argparse._SubParsersAction) -> None:
                                        "check every record: exit 0, 1, or 2 (bad trace)")
     v.add_argument("file")
     v.add_argument("--image", help="the program (.asm or raw image) if the trace does not "
-                                   "embed it")
+                                   "embed it; if it does, the same image (else exit 2)")
     v.set_defaults(func=cmd_trace_verify)
     g = tsub.add_parser("regenerate", help="rewrite the golden traces (traces/golden/) from "
                                            "the conformance corpus")
@@ -718,6 +824,11 @@ def add_trace_parsers(sub: argparse._SubParsersAction) -> None:
                                       "records per second")
     b.add_argument("--steps", type=int, default=500_000)
     b.set_defaults(func=cmd_trace_bench)
+
+
+MAX_TIME_HELP = ("stop after this much machine time, waits and channel activity "
+                 "included (default: ten times what --max-steps instructions take, at "
+                 "least 10 s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -729,6 +840,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--storage", default=None,
                    help="main storage size, e.g. 64K or 2M (default 2M, or the config's)")
     r.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
+    r.add_argument("--max-time", metavar="SECONDS", help=MAX_TIME_HELP)
     r.add_argument("--dump", action="append", default=[], metavar="START-END",
                    help="hex range of absolute storage to print, END inclusive")
     r.add_argument("--json", action="store_true", help="print one JSON object")
@@ -749,6 +861,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("program")
     c.add_argument("--storage", default=None, help="default 2M, or the configuration's")
     c.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
+    c.add_argument("--max-time", metavar="SECONDS", help=MAX_TIME_HELP)
     c.add_argument("--config", metavar="FILE",
                    help="machine configuration (TOML): the devices of both runs; their "
                         "output files and disk images are compared too (the configured "
@@ -768,6 +881,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--storage", default="256K", help="each VM's storage")
     v.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS,
                    help="stop each VM after this many of its instructions")
+    v.add_argument("--max-time", metavar="SECONDS",
+                   help="stop each VM after this much of its machine time (default: ten "
+                        "times what its --max-steps instructions take, at least 10 s)")
     v.add_argument("--slice", type=int, default=5000, help="time slice in microseconds")
     v.add_argument("--virtual-cpu-id", action="store_true",
                    help="STIDP stores the virtual-machine version code X'FF'")

@@ -11,7 +11,11 @@ Every device presents channel end and device end together at the end of a
 command, and every command other than SENSE resets the sense bytes when it is
 accepted.  Sense byte 0 (all devices): X'80' command reject, X'40' intervention
 required, X'20' bus-out check, X'10' equipment check, X'08' data check, X'04'
-overrun.
+overrun.  A host file that fails during the run is the device failing: equipment
+check (a command that cannot start is rejected with it; one whose data the host
+file did not take ends with channel end, device end and unit check).  Output
+files are written without a buffer, so what a failed write did not store is never
+written later.
 
 Character data is EBCDIC code page 037 (Python's ``cp037`` codec, the assembler's
 ``C'...'`` code page): text files are read as ASCII lines and converted, and
@@ -21,16 +25,23 @@ print train prints blank.
 
 The configuration file (TOML; docs/configuration.md) names the storage size and
 the devices with their I/O addresses and host files.  ``load_configuration``
-checks it and ``Configuration.attach`` connects the devices to a machine.
+checks it, host files included (an input must be a readable file, an output a
+writable file or character device or a new file in an existing folder, and no
+host file may serve two devices unless both only read it), and
+``Configuration.attach`` connects the devices to a machine, opening the disks
+before it creates or empties any output file.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .channel import (
     ATTENTION,
@@ -125,12 +136,43 @@ class _Device:
     def command(self, command: int, previous: int | None) -> Start:
         return self.reject()
 
+    def equipment_check(self) -> int:
+        """The ending status of a command whose host file failed."""
+        self.sense[0] = EQUIPMENT_CHECK
+        return CE_DE | UNIT_CHECK
 
-def _open_output(path: Path | None, binary: bool) -> IO[Any] | None:
-    if path is None:
-        return None
-    return open(path, "wb" if binary else "w", encoding=None if binary else "ascii",
-                newline=None if binary else "")
+
+class HostOutput:
+    """A device's output file, created or emptied when opened, written straight
+    to the host (no buffer): a write either stores all its bytes or raises
+    OSError, and nothing it failed to store is written later."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            n = os.write(self.fd, view)
+            if n <= 0:
+                raise OSError(errno.EIO, "the host file took no bytes")
+            view = view[n:]
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            fd, self.fd = self.fd, -1
+            try:
+                os.close(fd)
+            except OSError:
+                pass      # every write was already stored or reported
+
+
+def _open_output(path: Path | None) -> HostOutput | None:
+    return None if path is None else HostOutput(path)
+
+
+def _text(text: str) -> bytes:
+    return text.encode("ascii", "replace")
 
 
 class Console3215(_Device):
@@ -155,28 +197,35 @@ class Console3215(_Device):
     def __init__(self, output: Path | None, script: list[str],
                  attention: list[int]) -> None:
         super().__init__()
-        self.out = _open_output(output, False)
+        self.out = _open_output(output)
         self.script = list(script)
         self.attention = list(attention)
 
-    def _write(self, text: str) -> None:
+    def _write(self, text: str) -> bool:
+        """Print ``text``; False when the host file failed."""
         if self.out is not None:
-            self.out.write(text)
-            self.out.flush()
+            try:
+                self.out.write(_text(text))
+            except OSError:
+                return False
+        return True
 
     def command(self, command: int, previous: int | None) -> Start:
         if command in (0x01, 0x09):
             newline = command == 0x09
 
             def finish(data: bytes) -> int:
-                self._write(to_ascii(data) + ("\n" if newline else ""))
+                if not self._write(to_ascii(data) + ("\n" if newline else "")):
+                    return self.equipment_check()
                 return CE_DE
             return Output(self.LINE, finish, exact=False)
         if command == 0x0A:
             if not self.script:
                 return Input(b"", CE_DE | UNIT_EXCEPTION)
             line = self.script.pop(0)
-            self._write(line + "\n")
+            if not self._write(line + "\n"):
+                # The operator's line is read; the printer could not echo it.
+                return Input(to_ebcdic(line), self.equipment_check())
             return Input(to_ebcdic(line))
         if command == 0x0B:
             return Immediate()
@@ -232,15 +281,18 @@ class CardPunch2540(_Device):
     def __init__(self, output: Path, binary: bool = False) -> None:
         super().__init__()
         self.binary = binary
-        self.out = _open_output(output, binary)
+        self.out = _open_output(output)
 
     def command(self, command: int, previous: int | None) -> Start:
         if command in (0x01, 0x41, 0x81, 0xC1):
             def finish(data: bytes) -> int:
                 card = data.ljust(CARD, bytes([EBCDIC_BLANK]))
                 if self.out is not None:
-                    self.out.write(card if self.binary else to_ascii(card).rstrip() + "\n")
-                    self.out.flush()
+                    try:
+                        self.out.write(card if self.binary
+                                       else _text(to_ascii(card).rstrip() + "\n"))
+                    except OSError:
+                        return self.equipment_check()
                 return CE_DE
             return Output(CARD, finish, exact=True)
         return self.reject()
@@ -281,22 +333,24 @@ class Printer1403(_Device):
 
     def __init__(self, output: Path) -> None:
         super().__init__()
-        self.out = _open_output(output, False)
+        self.out = _open_output(output)
         self.line = 1
         self.overprint = False     # the last operation was a write without spacing
 
     def _emit(self, text: str) -> None:
+        """Print ``text``; OSError when the host file fails."""
         if self.out is not None:
-            self.out.write(text)
-            self.out.flush()
+            self.out.write(_text(text))
 
     def _space(self, n: int) -> int:
         status = CE_DE
+        line = self.line
         for _ in range(n):
-            self.line = self.line % LINES_PER_PAGE + 1
-            if self.line == DEFAULT_FCB[12]:
+            line = line % LINES_PER_PAGE + 1
+            if line == DEFAULT_FCB[12]:
                 status |= UNIT_EXCEPTION
         self._emit("\n" * n)
+        self.line = line
         self.overprint = False
         return status
 
@@ -305,16 +359,17 @@ class Printer1403(_Device):
         if target is None:
             return None
         if target < self.line or (self.overprint and target <= self.line):
-            self._emit("\f")
-            self.line = 1
-        self._emit("\n" * (target - self.line))
+            self._emit("\f" + "\n" * (target - 1))
+        else:
+            self._emit("\n" * (target - self.line))
         self.line = target
         self.overprint = False
         return CE_DE
 
     def _carriage(self, command: int) -> int | None:
         """Carriage control of bits 0-4 of a write or control command: the
-        ending status, or None for a channel not in the tape."""
+        ending status, or None for a channel not in the tape; OSError when the
+        host file fails (the carriage stays where it was)."""
         if command & 0x80:
             return self._skip((command >> 3) & 0x0F)
         n = (command >> 3) & 0x03
@@ -331,17 +386,22 @@ class Printer1403(_Device):
                                                                    1 <= channel <= 12)
         if low == 0x01 and valid:
             def finish(data: bytes) -> int:
-                self._emit(to_ascii(data).rstrip())
-                status = self._carriage(command)
+                try:
+                    self._emit(to_ascii(data).rstrip())
+                    status = self._carriage(command)
+                except OSError:
+                    return self.equipment_check()
                 if status is None:
-                    self.sense[0] = EQUIPMENT_CHECK
-                    return CE_DE | UNIT_CHECK
+                    return self.equipment_check()
                 return status
             return Output(self.LINE, finish, exact=False)
         if low == 0x03 and valid and command & 0x98:
             if not command & 0x80 and not (command >> 3) & 3:
                 return self.reject()
-            status = self._carriage(command)
+            try:
+                status = self._carriage(command)
+            except OSError:
+                status = None
             if status is None:
                 return self.reject(EQUIPMENT_CHECK)
             return Immediate(status)
@@ -385,7 +445,8 @@ class Disk3370(_Device):
 
     def __init__(self, image: Path) -> None:
         super().__init__()
-        self.file = open(image, "r+b")  # noqa: SIM115 - closed by close()
+        # Unbuffered: a write either reaches the host file or is an equipment check.
+        self.file = open(image, "r+b", buffering=0)  # noqa: SIM115 - closed by close()
         self.blocks = os.fstat(self.file.fileno()).st_size // self.BLOCK
         self._new_chain()
 
@@ -399,7 +460,10 @@ class Disk3370(_Device):
 
     def close(self) -> None:
         if not self.file.closed:
-            self.file.close()
+            try:
+                self.file.close()
+            except OSError:
+                pass      # every write was already stored or reported
 
     def _read(self, block: int, count: int) -> bytes:
         self.file.seek(block * self.BLOCK)
@@ -489,11 +553,14 @@ class Disk3370(_Device):
     def _write(self, block: int, count: int, data: bytes) -> int:
         try:
             self.file.seek(self._device_block(block) * self.BLOCK)
-            self.file.write(data.ljust(count * self.BLOCK, b"\0"))
-            self.file.flush()
+            view = memoryview(data.ljust(count * self.BLOCK, b"\0"))
+            while view:
+                n = self.file.write(view)
+                if not n:
+                    raise OSError(errno.EIO, "the host file took no bytes")
+                view = view[n:]
         except OSError:
-            self.sense[0] = EQUIPMENT_CHECK
-            return CE_DE | UNIT_CHECK
+            return self.equipment_check()
         return CE_DE
 
 
@@ -511,7 +578,20 @@ _KEYS = {
     "1403": {"file"},
     "3370": {"file"},
 }
-_SIZE = re.compile(r"^(\d+)([KM]?)$")
+_SIZE = re.compile(r"^([0-9]+)([KM]?)$")
+
+
+@dataclass
+class FileUse:
+    """A host file that a configuration names: ``role`` is ``input`` (only read),
+    ``output`` (created or emptied, then written) or ``disk`` (read and written in
+    place); ``name`` says who names it (``file 'x.img' of device 150 (3370)``)
+    and ``line`` where (0: no line)."""
+
+    path: Path
+    role: str
+    name: str
+    line: int
 
 
 @dataclass
@@ -520,6 +600,7 @@ class DeviceSpec:
     type_name: str
     options: dict[str, Any]
     line: int
+    files: list[FileUse] = field(default_factory=list)
 
 
 @dataclass
@@ -531,18 +612,26 @@ class Configuration:
     devices: list[DeviceSpec] = field(default_factory=list)
 
     def attach(self, cpu: Any) -> ChannelSubsystem:
-        """Create the devices (opening their files) and connect them to ``cpu``."""
+        """Create the devices (opening their files) and connect them to ``cpu``.
+        The devices that only read or update files are made first, so that no
+        output file is created or emptied when one of them cannot be opened."""
         channels = ChannelSubsystem(cpu)
+        made: list[tuple[DeviceSpec, Any]] = []
         try:
-            for spec in self.devices:
+            writers_last = sorted(self.devices, key=lambda s: s.type_name in (
+                "2540P", "1403") or s.options.get("output") is not None)
+            for spec in writers_last:
                 try:
-                    device = _make_device(spec)
+                    made.append((spec, _make_device(spec)))
                 except OSError as e:
                     raise ConfigError(f"{self.path}:{spec.line}: device {spec.address:03X}: "
                                       f"{e.filename}: {e.strerror}") from None
-                channels.attach(spec.address, device)
+            devices = {id(spec): device for spec, device in made}
+            for spec in self.devices:
+                channels.attach(spec.address, devices[id(spec)])
         except BaseException:
-            channels.close()
+            for _, device in made:
+                device.close()
             raise
         cpu.channels = channels
         return channels
@@ -594,22 +683,134 @@ def _key_line(text: str, start: int, key: str) -> int:
     return start or 1
 
 
+# Bounds of a TOML file (a configuration or a VMCP directory): its size, and how
+# deep its tables and arrays nest (tomllib's parser recurses once per level).
+MAX_TOML_BYTES = 4 * 1024 * 1024
+MAX_TOML_NESTING = 64
+_OPENING = {"]": "[", "}": "{"}
+_TOML_TOKEN = re.compile(r"\"\"\"|'''|[\"'#\[\]{}=,.\n]")
+
+
+_TOML_STRINGS = {
+    '"': re.compile(r'(?:[^"\\\n]|\\.)*"?'),
+    "'": re.compile(r"[^'\n]*'?"),
+    '"""': re.compile(r'(?:[^"\\]|\\[\s\S]?|"(?!""))*(?:"{3,5})?'),
+    "'''": re.compile(r"(?:[^']|'(?!''))*(?:'{3,5})?"),
+}
+
+
+def _skip_toml_string(text: str, pos: int, quote: str) -> int:
+    """The position after the string whose opening ``quote`` ends at ``pos``; a
+    one-line string ends at its line's end at the latest (tomllib reports it)."""
+    m = _TOML_STRINGS[quote].match(text, pos)
+    assert m is not None                  # every pattern matches the empty string
+    return m.end()
+
+
+def _toml_nesting(text: str) -> int | None:
+    """The line on which a TOML text nests deeper than MAX_TOML_NESTING, or None.
+
+    A linear scan that skips strings and comments.  A level is an array, an inline
+    table, each part of a dotted key (``a.b.c = 1``: tables a and b hold c), each
+    part of a table header (``[a.b]``: two) and the array of ``[[...]]``."""
+    line = 1
+    base = 0                           # the level of the table that lines belong to
+    stack: list[tuple[str, int]] = []  # the open arrays and inline tables, with levels
+    mode = "start"                     # start of a line, key, header or value
+    here = 0                           # the level a container value would be inside
+    dots = 0                           # the dots of the key or header being read
+    double = False
+    pos = 0
+    while True:
+        m = _TOML_TOKEN.search(text, pos)
+        if m is None:
+            return None
+        token, pos = m.group(), m.end()
+        if token == "\n":
+            line += 1
+            if not stack:
+                mode, dots = "start", 0
+        elif token == "#":
+            pos = text.find("\n", pos)
+            if pos < 0:
+                return None
+        elif token[0] in "\"'":
+            end = _skip_toml_string(text, pos, token)
+            line += text.count("\n", pos, end)
+            pos = end
+            if mode == "start":
+                mode = "key"
+        elif token == "." and mode in ("start", "key", "header"):
+            dots += 1
+            mode = "header" if mode == "header" else "key"
+        elif token == "=" and mode in ("start", "key"):
+            here = (stack[-1][1] if stack else base) + dots
+            if here > MAX_TOML_NESTING:
+                return line
+            mode, dots = "value", 0
+        elif token == "[" and mode == "start":
+            mode, dots = "header", 0
+            double = text.startswith("[", pos)
+            pos += double
+        elif token == "]" and mode == "header":
+            base = dots + 1 + double
+            if base > MAX_TOML_NESTING:
+                return line
+            pos += double and text.startswith("]", pos)
+            mode, here = "value", base
+        elif token in "[{" and mode == "value":
+            here += 1
+            if here > MAX_TOML_NESTING:
+                return line
+            stack.append((token, here))
+            if token == "{":
+                mode, dots = "key", 0
+        elif token in "]}" and stack and stack[-1][0] == _OPENING[token]:
+            stack.pop()
+            mode = "value"
+            here = stack[-1][1] if stack else base
+        elif token == "," and stack:
+            if stack[-1][0] == "{":
+                mode, dots = "key", 0
+            else:
+                mode, here = "value", stack[-1][1]
+
+
 def read_toml(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
     """The text of a TOML file and its tables; ConfigError ``file:line: message``
-    when it cannot be read or parsed."""
+    when it cannot be read or parsed, is larger than MAX_TOML_BYTES or nests
+    deeper than MAX_TOML_NESTING."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            data = f.read(MAX_TOML_BYTES + 1)
     except OSError as e:
         raise ConfigError(f"{name}:1: {e.strerror or e}") from None
+    if len(data) > MAX_TOML_BYTES:
+        raise ConfigError(f"{name}:1: larger than {MAX_TOML_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ConfigError(f"{name}:1: not UTF-8 text ({e.reason})") from None
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ConfigError(f"{name}:{line}: not UTF-8 text ({e.reason})") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")    # as a text file reads
+    deep = _toml_nesting(text)
+    if deep is not None:
+        raise ConfigError(f"{name}:{deep}: nested more than {MAX_TOML_NESTING} levels deep "
+                          "(arrays, inline tables, parts of keys and table headers)")
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         raise ConfigError(f"{name}:{m.group(1) if m else 1}: {str(e).split(' (at')[0]}") \
             from None
+    except ValueError:
+        # tomllib converts a decimal integer with int(), which takes at most
+        # sys.get_int_max_str_digits() digits.
+        most = sys.get_int_max_str_digits()
+        long = re.search(rf"[0-9][0-9_]{{{most},}}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else 1
+        raise ConfigError(f"{name}:{line}: integer of more than {most} digits") from None
 
 
 def parse_address(value: Any, fail: Any) -> int:
@@ -649,7 +850,88 @@ def load_configuration(path: str | os.PathLike[str]) -> Configuration:
     for i, entry in enumerate(devices):
         start = starts[i] if i < len(starts) else 1
         config.devices.append(_device_spec(entry, start, text, base, fail, seen))
+    check_shared_files([FileUse(Path(path), "input", "this configuration file", 0)]
+                       + [use for spec in config.devices for use in spec.files], fail)
     return config
+
+
+def input_problem(path: Path, disk: bool = False) -> str | None:
+    """Why ``path`` cannot be read as an input file (with ``disk``: a disk image,
+    read and written in place), or None."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "no such file"
+    except OSError as e:
+        return e.strerror or str(e)
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "not readable"
+    if disk and not os.access(path, os.W_OK):
+        return "not writable (a disk image is read and written in place)"
+    return None
+
+
+def output_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be an output file, or None.  An output is a writable
+    regular file, a character device (``/dev/null``: its failures during the run
+    are the device's equipment checks), or a new file in an existing writable
+    folder."""
+    try:
+        st: os.stat_result | None = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    except OSError as e:
+        return e.strerror or str(e)
+    if st is None:
+        folder = path.resolve().parent       # of a dangling symbolic link: its target's
+        if not folder.exists():
+            return f"folder {folder} does not exist"
+        if not folder.is_dir():
+            return f"{folder} is not a folder"
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return f"folder {folder} is not writable"
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder, not a file"
+    if stat.S_ISCHR(st.st_mode):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file or character device"
+    if not os.access(path, os.W_OK):
+        return "not writable"
+    return None
+
+
+def check_shared_files(uses: list[FileUse], fail: Any) -> None:
+    """No host file may serve two uses unless both only read it: an output over
+    a disk image or an input, two outputs, two disks on one image are refused
+    (``fail(line, message)`` makes the error).  Files are the same when their
+    resolved paths are, or, for files that exist, their device and inode numbers
+    (hard links, symbolic links).  Character devices are exempt: any number of
+    outputs may go to ``/dev/null``.  The error is at the later line."""
+    seen: list[tuple[FileUse, Path, tuple[int, int] | None]] = []
+    for use in sorted(uses, key=lambda u: u.line):
+        resolved = use.path.resolve()
+        try:
+            st = os.stat(use.path)
+        except OSError:
+            inode = None
+        else:
+            if stat.S_ISCHR(st.st_mode):
+                continue
+            inode = (st.st_dev, st.st_ino)
+        for other, other_resolved, other_inode in seen:
+            if use.role == other.role == "input":
+                continue
+            if resolved == other_resolved or (inode is not None and inode == other_inode):
+                where = f" at line {other.line}" if other.line else ""
+                raise fail(use.line, f"{use.name} is the same host file as {other.name}"
+                                     f"{where}")
+        seen.append((use, resolved, inode))
 
 
 def _storage(value: Any, fail: Any) -> int:
@@ -658,14 +940,18 @@ def _storage(value: Any, fail: Any) -> int:
     m = _SIZE.match(text)
     if m is None:
         raise fail(f"storage {value!r}: not a size (examples: 64K, 2M, 16M)")
-    size = int(m.group(1)) * {"": 1, "K": 1024, "M": 1024 * 1024}[m.group(2)]
+    digits = m.group(1)
+    size = int(digits) * {"": 1, "K": 1024, "M": 1024 * 1024}[m.group(2)] \
+        if len(digits) <= 12 else MAX_STORAGE + 1
     if not MIN_STORAGE <= size <= MAX_STORAGE or size % 2048:
         raise fail(f"storage {value!r}: must be a multiple of 2K from 64K to 16M")
     return size
 
 
 def _device_spec(entry: Any, start: int, text: str, base: Path, fail: Any,
-                 seen: dict[int, int]) -> DeviceSpec:
+                 seen: dict[int, int], owner: str = "") -> DeviceSpec:
+    """One [[device]] table, checked, with its host files (``spec.files``);
+    ``owner`` follows the device's name in messages (`` of VM alpha``)."""
     def at(key: str) -> int:
         return _key_line(text, start, key)
 
@@ -694,14 +980,17 @@ def _device_spec(entry: Any, start: int, text: str, base: Path, fail: Any,
         options[key] = value
     spec = DeviceSpec(address, kind, {}, start)
 
-    def path_of(key: str, must_exist: bool) -> Path:
+    def path_of(key: str, role: str) -> Path:
         value = options[key]
         if not isinstance(value, str) or not value:
             raise fail(at(key), f"{key} must be a file name")
         p = Path(value)
         p = p if p.is_absolute() else base / p
-        if must_exist and not p.is_file():
-            raise fail(at(key), f"{key} {value!r}: no such file")
+        problem = output_problem(p) if role == "output" else input_problem(p, role == "disk")
+        if problem is not None:
+            raise fail(at(key), f"{key} {value!r}: {problem}")
+        spec.files.append(FileUse(p, role, f"{key} {value!r} of device {address:03X} "
+                                           f"({kind}){owner}", at(key)))
         return p
 
     if kind != "3215" and "file" not in options:
@@ -711,40 +1000,43 @@ def _device_spec(entry: Any, start: int, text: str, base: Path, fail: Any,
         raise fail(at("format"), f"format {fmt!r}: text or binary")
     if kind == "3215":
         if "output" in options:
-            spec.options["output"] = path_of("output", False)
+            spec.options["output"] = path_of("output", "output")
         if "input" in options:
-            p = path_of("input", True)
+            p = path_of("input", "input")
             try:
                 spec.options["script"] = p.read_text(encoding="ascii").splitlines()
             except (OSError, UnicodeDecodeError) as e:
                 raise fail(at("input"), f"input {options['input']!r}: {e}") from None
         times = options.get("attention", [])
-        if not isinstance(times, list) or not all(isinstance(t, int) and t >= 0
-                                                  for t in times):
+        if not isinstance(times, list) or not all(
+                isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in times):
             raise fail(at("attention"), "attention: a list of machine times in microseconds")
         spec.options["attention"] = times
     elif kind == "2540R":
-        p = path_of("file", True)
+        p = path_of("file", "input")
         spec.options["cards"] = _read_deck(p, fmt == "binary", fail, at("file"))
         eof = options.get("eof", True)
         if not isinstance(eof, bool):
             raise fail(at("eof"), "eof must be true or false")
         spec.options["eof"] = eof
     elif kind == "3370":
-        p = path_of("file", True)
+        p = path_of("file", "disk")
         size = p.stat().st_size
         if size == 0 or size % Disk3370.BLOCK:
             raise fail(at("file"), f"file {options['file']!r}: {size} bytes is not a "
                        "positive multiple of 512 (blocks)")
         spec.options["file"] = p
     else:
-        spec.options["file"] = path_of("file", False)
+        spec.options["file"] = path_of("file", "output")
         spec.options["format"] = fmt
     return spec
 
 
 def _read_deck(path: Path, binary: bool, fail: Any, line: int) -> list[bytes]:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise fail(line, f"file {path.name!r}: {e.strerror or e}") from None
     if binary:
         if len(data) % CARD:
             raise fail(line, f"{path.name}: {len(data)} bytes is not a multiple of 80 (cards)")

@@ -25,7 +25,10 @@ What stands behind each virtual device:
   own spool directory (``Spool``): a reader reads a deck spooled to the VM, a
   punch, printer or console writes a spool file that the VMCP hands on when the
   VM ends (``VMCP.release_spool``).  No real device is involved: the VMCP is the
-  device, as CP is for spooled devices.
+  device, as CP is for spooled devices.  A spool file that cannot be written
+  during the run is the device's equipment check; one whose destination cannot
+  be written when the VM ends stays in the spool (``Spool.undelivered``), and a
+  temporary spool that holds such a file is not removed.
 
 * **Minidisks** (``Minidisk``): a 3370 of ``blocks`` blocks that is an extent of
   a real 3370 on the VMCP's real machine.  DEFINE EXTENT and LOCATE are checked
@@ -82,6 +85,7 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -406,12 +410,26 @@ def _split_at_blocks(pieces: list[tuple[int, int, int]]) -> list[tuple[int, int,
 # Spool
 # ---------------------------------------------------------------------------
 @dataclass
+class Undelivered:
+    """A spool file whose destination could not be written: it stays in the
+    spool at ``path``."""
+
+    vm: str
+    address: int
+    path: Path
+    destination: Path
+    reason: str
+
+
+@dataclass
 class Spool:
     """The VMCP's spool: one directory per VM (``NNN-name``, NNN its creation
-    order), one file per spooled device."""
+    order), one file per spooled device; ``undelivered`` lists the spool files
+    kept because their destinations could not be written."""
 
     directory: Path | None = None
-    _temporary: Any = None
+    undelivered: list[Undelivered] = field(default_factory=list)
+    _cleanup: Any = None
 
     def __post_init__(self) -> None:
         if self.directory is not None:
@@ -420,12 +438,36 @@ class Spool:
     def path(self, vm_name: str, address: int, type_name: str) -> Path:
         if self.directory is None:
             # A temporary spool, made when a VM first needs it and removed with
-            # the VMCP.
-            self._temporary = tempfile.TemporaryDirectory(prefix="s370-spool-")
-            self.directory = Path(self._temporary.name)
+            # the VMCP, unless it holds undelivered output (``keep``).
+            self.directory = Path(tempfile.mkdtemp(prefix="s370-spool-"))
+            self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory,
+                                             ignore_errors=True)
         folder = self.directory / vm_name
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{address:03X}.{SUFFIX[type_name]}"
+
+    def keep(self, item: Undelivered) -> None:
+        """A spool file stays: its destination could not be written."""
+        self.undelivered.append(item)
+        if self._cleanup is not None:
+            self._cleanup.detach()
+
+
+def spool_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be the spool directory (an existing writable folder,
+    or a new one in an existing writable folder), or None."""
+    if path.exists():
+        if not path.is_dir():
+            return "not a folder"
+        if not os.access(path, os.W_OK | os.X_OK):
+            return "folder not writable"
+        return None
+    parent = path.resolve().parent
+    if not parent.is_dir():
+        return f"folder {parent} does not exist"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"folder {parent} is not writable"
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -462,6 +504,8 @@ class VMDevices:
     channels: ChannelSubsystem
     spool_files: dict[int, tuple[Path, Path | None]] = field(default_factory=dict)
     minidisks: dict[int, Minidisk] = field(default_factory=dict)
+    name: str = ""                  # the VM's
+    spool: Spool | None = None      # where undelivered output is listed
 
 
 def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
@@ -469,7 +513,7 @@ def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
     directory entry is bad: overlapping minidisks, a real disk that is not
     there, an extent beyond it)."""
     channels = ChannelSubsystem(vm)
-    kept = VMDevices(channels)
+    kept = VMDevices(channels, name=vm.name, spool=cp.spool)
     try:
         for spec in devices:
             device: Any
@@ -477,26 +521,12 @@ def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
                 device = cp.minidisk(vm, spec.real, spec.start, spec.blocks)
                 kept.minidisks[spec.address] = device
             else:
-                path = cp.spool.path(f"{vm.order:03d}-{vm.name}", spec.address,
-                                     spec.type_name)
-                if spec.type_name == "3215":
-                    device = Console3215(path, list(spec.script), list(spec.attention))
-                elif spec.type_name == "2540R":
-                    # The deck is spooled to the VM: its spool file holds the cards,
-                    # 80 bytes each.
-                    short = [i for i, c in enumerate(spec.cards) if len(c) != 80]
-                    if short:
-                        raise VMIOError(f"device {spec.address:03X}: card {short[0] + 1} "
-                                        f"is {len(spec.cards[short[0]])} bytes, not 80")
-                    path.write_bytes(b"".join(spec.cards))
-                    device = CardReader2540(list(spec.cards), spec.eof)
-                elif spec.type_name == "2540P":
-                    device = CardPunch2540(path, spec.binary)
-                elif spec.type_name == "1403":
-                    device = Printer1403(path)
-                else:
-                    raise VMIOError(f"device {spec.address:03X}: unknown type "
-                                    f"{spec.type_name!r}")
+                try:
+                    device, path = _spooled_device(cp.spool, vm, spec)
+                except OSError as e:
+                    raise VMIOError(f"device {spec.address:03X}: spool "
+                                    f"{e.filename or cp.spool.directory}: "
+                                    f"{e.strerror or e}") from None
                 kept.spool_files[spec.address] = (path, spec.release_to)
             try:
                 channels.attach(spec.address, device)
@@ -512,16 +542,47 @@ def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
     return kept
 
 
+def _spooled_device(spool: Spool, vm: Any, spec: VirtualDevice) -> tuple[Any, Path]:
+    """A spooled unit-record device or console on its spool file (OSError when
+    the spool cannot hold it)."""
+    path = spool.path(f"{vm.order:03d}-{vm.name}", spec.address, spec.type_name)
+    if spec.type_name == "3215":
+        return Console3215(path, list(spec.script), list(spec.attention)), path
+    if spec.type_name == "2540R":
+        # The deck is spooled to the VM: its spool file holds the cards, 80 bytes
+        # each.
+        short = [i for i, c in enumerate(spec.cards) if len(c) != 80]
+        if short:
+            raise VMIOError(f"device {spec.address:03X}: card {short[0] + 1} "
+                            f"is {len(spec.cards[short[0]])} bytes, not 80")
+        path.write_bytes(b"".join(spec.cards))
+        return CardReader2540(list(spec.cards), spec.eof), path
+    if spec.type_name == "2540P":
+        return CardPunch2540(path, spec.binary), path
+    if spec.type_name == "1403":
+        return Printer1403(path), path
+    raise VMIOError(f"device {spec.address:03X}: unknown type {spec.type_name!r}")
+
+
 def release_spool(kept: VMDevices) -> list[Path]:
     """Close the VM's devices and hand its spooled output on: each file with a
     destination is copied there (as CP prints or punches a closed spool file).
-    Returns the destinations written."""
+    A file whose destination cannot be written stays in the spool and is listed
+    in the spool's ``undelivered``.  Returns the destinations written."""
     kept.channels.close()
     written = []
-    for _, (path, destination) in sorted(kept.spool_files.items()):
-        if destination is not None and path.exists() and path.suffix != ".reader":
+    for address, (path, destination) in sorted(kept.spool_files.items()):
+        if destination is None or not path.exists() or path.suffix == ".reader":
+            continue
+        try:
             shutil.copyfile(path, destination)
-            written.append(destination)
+        except OSError as e:
+            kept_file = Undelivered(kept.name, address, path, destination,
+                                    e.strerror or str(e))
+            if kept.spool is not None:
+                kept.spool.keep(kept_file)
+            continue
+        written.append(destination)
     return written
 
 
@@ -568,6 +629,9 @@ class Directory:
     vms: list[DirectoryVM] = field(default_factory=list)
     # The minidisks on each disk: (first block, end, the VM's device table, line).
     extents: dict[int, list[tuple[int, int, Any, int]]] = field(default_factory=dict)
+    # The host files it names (reference.devices.FileUse): none may serve two
+    # uses unless both only read it.
+    files: list[Any] = field(default_factory=list)
 
 
 _VM_KEYS = {"name", "program", "ipl", "storage", "share", "max_steps", "device"}
@@ -577,7 +641,16 @@ _MDISK_KEYS = {"address", "type", "disk", "start", "blocks"}
 def load_directory(path: str | os.PathLike[str]) -> Directory:
     """Read and check a VMCP directory (docs/vmcp.md, "The directory"); VMIOError
     ``file:line: message`` when it is bad."""
-    from .devices import ConfigError, _device_spec, _key_line, _storage, read_toml
+    from .devices import (
+        ConfigError,
+        FileUse,
+        _device_spec,
+        _key_line,
+        _storage,
+        check_shared_files,
+        input_problem,
+        read_toml,
+    )
     name = str(path)
     try:
         text, data = read_toml(path)
@@ -593,6 +666,7 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
         return VMIOError(f"{name}:{line}: {message}")
 
     directory = Directory(name)
+    directory.files.append(FileUse(Path(path), "input", "this directory file", 0))
     for key in data:
         if key not in ("disk", "vm"):
             raise fail(_key_line(text, 0, key), f"unknown key {key!r} ([[disk]], [[vm]])")
@@ -609,9 +683,14 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
         if address in directory.disks:
             raise fail(_key_line(text, start, "address"), f"disk {address:03X} twice")
         file = entry["file"]
-        p = base / file if isinstance(file, str) else None
-        if p is None or not p.is_file():
-            raise fail(_key_line(text, start, "file"), f"file {file!r}: no such file")
+        if not isinstance(file, str) or not file:
+            raise fail(_key_line(text, start, "file"), "file must be a file name")
+        p = base / file
+        problem = input_problem(p, disk=True)
+        if problem is not None:
+            raise fail(_key_line(text, start, "file"), f"file {file!r}: {problem}")
+        directory.files.append(FileUse(p, "disk", f"file {file!r} of disk {address:03X}",
+                                       _key_line(text, start, "file")))
         size = p.stat().st_size
         if size == 0 or size % BLOCK:
             raise fail(_key_line(text, start, "file"), f"file {file!r}: {size} bytes is "
@@ -644,9 +723,12 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
         program_path = None
         if program is not None:
             program_path = base / str(program)
-            if not program_path.is_file():
-                raise fail(_key_line(text, start, "program"), f"program {program!r}: no "
-                           "such file")
+            problem = input_problem(program_path)
+            if problem is not None:
+                raise fail(_key_line(text, start, "program"), f"program {program!r}: "
+                           f"{problem}")
+            directory.files.append(FileUse(program_path, "input", f"program {program!r} of "
+                                           f"VM {vm_name}", _key_line(text, start, "program")))
         ipl_address = None
         if ipl is not None:
             ipl_address = parse_address(ipl, lambda m, s=start: fail(_key_line(text, s, "ipl"), m))
@@ -658,7 +740,8 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
         share, max_steps = entry.get("share", 1), entry.get("max_steps")
         if not isinstance(share, int) or isinstance(share, bool) or not 1 <= share <= 10_000:
             raise fail(_key_line(text, start, "share"), f"share {share!r}: 1 to 10000")
-        if max_steps is not None and (not isinstance(max_steps, int) or max_steps < 0):
+        if max_steps is not None and (not isinstance(max_steps, int)
+                                      or isinstance(max_steps, bool) or max_steps < 0):
             raise fail(_key_line(text, start, "max_steps"), f"max_steps {max_steps!r}: a "
                        "number of instructions")
         devices: list[VirtualDevice] = []
@@ -670,15 +753,17 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
         for j, spec_entry in enumerate(entries):
             d_start = mine[j] if j < len(mine) else start
             devices.append(_directory_device(spec_entry, d_start, text, base, name,
-                                             directory, seen, fail, _device_spec))
+                                             directory, seen, fail, _device_spec,
+                                             f" of VM {vm_name}"))
         directory.vms.append(DirectoryVM(vm_name, start, program_path, ipl_address, storage,
                                          share, max_steps, devices))
+    check_shared_files(directory.files, fail)
     return directory
 
 
 def _directory_device(entry: Any, start: int, text: str, base: Path, name: str,
                       directory: Directory, seen: dict[int, int], fail: Any,
-                      device_spec: Any) -> VirtualDevice:
+                      device_spec: Any, owner: str = "") -> VirtualDevice:
     """One [[vm.device]]: a minidisk, or a device as in a machine configuration
     (spooled; a 3370 is not: use a minidisk)."""
     from .devices import ConfigError, _key_line
@@ -715,11 +800,12 @@ def _directory_device(entry: Any, start: int, text: str, base: Path, name: str,
         return VirtualDevice(address, "MDISK", real=disk, start=first, blocks=blocks)
     try:
         spec = device_spec(entry, start, text, base, lambda line, m: ConfigError(
-            f"{name}:{line}: {m}"), seen)
+            f"{name}:{line}: {m}"), seen, owner)
     except ConfigError as e:
         raise VMIOError(str(e)) from None
     if spec.type_name == "3370":
         raise fail(start, "a VM's disk is a minidisk (type = \"MDISK\", disk, start, blocks)")
+    directory.files.extend(spec.files)
     return _virtual_device(spec)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -351,3 +352,302 @@ def test_compare_with_a_configuration_names_the_device_file_that_differs(tmp_pat
     assert "differ: device 00E 1403 at byte 0: native 5448495320444543, vmcp (end of file, " \
            "0 bytes)" in out
     assert f"reproduce: s370 run {program} --config {config} --max-steps" in out
+
+
+# --- host files: the spool folder, undelivered output (exit status 3) ------------
+# Exit status (README): 2 bad input, found before anything runs; 3 the run ended
+# but some spooled output could not be delivered and stays in the spool, one line
+# on stderr per file: "s370 vmcp: VM ADDR: output kept in SPOOLFILE: DEST: reason".
+DEV_FULL = __import__("pathlib").Path("/dev/full")
+NEEDS_DEV_FULL = pytest.mark.skipif(not DEV_FULL.exists(), reason="needs /dev/full")
+
+
+def _line_of(path, text: str) -> int:
+    return path.read_text().splitlines().index(text) + 1
+
+
+@pytest.mark.parametrize("spool, problem", [
+    ("plain", "not a folder"),
+    ("missing/spool", "folder {tmp}/missing does not exist"),
+], ids=["a-file", "no-parent"])
+def test_vmcp_spool_that_cannot_be_a_folder_is_one_line_exit_2_before_anything_runs(
+        tmp_path, capsys, spool, problem):
+    directory = _copy_examples(tmp_path)
+    (tmp_path / "plain").write_text("a file\n")
+    assert main(["vmcp", "--directory", str(directory), "--spool",
+                 str(tmp_path / spool)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"--spool {tmp_path / spool}: {problem.format(tmp=tmp_path)}\n"
+    assert not (tmp_path / "missing").exists() and not (tmp_path / "alpha.prt").exists()
+    assert (tmp_path / "plain").read_text() == "a file\n"
+
+
+@pytest.mark.parametrize("make, problem", [
+    ("folder", "file 'alpha.prt': a folder, not a file"),
+    ("no-parent", "file 'gone/alpha.prt': folder {tmp}/gone does not exist"),
+], ids=["folder", "no-parent"])
+def test_vmcp_directory_printer_destination_unusable_is_refused_before_any_vm_runs(
+        tmp_path, capsys, make, problem):
+    directory = _copy_examples(tmp_path)
+    if make == "folder":
+        (tmp_path / "alpha.prt").mkdir()
+    else:
+        directory.write_text(directory.read_text().replace('"alpha.prt"', '"gone/alpha.prt"'))
+    line = _line_of(directory, '  file = "alpha.prt"' if make == "folder"
+                    else '  file = "gone/alpha.prt"')
+    assert main(["vmcp", "--directory", str(directory), "--spool",
+                 str(tmp_path / "spool")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"{directory}:{line}: {problem.format(tmp=tmp_path)}\n"
+    assert not (tmp_path / "beta.prt").exists() and not (tmp_path / "spool").exists()
+
+
+@NEEDS_DEV_FULL
+def test_vmcp_output_that_cannot_be_delivered_is_kept_reported_and_exit_3(tmp_path, capsys):
+    directory = _copy_examples(tmp_path)
+    directory.write_text(directory.read_text().replace('"alpha.prt"', '"/dev/full"'))
+    pack = (tmp_path / "pack.img").read_bytes()
+    spool = tmp_path / "spool"
+    assert main(["vmcp", "--directory", str(directory), "--spool", str(spool)]) == 3
+    out, err = capsys.readouterr()
+    # The result table is printed; every VM ran to its end.
+    assert [line.split()[:3] for line in out.splitlines()[1:]] == [
+        [name, "1", "disabled-wait"] for name in ("alpha", "beta", "cards")]
+    kept = spool / "001-alpha" / "00E.printer"
+    assert err == (f"s370 vmcp: alpha 00E: output kept in {kept}: /dev/full: "
+                   f"No space left on device\n")
+    assert kept.read_text().splitlines() == _blocks_as_lines(pack, 0, 4)
+    # The others' output was delivered.
+    assert (tmp_path / "beta.prt").read_text().splitlines() == _blocks_as_lines(pack, 4, 3)
+    assert (tmp_path / "cards.prt").exists()
+
+
+@NEEDS_DEV_FULL
+def test_run_under_vmcp_output_that_cannot_be_delivered_is_kept_and_exit_3(tmp_path, capsys):
+    import shutil
+    program, config = _cards_example(tmp_path)
+    path = __import__("pathlib").Path(config)
+    path.write_text(path.read_text().replace('"cards_to_printer.prt"', '"/dev/full"'))
+    assert main(["run", program, "--config", config, "--under", "vmcp", "--json"]) == 3
+    out, err = capsys.readouterr()
+    state = json.loads(out)
+    # The guest printed into its spool file without trouble: its normal end.
+    assert state["stop"] == "disabled-wait" and state["psw"] == "000A000000000000"
+    assert err.count("\n") == 1 and err.startswith("s370 run: vm1 00E: output kept in ")
+    assert err.endswith(": /dev/full: No space left on device\n")
+    kept = __import__("pathlib").Path(err[len("s370 run: vm1 00E: output kept in "):]
+                                      .split(": /dev/full:")[0])
+    try:
+        deck = (tmp_path / "cards.txt").read_text().splitlines()
+        assert kept.read_text() == "".join(line.rstrip() + "\n" for line in deck)
+    finally:
+        shutil.rmtree(kept.parent.parent, ignore_errors=True)   # the temporary spool
+
+
+# ---------------------------------------------------------------------------
+# Size options and program files: empty and non-decimal sizes, endless and
+# oversized files (one line, exit 2)
+# ---------------------------------------------------------------------------
+_EMPTY_STORAGE = "--storage: empty (a size: 64K, 2M, 16M)"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "{img}", "--storage", ""], _EMPTY_STORAGE),
+    (["run", "{img}", "--config", "{cfg}", "--storage", ""], _EMPTY_STORAGE),
+    (["compare", "{img}", "--storage", ""], _EMPTY_STORAGE),
+    (["vmcp", "{img}", "--storage", ""], _EMPTY_STORAGE),
+    (["trace", "record", "{img}", "-o", "{trace}", "--storage", ""], _EMPTY_STORAGE),
+    (["vmcp", "{img}", "--paging", ""], "--paging: empty (a size: 64K, 1M)"),
+], ids=["run", "run-config", "compare", "vmcp", "trace-record", "vmcp-paging"])
+def test_empty_size_option_is_one_line_error_and_exit_2(tmp_path, capsys, argv, message):
+    (tmp_path / "prog.bin").write_bytes(raw_image())
+    (tmp_path / "cfg.toml").write_text('storage = "64K"\n')
+    names = {"{img}": "prog.bin", "{cfg}": "cfg.toml", "{trace}": "t.jsonl"}
+    argv = [str(tmp_path / names[a]) if a in names else a for a in argv]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == message + "\n"
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--storage", "²"),                    # a digit to str.isdigit, not to int()
+    ("--storage", "١٢٨K"),                 # Arabic-Indic digits: sizes are 0-9
+    ("--storage", "9" * 5000),             # more digits than int() converts
+    ("--paging", "٦٤K"),
+    ("--paging", "9" * 5000 + "K"),
+], ids=["superscript", "arabic-indic", "5000-digits", "paging-arabic-indic",
+        "paging-5000-digits"])
+def test_size_of_other_than_ascii_digits_or_of_5000_digits_is_one_line_error(
+        tmp_path, capsys, option, value):
+    p = tmp_path / "prog.bin"
+    p.write_bytes(raw_image())
+    command = "run" if option == "--storage" else "vmcp"
+    assert main([command, str(p), option, value]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"{option} {value}: ")
+
+
+def _limited_memory() -> None:
+    """In the child: 1G of address space at most, so that reading an endless file
+    without bound ends in MemoryError instead of exhausting the machine."""
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "/dev/zero", "--storage", "64K"],
+    ["run", "/dev/zero", "--config", "{cfg}"],
+    ["compare", "/dev/zero", "--storage", "64K"],
+    ["vmcp", "/dev/zero", "--storage", "64K"],
+    ["trace", "record", "/dev/zero", "-o", "{trace}", "--storage", "64K"],
+], ids=["run", "run-config", "compare", "vmcp", "trace-record"])
+def test_endless_image_is_refused_after_storage_plus_one_bytes(tmp_path, argv):
+    (tmp_path / "cfg.toml").write_text('storage = "64K"\n')
+    names = {"{cfg}": "cfg.toml", "{trace}": "t.jsonl"}
+    argv = [str(tmp_path / names[a]) if a in names else a for a in argv]
+    done = subprocess.run([sys.executable, "-m", "reference.cli", *argv], capture_output=True,
+                          text=True, timeout=300, preexec_fn=_limited_memory)
+    assert (done.returncode, done.stderr) == (
+        2, "/dev/zero: image of more than 65536 bytes is larger than storage (65536 bytes)\n")
+
+
+def test_image_of_exactly_the_storage_size_is_accepted(tmp_path, capsys):
+    p = tmp_path / "full.bin"
+    p.write_bytes(raw_image().ljust(64 * 1024, b"\0"))
+    out = run_json(capsys, str(p), "--storage", "64K")
+    assert out["stop"] == "disabled-wait" and out["gpr"][1] == "00000005"
+
+
+def test_assembler_source_larger_than_4M_is_one_line_error(tmp_path, capsys):
+    p = tmp_path / "big.asm"
+    p.write_text(("*" + " " * 98 + "\n") * (4 * 1024 * 1024 // 100 + 1))
+    assert main(["run", str(p)]) == 2
+    assert capsys.readouterr().err == (f"{p}: source larger than 4194304 bytes, the most the "
+                                       "assembler reads\n")
+
+
+def test_source_that_is_not_utf8_names_its_line(tmp_path, capsys):
+    p = tmp_path / "prog.asm"
+    p.write_bytes(b"* one\n* two\n* thr\xe9e\n")
+    assert main(["run", str(p)]) == 2
+    assert capsys.readouterr().err == (f"{p}:3: not UTF-8 text (invalid continuation byte "
+                                       "at byte 17)\n")
+
+
+# ---------------------------------------------------------------------------
+# Bounds of a run: --max-time, and a guest that never gives the machine back
+# ---------------------------------------------------------------------------
+ENDLESS = """
+ENDLESS  START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   ENDLESS+X'78'
+         DC    X'00020000',A(0)           I/O new PSW: disabled wait
+         ORG   ENDLESS+X'200'
+BEGIN    BALR  12,0
+         USING *,12
+         LA    1,CCW1
+         ST    1,X'48'
+         SIO   X'00E'
+         LPSW  WAITPSW
+         DS    0D
+WAITPSW  DC    X'80020000',A(0)           BC, channel 0 enabled, wait
+CCW1     DC    X'03',AL3(0),X'40',X'00',AL2(1)     NO-OPERATION, command chaining
+CCW2     DC    X'08',AL3(CCW1),X'00',X'00',AL2(1)  TIC back to it
+         END
+"""
+
+
+def _endless(tmp_path):
+    (tmp_path / "endless.asm").write_text(ENDLESS)
+    (tmp_path / "endless.toml").write_text(
+        'storage = "64K"\n[[device]]\naddress = "00E"\ntype = "1403"\nfile = "out.prt"\n')
+    return str(tmp_path / "endless.asm"), str(tmp_path / "endless.toml")
+
+
+@pytest.mark.parametrize("under", [[], ["--under", "vmcp"]], ids=["native", "vmcp"])
+def test_run_of_a_channel_program_that_never_ends_stops_at_max_time(tmp_path, capsys, under):
+    program, config = _endless(tmp_path)
+    out = run_json(capsys, program, "--config", config, "--max-steps", "10000",
+                   "--max-time", "0.02", *under)
+    # BALR, LA, ST, SIO, LPSW: then only the channel works, until the bound.
+    assert out["stop"] == "time-limit" and out["steps"] == 5
+    assert out["psw"] == "8002000000000000"
+
+
+def test_compare_of_a_run_ended_by_its_time_bound_is_identical(tmp_path, capsys):
+    program, config = _endless(tmp_path)
+    assert main(["compare", program, "--config", config, "--max-time", "0.05"]) == 0
+    assert "stop time-limit" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["", "x", "-1", "nan", "inf", "1e400", "٣"])
+def test_a_bad_max_time_is_one_line_error_and_exit_2(tmp_path, capsys, value):
+    p = tmp_path / "prog.bin"
+    p.write_bytes(raw_image())
+    assert main(["run", str(p), "--max-time", value]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"--max-time {value}:")
+
+
+def test_vmcp_goes_on_with_the_other_vms_and_prints_the_time_charged(tmp_path, capsys):
+    program, _ = _endless(tmp_path)
+    (tmp_path / "cards.txt").write_text("ONE\nTWO\n")
+    cards = "examples/cards_to_printer.asm"
+    (tmp_path / "dir.toml").write_text(f"""
+[[vm]]
+name = "endless"
+program = "{program}"
+storage = "64K"
+  [[vm.device]]
+  address = "00E"
+  type = "1403"
+  file = "{tmp_path / 'endless.prt'}"
+[[vm]]
+name = "cards"
+program = "{Path(cards).resolve()}"
+storage = "64K"
+  [[vm.device]]
+  address = "00C"
+  type = "2540R"
+  file = "{tmp_path / 'cards.txt'}"
+  [[vm.device]]
+  address = "00E"
+  type = "1403"
+  file = "{tmp_path / 'cards.prt'}"
+""")
+    assert main(["vmcp", "--directory", str(tmp_path / "dir.toml"), "--max-time", "0.05"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:7] == ["VM", "share", "stop", "instructions", "charged", "ms",
+                                    "vmcp"]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert rows["endless"][2] == "time-limit"
+    assert rows["cards"][2] == "disabled-wait"
+    assert (tmp_path / "cards.prt").read_text().split() == ["ONE", "TWO"]
+    # 0.05 s of the endless VM's time: 5 instructions, then 50,000 us of channel
+    # work, charged 25 us an event and 25 us a wake, 5,000 events of 10 us at least.
+    charged = float(rows["endless"][4])
+    assert charged >= 5_000 * 50 / 1000
+
+
+@pytest.mark.parametrize("argv", [["asm", "/dev/zero"], ["disasm", "/dev/zero"]])
+def test_asm_and_disasm_of_an_endless_file_stop_reading_at_their_limit(argv, capsys):
+    # asm reads at most 4M of source (assembler.MAX_SOURCE) + 1 byte, disasm at most
+    # 16M of image (the largest storage) + 1 byte.
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("/dev/zero: ")
+
+
+@pytest.mark.parametrize("share", ["²", "0", "1" * 5000, "10001", "-1"])
+def test_a_share_other_than_a_whole_number_from_1_to_10000_is_one_line_error(capsys, share):
+    assert main(["vmcp", "examples/hello.asm", "--share", share]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--share" in err[0]
+
+
+@pytest.mark.parametrize("value", ["-1", "1_0", " 10", "1000000", "g"])
+def test_disasm_addresses_are_1_to_6_hex_digits(tmp_path, capsys, value):
+    p = tmp_path / "prog.bin"
+    p.write_bytes(raw_image())
+    assert main(["disasm", str(p), "--start", value]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

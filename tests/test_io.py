@@ -1078,6 +1078,304 @@ def test_bundled_example_copies_the_cards_to_the_printer(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------------
+# Host files: failures during the run are equipment checks; the checks before it
+# ---------------------------------------------------------------------------
+# GA22-7000 ch.12: unit status X'08' channel end, X'04' device end, X'02' unit
+# check; a command the device rejects as it starts presents unit check alone (CSW
+# stored by START I/O, CC 1).  The device rules (reference/devices.py): a host file
+# that fails is an equipment check, sense byte 0 X'10'.
+FULL = Path("/dev/full")          # every write fails with ENOSPC
+NEEDS_DEV_FULL = pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+
+
+def sense_after(m: Machine, address: int) -> int:
+    """SENSE (1 byte) to X'3000' after the command under test: sense byte 0."""
+    put(m, CCWS + 0x80, ccw(0x04, 0x3000, 0, 1))
+    set_caw(m, CCWS + 0x80)
+    assert sio(m, address) == 0 and finish(m, address) == 1
+    assert csw_of(m)[2:] == (CE_DE, 0x00, 0)
+    return m.mem[0x3000]
+
+
+@NEEDS_DEV_FULL
+@pytest.mark.parametrize("device, command, flags, text, residual", [
+    (lambda: Printer1403(FULL), 0x09, 0x20, "LINE", 0),          # write, space 1
+    (lambda: CardPunch2540(FULL), 0x01, 0x00, "C" * 80, 0),       # punch a card
+    (lambda: CardPunch2540(FULL, binary=True), 0x01, 0x00, "B" * 80, 0),
+    (lambda: Console3215(FULL, [], []), 0x09, 0x20, "HELLO", 0),  # write, carrier return
+], ids=["printer", "punch", "punch-binary", "console"])
+def test_a_write_to_a_full_device_ends_with_unit_check_and_equipment_check(
+        device, command, flags, text, residual):
+    m = machine({0x00E: device()}, data={CCWS: ccw(command, DATA, flags, len(text)),
+                                         DATA: to_ebcdic(text)})
+    set_caw(m, CCWS)
+    assert sio(m, 0x00E) == 0 and finish(m, 0x00E) == 1
+    # The data went to the device (count fully used); the device could not store it:
+    # channel end, device end and unit check; CCW address = the write's + 8.
+    assert csw_of(m) == (0, CCWS + 8, CE_DE | UNIT_CHECK, 0x00, residual)
+    assert sense_after(m, 0x00E) == 0x10
+
+
+@NEEDS_DEV_FULL
+def test_a_printer_space_on_a_full_device_is_rejected_with_equipment_check():
+    # X'0B' space 1 line immediately: the carriage cannot move (the host file
+    # refuses the newline), so the command is rejected as it starts: START I/O
+    # stores the CSW with unit check alone (CC 1).
+    m = machine({0x00E: Printer1403(FULL)}, data={CCWS: ccw(0x0B, 0, 0x20, 1)})
+    set_caw(m, CCWS)
+    assert sio(m, 0x00E) == 1
+    assert csw_of(m)[2:4] == (UNIT_CHECK, 0x00)
+    assert sense_after(m, 0x00E) == 0x10
+
+
+@NEEDS_DEV_FULL
+def test_a_console_read_whose_echo_fails_delivers_the_line_with_equipment_check():
+    # Read inquiry: the operator's line is read (5 bytes of the count of 126, SLI:
+    # residual 121); the console printer could not echo it: unit check at the end.
+    m = machine({0x009: Console3215(FULL, ["REPLY"], [])},
+                data={CCWS: ccw(0x0A, DATA, 0x20, 126)})
+    set_caw(m, CCWS)
+    assert sio(m, 0x009) == 0 and finish(m, 0x009) == 1
+    assert csw_of(m) == (0, CCWS + 8, CE_DE | UNIT_CHECK, 0x00, 121)
+    assert bytes(m.mem[DATA:DATA + 5]) == to_ebcdic("REPLY")
+    assert sense_after(m, 0x009) == 0x10
+
+
+def test_a_printer_line_the_host_file_refused_is_never_written_later(tmp_path,
+                                                                     monkeypatch):
+    # The first line's write fails (disk full for a moment): the guest gets the
+    # equipment check, and that line must not appear when a later write succeeds.
+    import errno
+    import os
+    pr = Printer1403(tmp_path / "p.txt")
+    inode = (tmp_path / "p.txt").stat().st_ino
+    real_write, failed = os.write, []
+
+    def flaky(fd: int, data: Any) -> int:
+        if not failed and os.fstat(fd).st_ino == inode:
+            failed.append(fd)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", flaky)
+
+    def write(text: str) -> int:
+        a = pr.start(0x09, None)
+        assert isinstance(a, Output)
+        return a.finish(to_ebcdic(text))
+    assert write("LOST") == CE_DE | UNIT_CHECK and pr.sense[0] == 0x10
+    assert write("KEPT") == CE_DE
+    pr.close()
+    assert (tmp_path / "p.txt").read_bytes() == b"KEPT\n"
+
+
+@NEEDS_DEV_FULL
+def test_cli_printer_on_a_full_device_gets_equipment_check_and_the_run_ends(tmp_path,
+                                                                           capsys):
+    # examples/cards_to_printer.asm stops at X'BAD' on any unusual unit status; the
+    # CSW at X'40' is the print's: unit status X'0E' (CE, DE, unit check).
+    shutil.copy(REPO / "examples" / "cards.txt", tmp_path)
+    p = write_config(tmp_path, """\
+        [[device]]
+        address = "00C"
+        type = "2540R"
+        file = "cards.txt"
+        [[device]]
+        address = "00E"
+        type = "1403"
+        file = "/dev/full"
+        """)
+    assert main(["run", str(REPO / "examples" / "cards_to_printer.asm"), "--config", str(p),
+                 "--json", "--dump", "40-47"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stop"] == "disabled-wait" and out["psw"] == "000A000000000BAD"
+    assert out["storage"][0]["hex"][8:12] == "0E00"
+
+
+def test_outputs_to_dev_null_are_allowed_even_twice(tmp_path):
+    p = write_config(tmp_path, """\
+        [[device]]
+        address = "00E"
+        type = "1403"
+        file = "/dev/null"
+        [[device]]
+        address = "00D"
+        type = "2540P"
+        file = "/dev/null"
+        """)
+    config = load_configuration(p)
+    assert [d.options["file"] for d in config.devices] == [Path("/dev/null")] * 2
+
+
+NOTHING = bytes.fromhex("000A000000000000") + bytes(8)   # restart: a disabled wait
+
+
+def run_refused(tmp_path: Path, capsys: Any, text: str) -> str:
+    """``s370 run --config`` of ``text``: exit status 2, one line on stderr, nothing
+    on stdout; the line."""
+    (tmp_path / "nothing.bin").write_bytes(NOTHING)
+    p = write_config(tmp_path, text)
+    assert main(["run", str(tmp_path / "nothing.bin"), "--config", str(p)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    return err.rstrip("\n")
+
+
+PUNCH_FIRST = """\
+    [[device]]
+    address = "00D"
+    type = "2540P"
+    file = "punch.txt"
+    [[device]]
+    address = "00E"
+    type = "1403"
+    file = "{printer}"
+    """
+
+
+@pytest.mark.parametrize("printer, make, problem", [
+    ("nope/print.txt", None, "folder {tmp}/nope does not exist"),
+    ("out", "folder", "a folder, not a file"),
+    ("plain/print.txt", "file-parent", "{tmp}/plain is not a folder"),
+], ids=["no-parent", "folder", "parent-is-a-file"])
+def test_an_unusable_output_is_one_line_before_any_output_file_is_emptied(
+        tmp_path, capsys, printer, make, problem):
+    (tmp_path / "punch.txt").write_text("OLD PUNCH OUTPUT\n")
+    if make == "folder":
+        (tmp_path / "out").mkdir()
+    elif make == "file-parent":
+        (tmp_path / "plain").write_text("x")
+    err = run_refused(tmp_path, capsys, PUNCH_FIRST.format(printer=printer))
+    assert err == (f"{tmp_path / 'm.toml'}:8: file {printer!r}: "
+                   + problem.format(tmp=tmp_path))
+    assert (tmp_path / "punch.txt").read_text() == "OLD PUNCH OUTPUT\n"
+
+
+def test_an_output_that_is_not_writable_is_refused(tmp_path, capsys, monkeypatch):
+    # Root passes permission bits: the host's refusal is simulated by os.access.
+    import os
+    (tmp_path / "punch.txt").write_text("OLD PUNCH OUTPUT\n")
+    (tmp_path / "ro.txt").write_text("READ ONLY\n")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False
+                        if Path(path).name == "ro.txt" else real_access(path, mode, **kw))
+    err = run_refused(tmp_path, capsys, PUNCH_FIRST.format(printer="ro.txt"))
+    assert err == f"{tmp_path / 'm.toml'}:8: file 'ro.txt': not writable"
+    assert (tmp_path / "ro.txt").read_text() == "READ ONLY\n"
+    assert (tmp_path / "punch.txt").read_text() == "OLD PUNCH OUTPUT\n"
+
+
+def test_a_deck_that_is_a_folder_is_refused_as_a_folder(tmp_path):
+    (tmp_path / "deck").mkdir()
+    p = write_config(tmp_path, '[[device]]\naddress = "00C"\ntype = "2540R"\n'
+                               'file = "deck"\n')
+    with pytest.raises(ConfigError) as e:
+        load_configuration(p)
+    assert str(e.value) == f"{p}:4: file 'deck': a folder, not a file"
+
+
+def test_a_deck_whose_read_fails_is_one_line_naming_it(tmp_path, monkeypatch):
+    (tmp_path / "cards.txt").write_text("A\n")
+    real = Path.read_bytes
+
+    def failing(self: Path) -> bytes:
+        if self.name == "cards.txt":
+            raise OSError(5, "Input/output error")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    p = write_config(tmp_path, '[[device]]\naddress = "00C"\ntype = "2540R"\n'
+                               'file = "cards.txt"\n')
+    with pytest.raises(ConfigError) as e:
+        load_configuration(p)
+    assert str(e.value) == f"{p}:4: file 'cards.txt': Input/output error"
+
+
+def test_a_disk_image_that_cannot_be_written_is_refused(tmp_path, monkeypatch):
+    import os
+    make_disk(tmp_path / "d.img")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: not mode & os.W_OK
+                        if Path(path).name == "d.img" else real_access(path, mode, **kw))
+    p = write_config(tmp_path, '[[device]]\naddress = "150"\ntype = "3370"\n'
+                               'file = "d.img"\n')
+    with pytest.raises(ConfigError) as e:
+        load_configuration(p)
+    assert str(e.value).startswith(f"{p}:4: file 'd.img': not writable")
+
+
+# One host file named twice.  Each configuration names devices 00C reader
+# (cards.txt), 150 disk (d.img) and the device under test last, at line 13.
+SHARED_BASE = """\
+    [[device]]
+    address = "00C"
+    type = "2540R"
+    file = "cards.txt"
+    [[device]]
+    address = "150"
+    type = "3370"
+    file = "d.img"
+    [[device]]
+    address = "{address}"
+    type = "{type}"
+    {key} = "{file}"
+    """
+
+
+@pytest.mark.parametrize("address, kind, key, file, other", [
+    ("00E", "1403", "file", "d.img", "file 'd.img' of device 150 (3370) at line 8"),
+    ("00D", "2540P", "file", "cards.txt", "file 'cards.txt' of device 00C (2540R) at line 4"),
+    ("009", "3215", "output", "hard.img", "file 'd.img' of device 150 (3370) at line 8"),
+    ("00E", "1403", "file", "link.txt", "file 'cards.txt' of device 00C (2540R) at line 4"),
+    ("00E", "1403", "file", "m.toml", "this configuration file"),
+    ("151", "3370", "file", "d.img", "file 'd.img' of device 150 (3370) at line 8"),
+], ids=["printer-over-disk", "punch-over-deck", "hard-link", "symbolic-link",
+        "over-the-configuration", "two-disks"])
+def test_one_host_file_named_by_two_devices_is_refused_and_left_untouched(
+        tmp_path, capsys, address, kind, key, file, other):
+    (tmp_path / "cards.txt").write_text("A CARD\n")
+    make_disk(tmp_path / "d.img")
+    (tmp_path / "hard.img").hardlink_to(tmp_path / "d.img")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "cards.txt")
+    before = {f: (tmp_path / f).read_bytes() for f in ("cards.txt", "d.img")}
+    text = SHARED_BASE.format(address=address, type=kind, key=key, file=file)
+    err = run_refused(tmp_path, capsys, text)
+    assert err == (f"{tmp_path / 'm.toml'}:12: {key} {file!r} of device {address} ({kind}) "
+                   f"is the same host file as {other}")
+    assert {f: (tmp_path / f).read_bytes() for f in before} == before
+
+
+def test_a_console_output_over_its_own_input_is_refused(tmp_path):
+    (tmp_path / "script.txt").write_text("REPLY\n")
+    p = write_config(tmp_path, '[[device]]\naddress = "009"\ntype = "3215"\n'
+                               'input = "script.txt"\noutput = "script.txt"\n')
+    with pytest.raises(ConfigError) as e:
+        load_configuration(p)
+    assert str(e.value) == (f"{p}:5: output 'script.txt' of device 009 (3215) is the same "
+                            "host file as input 'script.txt' of device 009 (3215) at line 4")
+    assert (tmp_path / "script.txt").read_text() == "REPLY\n"
+
+
+def test_two_devices_reading_one_file_are_allowed(tmp_path):
+    (tmp_path / "lines.txt").write_text("A\n")
+    p = write_config(tmp_path, '[[device]]\naddress = "009"\ntype = "3215"\n'
+                               'input = "lines.txt"\n[[device]]\naddress = "00C"\n'
+                               'type = "2540R"\nfile = "lines.txt"\n')
+    assert len(load_configuration(p).devices) == 2
+
+
+def test_a_printer_over_the_program_is_refused_and_the_program_kept(tmp_path, capsys):
+    (tmp_path / "nothing.bin").write_bytes(NOTHING)
+    p = write_config(tmp_path, '[[device]]\naddress = "00E"\ntype = "1403"\n'
+                               'file = "nothing.bin"\n')
+    assert main(["run", str(tmp_path / "nothing.bin"), "--config", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"{p}:4: file 'nothing.bin' of device 00E (1403) is the same host file "
+                   f"as program '{tmp_path / 'nothing.bin'}'\n")
+    assert (tmp_path / "nothing.bin").read_bytes() == NOTHING
+
+
+# ---------------------------------------------------------------------------
 # Random channel programs end in architected outcomes
 # ---------------------------------------------------------------------------
 COMMANDS = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x09, 0x0C, 0x10, 0x42, 0xF1, 0xFF]

@@ -2012,3 +2012,205 @@ def test_ipl_of_a_vm_without_devices_is_refused_and_leaves_nothing(tmp_path):
     with pytest.raises(VMCPError, match="IPL 00C: the VM has no devices"):
         cp.create_vm(b"", GUEST, ipl=0x00C)
     assert cp.vms == [] and cp._free == free
+
+
+# ---------------------------------------------------------------------------
+# Host files: spool files that fail, output that cannot be delivered, the
+# directory's file checks
+# ---------------------------------------------------------------------------
+FULL = Path("/dev/full")          # every write fails with ENOSPC
+NEEDS_DEV_FULL = pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+PRINT_AND_SENSE = image([(0x800, PRINTER, 0), (0x808, PRINTER, 0)],
+                        {0x800: ccw(0x09, 0x1000, 0, 12), 0x808: ccw(0x04, 0x1100, 0, 1),
+                         0x1000: text("PRINTED LINE")})
+
+
+@NEEDS_DEV_FULL
+def test_a_spool_file_that_cannot_be_written_is_an_equipment_check_as_natively(
+        tmp_path, monkeypatch):
+    # The printer's write (X'09', 12 bytes) ends with channel end, device end and
+    # unit check; the SENSE after it gives equipment check (X'10'): natively with
+    # the printer on /dev/full, under the VMCP with its spool file there.
+    m = start_machine(PRINT_AND_SENSE, GUEST)
+    m.channels = ChannelSubsystem(m)
+    m.channels.attach(PRINTER, Printer1403(FULL))
+    m.interruption_log = []
+    m.run(20_000)
+    m.channels.close()
+    cp = VMCP(real_storage=M, spool_directory=tmp_path / "spool")
+    spool_path = cp.spool.path
+    monkeypatch.setattr(cp.spool, "path", lambda vm, address, kind: FULL if kind == "1403"
+                        else spool_path(vm, address, kind))
+    vm = cp.create_vm(PRINT_AND_SENSE, GUEST, max_steps=20_000,
+                      devices=[VirtualDevice(PRINTER, "1403")])
+    vm.interruption_log = []
+    cp.run()
+    cp.release_spool(vm)
+    for cpu in (m, vm):
+        assert cpu.stop_reason == "disabled-wait"
+        assert [logged(cpu, i).cc for i in range(2)] == [0, 0]
+        assert logged(cpu, 0).end == (0, 0x808, CE_DE | UNIT_CHECK, 0, 0)
+        assert logged(cpu, 1).end == (0, 0x810, CE_DE, 0, 0)
+        assert cpu.mem[0x1100] == EQUIPMENT_CHECK
+    diff = differences(m, vm)
+    assert not diff, "\n".join(diff)
+
+
+@NEEDS_DEV_FULL
+def test_output_whose_destination_cannot_be_written_stays_in_the_spool(tmp_path):
+    import errno
+    import os
+    cp = VMCP(real_storage=M, spool_directory=tmp_path / "spool")
+    punch_to = tmp_path / "punch.txt"
+    img = image([(0x800, PRINTER, 0), (0x808, PUNCH, 0)],
+                {0x800: ccw(0x09, 0x1000, 0, 12), 0x808: ccw(0x01, 0x1100, 0, 80),
+                 0x1000: text("PRINTED LINE"), 0x1100: card("PUNCHED CARD")})
+    vm = cp.create_vm(img, GUEST, name="alpha", max_steps=20_000, devices=[
+        VirtualDevice(PRINTER, "1403", release_to=FULL),
+        VirtualDevice(PUNCH, "2540P", release_to=punch_to)])
+    cp.run()
+    # The guest printed without trouble (the spool took the line).
+    assert logged(vm, 0).end == (0, 0x808, CE_DE, 0, 0)
+    assert cp.release_spool(vm) == [punch_to]
+    assert punch_to.read_text() == "PUNCHED CARD\n"
+    [kept] = cp.spool.undelivered
+    assert (kept.vm, kept.address, kept.destination) == ("alpha", PRINTER, FULL)
+    assert kept.reason == os.strerror(errno.ENOSPC)
+    assert kept.path == tmp_path / "spool" / "001-alpha" / "00E.printer"
+    assert kept.path.read_text() == "PRINTED LINE\n"
+
+
+@NEEDS_DEV_FULL
+def test_a_temporary_spool_holding_undelivered_output_is_not_removed(tmp_path):
+    import gc
+
+    def run(destination: Path) -> tuple[Path, list[Any]]:
+        cp = VMCP(real_storage=M)                   # a temporary spool
+        vm = cp.create_vm(PRINT_AND_SENSE, GUEST, max_steps=20_000,
+                          devices=[VirtualDevice(PRINTER, "1403", release_to=destination)])
+        cp.run()
+        cp.release_spool(vm)
+        spool, kept = cp.spool.directory, list(cp.spool.undelivered)
+        assert spool is not None and spool.is_dir()
+        del cp, vm
+        gc.collect()
+        return spool, kept
+
+    spool, kept = run(tmp_path / "printed.txt")
+    assert kept == [] and not spool.exists()       # delivered: the spool goes with the VMCP
+    spool, kept = run(FULL)
+    try:
+        assert [k.path for k in kept] == [spool / "001-vm1" / "00E.printer"]
+        assert kept[0].path.read_text() == "PRINTED LINE\n"
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+
+
+def test_a_spool_that_cannot_hold_the_vms_files_is_refused_in_one_line(tmp_path):
+    (tmp_path / "plain").write_text("not a folder\n")
+    cp = VMCP(real_storage=M, spool_directory=tmp_path / "plain")
+    with pytest.raises(VMCPError) as e:
+        cp.create_vm(b"", GUEST, name="alpha", devices=[VirtualDevice(PRINTER, "1403")])
+    assert str(e.value) == (f"device 00E: spool {tmp_path / 'plain' / '001-alpha'}: "
+                            "Not a directory")
+    assert cp.vms == [] and (tmp_path / "plain").read_text() == "not a folder\n"
+
+
+# A directory whose files the tests vary; its lines: [[disk]] file at 3, alpha's
+# program at 7 and printer file at 12, beta's reader deck at 21 and printer file
+# at 26.
+DIRECTORY = """\
+[[disk]]
+address = "130"
+file = "pack.img"
+
+[[vm]]
+name = "alpha"
+program = "p.bin"
+
+  [[vm.device]]
+  address = "00E"
+  type = "1403"
+  file = "{alpha}"
+
+[[vm]]
+name = "beta"
+program = "p.bin"
+
+  [[vm.device]]
+  address = "00C"
+  type = "2540R"
+  file = "{deck}"
+
+  [[vm.device]]
+  address = "00E"
+  type = "1403"
+  file = "{beta}"
+"""
+
+
+def _directory(tmp_path: Path, alpha: str = "a.prt", deck: str = "cards.txt",
+               beta: str = "b.prt") -> Path:
+    (tmp_path / "pack.img").write_bytes(pattern(8))
+    (tmp_path / "p.bin").write_bytes(bytes.fromhex("000A000000000000") + bytes(8))
+    (tmp_path / "cards.txt").write_text("A CARD\n")
+    (tmp_path / "hard.img").unlink(missing_ok=True)
+    (tmp_path / "hard.img").hardlink_to(tmp_path / "pack.img")
+    p = tmp_path / "d.toml"
+    p.write_text(DIRECTORY.format(alpha=alpha, deck=deck, beta=beta))
+    return p
+
+
+@pytest.mark.parametrize("files, line, message", [
+    ({"beta": "a.prt"}, 26, "file 'a.prt' of device 00E (1403) of VM beta is the same host "
+                            "file as file 'a.prt' of device 00E (1403) of VM alpha at line 12"),
+    ({"alpha": "pack.img"}, 12, "file 'pack.img' of device 00E (1403) of VM alpha is the "
+                                "same host file as file 'pack.img' of disk 130 at line 3"),
+    ({"beta": "hard.img"}, 26, "file 'hard.img' of device 00E (1403) of VM beta is the same "
+                               "host file as file 'pack.img' of disk 130 at line 3"),
+    ({"alpha": "cards.txt"}, 21, "file 'cards.txt' of device 00C (2540R) of VM beta is the "
+                                 "same host file as file 'cards.txt' of device 00E (1403) of "
+                                 "VM alpha at line 12"),
+    ({"alpha": "p.bin"}, 12, "file 'p.bin' of device 00E (1403) of VM alpha is the same host "
+                             "file as program 'p.bin' of VM alpha at line 7"),
+    ({"beta": "d.toml"}, 26, "file 'd.toml' of device 00E (1403) of VM beta is the same host "
+                             "file as this directory file"),
+], ids=["two-printers", "printer-over-a-disk", "hard-link-to-a-disk", "deck-is-an-output",
+        "over-a-program", "over-the-directory"])
+def test_a_host_file_named_twice_in_a_directory_is_refused_and_left_untouched(
+        tmp_path, files, line, message):
+    from reference.vmio import load_directory
+    p = _directory(tmp_path, **files)
+    before = {f.name: f.read_bytes() for f in tmp_path.iterdir()}
+    with pytest.raises(VMIOError) as e:
+        load_directory(p)
+    assert str(e.value) == f"{p}:{line}: {message}"
+    assert {f.name: f.read_bytes() for f in tmp_path.iterdir()} == before
+
+
+def test_directory_outputs_to_dev_null_are_allowed_even_twice(tmp_path):
+    from reference.vmio import load_directory
+    d = load_directory(_directory(tmp_path, alpha="/dev/null", beta="/dev/null"))
+    assert [dev.release_to for vm in d.vms for dev in vm.devices
+            if dev.type_name == "1403"] == [Path("/dev/null")] * 2
+
+
+@pytest.mark.parametrize("files, setup, line, problem", [
+    ({"alpha": "out"}, "folder", 12, "file 'out': a folder, not a file"),
+    ({"beta": "nope/b.prt"}, None, 26, "file 'nope/b.prt': folder {tmp}/nope does not exist"),
+    ({"deck": "decks"}, "folder", 21, "file 'decks': a folder, not a file"),
+    ({}, "disk-folder", 3, "file 'pack.img': a folder, not a file"),
+], ids=["printer-a-folder", "printer-without-folder", "deck-a-folder", "disk-a-folder"])
+def test_a_directory_file_that_cannot_serve_is_one_line_naming_it(tmp_path, files, setup,
+                                                                   line, problem):
+    from reference.vmio import load_directory
+    p = _directory(tmp_path, **files)
+    if setup == "folder":
+        (tmp_path / next(iter(files.values()))).mkdir()
+    elif setup == "disk-folder":
+        (tmp_path / "hard.img").unlink()
+        (tmp_path / "pack.img").unlink()
+        (tmp_path / "pack.img").mkdir()
+    with pytest.raises(VMIOError) as e:
+        load_directory(p)
+    assert str(e.value) == f"{p}:{line}: " + problem.format(tmp=tmp_path)
