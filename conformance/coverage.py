@@ -20,7 +20,7 @@ by class and code.  Instructions that could not be fetched or decoded (an odd
 address, an access exception on fetch, an opcode not in the table) are counted
 apart as ``not_decoded``.
 
-The summary states the targets of issue #4 item 5 and what is missing:
+The summary states the coverage targets of the suite and what is missing:
 
 - every row of the opcode table executed in every mode;
 - every program-interruption code the implemented instructions can raise
@@ -295,7 +295,7 @@ def paused() -> Iterator[None]:
 # The report: summary, JSON, HTML
 # ---------------------------------------------------------------------------
 def summary(cov: Coverage) -> dict[str, Any]:
-    """The targets of issue #4 item 5, per mode, with what is missing."""
+    """The coverage targets, per mode, with what is missing."""
     rows = [row.mnemonic for row in TABLE]
     privileged = [row.mnemonic for row in TABLE if row.privileged]
     opcodes: dict[str, Any] = {}
@@ -388,7 +388,7 @@ def to_html(data: dict[str, Any]) -> str:
            '</head>', '<body>', '<h1>s370 architectural coverage</h1>',
            '<p>From every run the conformance suite made on the reference implementation'
            ' (runs: ' + ", ".join(f"{_e(m)} {s['runs'][m]}" for m in modes) + ').</p>',
-           '<h2>Targets (issue #4 item 5)</h2>', '<ul>']
+           '<h2>Targets</h2>', '<ul>']
     for target, met in s["targets"].items():
         cls, word = ("met", "met") if met else ("unmet", "not met")
         out.append(f'<li>{_e(target)}: <span class="{cls}">{word}</span></li>')

@@ -1,5 +1,5 @@
 *---------------------------------------------------------------------
-* cards_to_printer.asm: copy a card deck to the printer (issue #6).
+* cards_to_printer.asm: copy a card deck to the printer.
 *
 * Reads the cards of the reader at 00C one by one and prints each on the
 * printer at 00E (write, space 1 line), until the reader presents unit

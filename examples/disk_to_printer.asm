@@ -1,6 +1,6 @@
 *---------------------------------------------------------------------
 * disk_to_printer.asm: print the first 80 bytes of every block of the
-* 3370 (FBA) disk at 191, until the disk refuses a block (issue #6).
+* 3370 (FBA) disk at 191, until the disk refuses a block.
 *
 * For each block n = 0, 1, 2, ...: one channel program DEFINE EXTENT
 * (the whole disk as the program knows it: blocks 0 to X'FFFF'), LOCATE

@@ -855,7 +855,7 @@ def test_hercules_known_differences_drive_the_corpus_expected_failures(hercules)
 STORAGE_COMPARED = 0x40000
 CR0 = 0x00000060          # the reset value X'E0' without the interval-timer mask
 SENSITIVE = {"STCK": "M4", "STPT": "M4", "SPT": "M4", "SCKC": "M4", "SCK": "M4",
-             "STIDP": "M6", "DIAG": "M6"}
+             "STIDP": "M6", "DIAG": "M6", "SIGP": "M12"}
 WATCHED = set(SENSITIVE) | {"RRB"}
 CR_AREAS = ("X'880'", "X'8880'")     # where random_programs keeps the LCTL values
 
