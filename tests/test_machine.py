@@ -287,14 +287,21 @@ def test_a_channel_program_that_never_ends_stops_at_the_time_bound(tmp_path):
     assert m.channels.subchannels[0x00E].working
 
 
-def test_the_default_time_bound_is_ten_times_the_steps_and_at_least_ten_seconds(tmp_path):
-    from reference.cpu import default_max_time
-    assert default_max_time(0) == 10_000_000
-    assert default_max_time(1_000_000) == 10_000_000
-    assert default_max_time(10_000_000) == 100_000_000
+def test_the_default_time_bound_is_ten_times_the_steps_and_at_least_ten_seconds(
+        tmp_path, monkeypatch):
+    from reference import cpu
+    assert cpu.default_max_time(0) == 10_000_000
+    assert cpu.default_max_time(1_000_000) == 10_000_000
+    assert cpu.default_max_time(10_000_000) == 100_000_000
+    # A run without a time bound gets the default (with a floor of 0.1 s here, so
+    # that the channel's work until it is quick).
+    monkeypatch.setattr(cpu, "MIN_DEFAULT_MAX_TIME_US", 100_000)
     m = endless_channel_program(tmp_path)
-    assert m.run(2_000_000) == "time-limit"
-    assert m.now() == 20_000_000
+    assert m.run(20_000) == "time-limit"
+    assert m.now() == 200_000
+    m = endless_channel_program(tmp_path)
+    assert m.run(1_000) == "time-limit"
+    assert m.now() == 100_000
 
 
 def test_a_wait_that_ends_before_the_time_bound_is_not_cut(tmp_path):
