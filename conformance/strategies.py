@@ -22,8 +22,8 @@ Whole guest programs:
   LCTL, STCTL, SPX, STPX, SCK, SCKC, STCKC, SPT, STPT, PTLB, LRA, TPROT, STIDP, STAP,
   SIGP, DIAG) with general ones (``GENERAL_POOL``) and interruption handlers,
   starting in supervisor or problem state, BC or EC mode.  Its storage map is
-  described below.  It never turns DAT on by itself (guest DAT under the VMCP is
-  issue #7): the PSWs and mask bytes it may load are drawn without the DAT bit.
+  described below.  It never turns DAT on by itself (``dat_programs`` does): the
+  PSWs and mask bytes it may load are drawn without the DAT bit.
 - ``dat_programs(page_size=None, segment_size=None, length=None)``: a guest that
   turns DAT on through tables it carries (storage map further down).
 - ``channel_programs(device=None, length=None, wait=None, caw_key=None)``: a guest
@@ -54,7 +54,7 @@ PROGRAM_STORAGE = 64 * K   # the storage a guest program is written for
 #   8E0-8E7  system-mask bytes for SSM                  8E8-8EF  prefix values
 #   900-9FF  scratch: every store of the program goes here (or through a register)
 #   A00-A7F  targets of EXECUTE                         B00-B1F  handler records
-# No PSW or system mask the program can load has the DAT bit (issue #7): the
+# No PSW or system mask the program can load has the DAT bit: the
 # PSWs and mask bytes are generated without it and nothing stores into them,
 # except a store through a random base register, which the property allows for
 # by checking that the native machine turned DAT on too.
@@ -343,7 +343,7 @@ def storage_keys(blocks: int | None = None) -> st.SearchStrategy[bytes]:
 
 
 # ---------------------------------------------------------------------------
-# Programs that turn DAT on (issue #7)
+# Programs that turn DAT on
 # ---------------------------------------------------------------------------
 # Storage of a DAT program (64K; page 0 is copied to X'8000', so SET PREFIX X'8000'
 # leaves the program running; real addresses):
@@ -573,7 +573,7 @@ def dat_programs(draw: st.DrawFn, page_size: int | None = None,
 
 
 # ---------------------------------------------------------------------------
-# Channel programs (issue #6): a guest that starts one channel program on a device
+# Channel programs: a guest that starts one channel program on a device
 # ---------------------------------------------------------------------------
 # The devices the generated programs address (the configuration of
 # conformance/test_channel_programs.py): a 3215 console, a 2540 reader with a deck,

@@ -100,7 +100,7 @@ def discrepancies(source: str, impl: Implementation, mode: str) -> list[str]:
     reference = Reference().run(image, PROGRAM_STORAGE, STEPS, "native")
     got = impl.run(image, PROGRAM_STORAGE, STEPS, mode)
     if got.stop.startswith("unsupported: guest DAT") and reference.psw >> 58 & 1:
-        return []  # a wild store made a DAT PSW: the VMCP runs guest DAT in issue #7
+        return []  # a wild store made a DAT PSW, and the implementation has no guest DAT
     return differences(reference, got)
 
 

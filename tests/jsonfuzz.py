@@ -10,17 +10,13 @@ written otherwise (spaces, indentation, escapes), cut short, or given bytes that
 not ASCII or not UTF-8 (a byte-order mark, invalid sequences, raw non-ASCII
 characters, control characters).  The result is bytes, ending in a newline unless it
 was cut.  Huge fragments are spliced into the text, never built as Python objects,
-so that drawing them needs no recursion either.  ``within(seconds)`` turns a hang
-into a test failure.
+so that drawing them needs no recursion either.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
-import signal
-from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import strategies as st
@@ -138,18 +134,3 @@ def mutated_line(draw: st.DrawFn, original: dict[str, Any]) -> bytes:
     elif textual == "crlf":
         line = line[:-1] + b"\r\n"
     return line
-
-
-@contextlib.contextmanager
-def within(seconds: float) -> Iterator[None]:
-    """Fail (AssertionError) rather than hang when the block takes longer than
-    ``seconds`` (SIGALRM: the main thread only, as pytest runs tests)."""
-    def expired(signum: int, frame: object) -> None:
-        raise AssertionError(f"no end within {seconds} s: a hang")
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -4,11 +4,16 @@
 ``reference.opcodes.encode`` (fields in layout order); ``run_code`` places them at
 X'200' with a BC-mode (or EC-mode) PSW at 0, runs to a stop and returns the machine.
 The code ends with LPSW of a disabled-wait PSW kept at X'1F0' unless ``end`` is False.
+``fuzz_examples()`` is the number of examples of a parser fuzz; ``within(seconds)``
+turns a hang into a test failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+from collections.abc import Iterator
 
 from reference.machine import Machine
 from reference.opcodes import BY_MNEMONIC, encode
@@ -62,3 +67,18 @@ def run_code(code: bytes, max_steps: int = 10_000, **kw: object) -> Machine:
     m = make_machine(code, **kw)  # type: ignore[arg-type]
     m.run(max_steps)
     return m
+
+
+@contextlib.contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail (AssertionError) rather than hang when the block takes longer than
+    ``seconds`` (SIGALRM: the main thread only, as pytest runs tests)."""
+    def expired(signum: int, frame: object) -> None:
+        raise AssertionError(f"no end within {seconds} s: a hang")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -78,8 +78,8 @@ from reference import opcodes
 from reference.assembler import assemble
 from reference.cli import start_machine
 from reference.machine import Machine
-from tests.jsonfuzz import mutated_line, within
-from tests.support import fuzz_examples
+from tests.jsonfuzz import mutated_line
+from tests.support import fuzz_examples, within
 
 try:  # the generator of tests/test_vmcp.py, moved to conformance/strategies.py
     from conformance.strategies import guest_programs as random_programs

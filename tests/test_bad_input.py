@@ -25,13 +25,11 @@ import random
 import re
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import tomllib
@@ -40,7 +38,7 @@ from hypothesis import strategies as st
 
 from reference.cli import main
 from reference.devices import MAX_TOML_BYTES, MAX_TOML_NESTING, _toml_nesting
-from tests.support import fuzz_examples
+from tests.support import fuzz_examples, within
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -52,29 +50,11 @@ MAX_STEPS = "300"
 # ---------------------------------------------------------------------------
 # Running the command
 # ---------------------------------------------------------------------------
-class Hang(Exception):
-    """The command ran longer than HANG_SECONDS."""
-
-
-@contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    def expired(signum: int, frame: Any) -> None:
-        raise Hang(f"no end after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def run_cli(argv: list[str], cwd: Path) -> tuple[int, str, str]:
     """Exit status, standard output and standard error of ``s370 ARGV`` in ``cwd``."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.chdir(cwd), contextlib.redirect_stdout(out), \
-            contextlib.redirect_stderr(err), deadline(HANG_SECONDS):
+            contextlib.redirect_stderr(err), within(HANG_SECONDS):
         status = main(argv)
     return status, out.getvalue(), err.getvalue()
 

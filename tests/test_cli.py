@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -537,28 +538,10 @@ def test_source_that_is_not_utf8_names_its_line(tmp_path, capsys):
 # ---------------------------------------------------------------------------
 # Bounds of a run: --max-time, and a guest that never gives the machine back
 # ---------------------------------------------------------------------------
-ENDLESS = """
-ENDLESS  START 0
-         DC    X'00000000',A(BEGIN)
-         ORG   ENDLESS+X'78'
-         DC    X'00020000',A(0)           I/O new PSW: disabled wait
-         ORG   ENDLESS+X'200'
-BEGIN    BALR  12,0
-         USING *,12
-         LA    1,CCW1
-         ST    1,X'48'
-         SIO   X'00E'
-         LPSW  WAITPSW
-         DS    0D
-WAITPSW  DC    X'80020000',A(0)           BC, channel 0 enabled, wait
-CCW1     DC    X'03',AL3(0),X'40',X'00',AL2(1)     NO-OPERATION, command chaining
-CCW2     DC    X'08',AL3(CCW1),X'00',X'00',AL2(1)  TIC back to it
-         END
-"""
-
-
 def _endless(tmp_path):
-    (tmp_path / "endless.asm").write_text(ENDLESS)
+    """examples/hostile/endless_channel.asm (SIO of a NO-OPERATION command-chained
+    to a TIC back to it, then an enabled wait) with a printer at 00E."""
+    shutil.copyfile("examples/hostile/endless_channel.asm", tmp_path / "endless.asm")
     (tmp_path / "endless.toml").write_text(
         'storage = "64K"\n[[device]]\naddress = "00E"\ntype = "1403"\nfile = "out.prt"\n')
     return str(tmp_path / "endless.asm"), str(tmp_path / "endless.toml")

@@ -49,8 +49,8 @@ from reference.trace import (
     verify_file,
     write_trace,
 )
-from tests.jsonfuzz import mutated_line, within
-from tests.support import fuzz_examples, ins
+from tests.jsonfuzz import mutated_line
+from tests.support import fuzz_examples, ins, within
 
 SCHEMA = Path(__file__).resolve().parent.parent / "traces" / "trace-v1.schema.json"
 WAIT_EC = bytes.fromhex("000A0000000000FF")      # EC mode, wait, disabled
