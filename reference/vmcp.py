@@ -1238,6 +1238,7 @@ class VMCP:
         else:
             self._fill_shadow(vm, vaddr, real_address, protected, secondary)
             vm.interventions["shadow fault"] += 1
+            self._spend(vm, "shadow fault")
             return "shadow fault"
         events = real.per_events_recognized if vm.per_on else 0
         if fetch:
@@ -1344,6 +1345,7 @@ class VMCP:
         vm.real_frame(absolute, page_in=True)
         self.build_tables(vm)
         vm.interventions["page fault"] += 1
+        self._spend(vm, "page fault")
         return "page fault"
 
     def _reflect_addressing(self, vm: VirtualMachine, ilc: int, per_code: int) -> str:

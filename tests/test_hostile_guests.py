@@ -16,6 +16,7 @@ time limit (docs/reliability.md).
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,26 @@ def test_every_kind_of_work_the_vmcp_does_for_a_vm_is_charged_to_it(kind):
              + COSTS["channel"] * vm.channels.events_done)
     assert least > 0
     assert vm.vmcp_us >= least
+
+
+def test_shadow_table_and_page_faults_are_charged_to_the_vm_that_takes_them(monkeypatch):
+    # examples/minios.asm turns DAT on (shadow-table faults); paged through 64K of
+    # frames, its own storage comes in by page faults.  Each fault is charged once,
+    # at its cost.
+    spent: Counter[str] = Counter()
+    spend = VMCP._spend
+
+    def counted(self, vm, kind, times=1):
+        spent[kind] += times
+        spend(self, vm, kind, times)
+
+    monkeypatch.setattr(VMCP, "_spend", counted)
+    source = (HOSTILE_DIR.parent / "minios.asm").read_text()
+    cp = VMCP(real_storage=1024 * K, paging=64 * K)
+    vm = cp.create_vm(assemble(source, "minios.asm").image, 256 * K, max_steps=200_000,
+                      paged=True)
+    cp.run(max_dispatches=50)
+    cp.close()
+    shadow, paging = vm.interventions["shadow fault"], vm.interventions["page fault"]
+    assert shadow > 0 and paging > 0
+    assert spent["shadow fault"] == shadow and spent["page fault"] == paging
