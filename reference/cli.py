@@ -224,14 +224,12 @@ def parse_time(text: str) -> int:
     return int(seconds * 1_000_000)
 
 
-def run_bounds(args: argparse.Namespace) -> tuple[int, int]:
-    """The bounds of a run: (``--max-steps``, ``--max-time`` in microseconds, by
-    default the machine's default for that many steps)."""
+def run_bounds(args: argparse.Namespace) -> tuple[int, int | None]:
+    """The bounds of a run: (``--max-steps``, ``--max-time`` in microseconds, or
+    None for the machine's default for that many steps)."""
     if args.max_steps < 0:
         raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
-    if args.max_time is None:
-        return args.max_steps, default_max_time(args.max_steps)
-    return args.max_steps, parse_time(args.max_time)
+    return args.max_steps, None if args.max_time is None else parse_time(args.max_time)
 
 
 def start_vm(image: bytes, storage: int, max_steps: int,
@@ -278,13 +276,13 @@ def report_undelivered(command: str, spool: Any) -> int:
 
 
 def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, storage: int,
-                      ipl: int | None) -> tuple[CPU, str, int]:
+                      ipl: int | None, max_steps: int,
+                      max_time: int | None) -> tuple[CPU, str, int]:
     """[I/O] The configured machine as the only VM of a VMCP
     (``reference.vmcp.configured_guest``): the VM, its stop, and how many spool
     files could not be delivered (each reported on standard error)."""
     from .vmcp import VMCPError, configured_guest
     try:
-        max_steps, max_time = run_bounds(args)
         cp, vm = configured_guest(config, image, storage, max_steps=max_steps, ipl=ipl,
                                   virtual_cpu_id=args.virtual_cpu_id, max_time=max_time)
     except VMCPError as e:
@@ -337,7 +335,8 @@ def run_configured(args: argparse.Namespace) -> int:
                            + [use for spec in config.devices for use in spec.files],
                            lambda line, m: UsageError(f"{config.path}:{line}: {m}"))
     if args.under == "vmcp":
-        m, stop, undelivered = run_configured_vm(args, config, image, storage, ipl)
+        m, stop, undelivered = run_configured_vm(args, config, image, storage, ipl,
+                                                   max_steps, max_time)
         out = state_json(m, stop, dumps)
         if args.json:
             print(json.dumps(out))
@@ -490,7 +489,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     image = load_program(args.program, storage)
     # One time bound for every run of the comparison, the shorter ones of the
     # search for where the runs part included.
-    max_steps, max_time = run_bounds(args)
+    max_steps, given = run_bounds(args)
+    max_time = default_max_time(max_steps) if given is None else given
     try:
         scratch = tempfile.TemporaryDirectory(prefix="s370-compare-")
     except OSError as e:
@@ -542,9 +542,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"stop: native {native_stop}, vmcp {guest_stop}")
     print(f"they part at instruction {low} at {at:06X}: {text}")
     configured = f" --config {args.config}" if args.config is not None else ""
-    bound = f" --max-time {args.max_time}" if args.max_time is not None else ""
-    print(f"reproduce: s370 run {args.program}{configured} --max-steps {low}{bound} --json"
-          f"   and the same with --under vmcp")
+    seconds = Decimal(max_time) / 1_000_000      # the bound the comparison's runs had
+    print(f"reproduce: s370 run {args.program}{configured} --max-steps {low} --max-time "
+          f"{seconds} --json   and the same with --under vmcp")
     return 1
 
 
@@ -585,8 +585,7 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
     if args.slice < 1:
         raise UsageError(f"--slice {args.slice}: must be positive")
     # Each VM's time bound: --max-time, or the default of its own step bound.
-    run_bounds(args)
-    max_time = parse_time(args.max_time) if args.max_time is not None else None
+    _, max_time = run_bounds(args)
     if args.spool is not None:
         problem = spool_problem(Path(args.spool))
         if problem is not None:
