@@ -8,8 +8,8 @@ on standard output.  To adapt another implementation, keep ``main`` and replace 
 bodies of the request functions with calls into it; declare in ``hello`` whatever it
 cannot do.
 
-Modes: ``native`` runs the program on ``reference.machine.Machine``; ``vmcp`` runs it as
-the only guest of ``reference.vmcp.VMCP``.  A VM is created by the VMCP with its image
+Modes: ``native`` runs the program on ``reference.machine.machine.Machine``; ``vmcp`` runs it as
+the only guest of ``reference.vm.vmcp.VMCP``.  A VM is created by the VMCP with its image
 and started by it, so in ``vmcp`` mode the machine kept between ``reset`` and the
 first ``run`` only collects what ``load`` stores: ``set_state`` is refused and a run
 must start with ``restart`` (``mode_capabilities`` says so).
@@ -17,9 +17,9 @@ must start with ``restart`` (``mode_capabilities`` says so).
 Devices (the ``devices`` capability): ``attach`` writes the devices' input files
 (their contents come in the request) into a directory of the adapter's own, with a
 configuration file of docs/configuration.md for each device, and reads them with
-``reference.devices.load_configuration``; natively the devices are attached to the
+``reference.io.devices.load_configuration``; natively the devices are attached to the
 machine at once, under the VMCP the VM gets them when it is created, as ``s370 run
---config --under vmcp`` gives them (``reference.vmio``).  ``outputs`` reads back the
+--config --under vmcp`` gives them (``reference.vm.vmio``).  ``outputs`` reads back the
 files the devices wrote.  The directory goes with the next ``reset`` or the end.
 """
 
@@ -38,9 +38,9 @@ from typing import Any, TextIO
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conformance.implementations import Reference  # noqa: E402
-from reference.cpu import CPU, MAX_STORAGE, MIN_STORAGE  # noqa: E402
-from reference.devices import ConfigError, Configuration, load_configuration  # noqa: E402
-from reference.machine import Machine  # noqa: E402
+from reference.io.devices import ConfigError, Configuration, load_configuration  # noqa: E402
+from reference.machine.cpu import CPU, MAX_STORAGE, MIN_STORAGE  # noqa: E402
+from reference.machine.machine import Machine  # noqa: E402
 from reference.trace import loads_bounded  # noqa: E402
 
 PROTOCOL = 1
@@ -123,7 +123,7 @@ def toml_value(value: object, what: str) -> str:
 
 def device_spec(entry: object, n: int, directory: Path) -> tuple[Any, Path | None]:
     """One device of ``attach``: its input files written into ``directory``, its
-    table checked as a configuration file (reference.devices.load_configuration).
+    table checked as a configuration file (reference.io.devices.load_configuration).
     Returns the device's DeviceSpec and the file it writes (or None)."""
     if not isinstance(entry, dict):
         raise RequestError(f"attach: device {n} is not an object")
@@ -363,7 +363,7 @@ class ReferenceAdapter:
         return address
 
     def _run_vmcp(self, start: str, steps: int, ipl: int | None) -> dict[str, Any]:
-        from reference.vmcp import VMCP, real_storage_for
+        from reference.vm.vmcp import VMCP, real_storage_for
         if start == "continue" or self.cpu is not self.machine:
             raise RequestError("run: in mode vmcp a run starts a new guest (start: restart "
                                "or ipl)")
@@ -386,7 +386,7 @@ class ReferenceAdapter:
         it (conformance/implementations.py): spooled unit-record devices and console,
         each 3370 a real disk given whole to the VM; the spool files go to the
         devices' files when the VM ends (``release_spool``)."""
-        from reference.vmcp import VMCPError, configured_guest
+        from reference.vm.vmcp import VMCPError, configured_guest
         assert self.config is not None and self.device_dir is not None
         spool = Path(self.device_dir.name) / "spool"
         spool.mkdir(exist_ok=True)
@@ -411,7 +411,7 @@ class ReferenceAdapter:
     # -- trace -----------------------------------------------------------------
     def trace(self, request: dict[str, Any]) -> dict[str, Any]:
         """A run with its trace records (traces/FORMAT.md), through the reference's
-        recorder (reference/trace.py), which records a run as ``s370 run`` starts it:
+        recorder (reference/trace/), which records a run as ``s370 run`` starts it:
         so a traced run is one that starts with ``restart`` right after ``reset`` and
         ``load``.  The run is then made again untraced, to leave the adapter in its
         end state (the reference is deterministic)."""

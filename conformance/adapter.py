@@ -374,7 +374,7 @@ def _device_types(value: Any) -> tuple[str, ...]:
 
 
 def device_entries(config: Any) -> tuple[list[dict[str, Any]], dict[int, Path]]:
-    """The ``attach`` request's devices for ``config`` (reference.devices.Configuration,
+    """The ``attach`` request's devices for ``config`` (reference.io.devices.Configuration,
     as ``run_configured`` gets it), and the file of every device that writes one by
     I/O address.  Input files go as their contents (a reader deck as its 80-byte
     EBCDIC cards, ``format = "binary"``; console input as its lines; a disk image as
@@ -680,7 +680,7 @@ class AdapterImplementation:
 
     def _run_configured(self, image: bytes, storage: int, max_steps: int, mode: str,
                         config: Any, ipl: int | None = None) -> Outcome:
-        """A run with the devices of ``config`` (reference.devices.Configuration):
+        """A run with the devices of ``config`` (reference.io.devices.Configuration):
         ``reset``, ``attach`` of the devices, ``load`` of the image at 0, ``run``
         from a restart or with ``ipl`` from that device; then ``outputs``, written
         to the configuration's files (where ``Reference.run_configured`` would have

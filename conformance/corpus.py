@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from reference.assembler import assemble
-from reference.disassembler import format_instruction
+from reference.asm.assembler import assemble
+from reference.asm.disassembler import format_instruction
 
 from . import PROGRAMS
 from .expectations import INPUT_KEYS, OUTPUT_KEYS, Expectations, Output, embedded, load
@@ -134,7 +134,7 @@ def run_program(program: Program, impl: Implementation, mode: str,
     steps = exp.max_steps if max_steps is None else max_steps
     if not exp.devices:
         return impl.run(program.image, exp.storage, steps, mode)
-    from reference.devices import ConfigError, load_configuration
+    from reference.io.devices import ConfigError, load_configuration
     run_configured = getattr(impl, "run_configured", None)
     if run_configured is None:
         raise DeviceSetupError(f"{impl.name} takes no device configurations")

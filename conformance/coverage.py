@@ -2,7 +2,7 @@
 
 What the suite ran through the reference implementation, measured against the
 architecture rather than against the Python source: for every row of the opcode
-table (``reference.opcodes.TABLE``) and every mode (``native``, ``vmcp``)
+table (``reference.arch.opcodes.TABLE``) and every mode (``native``, ``vmcp``)
 
 - ``executed``: how many times the instruction was fetched, decoded and started
   (whatever its outcome; under EXECUTE the row counted is EX's);
@@ -24,7 +24,7 @@ The summary states the coverage targets of the suite and what is missing:
 
 - every row of the opcode table executed in every mode;
 - every program-interruption code the implemented instructions can raise
-  (``reference.interrupts.PROGRAM_EXCEPTIONS``, plus PER X'0080') reached in every
+  (``reference.arch.interrupts.PROGRAM_EXCEPTIONS``, plus PER X'0080') reached in every
   mode.  A code with the PER bit reaches both parts: X'0086' reaches X'0006' and
   X'0080'.
 
@@ -51,8 +51,8 @@ from typing import Any
 
 import pytest
 
-from reference.interrupts import PER_EVENT_CODE, PROGRAM_EXCEPTIONS
-from reference.opcodes import TABLE, Instruction
+from reference.arch.interrupts import PER_EVENT_CODE, PROGRAM_EXCEPTIONS
+from reference.arch.opcodes import TABLE, Instruction
 
 from . import implementations
 from .expectations import MODES
@@ -60,7 +60,7 @@ from .expectations import MODES
 FORMAT = "s370-coverage/1"
 WORKER_KEY = "s370_coverage"
 
-# Interruption classes as ``InterruptionRecord.kind`` names them (reference/cpu.py).
+# Interruption classes as ``InterruptionRecord.kind`` names them (reference/machine/cpu.py).
 CLASSES = ("restart", "external", "svc", "program", "machine-check", "io")
 
 

@@ -81,7 +81,7 @@ class ExpectationError(ValueError):
     """A malformed expectations file (bad input: one line, names the place)."""
 
 
-# The keys of a [[device]] table by type (docs/configuration.md; reference.devices
+# The keys of a [[device]] table by type (docs/configuration.md; reference.io.devices
 # checks them again when the run loads the configuration).  Outputs are written into
 # the run's temporary directory; inputs are read from the program's directory.
 DEVICE_KEYS = {

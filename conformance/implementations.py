@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from reference.cpu import CPU, State
+from reference.machine.cpu import CPU, State
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Reference:
     facilities: tuple[str, ...] = ("channel-io",)   # no floating point
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
-        from reference.cli import start_machine
+        from reference.cli.main import start_machine
         if mode == "native":
             m = start_machine(image, storage)
             m.interruption_log = []
@@ -88,8 +88,8 @@ class Reference:
                 done()
             return _outcome(m, stop)
         if mode == "vmcp":
-            from reference.cli import real_storage_for
-            from reference.vmcp import VMCP
+            from reference.cli.main import real_storage_for
+            from reference.vm.vmcp import VMCP
             cp = VMCP(real_storage=real_storage_for(storage))
             vm = cp.create_vm(image, storage, max_steps=max_steps)
             vm.interruption_log = []
@@ -102,16 +102,16 @@ class Reference:
 
     def run_configured(self, image: bytes, storage: int, max_steps: int, mode: str,
                        config: Any, ipl: int | None = None) -> Outcome:
-        """A run with the devices of ``config`` (reference.devices.Configuration):
+        """A run with the devices of ``config`` (reference.io.devices.Configuration):
         natively attached to the machine (``Configuration.start``); under the VMCP
-        as ``s370 run --config --under vmcp`` gives them (reference.vmcp
+        as ``s370 run --config --under vmcp`` gives them (reference.vm.vmcp
         ``configured_guest``: spooled unit-record devices and console, each 3370 a
         real disk given whole to the VM as a minidisk), the spool files handed on
         when the VMCP closes.  The image is loaded at 0;
         then the restart interruption, or with ``ipl`` initial program loading
         from that device.  DeviceSetupError when the devices or the IPL fail."""
         if mode == "native":
-            from reference.devices import ConfigError, IPLError
+            from reference.io.devices import ConfigError, IPLError
             try:
                 m = config.start(image, storage, ipl)
             except (ConfigError, IPLError) as e:
@@ -126,7 +126,7 @@ class Reference:
                 m.channels.close()
             return _outcome(m, stop)
         if mode == "vmcp":
-            from reference.vmcp import VMCPError, configured_guest
+            from reference.vm.vmcp import VMCPError, configured_guest
             # The spool in a directory of this run, removed with it.
             with tempfile.TemporaryDirectory(prefix="s370-spool-") as spool:
                 try:

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from reference import opcodes
+from reference.arch import opcodes
 
 K = 1024
 PROGRAM_STORAGE = 64 * K   # the storage a guest program is written for
@@ -201,7 +201,7 @@ def guest_programs(draw: st.DrawFn, ec: bool | None = None, problem: bool | None
     ``length`` instructions mixing ``privileged`` and ``general`` ones, with
     interruption handlers that record and return (or stop), starting in EC or BC
     mode (``ec``), in the problem or supervisor state (``problem``).  Assemble it
-    with ``reference.assembler.assemble``; ``s370 compare`` runs it natively and
+    with ``reference.asm.assembler.assemble``; ``s370 compare`` runs it natively and
     under the VMCP."""
     n = draw(st.integers(1, 20)) if length is None else length
     body = [draw(program_instructions(n, privileged, general)) for _ in range(n)]
@@ -296,7 +296,7 @@ def psw_values(draw: st.DrawFn, ec: bool | None = None, problem: bool | None = N
                wait: bool | None = None, dat: bool | None = None, valid: bool | None = None,
                address: int | None = None) -> int:
     """A PSW as a 64-bit integer (GA22-7000 ch.4 formats)."""
-    from reference.psw import EC_MUST_BE_ZERO, PSW
+    from reference.arch.psw import EC_MUST_BE_ZERO, PSW
     if valid is False:
         if ec is False:
             raise ValueError("a BC-mode PSW has no bits that must be zero")
@@ -398,7 +398,7 @@ def dat_programs(draw: st.DrawFn, page_size: int | None = None,
     whether the old or the new translation is used (GA22-7000 ch.3 "Translation-
     Lookaside Buffer"), so native and virtual runs could both be right and differ.
     It never changes a segment-table entry.  Assemble it with
-    ``reference.assembler.assemble``; ``s370 compare`` runs it natively and under
+    ``reference.asm.assembler.assemble``; ``s370 compare`` runs it natively and under
     the VMCP."""
     if page_size is None:
         page_size = draw(st.sampled_from([2048, 4096]))
@@ -711,7 +711,7 @@ def channel_programs(draw: st.DrawFn, device: str | None = None, length: int | N
     (``wait``: ``interrupt``, an enabled wait whose I/O interruptions the handler
     records, or ``tio``, a TEST I/O loop with I/O interruptions disabled), then
     issues up to three I/O instructions, each recorded with its CSW, and ends in a
-    disabled wait.  Assemble it with ``reference.assembler.assemble``."""
+    disabled wait.  Assemble it with ``reference.asm.assembler.assemble``."""
     if device is None:
         device = draw(st.sampled_from(["3215", "2540R", "2540P", "1403", "3370", "3370",
                                        "none"]))

@@ -42,8 +42,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, note, settings
 from hypothesis.errors import NoSuchExample
 
-from reference.assembler import assemble
-from reference.devices import load_configuration
+from reference.asm.assembler import assemble
+from reference.io.devices import load_configuration
 
 from .implementations import Implementation, Outcome, Reference, takes_devices
 from .strategies import (
@@ -185,7 +185,7 @@ def test_the_property_finds_a_wrong_minidisk(monkeypatch):
     """A VMCP whose minidisks start one block too far on the real disk: the guest's
     block b is the real block b + 1 (and its last block is beyond the real disk).
     The property finds a disk program that reads or writes the wrong block."""
-    from reference import vmio
+    from reference.vm import vmio
 
     original = vmio.Minidisk.__init__
 
@@ -204,7 +204,7 @@ def test_the_property_finds_a_wrong_test_io(monkeypatch):
     """A VMCP whose TEST I/O simulation answers CC 0 without asking the channel (as
     if every device were always available): the property finds a program that waits
     in a TEST I/O loop, or tests a device with an interruption pending."""
-    from reference.vmcp import SIMULATIONS, Simulation
+    from reference.vm.vmcp import SIMULATIONS, Simulation
 
     def careless_tio(m: Any, b2: int, d2: int) -> None:
         m.cc = 0

@@ -31,8 +31,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, note, settings
 from hypothesis import strategies as st
 
-from reference import opcodes
-from reference.assembler import assemble
+from reference.arch import opcodes
+from reference.asm.assembler import assemble
 
 from .implementations import Implementation, Outcome, Reference
 from .strategies import PROGRAM_STORAGE, dat_programs, guest_programs, instructions
@@ -99,7 +99,7 @@ def discrepancies(source: str, impl: Implementation, mode: str) -> list[str]:
     image = assemble(source, "<generated>").image
     reference = Reference().run(image, PROGRAM_STORAGE, STEPS, "native")
     got = impl.run(image, PROGRAM_STORAGE, STEPS, mode)
-    if got.stop.startswith("unsupported: guest DAT") and reference.psw >> 58 & 1:
+    if got.stop.startswith("unsupported: guest DAT") and reference.arch.psw >> 58 & 1:
         return []  # a wild store made a DAT PSW, and the implementation has no guest DAT
     return differences(reference, got)
 
@@ -178,8 +178,8 @@ def test_the_property_finds_a_wrong_simulation(monkeypatch):
     """Against a VMCP whose SSM ignores the SSM-suppression control (CR0 bit 1:
     special-operation exception), the property fails and shrinks to a short
     program that uses SSM."""
-    from reference.instructions import control
-    from reference.vmcp import SIMULATIONS, Simulation
+    from reference.machine.instructions import control
+    from reference.vm.vmcp import SIMULATIONS, Simulation
 
     def careless_ssm(m, b2, d2):
         control.require_supervisor_state(m)

@@ -29,7 +29,7 @@ Hercules' message for every program interruption (HHCCP014I with a register dump
 is turned off (``ostailor quiet``) unless ``program_check_messages`` is set: a
 program looping through interruptions would flood the log.
 
-The reference side (``run_reference``) starts ``reference.machine.Machine`` the way
+The reference side (``run_reference``) starts ``reference.machine.machine.Machine`` the way
 ``s370 run`` does: a new machine is in the clear-reset state; the image is loaded at
 absolute 0, a restart interruption is performed and the machine runs until it
 stops.  ``compare`` lists every difference between the two results, leaving out
@@ -489,9 +489,9 @@ def _absolute_to_real(addr: int, prefix: int) -> int:
 # ----------------------------------------------------------------------
 def run_reference(image: bytes, ranges: list[tuple[int, int]],
                   max_steps: int = DEFAULT_MAX_STEPS) -> Result:
-    """Run ``image`` on reference.machine.Machine as ``s370 run`` does: clear reset
+    """Run ``image`` on reference.machine.machine.Machine as ``s370 run`` does: clear reset
     (a new machine), the image at absolute 0, a restart interruption, run."""
-    from reference.machine import Machine
+    from reference.machine.machine import Machine
 
     t0 = time.monotonic()
     m = Machine(STORAGE_SIZE)
@@ -578,7 +578,7 @@ def corpus(root: Path = CORPUS) -> list[Program]:
 
 def assemble(prog: Program) -> bytes:
     """The image of ``prog`` from the project's assembler."""
-    from reference.assembler import assemble as _assemble
+    from reference.asm.assembler import assemble as _assemble
 
     image = bytes(_assemble(prog.source, str(prog.path)).image)
     if image[8:16].strip(b"\0"):

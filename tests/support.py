@@ -1,7 +1,7 @@
 """Helpers for unit tests: build small programs from the opcode table and run them.
 
 ``program([("LA", (1, 0, 0, 5)), ...])`` encodes instructions with
-``reference.opcodes.encode`` (fields in layout order); ``run_code`` places them at
+``reference.arch.opcodes.encode`` (fields in layout order); ``run_code`` places them at
 X'200' with a BC-mode (or EC-mode) PSW at 0, runs to a stop and returns the machine.
 The code ends with LPSW of a disabled-wait PSW kept at X'1F0' unless ``end`` is False.
 ``fuzz_examples()`` is the number of examples of a parser fuzz; ``within(seconds)``
@@ -15,8 +15,8 @@ import os
 import signal
 from collections.abc import Iterator
 
-from reference.machine import Machine
-from reference.opcodes import BY_MNEMONIC, encode
+from reference.arch.opcodes import BY_MNEMONIC, encode
+from reference.machine.machine import Machine
 
 CODE_ORIGIN = 0x200
 WAIT_PSW_AT = 0x1F0

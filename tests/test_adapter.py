@@ -74,10 +74,10 @@ from hypothesis import strategies as st
 
 from conformance.adapter import AdapterError, AdapterImplementation, absolute
 from conformance.corpus import Program, check
-from reference import opcodes
-from reference.assembler import assemble
-from reference.cli import start_machine
-from reference.machine import Machine
+from reference.arch import opcodes
+from reference.asm.assembler import assemble
+from reference.cli.main import start_machine
+from reference.machine.machine import Machine
 from tests.jsonfuzz import mutated_line
 from tests.support import fuzz_examples, within
 
@@ -1196,7 +1196,7 @@ def _limited(script: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> Adapter
 
 
 def _configuration(tmp_path: Path, text: str) -> Any:
-    from reference.devices import load_configuration
+    from reference.io.devices import load_configuration
     (tmp_path / "machine.toml").write_text(text)
     return load_configuration(tmp_path / "machine.toml")
 

@@ -1,4 +1,4 @@
-"""Tests of reference.assembler.
+"""Tests of reference.asm.assembler.
 
 Expected bytes are derived by hand from the instruction formats of GA22-7000
 (chapter 5, "Instruction Formats"; the opcodes from appendix B) and from the
@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference.assembler import EBCDIC, LAYOUT_FIELDS, AssemblyError, assemble, operand_items
-from reference.opcodes import BY_MNEMONIC, EXTENDED_MNEMONICS, TABLE
+from reference.arch.opcodes import BY_MNEMONIC, EXTENDED_MNEMONICS, TABLE
+from reference.asm.assembler import EBCDIC, LAYOUT_FIELDS, AssemblyError, assemble, operand_items
 
 REPO = Path(__file__).resolve().parent.parent
 HELLO = REPO / "examples" / "hello.asm"
@@ -394,7 +394,7 @@ def test_chain_of_forward_equs_costs_a_linear_number_of_evaluations(monkeypatch)
     # symbol it waits for is defined: at most 3 evaluations each.  (Sweeping the
     # waiting EQUs in source order until none is left defines one per sweep here:
     # about n * n / 2 evaluations, some 2,000,000 for n = 2,000.)
-    import reference.assembler as asm
+    import reference.asm.assembler as asm
     calls = 0
     equate = asm._Assembler.equate
 
@@ -785,8 +785,8 @@ def test_hello_example_assembles() -> None:
 
 
 def test_hello_example_runs_on_the_reference_machine() -> None:
-    from reference.instructions import HANDLERS
-    from reference.machine import Machine
+    from reference.machine.instructions import HANDLERS
+    from reference.machine.machine import Machine
 
     a = assemble(HELLO.read_text(), "hello.asm")
     needed = {row.handler for row in TABLE if row.mnemonic in

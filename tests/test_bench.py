@@ -6,9 +6,9 @@ check that the benchmarks measure what they claim to measure.
 
 from __future__ import annotations
 
-from reference import bench
-from reference.assembler import assemble
-from reference.cli import main
+from reference.asm.assembler import assemble
+from reference.cli import bench
+from reference.cli.main import main
 
 
 def test_compute_loop_executes_seven_instructions_an_iteration():

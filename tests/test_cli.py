@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reference.cli import main
+from reference.cli.main import main
 from tests.support import ins
 
 # A raw image: BC-mode PSW at 0 -> X'200'; LA 1,5; ST 1,X'400'; LPSW X'1F0' (disabled wait).
@@ -129,8 +129,8 @@ def test_compare_names_the_field_and_instruction_where_runs_part(tmp_path, capsy
                                                                 monkeypatch):
     # A VMCP with a deliberately wrong simulation of SSM: it ignores the mask byte
     # and clears the system mask.
-    from reference.instructions import control
-    from reference.vmcp import SIMULATIONS, Simulation
+    from reference.machine.instructions import control
+    from reference.vm.vmcp import SIMULATIONS, Simulation
 
     def wrong_ssm(m, b2, d2):
         control._set_system_mask(m, 0)
@@ -210,7 +210,7 @@ def test_output_to_a_closed_pipe_ends_quietly():
     assert r.stdout.startswith("stop") and "Traceback" not in r.stderr
 
 
-# --- s370 vmcp --directory (reference/vmio.py load_directory) ------------------
+# --- s370 vmcp --directory (reference/vm/vmio.py load_directory) ------------------
 EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -261,9 +261,9 @@ def test_a_minidisk_vm_ends_as_the_native_machine_on_a_disk_of_its_blocks(tmp_pa
         [sys.executable, "-m", "reference.cli", "run", str(tmp_path / "disk_to_printer.asm"),
          "--config", str(tmp_path / "native.toml"), "--storage", "64K", "--json",
          "--dump", "0-FFFF"], capture_output=True, text=True, check=True)
-    from reference.assembler import assemble
-    from reference.vmcp import VMCP
-    from reference.vmio import load_directory
+    from reference.asm.assembler import assemble
+    from reference.vm.vmcp import VMCP
+    from reference.vm.vmio import load_directory
     d = load_directory(directory)
     cp = VMCP(real_storage=1 << 20, spool_directory=tmp_path / "spool")
     cp.attach_real_disk(0x130, tmp_path / "pack.img")
@@ -345,8 +345,8 @@ def test_compare_with_a_configuration_names_the_device_file_that_differs(tmp_pat
     # A VMCP that never hands its spool files on: the printer file under the VMCP
     # is missing.  compare names the device and the first byte: the native file
     # begins with the first card, "THIS DECK" in ASCII (54 48 49 53 20 44 45 43).
-    import reference.vmcp
-    monkeypatch.setattr(reference.vmcp, "release_spool", lambda kept: kept.channels.close())
+    import reference.vm.vmcp
+    monkeypatch.setattr(reference.vm.vmcp, "release_spool", lambda kept: kept.channels.close())
     program, config = _cards_example(tmp_path)
     assert main(["compare", program, "--config", config]) == 1
     out = capsys.readouterr().out

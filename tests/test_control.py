@@ -1,4 +1,4 @@
-"""Control instructions (GA22-7000 chapter 10): reference/instructions/control.py.
+"""Control instructions (GA22-7000 chapter 10): reference/machine/instructions/control.py.
 
 Every expected value is worked out by hand from the Principles of Operation; the
 arithmetic is in the comments.  Programs start at X'200' (tests/support.py) and end
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.instructions.control import CPU_ID
-from reference.machine import Machine
-from reference.opcodes import BY_MNEMONIC, TABLE, decode_fields
+from reference.arch.opcodes import BY_MNEMONIC, TABLE, decode_fields
+from reference.machine.instructions.control import CPU_ID
+from reference.machine.machine import Machine
 from tests.support import WAIT_PSW_BC, WAIT_PSW_EC, ins, make_machine, program
 
 EC_BIT = 1 << 51

@@ -39,8 +39,8 @@ from conformance.coverage import (
     write,
 )
 from conformance.implementations import Reference
-from reference.cpu import InterruptionRecord
-from reference.opcodes import BY_MNEMONIC, TABLE
+from reference.arch.opcodes import BY_MNEMONIC, TABLE
+from reference.machine.cpu import InterruptionRecord
 from tests.support import ins, make_machine
 
 pytest_plugins = ["pytester"]
@@ -241,7 +241,7 @@ def test_native_and_vmcp_runs_are_counted(collector):
 def test_nothing_is_watched_while_the_hook_is_off(monkeypatch):
     """Off (the default), the machine keeps its fast path: no instruction goes
     through the one-at-a-time step that an observer forces."""
-    from reference.machine import Machine
+    from reference.machine.machine import Machine
     monkeypatch.setattr(implementations, "coverage_hook", None)
     slow = []
     original = Machine._step_slow

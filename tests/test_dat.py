@@ -1,4 +1,4 @@
-"""Dynamic address translation: reference/dat.py, the DAT path of the machine's
+"""Dynamic address translation: reference/arch/dat.py, the DAT path of the machine's
 storage access, and the DAT instructions (LRA, PTLB, IPTE).
 
 GA22-7000 ch.3 "Dynamic Address Translation", ch.6 (translation exceptions) and
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pytest
 
-from reference import dat
-from reference.machine import Machine
-from reference.opcodes import BY_MNEMONIC, decode_fields
+from reference.arch import dat
+from reference.arch.opcodes import BY_MNEMONIC, decode_fields
+from reference.machine.machine import Machine
 from tests.support import WAIT_PSW_BC, WAIT_PSW_EC, ins, make_machine, program
 
 EC_BIT = 1 << 51

@@ -1,4 +1,4 @@
-"""Tests for reference/instructions/decimal.py: the decimal instructions (GA22-7000
+"""Tests for reference/machine/instructions/decimal.py: the decimal instructions (GA22-7000
 chapter 8) and CVB, CVD, PACK, UNPK and MVO (chapter 7).
 
 Every expected value is derived by hand from the Principles of Operation; the
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.machine import Machine
+from reference.machine.machine import Machine
 from tests.support import ins, make_machine
 
 DATA_EXC, SPEC, ADDRESSING, PROTECTION = 0x07, 0x06, 0x05, 0x04

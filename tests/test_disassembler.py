@@ -1,8 +1,8 @@
-"""Tests of reference.disassembler.
+"""Tests of reference.asm.disassembler.
 
 Expected texts are derived by hand from the instruction formats of GA22-7000
 (chapter 5) and the opcodes of its appendix; the round-trip properties check that
-every line the disassembler prints assembles back (reference.assembler) to the
+every line the disassembler prints assembles back (reference.asm.assembler) to the
 bytes it came from.
 """
 
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.assembler import LAYOUT_FIELDS, assemble, operand_items
-from reference.disassembler import decode_one, disassemble, format_instruction
-from reference.opcodes import TABLE, Instruction, encode
+from reference.arch.opcodes import TABLE, Instruction, encode
+from reference.asm.assembler import LAYOUT_FIELDS, assemble, operand_items
+from reference.asm.disassembler import decode_one, disassemble, format_instruction
 
 # Field widths in bits (GA22-7000 ch.5): registers, masks and 4-bit lengths 4,
 # the SS length and the immediate byte 8, displacements 12.

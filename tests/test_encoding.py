@@ -1,10 +1,10 @@
 """The project's assembler against GNU as on every instruction of the corpus.
 
 For every program of conformance/programs/, the project's assembler
-(reference/assembler.py) gives the image and the listing; the listing says where each
+(reference/asm/assembler.py) gives the image and the listing; the listing says where each
 machine instruction is (its statement's operation is a mnemonic of the opcode table
 or an extended branch mnemonic).  The instruction's bytes are taken from the image
-and decoded by the disassembler (reference/disassembler.py, the opcode table's fields)
+and decoded by the disassembler (reference/asm/disassembler.py, the opcode table's fields)
 and written out again as GNU assembler source, field by field
 (``s390x-linux-gnu-as -m31 -mesa -march=g5``; registers as ``%rN``, control
 registers as ``%cN``, lengths as the length, not the length code; ``.insn`` for the
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 
-from reference import opcodes
-from reference.assembler import assemble, operand_items
-from reference.disassembler import format_instruction
+from reference.arch import opcodes
+from reference.asm.assembler import assemble, operand_items
+from reference.asm.disassembler import format_instruction
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "conformance" / "programs"

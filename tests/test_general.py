@@ -1,4 +1,5 @@
-"""Tests of the general instructions (GA22-7000 chapter 7): reference/instructions/general.py.
+"""Tests of the general instructions (GA22-7000 chapter 7):
+reference/machine/instructions/general.py.
 
 Every expected value is worked out by hand from the Principles of Operation; the
 arithmetic is written next to it.  Programs run through the machine's run loop
@@ -18,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.instructions import HANDLERS, general
-from reference.interrupts import FixedPointDivide, FixedPointOverflow, SpecificationException
-from reference.machine import Machine
-from reference.opcodes import TABLE, Instruction, decode_fields
+from reference.arch.interrupts import FixedPointDivide, FixedPointOverflow, SpecificationException
+from reference.arch.opcodes import TABLE, Instruction, decode_fields
+from reference.machine.instructions import HANDLERS, general
+from reference.machine.machine import Machine
 from tests.support import WAIT_PSW_BC, ins, make_machine, program
 
 PROGRAM_NEW, SVC_NEW = 0x68, 0x60

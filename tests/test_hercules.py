@@ -66,7 +66,7 @@ def hercules_process() -> Iterator[H.Hercules]:
 
 @pytest.fixture(scope="module")
 def images() -> dict[str, bytes]:
-    pytest.importorskip("reference.assembler")
+    pytest.importorskip("reference.asm.assembler")
     return {prog.name: H.assemble(prog) for prog in PROGRAMS}
 
 
@@ -297,7 +297,7 @@ def expectation_misses(exp: Expectations, run: DeviceRun,
 @pytest.mark.parametrize("name", IO_PROGRAMS)
 def test_io_program_meets_its_expectations_on_hercules_with_its_devices(
         name: str, tmp_path: Path) -> None:
-    pytest.importorskip("reference.assembler")
+    pytest.importorskip("reference.asm.assembler")
     from conformance.corpus import Program
 
     prog = Program(IO_DIR / f"{name}.asm")

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from reference.assembler import assemble
-from reference.cli import start_machine
-from reference.vmcp import COSTS, VMCP, RunState, VirtualMachine
-from reference.vmio import VirtualDevice
+from reference.asm.assembler import assemble
+from reference.cli.main import start_machine
+from reference.vm.vmcp import COSTS, VMCP, RunState, VirtualMachine
+from reference.vm.vmio import VirtualDevice
 
 K = 1024
 STORAGE = 64 * K
@@ -149,8 +149,8 @@ def test_the_hostile_vm_is_still_at_work_when_the_innocent_one_ends():
 
 
 def test_a_channel_program_that_never_ends_stops_at_the_time_bound_as_natively(tmp_path):
-    from reference.channel import ChannelSubsystem
-    from reference.devices import Printer1403
+    from reference.io.channel import ChannelSubsystem
+    from reference.io.devices import Printer1403
     img = image(HOSTILE["endless channel program"])
     m = start_machine(img, STORAGE)
     m.channels = ChannelSubsystem(m)

@@ -11,8 +11,13 @@ by hand in the comments.
 
 from __future__ import annotations
 
-from reference.machine import STOP_DISABLED_WAIT, STOP_ENABLED_WAIT, STOP_STEP_LIMIT, Machine
-from reference.opcodes import BY_MNEMONIC, decode_fields
+from reference.arch.opcodes import BY_MNEMONIC, decode_fields
+from reference.machine.machine import (
+    STOP_DISABLED_WAIT,
+    STOP_ENABLED_WAIT,
+    STOP_STEP_LIMIT,
+    Machine,
+)
 from tests.support import WAIT_PSW_BC, WAIT_PSW_EC, ins, make_machine, program
 
 EC_BIT = 1 << 51

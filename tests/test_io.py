@@ -14,7 +14,7 @@ Expected values come from GA22-7000 ch.12-13 ("Input/Output Operations",
     CCW   command, data address (3 bytes), flags (80 CD 40 CC 20 SLI 10 SKIP 08 PCI
           04 IDA), zero byte, count (2 bytes)
 
-Time (reference/channel.py): a command lasts 10 µs plus 1 µs a byte transferred.
+Time (reference/io/channel.py): a command lasts 10 µs plus 1 µs a byte transferred.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference.channel import (
+from reference.cli.main import main
+from reference.io.channel import (
     CE_DE,
     UNIT_CHECK,
     UNIT_EXCEPTION,
@@ -43,8 +44,7 @@ from reference.channel import (
     Reject,
     Start,
 )
-from reference.cli import main
-from reference.devices import (
+from reference.io.devices import (
     CardPunch2540,
     CardReader2540,
     ConfigError,
@@ -54,8 +54,8 @@ from reference.devices import (
     load_configuration,
     to_ebcdic,
 )
-from reference.instructions import io
-from reference.machine import Machine
+from reference.machine.instructions import io
+from reference.machine.machine import Machine
 from tests.support import ins, make_machine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -176,7 +176,7 @@ def finish(m: Machine, address: int, limit: int = 100_000) -> int:
 # The opcode table: 9C-9F select by bit 15 only
 # ---------------------------------------------------------------------------
 def test_io_opcodes_ignore_bits_8_to_14():
-    from reference.opcodes import lookup
+    from reference.arch.opcodes import lookup
     # GA22-7000 ch.13: 9C00 SIO, 9C01 SIOF, 9D00 TIO, 9D01 CLRIO, 9E00 HIO, 9E01 HDV,
     # 9F00 TCH; bits 8-14 are ignored, so 9CFE is SIO and 9DFF is CLRIO.
     assert lookup(bytes.fromhex("9CFE0000")).mnemonic == "SIO"
@@ -1082,7 +1082,7 @@ def test_bundled_example_copies_the_cards_to_the_printer(tmp_path, capsys):
 # ---------------------------------------------------------------------------
 # GA22-7000 ch.12: unit status X'08' channel end, X'04' device end, X'02' unit
 # check; a command the device rejects as it starts presents unit check alone (CSW
-# stored by START I/O, CC 1).  The device rules (reference/devices.py): a host file
+# stored by START I/O, CC 1).  The device rules (reference/io/devices.py): a host file
 # that fails is an equipment check, sense byte 0 X'10'.
 FULL = Path("/dev/full")          # every write fails with ENOSPC
 NEEDS_DEV_FULL = pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference.machine import (
+from reference.machine.machine import (
     STOP_DISABLED_WAIT,
     STOP_ENABLED_WAIT,
     STOP_STEP_LIMIT,
@@ -218,7 +218,7 @@ def test_random_bytes_end_in_an_architected_outcome(code, ec, problem, key, low)
 @settings(max_examples=100, deadline=None)
 @given(image=st.binary(min_size=8, max_size=512))
 def test_random_image_from_location_zero_ends_in_an_architected_outcome(image):
-    from reference.cli import start_machine
+    from reference.cli.main import start_machine
     m = start_machine(image, 64 * 1024)
     assert m.run(300) in ARCHITECTED_STOPS
 
@@ -261,8 +261,8 @@ def test_interruption_loop_stops_at_the_step_limit():
 def endless_channel_program(tmp_path) -> Machine:
     """SIO of a NO-OPERATION command-chained to a TIC back to it (GA22-7000 ch.12:
     the channel program never ends), then an enabled wait for its interruption."""
-    from reference.channel import ChannelSubsystem
-    from reference.devices import Printer1403
+    from reference.io.channel import ChannelSubsystem
+    from reference.io.devices import Printer1403
     code = program([("SIO", (0, 0x00E)), ("LPSW", (0, 0x300))])
     m = make_machine(code, end=False, data={
         0x48: (0x308).to_bytes(4, "big"),                       # CAW: the NOP
@@ -289,7 +289,7 @@ def test_a_channel_program_that_never_ends_stops_at_the_time_bound(tmp_path):
 
 def test_the_default_time_bound_is_ten_times_the_steps_and_at_least_ten_seconds(
         tmp_path, monkeypatch):
-    from reference import cpu
+    from reference.machine import cpu
     assert cpu.default_max_time(0) == 10_000_000
     assert cpu.default_max_time(1_000_000) == 10_000_000
     assert cpu.default_max_time(10_000_000) == 100_000_000

@@ -21,10 +21,10 @@ import os
 import pytest
 
 from reference import cli
-from reference.assembler import assemble
-from reference.cli import first_difference, real_storage_for, start_machine, start_vm
-from reference.machine import Machine
-from reference.vmcp import VMCP, VirtualMachine
+from reference.asm.assembler import assemble
+from reference.cli.main import first_difference, real_storage_for, start_machine, start_vm
+from reference.machine.machine import Machine
+from reference.vm.vmcp import VMCP, VirtualMachine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE_PATH = os.path.join(ROOT, "examples", "minios.asm")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference import opcodes
-from reference.instructions import HANDLERS
-from reference.opcodes import (
+from reference.arch import opcodes
+from reference.arch.opcodes import (
     BY_MNEMONIC,
     EXTENDED_OPCODES,
     LAYOUT_LENGTH,
@@ -18,6 +17,7 @@ from reference.opcodes import (
     instruction_length,
     lookup,
 )
+from reference.machine.instructions import HANDLERS
 
 FIELD_WIDTHS = {  # bits of each field, in layout order
     "RR": (4, 4), "RRE": (4, 4), "RX": (4, 4, 4, 12), "RS": (4, 4, 4, 12),

@@ -1,7 +1,7 @@
 """Timers: the TOD clock, clock comparator, CPU timer and interval timer, their
 external interruptions and the enabled wait (GA22-7000 ch.4 "Timing", ch.6).
 
-The machine's time model (reference/machine.py): every instruction takes one
+The machine's time model (reference/machine/machine.py): every instruction takes one
 microsecond and an interruption none, so instruction k of a run completes at time
 k; TOD bit 51 (X'1000') and CPU-timer bit 51 step once a microsecond; the interval
 timer at real location 80 is decremented by X'100' (bit 23) 300 times a second,
@@ -11,8 +11,8 @@ that ends it.  Every expected value below is worked out from these rules.
 
 from __future__ import annotations
 
-from reference.machine import STOP_DISABLED_WAIT, STOP_ENABLED_WAIT, Machine
-from reference.opcodes import BY_MNEMONIC, decode_fields
+from reference.arch.opcodes import BY_MNEMONIC, decode_fields
+from reference.machine.machine import STOP_DISABLED_WAIT, STOP_ENABLED_WAIT, Machine
 from tests.support import ins, make_machine, program
 
 EC_BIT = 1 << 51

@@ -1,4 +1,4 @@
-"""Traces (reference/trace.py, traces/FORMAT.md): the records of hand-built programs
+"""Traces (reference/trace/, traces/FORMAT.md): the records of hand-built programs
 derived from the Principles of Operation, the format's round trip and schema, diff and
 verify (divergences, exit statuses, bad files), the bounds and the one reading rule of
 both commands, native against VMCP traces, and the golden traces of the conformance
@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 import reference.trace as trace_module
 from conformance.strategies import guest_programs
-from reference.cli import main, start_machine
+from reference.cli.main import main, start_machine
 from reference.trace import (
     GOLDEN,
     TraceReader,
@@ -681,8 +681,8 @@ def test_golden_native_and_vmcp_traces_differ_only_in_the_header_mode():
 def test_generated_guest_programs_trace_the_same_natively_and_under_the_vmcp(source):
     # Guest programs mixing privileged and general instructions with interruption
     # handlers (conformance.strategies): every record equal, not only the end state.
-    from reference.assembler import assemble
-    from reference.vmcp import VMCPError
+    from reference.asm.assembler import assemble
+    from reference.vm.vmcp import VMCPError
     img = assemble(source, "<generated>").image
     native = record_lines(img, 64 * 1024, "native", 400)
     try:
@@ -715,7 +715,7 @@ def test_the_reference_reproduces_every_golden_trace_byte_for_byte():
 def test_golden_footers_are_what_plain_runs_end_in():
     # The recorder's loop stands in for the machine's own: every golden run, natively
     # and under the VMCP, ends as a run with no recorder does (stop, steps, digest).
-    from reference.cli import load_program, run_either
+    from reference.cli.main import load_program, run_either
     for case in golden_cases():
         with gzip.open(case.path, "rt") as f:
             footer = json.loads(f.readlines()[-1])

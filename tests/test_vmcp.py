@@ -1,7 +1,7 @@
-"""Tests of the virtual-machine control program (reference/vmcp.py).
+"""Tests of the virtual-machine control program (reference/vm/vmcp.py).
 
 What "right" means: a guest under the VMCP behaves exactly as the same image on the
-native machine (``reference.cli.start_machine`` then ``Machine.run``), which is
+native machine (``reference.cli.main.start_machine`` then ``Machine.run``), which is
 checked independently against the Principles of Operation and Hercules.  Every
 equivalence test compares the whole architectural ``State`` (PSW, registers,
 control registers, prefix, clocks and timers, storage, keys, pending conditions),
@@ -40,13 +40,13 @@ from hypothesis.stateful import (
 
 from conformance.strategies import dat_programs
 from conformance.strategies import guest_programs as random_programs
-from reference import opcodes
-from reference.assembler import assemble
-from reference.cli import start_machine
-from reference.cpu import InterruptionRecord
-from reference.instructions import control, io
-from reference.machine import Machine
-from reference.vmcp import (
+from reference.arch import opcodes
+from reference.asm.assembler import assemble
+from reference.cli.main import start_machine
+from reference.machine.cpu import InterruptionRecord
+from reference.machine.instructions import control, io
+from reference.machine.machine import Machine
+from reference.vm.vmcp import (
     ENTRIES,
     ENTRY_WAIT_PSW,
     SIMULATIONS,
@@ -317,7 +317,7 @@ def test_the_assist_simulates_privileged_instructions_without_a_real_interruptio
     # (code 0x0002) at all and the guest stays in one dispatch; without it, one
     # real interruption per simulated instruction.  The guest ends as natively
     # either way.
-    from reference.bench import PRIVILEGED_PER_ITERATION, PRIVILEGED_SOURCE
+    from reference.cli.bench import PRIVILEGED_PER_ITERATION, PRIVILEGED_SOURCE
     image = asm(PRIVILEGED_SOURCE.format(count=10))
     m = run_native(image, 64 * K, 10_000)
     cp = VMCP(real_storage=M, assist=assist)

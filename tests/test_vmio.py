@@ -1,4 +1,4 @@
-"""Channel I/O under the VMCP (reference/vmio.py): virtual devices, spool,
+"""Channel I/O under the VMCP (reference/vm/vmio.py): virtual devices, spool,
 minidisks by CCW translation, and the restrictions the module lists.
 
 What "right" means: a guest doing channel I/O under the VMCP behaves exactly as
@@ -15,7 +15,7 @@ CSW (GA22-7000 ch.12): byte 0 key, bytes 1-3 last CCW address + 8, byte 4 unit
 status (08 channel end, 04 device end, 02 unit check, 01 unit exception), byte 5
 channel status (80 PCI, 40 incorrect length, 20 program check, 10 protection
 check), bytes 6-7 residual count.  CCW flags: 80 CD, 40 CC, 20 SLI, 10 SKIP,
-08 PCI, 04 IDA.  3370 (reference.devices.Disk3370): DEFINE EXTENT X'63' (mask,
+08 PCI, 04 IDA.  3370 (reference.io.devices.Disk3370): DEFINE EXTENT X'63' (mask,
 origin, first, last), LOCATE X'43' (operation, count, block), READ X'42', WRITE
 X'41', READ IPL X'02', SENSE X'04' (24 bytes; byte 0 X'80' command reject, X'10'
 equipment check).
@@ -42,7 +42,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference.channel import (
+from reference.cli.main import main, start_machine
+from reference.io.channel import (
     CC,
     CD,
     IDA,
@@ -51,8 +52,7 @@ from reference.channel import (
     SLI,
     ChannelSubsystem,
 )
-from reference.cli import main, start_machine
-from reference.devices import (
+from reference.io.devices import (
     CardPunch2540,
     CardReader2540,
     Console3215,
@@ -61,10 +61,10 @@ from reference.devices import (
     load_configuration,
     to_ebcdic,
 )
-from reference.machine import Machine
-from reference.paging import PAGE as PAGE_4K
-from reference.vmcp import VMCP, VirtualMachine, VMCPError
-from reference.vmio import AREA_SIZE, Minidisk, VirtualDevice, VMIOError
+from reference.machine.machine import Machine
+from reference.vm.paging import PAGE as PAGE_4K
+from reference.vm.vmcp import VMCP, VirtualMachine, VMCPError
+from reference.vm.vmio import AREA_SIZE, Minidisk, VirtualDevice, VMIOError
 from tests.test_io import DISK_PROGRAM, card, ccw, de, ipl_deck, loc
 from tests.test_vmcp import asm, differences
 
@@ -707,7 +707,7 @@ def test_short_write_is_padded_and_guest_idaws_and_read_ipl_work(tmp_path):
 
 def test_ida_with_a_data_address_off_a_word_boundary_is_program_check_as_natively(tmp_path):
     # The IDAW list must be on a word boundary (GA22-7000 ch.12 "Channel Indirect
-    # Data Addressing"; reference/channel.py checks ``data & 3``): an invalid data
+    # Data Addressing"; reference/io/channel.py checks ``data & 3``): an invalid data
     # address found in the data transfer: channel end, device end, program check,
     # nothing moved (residual = count), nothing printed; for input, nothing stored.
     img = image([(0x800, PRINTER, 0), (0x808, READER, 0)],
@@ -830,7 +830,7 @@ def test_a_read_over_code_the_guest_already_ran_takes_effect(tmp_path, paged):
 
 
 def asm_symbol(source: str, name: str) -> int:
-    from reference.assembler import assemble
+    from reference.asm.assembler import assemble
     return int(assemble(source, "test.asm").symbols[name])
 
 
@@ -960,7 +960,7 @@ CAWW     DC    A(PROGW)
 def test_halt_and_clear_during_a_minidisk_transfer_as_natively(tmp_path):
     # The data of a command moves when the channel initiates it (the real program
     # ran then): HALT I/O during the READ ends it with the data stored; CLEAR I/O
-    # during the WRITE leaves the blocks written (reference/channel.py model).
+    # during the WRITE leaves the blocks written (reference/io/channel.py model).
     img = asm(HALT_CLEAR)
     r = run_both(tmp_path, img, disk=pattern(16), start=4, real_blocks=24)
     r.assert_same(4)
@@ -1345,7 +1345,7 @@ def test_ec_mode_io_interruption_and_channel_masks_under_the_vmcp_as_natively(tm
 
 
 # ===========================================================================
-# 4. The restrictions of reference/vmio.py
+# 4. The restrictions of reference/vm/vmio.py
 # ===========================================================================
 def test_restriction_1_real_io_is_synchronous_and_invisible_to_guest_time(tmp_path):
     # A NOP, then DE, LOCATE and a one-block READ into X'1000' (inside one 2K
@@ -2179,7 +2179,7 @@ def _directory(tmp_path: Path, alpha: str = "a.prt", deck: str = "cards.txt",
         "over-a-program", "over-the-directory"])
 def test_a_host_file_named_twice_in_a_directory_is_refused_and_left_untouched(
         tmp_path, files, line, message):
-    from reference.vmio import load_directory
+    from reference.vm.vmio import load_directory
     p = _directory(tmp_path, **files)
     before = {f.name: f.read_bytes() for f in tmp_path.iterdir()}
     with pytest.raises(VMIOError) as e:
@@ -2189,7 +2189,7 @@ def test_a_host_file_named_twice_in_a_directory_is_refused_and_left_untouched(
 
 
 def test_directory_outputs_to_dev_null_are_allowed_even_twice(tmp_path):
-    from reference.vmio import load_directory
+    from reference.vm.vmio import load_directory
     d = load_directory(_directory(tmp_path, alpha="/dev/null", beta="/dev/null"))
     assert [dev.release_to for vm in d.vms for dev in vm.devices
             if dev.type_name == "1403"] == [Path("/dev/null")] * 2
@@ -2203,7 +2203,7 @@ def test_directory_outputs_to_dev_null_are_allowed_even_twice(tmp_path):
 ], ids=["printer-a-folder", "printer-without-folder", "deck-a-folder", "disk-a-folder"])
 def test_a_directory_file_that_cannot_serve_is_one_line_naming_it(tmp_path, files, setup,
                                                                    line, problem):
-    from reference.vmio import load_directory
+    from reference.vm.vmio import load_directory
     p = _directory(tmp_path, **files)
     if setup == "folder":
         (tmp_path / next(iter(files.values()))).mkdir()

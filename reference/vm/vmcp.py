@@ -3,7 +3,7 @@
 Theory of operation
 -------------------
 The VMCP is the supervisor program of one real reference machine
-(``reference.machine.Machine``), written in Python.  Each virtual machine (VM) is a
+(``reference.machine.machine.Machine``), written in Python.  Each virtual machine (VM) is a
 ``VirtualMachine``: the architectural state of a System/370 CPU (the same ``CPU``
 class the real machine is built on) whose storage is a region of real storage.
 
@@ -71,12 +71,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from . import dat, opcodes
-from .channel import ChannelSubsystem
-from .cpu import CPU, STOP_TIME_LIMIT, default_max_time
-from .devices import Disk3370
-from .instructions import control, io
-from .interrupts import (
+from reference.arch import dat, opcodes
+from reference.arch.interrupts import (
     AddressingException,
     Interruption,
     MonitorEvent,
@@ -85,7 +81,12 @@ from .interrupts import (
     SegmentTranslation,
     SpecificationException,
 )
-from .machine import (
+from reference.arch.psw import PSW
+from reference.io.channel import ChannelSubsystem
+from reference.io.devices import Disk3370
+from reference.machine.cpu import CPU, STOP_TIME_LIMIT, default_max_time
+from reference.machine.instructions import control, io
+from reference.machine.machine import (
     EXT_CLOCK_COMPARATOR,
     EXT_CPU_TIMER,
     EXTERNAL_NEW,
@@ -100,10 +101,9 @@ from .machine import (
     TOD_UNITS_PER_US,
     Machine,
 )
-from .paging import PAGE as PAGE_4K
-from .paging import PagedKeys, PagedStorage, Pager
-from .psw import PSW
-from .vmio import (
+from reference.vm.paging import PAGE as PAGE_4K
+from reference.vm.paging import PagedKeys, PagedStorage, Pager
+from reference.vm.vmio import (
     AREA_SIZE,
     Minidisk,
     RealIO,
@@ -347,7 +347,7 @@ SIMULATIONS: dict[str, Simulation] = {
     "MVCP": Simulation(control.move_to_primary),
     "MVCS": Simulation(control.move_to_secondary),
     "TPROT": Simulation(control.test_protection),
-    # Channel I/O (reference.vmio): the instruction's definition applied to the
+    # Channel I/O (reference.vm.vmio): the instruction's definition applied to the
     # VM, whose channel subsystem is its virtual one (virtual devices, spool,
     # minidisks by CCW translation).
     "SIO": Simulation(io.start_io),
@@ -517,7 +517,7 @@ class VMCP:
         self.devices: dict[int, VMDevices] = {}        # by the VM's order
         self._extents: list[tuple[int, int, int, VirtualMachine]] = []  # real, start, end
 
-    # --- real devices, minidisks, spool (reference.vmio) --------------------
+    # --- real devices, minidisks, spool (reference.vm.vmio) --------------------
     def attach_real_disk(self, address: int, path: Any) -> Disk3370:
         """A real 3370 at real I/O ``address`` on the host image file ``path``,
         for minidisks."""
@@ -583,7 +583,7 @@ class VMCP:
         """A VM with ``storage`` bytes, ``image`` at its absolute 0, started as
         ``s370 run`` starts a native machine: clear reset, then a restart
         interruption that loads the PSW at its location 0.  ``devices``: its
-        virtual devices (reference.vmio); with ``ipl`` (a device address) it is
+        virtual devices (reference.vm.vmio); with ``ipl`` (a device address) it is
         loaded from that device by initial program loading instead.
         ``max_steps`` and ``max_time`` bound its run as ``Machine.run`` bounds a
         native one (the default time bound follows from ``max_steps``)."""
@@ -760,7 +760,7 @@ class VMCP:
     def _idle_until_a_wake(self) -> None:
         """Every VM waits: the real machine waits until the earliest of them can
         be woken.  Nothing else can end that wait (the VMCP's real I/O is
-        synchronous, reference.vmio), so the real clock is simply advanced to
+        synchronous, reference.vm.vmio), so the real clock is simply advanced to
         the wake time, where an enabled wait ended by the real CPU timer would
         have left it."""
         real = self.real
@@ -1468,7 +1468,7 @@ def configured_guest(config: Any, image: bytes, storage: int, *,
                      max_steps: int | None = None, ipl: int | None = None,
                      spool_directory: Any = None, virtual_cpu_id: bool = False,
                      max_time: int | None = None) -> tuple[VMCP, VirtualMachine]:
-    """A machine configuration (reference.devices) as the only guest of a new
+    """A machine configuration (reference.io.devices) as the only guest of a new
     VMCP, as ``s370 run --config --under vmcp`` runs it: the unit-record devices
     and console spooled (their spool files go to the configured files when the
     VMCP closes: ``VMCP.close``), each 3370 a real disk of the VMCP given whole to
@@ -1544,7 +1544,7 @@ def _exception_with_code(code: int) -> ProgramInterruption:
 
 
 def _program_classes() -> tuple[type[ProgramInterruption], ...]:
-    from .interrupts import PROGRAM_EXCEPTIONS
+    from reference.arch.interrupts import PROGRAM_EXCEPTIONS
     return tuple(c for c in PROGRAM_EXCEPTIONS
                  if c not in (SegmentTranslation, PageTranslation))
 

@@ -27,12 +27,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .cpu import CPU, State, default_max_time
+from reference.machine.cpu import CPU, State, default_max_time
 
 if TYPE_CHECKING:
-    from .vmcp import VirtualMachine
-from .machine import MAX_STORAGE, MIN_STORAGE, Machine, StorageSizeError
-from .vmcp import real_storage_for
+    from reference.vm.vmcp import VirtualMachine
+from reference.machine.machine import MAX_STORAGE, MIN_STORAGE, Machine, StorageSizeError
+from reference.vm.vmcp import real_storage_for
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -105,7 +105,7 @@ def load_program(path: str, storage: int = MAX_STORAGE) -> bytes:
     ``assembler.MAX_SOURCE`` bytes) assembled, or any other file as a raw image.  It
     reads at most one byte more than it accepts, so an endless file (/dev/zero) is
     refused as soon as that byte comes."""
-    from .assembler import AssemblyError, assemble
+    from reference.asm.assembler import AssemblyError, assemble
     if Path(path).suffix.lower() == ".asm":
         try:
             data = assemble(read_source(path), path).image
@@ -141,7 +141,7 @@ def read_image(path: str, limit: int = MAX_STORAGE) -> bytes:
 
 def read_source(path: str) -> str:
     """Assembler source: UTF-8 text of at most ``assembler.MAX_SOURCE`` bytes."""
-    from .assembler import MAX_SOURCE
+    from reference.asm.assembler import MAX_SOURCE
     data = _read_at_most(path, MAX_SOURCE)
     if data is None:
         raise UsageError(f"{path}: source larger than {MAX_SOURCE} bytes, the most the "
@@ -237,7 +237,7 @@ def start_vm(image: bytes, storage: int, max_steps: int,
              max_time: int | None = None) -> VirtualMachine:
     """One VM under a new VMCP, started as ``start_machine`` starts the native one,
     run to its stop.  Returns the VM (its state is the guest's virtual state)."""
-    from .vmcp import VMCP, VMCPError
+    from reference.vm.vmcp import VMCP, VMCPError
     real = real_storage_for(storage)
     if real > MAX_STORAGE:
         raise UsageError(f"{path}: under the VMCP a guest of {storage} bytes needs {real} "
@@ -279,9 +279,9 @@ def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, stora
                       ipl: int | None, max_steps: int,
                       max_time: int | None) -> tuple[CPU, str, int]:
     """[I/O] The configured machine as the only VM of a VMCP
-    (``reference.vmcp.configured_guest``): the VM, its stop, and how many spool
+    (``reference.vm.vmcp.configured_guest``): the VM, its stop, and how many spool
     files could not be delivered (each reported on standard error)."""
-    from .vmcp import VMCPError, configured_guest
+    from reference.vm.vmcp import VMCPError, configured_guest
     try:
         cp, vm = configured_guest(config, image, storage, max_steps=max_steps, ipl=ipl,
                                   virtual_cpu_id=args.virtual_cpu_id, max_time=max_time)
@@ -300,7 +300,7 @@ def run_configured(args: argparse.Namespace) -> int:
     configuration's storage and devices (docs/configuration.md).  With PROGRAM it
     starts as without a configuration; with --ipl it is loaded from the device by
     initial program loading instead."""
-    from .devices import ConfigError, IPLError, load_configuration
+    from reference.io.devices import ConfigError, IPLError, load_configuration
     try:
         config = load_configuration(args.config)
     except ConfigError as e:
@@ -329,7 +329,7 @@ def run_configured(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
                              f"storage ({storage} bytes)")
         # The program is read: no device may write over it.
-        from .devices import FileUse, check_shared_files
+        from reference.io.devices import FileUse, check_shared_files
         check_shared_files([FileUse(Path(str(args.program)), "input",
                                     f"program {str(args.program)!r}", 0)]
                            + [use for spec in config.devices for use in spec.files],
@@ -422,8 +422,8 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
     import copy
     import shutil
 
-    from .devices import ConfigError
-    from .vmcp import VMCPError, configured_guest
+    from reference.io.devices import ConfigError
+    from reference.vm.vmcp import VMCPError, configured_guest
     config = copy.deepcopy(config)
     files: dict[str, Path] = {}
     try:
@@ -479,7 +479,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     import tempfile
     config = None
     if args.config is not None:
-        from .devices import ConfigError, load_configuration
+        from reference.io.devices import ConfigError, load_configuration
         try:
             config = load_configuration(args.config)
         except ConfigError as e:
@@ -530,7 +530,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             else:
                 high = mid
         before, _, _ = run(max(0, low - 1), "native")
-    from .disassembler import format_instruction
+    from reference.asm.disassembler import format_instruction
     at = before.ia
     text = format_instruction(before.real_storage(at, 6)) if at + 6 <= storage else "?"
     if diff is None:
@@ -579,8 +579,8 @@ def parse_shares(shares: list[str], count: int) -> list[int]:
 
 
 def cmd_vmcp(args: argparse.Namespace) -> int:
-    from .vmcp import VMCP, VMCPError
-    from .vmio import AREA_SIZE, VMIOError, load_directory, spool_problem
+    from reference.vm.vmcp import VMCP, VMCPError
+    from reference.vm.vmio import AREA_SIZE, VMIOError, load_directory, spool_problem
     storage = parse_size(args.storage)
     if args.slice < 1:
         raise UsageError(f"--slice {args.slice}: must be positive")
@@ -653,7 +653,7 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
         if cp.real.channels is not None:
             cp.real.channels.close()
     # What each VM was charged: the real time of its instructions and the VMCP's
-    # work for it (reference.vmcp.COSTS), in milliseconds of real machine time.
+    # work for it (reference.vm.vmcp.COSTS), in milliseconds of real machine time.
     total = sum(vm.real_us + vm.vmcp_us for vm in vms) or 1
     print(f"{'VM':<16} {'share':>5} {'stop':<16} {'instructions':>12} {'charged ms':>10} "
           f"{'vmcp ms':>8} {'cpu':>6}  interventions by cause")
@@ -667,7 +667,7 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
 
 
 def cmd_asm(args: argparse.Namespace) -> int:
-    from .assembler import AssemblyError, assemble
+    from reference.asm.assembler import AssemblyError, assemble
     text = read_source(args.source)
     try:
         asm = assemble(text, args.source)
@@ -686,7 +686,7 @@ def cmd_asm(args: argparse.Namespace) -> int:
 
 
 def cmd_disasm(args: argparse.Namespace) -> int:
-    from .disassembler import disassemble
+    from reference.asm.disassembler import disassemble
     image = read_image(args.image)
 
     def hexarg(name: str, text: str | None) -> int | None:
@@ -707,11 +707,11 @@ def cmd_disasm(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_bench
+    from reference.cli.bench import run_bench
     if args.steps <= 0:
         raise UsageError(f"--steps {args.steps}: must be positive")
     if args.under == "vmcp":
-        from .bench import run_vmcp_bench
+        from reference.cli.bench import run_vmcp_bench
         run_vmcp_bench(args.steps)
     else:
         run_bench(args.steps, hercules=args.hercules)
@@ -719,13 +719,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------
-# s370 trace: record, diff, verify, regenerate, bench (reference/trace.py)
+# s370 trace: record, diff, verify, regenerate, bench (reference/trace/)
 # ---------------------------------------------------------------------------
 def cmd_trace_record(args: argparse.Namespace) -> int:
     import os
 
-    from .trace import embedded_image, referenced_image, write_trace
-    from .vmcp import VMCPError
+    from reference.trace import embedded_image, referenced_image, write_trace
+    from reference.vm.vmcp import VMCPError
     storage = parse_size(args.storage)
     if args.max_steps < 0:
         raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
@@ -754,7 +754,7 @@ def cmd_trace_record(args: argparse.Namespace) -> int:
 
 
 def cmd_trace_diff(args: argparse.Namespace) -> int:
-    from .trace import TraceError, diff_files
+    from reference.trace import TraceError, diff_files
     try:
         result = diff_files(args.a, args.b)
     except TraceError as e:
@@ -767,7 +767,7 @@ def cmd_trace_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_trace_verify(args: argparse.Namespace) -> int:
-    from .trace import TraceError, verify_file
+    from reference.trace import TraceError, verify_file
     try:
         result = verify_file(args.file, args.image)
     except TraceError as e:
@@ -780,13 +780,13 @@ def cmd_trace_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_trace_regenerate(args: argparse.Namespace) -> int:
-    from .trace import regenerate
+    from reference.trace import regenerate
     regenerate()
     return EXIT_OK
 
 
 def cmd_trace_bench(args: argparse.Namespace) -> int:
-    from .trace import run_trace_bench
+    from reference.trace import run_trace_bench
     if args.steps <= 0:
         raise UsageError(f"--steps {args.steps}: must be positive")
     run_trace_bench(args.steps)

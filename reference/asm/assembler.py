@@ -1,7 +1,7 @@
 """A two-pass assembler for a subset of IBM High Level Assembler (HLASM) syntax.
 
 Enough of HLASM to write test programs and small operating systems by hand.  Every
-machine instruction comes from the one opcode table (``reference.opcodes``): its
+machine instruction comes from the one opcode table (``reference.arch.opcodes``): its
 mnemonic, layout and operand pattern; the branch extended mnemonics come from
 ``EXTENDED_MNEMONICS``.  The assembler has no instruction list of its own.
 
@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 
-from .opcodes import BY_MNEMONIC, EXTENDED_MNEMONICS, Instruction, encode
+from reference.arch.opcodes import BY_MNEMONIC, EXTENDED_MNEMONICS, Instruction, encode
 
 __all__ = ["AssemblyError", "Assembly", "Symbol", "OperandItem", "assemble", "operand_items",
            "LAYOUT_FIELDS", "EBCDIC", "to_ebcdic", "split_operands", "MAX_SOURCE"]

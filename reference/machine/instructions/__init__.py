@@ -6,8 +6,8 @@
 - ``io``: chapter 13, input/output instructions
 
 Every function has the signature ``handler(m, *fields)``: ``m`` is the
-``reference.machine.Machine`` and ``fields`` the operand fields of the
-instruction's layout (see ``reference.opcodes``).  ``HANDLERS`` maps the names that
+``reference.machine.machine.Machine`` and ``fields`` the operand fields of the
+instruction's layout (see ``reference.arch.opcodes``).  ``HANDLERS`` maps the names that
 the opcode table uses to the functions.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import control, decimal, general, io
+from reference.machine.instructions import control, decimal, general, io
 
 HANDLERS: dict[str, Callable[..., Any]] = {
     name: fn

@@ -6,7 +6,7 @@ GA22-7000 chapter 12 ("Input/Output Operations") defines what a channel does
 with the channel program that START I/O hands it; chapter 13 ("Input/Output
 Instructions") defines the instructions' condition codes and what they store in
 the channel status word (CSW, real location 64).  ``ChannelSubsystem`` is that
-definition for one CPU, with its devices (``reference.devices``) attached.
+definition for one CPU, with its devices (``reference.io.devices``) attached.
 
 *Addressing.*  An I/O address is 16 bits: the channel (bits 16-23 of the
 instruction's second-operand address) and the device (bits 24-31).  Every device
@@ -81,7 +81,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .cpu import CPU
+    from reference.machine.cpu import CPU
 
 # ---------------------------------------------------------------------------
 # Status bits of the CSW (GA22-7000 ch.12 "Channel Status Word"): unit status,
@@ -160,7 +160,7 @@ class Input:
 
     data: bytes
     status: int = CE_DE
-    # A translated transfer (the VMCP's minidisks, reference.vmio): ``data`` only
+    # A translated transfer (the VMCP's minidisks, reference.vm.vmio): ``data`` only
     # gives the length; the channel checks the areas as for any input and then
     # calls ``deliver`` with the (absolute address, offset in ``data``, length)
     # of every piece of storage the bytes go to; the device moves them itself
@@ -188,7 +188,7 @@ Start = Reject | Immediate | Input | Output
 
 
 class Device(Protocol):
-    """The channel's view of an I/O device (``reference.devices``)."""
+    """The channel's view of an I/O device (``reference.io.devices``)."""
 
     type_name: str
     sense: bytearray

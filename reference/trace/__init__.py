@@ -72,10 +72,10 @@ from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
-from .cpu import CPU, INTERVAL_TIMER, MASK24, MASK64, TOD_UNITS_PER_US
-from .interrupts import Interruption, OperationException
-from .machine import Machine
-from .psw import PSW
+from reference.arch.interrupts import Interruption, OperationException
+from reference.arch.psw import PSW
+from reference.machine.cpu import CPU, INTERVAL_TIMER, MASK24, MASK64, TOD_UNITS_PER_US
+from reference.machine.machine import Machine
 
 FORMAT = "s370-trace"
 VERSION = 1
@@ -88,7 +88,7 @@ INTERRUPTION_RECORD_KEYS = ("t", "n", "g", "c", "px", "w", "k", "d", "it", "x")
 HEADER_KEYS = ("t", "format", "version", "machine", "max_steps", "image", "init")
 FOOTER_KEYS = ("t", "stop", "n", "psw", "sha256")
 INTERRUPTION_KEYS = ("k", "c", "l", "old", "new")
-GOLDEN = Path(__file__).resolve().parent.parent / "traces" / "golden"
+GOLDEN = Path(__file__).resolve().parents[2] / "traces" / "golden"
 GZIP_LEVEL = 1            # ``.gz`` written by ``record`` (golden traces use 9)
 BATCH = 2048              # lines handed to the sink at a time (at least)
 # Bounds of a line a reader accepts (traces/FORMAT.md "File").  The longest line
@@ -622,7 +622,7 @@ def _hex4() -> list[str]:
 
 
 def _length_at(m: Machine, ia: int) -> int:
-    from .opcodes import instruction_length
+    from reference.arch.opcodes import instruction_length
     return instruction_length(m._peek_first_byte(ia))
 
 
@@ -644,8 +644,8 @@ def record(image: bytes, storage: int, mode: str, max_steps: int, sink: Sink,
     """Run ``image`` from the start of ``s370 run`` (natively, or as the only guest
     of the VMCP) and hand its trace to ``sink`` in batches of lines.  Returns the
     footer."""
-    from .cli import start_machine
-    from .vmcp import real_storage_for
+    from reference.cli.main import start_machine
+    from reference.vm.vmcp import real_storage_for
     info = image_info if image_info is not None else embedded_image(image)
     recorder: _Recorder
     if mode == "native":
@@ -655,7 +655,7 @@ def record(image: bytes, storage: int, mode: str, max_steps: int, sink: Sink,
         recorder.start(_header(m, storage, mode, max_steps, info))
         stop = m.run(max_steps)
     elif mode == "vmcp":
-        from .vmcp import VMCP
+        from reference.vm.vmcp import VMCP
         cp = VMCP(real_storage=real_storage_for(storage))
         vm = cp.create_vm(image, storage, max_steps=max_steps)
         recorder = _Recorder(vm, cp.real, vm.origin, vm.size, sink)
@@ -1173,7 +1173,7 @@ def _instruction_text(rec: dict[str, Any]) -> str:
         if rec.get("t") == "i":
             return f"{int(rec['p'], 16) & MASK24:06X}: (not fetched)"
         return ""
-    from .disassembler import format_instruction
+    from reference.asm.disassembler import format_instruction
     code = bytes.fromhex(rec["b"])
     return f"{int(rec['p'], 16) & MASK24:06X}: {format_instruction(code)}  ({rec['b']})"
 
@@ -1371,7 +1371,7 @@ def _check_image_size(reader: TraceReader, image: bytes) -> None:
 
 
 def load_image(path: str) -> bytes:
-    from .cli import UsageError, load_program
+    from reference.cli.main import UsageError, load_program
     try:
         return load_program(path)
     except UsageError as e:
@@ -1434,8 +1434,8 @@ def verify_file(path: str | Path, image_path: str | None = None) -> VerifyResult
         if len(image) > storage:
             raise TraceError(reader.path, 1, "the image is larger than storage")
         replay = _Replay(reader)
-        from .cpu import StorageSizeError
-        from .vmcp import VMCPError
+        from reference.machine.cpu import StorageSizeError
+        from reference.vm.vmcp import VMCPError
         try:
             record(image, storage, header["machine"]["mode"], header["max_steps"], replay,
                    header["image"])
@@ -1491,7 +1491,7 @@ def golden_image_info(case: GoldenCase, image: bytes) -> dict[str, Any]:
 
 def regenerate(root: Path = GOLDEN, log: Callable[[str], None] = print) -> list[Path]:
     """Rewrite every golden trace; remove those of programs no longer in the corpus."""
-    from .cli import load_program
+    from reference.cli.main import load_program
     cases = golden_cases(root)
     written = []
     for case in cases:
@@ -1542,8 +1542,8 @@ def bench_workloads(steps: int) -> list[tuple[str, bytes]]:
     """(name, image): the register loop of ``s370 bench`` (seven instructions an
     iteration, one register written by each) and a loop of loads and stores (six
     an iteration, four of them stores)."""
-    from .assembler import assemble
-    from .bench import bench_image
+    from reference.asm.assembler import assemble
+    from reference.cli.bench import bench_image
     return [("register loop", bench_image(max(1, steps // 7))),
             ("storage loop", assemble(STORE_LOOP_SOURCE.format(count=max(1, steps // 6)),
                                       "<stores>").image)]
@@ -1577,7 +1577,7 @@ def _bench_one(image: bytes, storage: int, max_steps: int, repeats: int,
                tmp: Path) -> dict[str, Any]:
     import time
 
-    from .cli import start_machine
+    from reference.cli.main import start_machine
     plain_path, gz_path = tmp / "t.jsonl", tmp / "t.jsonl.gz"
     tasks: list[tuple[str, Callable[[], Any]]] = [
         ("plain", lambda: start_machine(image, storage).run(max_steps)),

@@ -3,7 +3,7 @@
 Theory of operation
 -------------------
 ``CPU`` holds the architectural state of GA22-7000: the current PSW (as fields,
-see ``reference.psw`` for the layout), 16 general and 16 control registers, the
+see ``reference.arch.psw`` for the layout), 16 general and 16 control registers, the
 prefix register, the storage it addresses with one storage key per 2K block, the
 TOD clock, clock comparator, CPU timer and interval timer, and the interruption
 conditions pending.  It defines everything the architecture says about that state
@@ -12,8 +12,8 @@ low-address protection, reference and change recording), the interruptions (the
 PSW swaps and their low-storage fields), the timers, the order in which pending
 interruptions are taken, and what ends a wait.
 
-Two kinds of CPU exist.  ``reference.machine.Machine`` is the real machine: it owns
-its storage and executes instructions.  ``reference.vmcp.VirtualMachine`` is a
+Two kinds of CPU exist.  ``reference.machine.machine.Machine`` is the real machine: it owns
+its storage and executes instructions.  ``reference.vm.vmcp.VirtualMachine`` is a
 guest's virtual state: its storage is a region of the real machine's, and the VMCP
 applies instructions' definitions to it when it simulates them.
 
@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import dat, opcodes
-from .interrupts import (
+from reference.arch import dat, opcodes
+from reference.arch.interrupts import (
     AddressingException,
     Interruption,
     MonitorEvent,
@@ -41,7 +41,7 @@ from .interrupts import (
     SpecificationException,
     SupervisorCall,
 )
-from .psw import PSW
+from reference.arch.psw import PSW
 
 # ---------------------------------------------------------------------------
 # Assigned storage locations (GA22-7000 ch.3 "Assigned Storage Locations")
@@ -157,7 +157,7 @@ class CPU:
 
     def __init__(self, mem: Any, keys: Any) -> None:
         # ``mem`` and ``keys`` behave as bytearrays: the machine's own, views of
-        # real storage, or a paged VM's storage (reference/paging.py).
+        # real storage, or a paged VM's storage (reference/vm/paging.py).
         # Decoded instructions (used by the executing machine): one dictionary per
         # fetch context, an index from the absolute address of each decoded
         # instruction to where it is cached, and a flag per 2K block holding one.
@@ -270,7 +270,7 @@ class CPU:
             return bool(self.system_mask & 0x02)
         return bool(self.system_mask & 0xFE)
 
-    # [I/O] The channel subsystem (``reference.channel.ChannelSubsystem``) of a
+    # [I/O] The channel subsystem (``reference.io.channel.ChannelSubsystem``) of a
     # machine configured with devices; None on a machine without channels (and on
     # every VMCP virtual machine), which then behaves exactly as before.
     channels: Any = None

@@ -46,12 +46,12 @@ SETUP_INSTRUCTIONS = 5  # four before the loop, LPSW after it
 
 
 def bench_image(iterations: int) -> bytes:
-    from .assembler import assemble
+    from reference.asm.assembler import assemble
     return assemble(BENCH_SOURCE.format(count=iterations), "<bench>").image
 
 
 def time_reference(steps: int) -> tuple[int, float]:
-    from .cli import start_machine
+    from reference.cli.main import start_machine
     iterations = max(1, (steps - SETUP_INSTRUCTIONS) // INSTRUCTIONS_PER_ITERATION)
     m = start_machine(bench_image(iterations), 1 << 20)
     t0 = time.perf_counter()
@@ -158,8 +158,8 @@ def _time(fn: Any) -> float:
 
 def _minios_image() -> bytes | None:
     """The bundled guest OS (examples/minios.asm), when the checkout has it."""
-    from .assembler import assemble
-    path = Path(__file__).resolve().parent.parent / "examples" / "minios.asm"
+    from reference.asm.assembler import assemble
+    path = Path(__file__).resolve().parents[2] / "examples" / "minios.asm"
     if not path.exists():
         return None
     return assemble(path.read_text(encoding="utf-8"), str(path)).image
@@ -168,8 +168,8 @@ def _minios_image() -> bytes | None:
 def _native_and_vmcp(image: bytes, max_steps: int, repeats: int = 3,
                      storage: int = 1 << 20) -> tuple[float, float, Any, Any]:
     """Best of ``repeats`` interleaved native and VMCP runs of ``image``."""
-    from .cli import start_machine
-    from .vmcp import VMCP, real_storage_for
+    from reference.cli.main import start_machine
+    from reference.vm.vmcp import VMCP, real_storage_for
     best_native = best_vmcp = float("inf")
     native = vm = None
     for _ in range(repeats):
@@ -185,7 +185,7 @@ def _native_and_vmcp(image: bytes, max_steps: int, repeats: int = 3,
 
 def _dispatch_cost(vms: int, dispatches: int, native_ips: float) -> tuple[float, int]:
     """Seconds of VMCP work per dispatch with ``vms`` VMs looping forever."""
-    from .vmcp import VMCP
+    from reference.vm.vmcp import VMCP
     image = bench_image(10 ** 9)
     cp = VMCP(real_storage=16 << 20, slice_us=200)
     machines = [cp.create_vm(image, 32 * 1024) for _ in range(vms)]
@@ -206,7 +206,7 @@ def run_vmcp_bench(steps: int) -> dict[str, float]:
     print(f"(a) compute loop, {native.steps} instructions: "
           f"native {t_n:.3f} s, VMCP {t_v:.3f} s, ratio {t_v / t_n:.3f}")
 
-    from .assembler import assemble
+    from reference.asm.assembler import assemble
     count = max(1, steps // (PRIVILEGED_PER_ITERATION * 10))
     image = assemble(PRIVILEGED_SOURCE.format(count=count), "<bench>").image
     t_n, t_v, native, vm = _native_and_vmcp(image, 10 * steps)
@@ -263,10 +263,10 @@ def hostile_bench(repeats: int = 3, loops: int = 300_000) -> dict[str, float]:
     under both policies: its host time until it stops against its time alone, best
     of ``repeats`` interleaved runs, the innocent loop ``loops`` iterations long.
     Empty when the examples are not there."""
-    from .assembler import assemble
-    from .vmcp import VMCP, RunState
-    from .vmio import VirtualDevice
-    folder = Path(__file__).resolve().parent.parent / "examples" / "hostile"
+    from reference.asm.assembler import assemble
+    from reference.vm.vmcp import VMCP, RunState
+    from reference.vm.vmio import VirtualDevice
+    folder = Path(__file__).resolve().parents[2] / "examples" / "hostile"
     if not folder.is_dir():
         return {}
 
@@ -312,10 +312,10 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
     operations).  The two runs must end in the same state and print the same."""
     import tempfile
 
-    from .assembler import assemble
-    from .devices import load_configuration
-    from .vmcp import configured_guest
-    examples = Path(__file__).resolve().parent.parent / "examples"
+    from reference.asm.assembler import assemble
+    from reference.io.devices import load_configuration
+    from reference.vm.vmcp import configured_guest
+    examples = Path(__file__).resolve().parents[2] / "examples"
     source = examples / "cards_to_printer.asm"
     text = source.read_text(encoding="utf-8")
     # A deck longer than a page: the printer's unit exception at the end of the

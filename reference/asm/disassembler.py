@@ -1,12 +1,12 @@
 """Disassembler: storage bytes back to assembler statements.
 
-Driven by the opcode table (``reference.opcodes``): ``lookup`` finds the row,
+Driven by the opcode table (``reference.arch.opcodes``): ``lookup`` finds the row,
 ``decode_fields`` the fields, and the row's operand pattern says how to print them
-(``reference.assembler.operand_items``).  BC and BCR print with the branch extended
+(``reference.asm.assembler.operand_items``).  BC and BCR print with the branch extended
 mnemonics of ``EXTENDED_MNEMONICS`` (the first name the table gives for a mask: B,
 NOP, BH, BL, BE, BNH, BNL, BNE, BO, BNO).
 
-The operand text is assembler source that ``reference.assembler`` accepts back and
+The operand text is assembler source that ``reference.asm.assembler`` accepts back and
 that assembles to the same bytes: registers, masks, lengths and displacements in
 decimal, 8-bit immediates as ``X'hh'``, storage operands with explicit base (and
 index) registers, e.g. ``L     1,500(2,12)``, ``MVC   0(256,5),16(6)``.  Bytes that
@@ -17,9 +17,15 @@ assemble back to the same bytes), print as ``DC X'..'``.
 
 from __future__ import annotations
 
-from .assembler import operand_items
-from .opcodes import EXTENDED_MNEMONICS, Instruction, decode_fields, encode, instruction_length
-from .opcodes import lookup as _lookup
+from reference.arch.opcodes import (
+    EXTENDED_MNEMONICS,
+    Instruction,
+    decode_fields,
+    encode,
+    instruction_length,
+)
+from reference.arch.opcodes import lookup as _lookup
+from reference.asm.assembler import operand_items
 
 __all__ = ["disassemble", "format_instruction", "decode_one"]
 

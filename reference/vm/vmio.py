@@ -4,7 +4,7 @@ Theory of operation
 -------------------
 A guest's channel programs never reach a real channel as the guest wrote them.
 Each VM has a **virtual channel subsystem** of its own: the machine's
-``ChannelSubsystem`` (reference.channel) with the VM (``VirtualMachine``) as its
+``ChannelSubsystem`` (reference.io.channel) with the VM (``VirtualMachine``) as its
 CPU, so it reads the guest's CAW and CCWs from guest storage, follows TICs,
 chaining, skip, PCI and IDAWs, applies the guest's CAW key to the guest's
 storage keys, sets the guest's reference and change bits, and keeps the
@@ -13,7 +13,7 @@ all in the VM's own time.  It is the channel of GA22-7000 chapters 12-13, the
 same code the native machine runs, interpreting the guest's program one CCW at a
 time at the guest-time moments the native channel would.  The eight I/O
 instructions trap (they are privileged) and are simulated against it
-(``SIMULATIONS`` in reference.vmcp); the VMCP ends every dispatch at the VM's next
+(``SIMULATIONS`` in reference.vm.vmcp); the VMCP ends every dispatch at the VM's next
 channel event, and the VM's I/O interruptions are taken by the VM's own
 interruption logic, so they come at the guest instruction boundary where they
 come natively, and a waiting VM is woken by them.
@@ -21,7 +21,7 @@ come natively, and a waiting VM is woken by them.
 What stands behind each virtual device:
 
 * **Spooled unit-record devices and the virtual console** (3215, 2540 reader and
-  punch, 1403): the device models of reference.devices, each on a file of the VM's
+  punch, 1403): the device models of reference.io.devices, each on a file of the VM's
   own spool directory (``Spool``): a reader reads a deck spooled to the VM, a
   punch, printer or console writes a spool file that the VMCP hands on when the
   VM ends (``VMCP.release_spool``).  No real device is involved: the VMCP is the
@@ -33,7 +33,7 @@ What stands behind each virtual device:
 * **Minidisks** (``Minidisk``): a 3370 of ``blocks`` blocks that is an extent of
   a real 3370 on the VMCP's real machine.  DEFINE EXTENT and LOCATE are checked
   against the minidisk exactly as a 3370 of that size checks them (the rules of
-  ``reference.devices.Disk3370``).  READ, WRITE and READ IPL are performed by
+  ``reference.io.devices.Disk3370``).  READ, WRITE and READ IPL are performed by
   **CCW translation**: the virtual channel hands the minidisk the guest-absolute
   pieces of the data areas (already checked: addressing, the CAW key), and the
   VMCP builds a real channel program in its own storage::
@@ -90,7 +90,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .channel import (
+from reference.io.channel import (
     CC,
     CD,
     CE_DE,
@@ -103,7 +103,7 @@ from .channel import (
     Output,
     Start,
 )
-from .devices import (
+from reference.io.devices import (
     EQUIPMENT_CHECK,
     CardPunch2540,
     CardReader2540,
@@ -113,7 +113,7 @@ from .devices import (
     _Device,
     parse_address,
 )
-from .paging import PAGE as PAGE_4K
+from reference.vm.paging import PAGE as PAGE_4K
 
 BLOCK = Disk3370.BLOCK
 IDAW_BLOCK = 0x800
@@ -587,7 +587,7 @@ def release_spool(kept: VMDevices) -> list[Path]:
 
 
 def devices_from_configuration(cp: Any, config: Any) -> list[VirtualDevice]:
-    """The devices of a machine configuration (reference.devices) for the only VM
+    """The devices of a machine configuration (reference.io.devices) for the only VM
     of ``cp``: spooled unit-record devices and console whose spool files go to
     the configured files when the VM ends; each 3370 becomes a real disk of the
     VMCP at the same address and a minidisk of the whole disk for the VM."""
@@ -629,7 +629,7 @@ class Directory:
     vms: list[DirectoryVM] = field(default_factory=list)
     # The minidisks on each disk: (first block, end, the VM's device table, line).
     extents: dict[int, list[tuple[int, int, Any, int]]] = field(default_factory=dict)
-    # The host files it names (reference.devices.FileUse): none may serve two
+    # The host files it names (reference.io.devices.FileUse): none may serve two
     # uses unless both only read it.
     files: list[Any] = field(default_factory=list)
 
@@ -641,7 +641,7 @@ _MDISK_KEYS = {"address", "type", "disk", "start", "blocks"}
 def load_directory(path: str | os.PathLike[str]) -> Directory:
     """Read and check a VMCP directory (docs/vmcp.md, "The directory"); VMIOError
     ``file:line: message`` when it is bad."""
-    from .devices import (
+    from reference.io.devices import (
         ConfigError,
         FileUse,
         _device_spec,
@@ -766,7 +766,7 @@ def _directory_device(entry: Any, start: int, text: str, base: Path, name: str,
                       device_spec: Any, owner: str = "") -> VirtualDevice:
     """One [[vm.device]]: a minidisk, or a device as in a machine configuration
     (spooled; a 3370 is not: use a minidisk)."""
-    from .devices import ConfigError, _key_line
+    from reference.io.devices import ConfigError, _key_line
     if isinstance(entry, dict) and str(entry.get("type", "")).upper() == "MDISK":
         for key in entry:
             if key not in _MDISK_KEYS:

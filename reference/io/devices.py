@@ -3,7 +3,7 @@
 Theory of operation
 -------------------
 Each device answers the commands the channel issues to it (``start``) with what
-the channel needs to carry them out (``reference.channel``: ``Reject``,
+the channel needs to carry them out (``reference.io.channel``: ``Reject``,
 ``Immediate``, ``Input``, ``Output``), and keeps its sense bytes.  Unit status
 follows the devices' component descriptions where this model can be precise;
 everything it simplifies is listed under each class and in docs/configuration.md.
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .channel import (
+from reference.io.channel import (
     ATTENTION,
     CE_DE,
     UNIT_CHECK,
@@ -641,7 +641,7 @@ class Configuration:
         --config`` starts it: clear reset, ``image`` at absolute 0, then the restart
         interruption, or initial program loading from ``ipl``.  ConfigError (a
         device file) or IPLError; the devices are closed then."""
-        from .machine import Machine
+        from reference.machine.machine import Machine
         m = Machine(storage)
         m.load_image(image, 0)
         channels = self.attach(m)
@@ -935,7 +935,7 @@ def check_shared_files(uses: list[FileUse], fail: Any) -> None:
 
 
 def _storage(value: Any, fail: Any) -> int:
-    from .cpu import MAX_STORAGE, MIN_STORAGE
+    from reference.machine.cpu import MAX_STORAGE, MIN_STORAGE
     text = str(value).strip().upper()
     m = _SIZE.match(text)
     if m is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..interrupts import PrivilegedOperation, SpecificationException
+from reference.arch.interrupts import PrivilegedOperation, SpecificationException
 
 if TYPE_CHECKING:
-    from ..cpu import CPU
+    from reference.machine.cpu import CPU
 
 MASK32 = 0xFFFFFFFF
 MASK24 = 0xFFFFFF

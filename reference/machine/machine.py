@@ -2,11 +2,11 @@
 
 Theory of operation
 -------------------
-``Machine`` is a ``reference.cpu.CPU`` (the architectural state, addressing,
+``Machine`` is a ``reference.machine.cpu.CPU`` (the architectural state, addressing,
 interruptions and timers) with main storage of its own and the instruction
 execution loop.  Instructions are functions ``handler(machine, *fields)`` in
-``reference/instructions/``, found through the opcode table
-(``reference.opcodes``).  When an instruction recognizes an exception it raises
+``reference/machine/instructions/``, found through the opcode table
+(``reference.arch.opcodes``).  When an instruction recognizes an exception it raises
 the ``ProgramInterruption`` subclass named after it; ``run`` catches it and performs
 the interruption (the PSW swap).  Before an instruction executes, the PSW's
 instruction address already points to the next sequential instruction; a branch
@@ -26,9 +26,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from . import opcodes
-from .cpu import *  # noqa: F403  (the constants and names of the architecture)
-from .cpu import (
+from reference.arch import opcodes
+from reference.arch.interrupts import PrivilegedOperation
+from reference.machine.cpu import *  # noqa: F403  (the constants and names of the architecture)
+from reference.machine.cpu import (
     CPU,
     MASK24,
     MAX_STORAGE,
@@ -43,7 +44,6 @@ from .cpu import (
     SupervisorCall,
     default_max_time,
 )
-from .interrupts import PrivilegedOperation
 
 
 class Machine(CPU):
@@ -53,7 +53,9 @@ class Machine(CPU):
         if not MIN_STORAGE <= storage_size <= MAX_STORAGE or storage_size % 2048:
             raise StorageSizeError(
                 f"storage size {storage_size} is not a multiple of 2K from 64K to 16M")
-        from .instructions import HANDLERS  # the instruction modules import this one
+        from reference.machine.instructions import (
+            HANDLERS,  # the instruction modules import this one
+        )
         self._handlers: dict[str, Callable[..., Any]] = HANDLERS
         super().__init__(bytearray(storage_size), bytearray(storage_size >> 11))
 
@@ -180,7 +182,7 @@ class Machine(CPU):
                 return
             self._instruction_interrupted(exc, ia, length)
 
-    # The virtual-machine assist (reference.vmcp, "VM assist" on the 370/158 and
+    # The virtual-machine assist (reference.vm.vmcp, "VM assist" on the 370/158 and
     # /168): a control program may install a function that is offered every
     # privileged-operation exception recognized in the fast loop, with the
     # instruction's address and length, before the interruption.  It returns True

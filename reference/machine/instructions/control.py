@@ -3,7 +3,7 @@
 Each function is one instruction, named after the manual, with its opcode,
 mnemonic, name and format in the banner above it.  ``m`` is the machine; the
 remaining parameters are the instruction's fields in the order of its layout
-(``reference.opcodes``).  The PSW's instruction address already points to the next
+(``reference.arch.opcodes``).  The PSW's instruction address already points to the next
 sequential instruction when a function runs.
 
 Model-dependent choices of this machine (GA22-7000 leaves them to the model):
@@ -46,8 +46,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import dat
-from ..interrupts import (
+from reference.arch import dat
+from reference.arch.interrupts import (
     AddressingException,
     PageTranslation,
     PrivilegedOperation,
@@ -56,11 +56,16 @@ from ..interrupts import (
     SpecialOperation,
     SpecificationException,
 )
-from ..psw import PSW
-from .common import MASK24, MASK32, require_aligned, require_supervisor_state
+from reference.arch.psw import PSW
+from reference.machine.instructions.common import (
+    MASK24,
+    MASK32,
+    require_aligned,
+    require_supervisor_state,
+)
 
 if TYPE_CHECKING:
-    from ..cpu import CPU
+    from reference.machine.cpu import CPU
 
 # Control-register bits (GA22-7000 ch.4 "Control Registers", bit 0 = X'80000000').
 CR0_SSM_SUPPRESSION = 0x40000000     # bit 1

@@ -3,12 +3,12 @@
 Each function is one instruction, named after the manual, with its opcode,
 mnemonic, name and format in the banner above it.  ``m`` is the machine; the
 remaining parameters are the instruction's fields in the order of its layout
-(``reference.opcodes``): the S format's base register and displacement.
+(``reference.arch.opcodes``): the S format's base register and displacement.
 
 All eight are privileged.  Bits 16-23 of the second-operand address name the
 channel and bits 24-31 the device; bits 8-15 are ignored.  (For TEST CHANNEL and
 STORE CHANNEL ID bits 24-31 are ignored too.)  The instructions hand their work to
-the machine's channel subsystem (``reference.channel``), which stores the CSW at
+the machine's channel subsystem (``reference.io.channel``), which stores the CSW at
 real location 64 when the condition code is 1.  On a machine configured without
 channels every address is not operational: condition code 3.
 
@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .common import require_supervisor_state
+from reference.machine.instructions.common import require_supervisor_state
 
 if TYPE_CHECKING:
-    from ..cpu import CPU
+    from reference.machine.cpu import CPU
 
 
 def _on_device(m: CPU, b2: int, d2: int, operation: str) -> None:

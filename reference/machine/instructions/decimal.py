@@ -55,17 +55,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..interrupts import (
+from reference.arch.interrupts import (
     DataException,
     DecimalDivide,
     DecimalOverflow,
     FixedPointDivide,
     SpecificationException,
 )
-from .common import MASK24, MASK32, signed32
+from reference.machine.instructions.common import MASK24, MASK32, signed32
 
 if TYPE_CHECKING:
-    from ..cpu import CPU
+    from reference.machine.cpu import CPU
 
 PLUS, MINUS = 0x0C, 0x0D          # preferred sign codes
 MINUS_CODES = (0x0B, 0x0D)        # every code from 0xA up is a sign; these are minus

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .interrupts import (
+from reference.arch.interrupts import (
     AddressingException,
     PageTranslation,
     SegmentTranslation,
@@ -56,7 +56,7 @@ from .interrupts import (
 )
 
 if TYPE_CHECKING:
-    from .cpu import CPU
+    from reference.machine.cpu import CPU
 
 SEGMENT_PROTECTED = 0x4
 COMMON_SEGMENT = 0x2

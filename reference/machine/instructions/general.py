@@ -3,7 +3,7 @@
 Each function is one instruction, named after the manual, with its opcode,
 mnemonic, name and format in the banner above it.  ``m`` is the machine; the
 remaining parameters are the instruction's fields in the order of its layout
-(``reference.opcodes``).  The PSW's instruction address already points to the next
+(``reference.arch.opcodes``).  The PSW's instruction address already points to the next
 sequential instruction when a function runs.
 
 CVB, CVD, PACK, UNPK and MVO are chapter-7 instructions too; they live with the
@@ -59,8 +59,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .. import opcodes
-from ..interrupts import (
+from reference.arch import opcodes
+from reference.arch.interrupts import (
     ExecuteException,
     FixedPointDivide,
     FixedPointOverflow,
@@ -69,10 +69,15 @@ from ..interrupts import (
     SpecificationException,
     SupervisorCall,
 )
-from .common import MASK24, MASK32, require_aligned, require_even_register
+from reference.machine.instructions.common import (
+    MASK24,
+    MASK32,
+    require_aligned,
+    require_even_register,
+)
 
 if TYPE_CHECKING:
-    from ..machine import Machine
+    from reference.machine.machine import Machine
 
 SIGN = 0x80000000
 MASK64 = (1 << 64) - 1
