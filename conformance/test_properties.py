@@ -99,7 +99,7 @@ def discrepancies(source: str, impl: Implementation, mode: str) -> list[str]:
     image = assemble(source, "<generated>").image
     reference = Reference().run(image, PROGRAM_STORAGE, STEPS, "native")
     got = impl.run(image, PROGRAM_STORAGE, STEPS, mode)
-    if got.stop.startswith("unsupported: guest DAT") and reference.arch.psw >> 58 & 1:
+    if got.stop.startswith("unsupported: guest DAT") and reference.psw >> 58 & 1:
         return []  # a wild store made a DAT PSW, and the implementation has no guest DAT
     return differences(reference, got)
 
