@@ -363,7 +363,8 @@ class ReferenceAdapter:
         return address
 
     def _run_vmcp(self, start: str, steps: int, ipl: int | None) -> dict[str, Any]:
-        from reference.vm.vmcp import VMCP, real_storage_for
+        from reference.session import real_storage_for
+        from reference.vm.vmcp import VMCP
         if start == "continue" or self.cpu is not self.machine:
             raise RequestError("run: in mode vmcp a run starts a new guest (start: restart "
                                "or ipl)")
@@ -386,7 +387,8 @@ class ReferenceAdapter:
         it (conformance/implementations.py): spooled unit-record devices and console,
         each 3370 a real disk given whole to the VM; the spool files go to the
         devices' files when the VM ends (``release_spool``)."""
-        from reference.vm.vmcp import VMCPError, configured_guest
+        from reference.session import configured_guest
+        from reference.vm.vmcp import VMCPError
         assert self.config is not None and self.device_dir is not None
         spool = Path(self.device_dir.name) / "spool"
         spool.mkdir(exist_ok=True)

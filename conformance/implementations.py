@@ -78,7 +78,7 @@ class Reference:
     facilities: tuple[str, ...] = ("channel-io",)   # no floating point
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
-        from reference.cli.main import start_machine
+        from reference.session import start_machine
         if mode == "native":
             m = start_machine(image, storage)
             m.interruption_log = []
@@ -88,7 +88,7 @@ class Reference:
                 done()
             return _outcome(m, stop)
         if mode == "vmcp":
-            from reference.cli.main import real_storage_for
+            from reference.session import real_storage_for
             from reference.vm.vmcp import VMCP
             cp = VMCP(real_storage=real_storage_for(storage))
             vm = cp.create_vm(image, storage, max_steps=max_steps)
@@ -126,7 +126,8 @@ class Reference:
                 m.channels.close()
             return _outcome(m, stop)
         if mode == "vmcp":
-            from reference.vm.vmcp import VMCPError, configured_guest
+            from reference.session import configured_guest
+            from reference.vm.vmcp import VMCPError
             # The spool in a directory of this run, removed with it.
             with tempfile.TemporaryDirectory(prefix="s370-spool-") as spool:
                 try:

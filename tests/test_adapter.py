@@ -76,8 +76,8 @@ from conformance.adapter import AdapterError, AdapterImplementation, absolute
 from conformance.corpus import Program, check
 from reference.arch import opcodes
 from reference.asm.assembler import assemble
-from reference.cli.main import start_machine
 from reference.machine.machine import Machine
+from reference.session import start_machine
 from tests.jsonfuzz import mutated_line
 from tests.support import fuzz_examples, within
 

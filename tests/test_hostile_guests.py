@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from reference.asm.assembler import assemble
-from reference.cli.main import start_machine
+from reference.session import start_machine
 from reference.vm.vmcp import COSTS, VMCP, RunState, VirtualMachine
 from reference.vm.vmio import VirtualDevice
 

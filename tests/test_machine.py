@@ -218,7 +218,7 @@ def test_random_bytes_end_in_an_architected_outcome(code, ec, problem, key, low)
 @settings(max_examples=100, deadline=None)
 @given(image=st.binary(min_size=8, max_size=512))
 def test_random_image_from_location_zero_ends_in_an_architected_outcome(image):
-    from reference.cli.main import start_machine
+    from reference.session import start_machine
     m = start_machine(image, 64 * 1024)
     assert m.run(300) in ARCHITECTED_STOPS
 

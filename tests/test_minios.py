@@ -22,8 +22,8 @@ import pytest
 
 from reference import cli
 from reference.asm.assembler import assemble
-from reference.cli.main import first_difference, real_storage_for, start_machine, start_vm
 from reference.machine.machine import Machine
+from reference.session import first_difference, real_storage_for, start_machine, start_vm
 from reference.vm.vmcp import VMCP, VirtualMachine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 
 import reference.trace as trace_module
 from conformance.strategies import guest_programs
-from reference.cli.main import main, start_machine
+from reference.cli.main import main
+from reference.session import start_machine
 from reference.trace import (
     GOLDEN,
     TraceReader,
@@ -715,7 +716,7 @@ def test_the_reference_reproduces_every_golden_trace_byte_for_byte():
 def test_golden_footers_are_what_plain_runs_end_in():
     # The recorder's loop stands in for the machine's own: every golden run, natively
     # and under the VMCP, ends as a run with no recorder does (stop, steps, digest).
-    from reference.cli.main import load_program, run_either
+    from reference.session import load_program, run_either
     for case in golden_cases():
         with gzip.open(case.path, "rt") as f:
             footer = json.loads(f.readlines()[-1])

@@ -42,10 +42,10 @@ from conformance.strategies import dat_programs
 from conformance.strategies import guest_programs as random_programs
 from reference.arch import opcodes
 from reference.asm.assembler import assemble
-from reference.cli.main import start_machine
 from reference.machine.cpu import InterruptionRecord
 from reference.machine.instructions import control, io
 from reference.machine.machine import Machine
+from reference.session import start_machine
 from reference.vm.vmcp import (
     ENTRIES,
     ENTRY_WAIT_PSW,

@@ -42,7 +42,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference.cli.main import main, start_machine
+from reference.cli.main import main
 from reference.io.channel import (
     CC,
     CD,
@@ -62,6 +62,7 @@ from reference.io.devices import (
     to_ebcdic,
 )
 from reference.machine.machine import Machine
+from reference.session import start_machine
 from reference.vm.paging import PAGE as PAGE_4K
 from reference.vm.vmcp import VMCP, VirtualMachine, VMCPError
 from reference.vm.vmio import AREA_SIZE, Minidisk, VirtualDevice, VMIOError

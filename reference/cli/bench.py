@@ -51,7 +51,7 @@ def bench_image(iterations: int) -> bytes:
 
 
 def time_reference(steps: int) -> tuple[int, float]:
-    from reference.cli.main import start_machine
+    from reference.session import start_machine
     iterations = max(1, (steps - SETUP_INSTRUCTIONS) // INSTRUCTIONS_PER_ITERATION)
     m = start_machine(bench_image(iterations), 1 << 20)
     t0 = time.perf_counter()
@@ -168,8 +168,8 @@ def _minios_image() -> bytes | None:
 def _native_and_vmcp(image: bytes, max_steps: int, repeats: int = 3,
                      storage: int = 1 << 20) -> tuple[float, float, Any, Any]:
     """Best of ``repeats`` interleaved native and VMCP runs of ``image``."""
-    from reference.cli.main import start_machine
-    from reference.vm.vmcp import VMCP, real_storage_for
+    from reference.session import real_storage_for, start_machine
+    from reference.vm.vmcp import VMCP
     best_native = best_vmcp = float("inf")
     native = vm = None
     for _ in range(repeats):
@@ -314,7 +314,7 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
 
     from reference.asm.assembler import assemble
     from reference.io.devices import load_configuration
-    from reference.vm.vmcp import configured_guest
+    from reference.session import configured_guest
     examples = Path(__file__).resolve().parents[2] / "examples"
     source = examples / "cards_to_printer.asm"
     text = source.read_text(encoding="utf-8")

@@ -27,12 +27,21 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from reference.machine.cpu import CPU, State, default_max_time
+from reference.machine.cpu import CPU, default_max_time
 
 if TYPE_CHECKING:
-    from reference.vm.vmcp import VirtualMachine
-from reference.machine.machine import MAX_STORAGE, MIN_STORAGE, Machine, StorageSizeError
-from reference.vm.vmcp import real_storage_for
+    pass
+from reference.machine.machine import MAX_STORAGE, MIN_STORAGE, StorageSizeError
+from reference.session import (
+    UsageError,
+    configured_run,
+    first_difference,
+    load_program,
+    read_image,
+    read_source,
+    real_storage_for,
+    run_either,
+)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -40,9 +49,6 @@ EXIT_UNDELIVERED = 3     # the run ended, but some spooled output stays in the s
 DEFAULT_STORAGE = 2 * 1024 * 1024
 DEFAULT_MAX_STEPS = 10_000_000
 
-
-class UsageError(Exception):
-    """Bad input: reported as one line and exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,74 +105,6 @@ def parse_range(text: str) -> tuple[int, int]:
         raise UsageError(f"--dump {text}: START is beyond END")
     return start, end
 
-
-def load_program(path: str, storage: int = MAX_STORAGE) -> bytes:
-    """The image of a program for ``storage`` bytes of storage: a .asm file (at most
-    ``assembler.MAX_SOURCE`` bytes) assembled, or any other file as a raw image.  It
-    reads at most one byte more than it accepts, so an endless file (/dev/zero) is
-    refused as soon as that byte comes."""
-    from reference.asm.assembler import AssemblyError, assemble
-    if Path(path).suffix.lower() == ".asm":
-        try:
-            data = assemble(read_source(path), path).image
-        except AssemblyError as e:
-            raise UsageError(str(e)) from None
-    else:
-        data = read_image(path, storage)
-    if len(data) > storage:
-        raise UsageError(f"{path}: image of {len(data)} bytes is larger than storage "
-                         f"({storage} bytes)")
-    return data
-
-
-def _read_at_most(path: str, limit: int) -> bytes | None:
-    """The bytes of ``path``, or None when it holds more than ``limit``: it reads
-    at most one byte more, so an endless file (/dev/zero) ends at once."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
-    except OSError as e:
-        raise UsageError(f"{path}: {e.strerror or e}") from None
-    return None if len(data) > limit else data
-
-
-def read_image(path: str, limit: int = MAX_STORAGE) -> bytes:
-    """A raw image of at most ``limit`` bytes (the storage it is for)."""
-    data = _read_at_most(path, limit)
-    if data is None:
-        raise UsageError(f"{path}: image of more than {limit} bytes is larger than storage "
-                         f"({limit} bytes)")
-    return data
-
-
-def read_source(path: str) -> str:
-    """Assembler source: UTF-8 text of at most ``assembler.MAX_SOURCE`` bytes."""
-    from reference.asm.assembler import MAX_SOURCE
-    data = _read_at_most(path, MAX_SOURCE)
-    if data is None:
-        raise UsageError(f"{path}: source larger than {MAX_SOURCE} bytes, the most the "
-                         f"assembler reads")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise UsageError(f"{path}:{line}: not UTF-8 text ({e.reason} at byte {e.start})") \
-            from None
-
-
-def start_machine(image: bytes, storage: int, path: str = "image") -> Machine:
-    """Clear reset, the image at absolute 0, then the PSW from location 0.
-
-    The PSW is loaded by a restart interruption, as Hercules' ``restart`` does: the
-    current PSW (all zeros after clear reset) is stored at 8 and the PSW at 0 loaded.
-    """
-    if len(image) > storage:
-        raise UsageError(f"{path}: image of {len(image)} bytes is larger than storage "
-                         f"({storage} bytes)")
-    m = Machine(storage)
-    m.load_image(image, 0)
-    m.restart_interruption()
-    return m
 
 
 def state_json(m: CPU, stop: str, dumps: list[tuple[int, int]]) -> dict[str, object]:
@@ -232,39 +170,6 @@ def run_bounds(args: argparse.Namespace) -> tuple[int, int | None]:
     return args.max_steps, None if args.max_time is None else parse_time(args.max_time)
 
 
-def start_vm(image: bytes, storage: int, max_steps: int,
-             path: str = "image", virtual_cpu_id: bool = False,
-             max_time: int | None = None) -> VirtualMachine:
-    """One VM under a new VMCP, started as ``start_machine`` starts the native one,
-    run to its stop.  Returns the VM (its state is the guest's virtual state)."""
-    from reference.vm.vmcp import VMCP, VMCPError
-    real = real_storage_for(storage)
-    if real > MAX_STORAGE:
-        raise UsageError(f"{path}: under the VMCP a guest of {storage} bytes needs {real} "
-                         f"bytes of real storage, more than the 16M the machine has")
-    if len(image) > storage:
-        raise UsageError(f"{path}: image of {len(image)} bytes is larger than storage "
-                         f"({storage} bytes)")
-    try:
-        cp = VMCP(real_storage=real)
-        vm = cp.create_vm(image, storage, max_steps=max_steps,
-                          virtual_cpu_id=virtual_cpu_id, max_time=max_time)
-    except VMCPError as e:
-        raise UsageError(f"{path}: {e}") from None
-    cp.run()
-    return vm
-
-
-def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
-               path: str, virtual_cpu_id: bool = False,
-               max_time: int | None = None) -> tuple[CPU, str]:
-    """(CPU, stop reason) of a native run, or of a run under the VMCP."""
-    if under == "vmcp":
-        vm = start_vm(image, storage, max_steps, path, virtual_cpu_id, max_time)
-        return vm, vm.stop_reason or ""
-    m = start_machine(image, storage, path)
-    return m, m.run(max_steps, max_time)
-
 
 def report_undelivered(command: str, spool: Any) -> int:
     """One line on standard error for each spool file whose destination could not
@@ -281,7 +186,8 @@ def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, stora
     """[I/O] The configured machine as the only VM of a VMCP
     (``reference.vm.vmcp.configured_guest``): the VM, its stop, and how many spool
     files could not be delivered (each reported on standard error)."""
-    from reference.vm.vmcp import VMCPError, configured_guest
+    from reference.session import configured_guest
+    from reference.vm.vmcp import VMCPError
     try:
         cp, vm = configured_guest(config, image, storage, max_steps=max_steps, ipl=ipl,
                                   virtual_cpu_id=args.virtual_cpu_id, max_time=max_time)
@@ -386,93 +292,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_human(out)
     return EXIT_OK
 
-
-STATE_FIELDS = ("stopped", "psw", "gpr", "cr", "prefix", "tod", "clock_comparator",
-                "cpu_timer", "interval_timer", "pending", "keys", "storage")
-
-
-def first_difference(a: State, b: State) -> tuple[str, str, str] | None:
-    """The first field in which two states differ, with both values as text."""
-    for name in STATE_FIELDS:
-        x, y = getattr(a, name), getattr(b, name)
-        if x == y:
-            continue
-        if name == "storage" or name == "keys":
-            assert isinstance(x, bytes) and isinstance(y, bytes)
-            i = next(i for i in range(min(len(x), len(y))) if x[i] != y[i])
-            unit = 1 if name == "storage" else 2048
-            return (f"{name} at {i * unit:06X}", x[i:i + 8].hex().upper(),
-                    y[i:i + 8].hex().upper())
-        if name in ("gpr", "cr"):
-            r = next(r for r in range(16) if x[r] != y[r])
-            return f"{name}{r}", f"{x[r]:08X}", f"{y[r]:08X}"
-        if name == "psw":
-            return name, f"{x:016X}", f"{y:016X}"
-        return name, str(x), str(y)
-    return None
-
-
-def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode: str,
-                   workdir: Path, max_time: int | None = None
-                   ) -> tuple[CPU, str, dict[str, bytes]]:
-    """[I/O] A run with the devices of ``config``, natively or as the only VM of a
-    VMCP, with every file it writes (console, punch and printer output; 3370
-    images, copied first) in ``workdir``: (CPU, stop, the contents of each output
-    and disk by device, e.g. ``"00E 1403"``)."""
-    import copy
-    import shutil
-
-    from reference.io.devices import ConfigError
-    from reference.vm.vmcp import VMCPError, configured_guest
-    config = copy.deepcopy(config)
-    files: dict[str, Path] = {}
-    try:
-        workdir.mkdir(parents=True, exist_ok=True)
-        for spec in config.devices:
-            key = "output" if spec.type_name == "3215" else "file"
-            if spec.type_name == "2540R" or spec.options.get(key) is None:
-                continue
-            target = workdir / f"{spec.address:03X}.{spec.type_name}"
-            if spec.type_name == "3370":
-                shutil.copyfile(spec.options[key], target)
-            spec.options[key] = target
-            files[f"{spec.address:03X} {spec.type_name}"] = target
-    except OSError as e:
-        raise UsageError(f"{e.filename or workdir}: {e.strerror or e}") from None
-    cpu: CPU
-    if mode == "native":
-        try:
-            m = config.start(image, storage)
-        except ConfigError as e:
-            raise UsageError(str(e)) from None
-        try:
-            stop = m.run(max_steps, max_time)
-        finally:
-            m.channels.close()
-        cpu = m
-    else:
-        try:
-            cp, vm = configured_guest(config, image, storage, max_steps=max_steps,
-                                      spool_directory=workdir / "spool", max_time=max_time)
-        except VMCPError as e:
-            raise UsageError(f"{config.path}: {e}") from None
-        try:
-            cp.run()
-        finally:
-            cp.close()
-        cpu, stop = vm, vm.stop_reason or ""
-        # Output that could not be delivered to the scratch folder is compared
-        # as the spool holds it.
-        for item in cp.spool.undelivered:
-            for name, path in files.items():
-                if path == item.destination:
-                    files[name] = item.path
-    try:
-        outputs = {name: path.read_bytes() if path.exists() else b""
-                   for name, path in files.items()}
-    except OSError as e:
-        raise UsageError(f"{e.filename}: {e.strerror or e}") from None
-    return cpu, stop, outputs
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -644,8 +644,7 @@ def record(image: bytes, storage: int, mode: str, max_steps: int, sink: Sink,
     """Run ``image`` from the start of ``s370 run`` (natively, or as the only guest
     of the VMCP) and hand its trace to ``sink`` in batches of lines.  Returns the
     footer."""
-    from reference.cli.main import start_machine
-    from reference.vm.vmcp import real_storage_for
+    from reference.session import real_storage_for, start_machine
     info = image_info if image_info is not None else embedded_image(image)
     recorder: _Recorder
     if mode == "native":
@@ -1371,7 +1370,7 @@ def _check_image_size(reader: TraceReader, image: bytes) -> None:
 
 
 def load_image(path: str) -> bytes:
-    from reference.cli.main import UsageError, load_program
+    from reference.session import UsageError, load_program
     try:
         return load_program(path)
     except UsageError as e:
@@ -1491,7 +1490,7 @@ def golden_image_info(case: GoldenCase, image: bytes) -> dict[str, Any]:
 
 def regenerate(root: Path = GOLDEN, log: Callable[[str], None] = print) -> list[Path]:
     """Rewrite every golden trace; remove those of programs no longer in the corpus."""
-    from reference.cli.main import load_program
+    from reference.session import load_program
     cases = golden_cases(root)
     written = []
     for case in cases:
@@ -1577,7 +1576,7 @@ def _bench_one(image: bytes, storage: int, max_steps: int, repeats: int,
                tmp: Path) -> dict[str, Any]:
     import time
 
-    from reference.cli.main import start_machine
+    from reference.session import start_machine
     plain_path, gz_path = tmp / "t.jsonl", tmp / "t.jsonl.gz"
     tasks: list[tuple[str, Callable[[], Any]]] = [
         ("plain", lambda: start_machine(image, storage).run(max_steps)),

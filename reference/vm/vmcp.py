@@ -112,7 +112,6 @@ from reference.vm.vmio import (
     VMDevices,
     VMIOError,
     attach_devices,
-    devices_from_configuration,
     release_spool,
 )
 
@@ -1456,39 +1455,6 @@ _DECODED: dict[bytes, tuple[Any, tuple[int, ...], str, int]] = {}
 _IO = frozenset({"SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH", "STIDC"})
 
 
-def real_storage_for(storage: int) -> int:
-    """Real storage for a VMCP running one guest of ``storage`` bytes: the guest,
-    the VMCP's low storage and its tables (1K segment table, 64 bytes a segment),
-    and room for the shadow tables of a guest that translates (primary, secondary)."""
-    segments = (storage + 0xFFFF) >> 16
-    return storage + 0x1000 + ((1024 + 64 * segments + 0xFFF) & ~0xFFF) + 2 * SHADOW_SPACE
-
-
-def configured_guest(config: Any, image: bytes, storage: int, *,
-                     max_steps: int | None = None, ipl: int | None = None,
-                     spool_directory: Any = None, virtual_cpu_id: bool = False,
-                     max_time: int | None = None) -> tuple[VMCP, VirtualMachine]:
-    """A machine configuration (reference.io.devices) as the only guest of a new
-    VMCP, as ``s370 run --config --under vmcp`` runs it: the unit-record devices
-    and console spooled (their spool files go to the configured files when the
-    VMCP closes: ``VMCP.close``), each 3370 a real disk of the VMCP given whole to
-    the VM as a minidisk; ``image`` at absolute 0, then the restart interruption,
-    or initial program loading from ``ipl``.  VMCPError when it cannot be set up
-    (the VMCP is closed then)."""
-    real = real_storage_for(storage) + AREA_SIZE
-    if real > 16 * 1024 * 1024:
-        raise VMCPError(f"a guest of {storage} bytes with devices needs {real} bytes of "
-                        f"real storage, more than the 16M the machine has")
-    cp = VMCP(real_storage=real, spool_directory=spool_directory)
-    try:
-        vm = cp.create_vm(image, storage, max_steps=max_steps, ipl=ipl,
-                          devices=devices_from_configuration(cp, config),
-                          virtual_cpu_id=virtual_cpu_id, max_time=max_time)
-    except BaseException:
-        cp.close()
-        raise
-    return cp, vm
-
 
 def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int, vaddr: int,
                       beyond: int | None = None) -> tuple[int, bool] | None:
@@ -1551,5 +1517,5 @@ def _program_classes() -> tuple[type[ProgramInterruption], ...]:
 
 _PROGRAM_CLASSES = _program_classes()
 
-__all__ = ["VMCP", "VirtualMachine", "configured_guest", "real_storage_for", "RunState",
+__all__ = ["VMCP", "VirtualMachine", "RunState",
            "TRANSITIONS", "SIMULATIONS", "VMCPError", "PROGRAM_OLD", "SVC_OLD", "EXTERNAL_OLD"]
