@@ -28,6 +28,10 @@ of the segment index against the length); with 1M segments the smallest table
 (length 0, 16 entries) already covers every segment index.  The page-table length
 check compares the leftmost four bits of the page index with the page-table length.
 
+One table walk (``walk``) serves translation, LOAD REAL ADDRESS and the VMCP's
+inspection of a guest's tables; it reads the entries through a ``TableStorage``:
+the CPU's reads set the reference bit of the block read, an inspection's set none.
+
 LOAD REAL ADDRESS (``load_real_address``) walks the same tables without the TLB
 and reports segment-invalid, page-invalid and length violations as condition
 codes 1, 2 and 3 with the real address of the table entry concerned (for a length
@@ -46,7 +50,7 @@ unpredictable; the tests stay out of that.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from reference.arch.interrupts import (
     AddressingException,
@@ -55,14 +59,16 @@ from reference.arch.interrupts import (
     TranslationSpecification,
 )
 
-if TYPE_CHECKING:
-    from reference.machine.cpu import CPU
-
-SEGMENT_PROTECTED = 0x4
-COMMON_SEGMENT = 0x2
-SEGMENT_INVALID = 0x1
-STE_MUST_BE_ZERO = 0x0F000000        # bits 4-7
+STO_MASK = 0x00FFFFC0                # designation bits 8-25: segment-table origin
+SEGMENT_PROTECTED = 0x4              # entry bit 29
+COMMON_SEGMENT = 0x2                 # entry bit 30
+SEGMENT_INVALID = 0x1                # entry bit 31
+STE_MUST_BE_ZERO = 0x0F000000        # entry bits 4-7
+PTO_MASK = 0x00FFFFF8                # entry bits 8-28: page-table origin
+PFRA_4K = 0xFFF0                     # 4K page-table entry bits 0-11: frame address
 PTE_INVALID_4K = 0x0008              # bit 12
+PTE_EXTENDED_4K = 0x0006             # bits 13-14: extended real-address bits
+PFRA_2K = 0xFFF8                     # 2K page-table entry bits 0-12: frame address
 PTE_INVALID_2K = 0x0004              # bit 13
 PTE_MUST_BE_ZERO_2K = 0x0002         # bit 14
 SECONDARY_TEA = 0x80000000           # bit 0 of the translation-exception address
@@ -105,7 +111,28 @@ class Walk:
         self.pte_address = pte_address
 
 
-def check_format(m: CPU) -> Format:
+class TableStorage(Protocol):
+    """Real storage as the table walk reads it: the segment-table entry (a word)
+    or page-table entry (a halfword) at a real address, prefixing applied; an
+    entry outside main storage is an addressing exception.  The CPU's own reads
+    set the reference bit of the 2K block read; a reader that inspects tables
+    (the VMCP comparing its shadow tables with a guest's) sets none."""
+
+    def fetch_real_word_for_translation(self, real: int) -> int: ...
+
+    def fetch_real_half_for_translation(self, real: int) -> int: ...
+
+
+class Translator(TableStorage, Protocol):
+    """What translation uses of a CPU: CR0's translation format (``dat_format``),
+    the segment-table designations in CR1 and CR7, the TLB, and its table reads."""
+
+    cr: list[int]
+    dat_format: Format
+    tlb: dict[tuple[int, int], tuple[int, bool, int]]
+
+
+def check_format(m: Translator) -> Format:
     """The current translation format; translation specification if invalid."""
     fmt: Format = m.dat_format
     if not fmt.valid:
@@ -120,46 +147,46 @@ def page_table_entry_address(fmt: Format, page_table_origin: int, vaddr: int) ->
     return (page_table_origin + page_index * 2) & 0xFFFFFF
 
 
-def walk(m: CPU, vaddr: int, std: int) -> Walk:
-    """Walk the segment and page tables for ``vaddr`` with segment-table
-    designation ``std`` (no TLB).  Raises translation-specification and addressing
-    exceptions; reports the translation conditions in the returned ``Walk``."""
-    fmt = check_format(m)
+def walk(tables: TableStorage, fmt: Format, std: int, vaddr: int) -> Walk:
+    """Walk the segment and page tables in ``tables`` for ``vaddr`` with the valid
+    translation format ``fmt`` and segment-table designation ``std`` (no TLB).
+    Raises translation-specification and addressing exceptions; reports the
+    translation conditions in the returned ``Walk``."""
     page_shift = fmt.page_shift
     segment_index = vaddr >> fmt.segment_shift
-    ste_addr = ((std & 0x00FFFFC0) + segment_index * 4) & 0xFFFFFF
+    ste_addr = ((std & STO_MASK) + segment_index * 4) & 0xFFFFFF
     if fmt.segment_shift == 16 and (segment_index >> 4) > (std >> 24):
         return Walk(LENGTH_VIOLATION_CC, ste_addr, segment=True)
-    ste = m.fetch_real_word_for_translation(ste_addr)
+    ste = tables.fetch_real_word_for_translation(ste_addr)
     if ste & SEGMENT_INVALID:
         return Walk(SEGMENT_INVALID_CC, ste_addr)
     if ste & STE_MUST_BE_ZERO:
         raise TranslationSpecification("segment-table entry bits 4-7")
-    pte_addr = page_table_entry_address(fmt, ste & 0x00FFFFF8, vaddr)
+    pte_addr = page_table_entry_address(fmt, ste & PTO_MASK, vaddr)
     # The page-table length is compared with the leftmost four bits of the
     # page index (bits 12-15 of the address for 1M segments, 16-19 for 64K).
     page_index = (vaddr & ((1 << fmt.segment_shift) - 1)) >> page_shift
     index_bits = fmt.segment_shift - page_shift
     if (page_index >> (index_bits - 4)) > (ste >> 28):
         return Walk(LENGTH_VIOLATION_CC, pte_addr)
-    pte = m.fetch_real_half_for_translation(pte_addr)
+    pte = tables.fetch_real_half_for_translation(pte_addr)
     if page_shift == 12:
         if pte & PTE_INVALID_4K:
             return Walk(PAGE_INVALID_CC, pte_addr)
         # Bits 13-14: extended real-address bits (frames beyond 16M: an
         # addressing exception on use).  Bit 15 is not checked, as on Hercules.
-        frame = ((pte & 0x0006) << 23) | ((pte & 0xFFF0) << 8)
+        frame = ((pte & PTE_EXTENDED_4K) << 23) | ((pte & PFRA_4K) << 8)
     else:
         if pte & PTE_INVALID_2K:
             return Walk(PAGE_INVALID_CC, pte_addr)
         if pte & PTE_MUST_BE_ZERO_2K:
             raise TranslationSpecification("page-table entry bit 14")
-        frame = (pte & 0xFFF8) << 8
+        frame = (pte & PFRA_2K) << 8
     return Walk(TRANSLATED, frame | (vaddr & ((1 << page_shift) - 1)), frame=frame,
                 protected=bool(ste & SEGMENT_PROTECTED), pte_address=pte_addr)
 
 
-def translate(m: CPU, vaddr: int, secondary: bool = False,
+def translate(m: Translator, vaddr: int, secondary: bool = False,
               use_tlb: bool = True) -> tuple[int, bool]:
     """Translate ``vaddr`` to a real address.
 
@@ -179,7 +206,7 @@ def translate(m: CPU, vaddr: int, secondary: bool = False,
         if hit is not None:
             frame, protected, _ = hit
             return frame | (vaddr & ((1 << page_shift) - 1)), protected
-    w = walk(m, vaddr, std)
+    w = walk(m, fmt, std, vaddr)
     if w.cc != TRANSLATED:
         tea = vaddr | (SECONDARY_TEA if secondary else 0)
         if w.cc == SEGMENT_INVALID_CC or (w.cc == LENGTH_VIOLATION_CC and w.segment):
@@ -190,15 +217,15 @@ def translate(m: CPU, vaddr: int, secondary: bool = False,
     return w.address, w.protected
 
 
-def load_real_address(m: CPU, vaddr: int, secondary: bool) -> tuple[int, int]:
+def load_real_address(m: Translator, vaddr: int, secondary: bool) -> tuple[int, int]:
     """LOAD REAL ADDRESS: ``(condition code, value for R1)`` of translating
     ``vaddr`` with the current CR0 and CR1 (CR7 if ``secondary``), without the TLB
     and whatever the PSW's translation mode (GA22-7000 ch.10 "Load Real Address")."""
-    w = walk(m, vaddr, m.cr[7] if secondary else m.cr[1])
+    w = walk(m, check_format(m), m.cr[7] if secondary else m.cr[1], vaddr)
     return w.cc, w.address
 
 
-def purge_tlb_entries_for_pte(m: CPU, pte_address: int) -> None:
+def purge_tlb_entries_for_pte(m: Translator, pte_address: int) -> None:
     """Clear the TLB entries formed through the page-table entry at real address
     ``pte_address`` (INVALIDATE PAGE TABLE ENTRY)."""
     stale = [k for k, (_, _, pte) in m.tlb.items() if pte == pte_address]
@@ -206,6 +233,6 @@ def purge_tlb_entries_for_pte(m: CPU, pte_address: int) -> None:
         del m.tlb[k]
 
 
-__all__ = ["Format", "Walk", "translate", "walk", "load_real_address",
+__all__ = ["Format", "Walk", "TableStorage", "Translator", "translate", "walk", "load_real_address",
            "page_table_entry_address", "purge_tlb_entries_for_pte", "check_format",
            "AddressingException"]

@@ -71,9 +71,11 @@ class Instruction:
 
     ``opcode`` is the full opcode: one byte, or two bytes for the extended opcodes
     (``0xB205`` is STCK).  ``privileged`` is True for instructions that end in a
-    privileged-operation exception in the problem state; ``semiprivileged`` for
-    those whose privilege depends on a control-register or PSW-key-mask test
-    (their handlers make the test).  ``section`` cites the Principles of Operation.
+    privileged-operation exception in the problem state: the executor makes that
+    test before the handler runs (``reference.machine.instructions.HANDLERS``), so
+    the handler does not.  ``semiprivileged`` is True for those whose privilege
+    depends on a control-register or PSW-key-mask test (their handlers make the
+    test).  ``section`` cites the Principles of Operation.
     """
 
     opcode: int
