@@ -20,6 +20,13 @@ applies instructions' definitions to it when it simulates them.
 Time is a documented function of the work done (see ``now``): every instruction
 takes one microsecond, an interruption takes none, and an enabled wait advances
 time straight to the next timer event that can end it.
+
+Every instruction, wherever it is performed (the machine's execution loop, the
+VMCP's simulation of a guest's instruction), goes through one envelope:
+``begin_instruction`` before it and ``end_instruction`` after it, which indicate
+its PER events and take the interruption it calls for.  Watchers of a run (the
+trace recorder, the coverage observer) attach ``RunHooks``; every interruption
+and the execution loop tell them what happens, and only when some are attached.
 """
 
 from __future__ import annotations
@@ -41,56 +48,52 @@ from reference.arch.interrupts import (
     SpecificationException,
     SupervisorCall,
 )
+from reference.arch.lowcore import (
+    CR0_LOW_ADDRESS_PROTECTION,
+    CSW,
+    EXT_CLOCK_COMPARATOR,
+    EXT_CPU_TIMER,
+    EXT_EMERGENCY_SIGNAL,
+    EXT_EXTERNAL_CALL,
+    EXT_INTERRUPT_KEY,
+    EXT_INTERVAL_TIMER,
+    EXTERNAL_CODE,
+    EXTERNAL_CPU_ADDRESS,
+    EXTERNAL_NEW,
+    EXTERNAL_OLD,
+    INTERVAL_TIMER,
+    INTERVAL_TIMER_HZ,
+    INTERVAL_TIMER_UNIT,
+    IO_ADDRESS,
+    IO_NEW,
+    IO_OLD,
+    MASK24,
+    MASK32,
+    MASK64,
+    MCHECK_CODE,
+    MCHECK_NEW,
+    MCHECK_OLD,
+    MONITOR_CLASS,
+    MONITOR_CODE,
+    PER_ADDRESS,
+    PER_CODE,
+    PROGRAM_ILC,
+    PROGRAM_NEW,
+    PROGRAM_OLD,
+    RESET_CR,
+    RESTART_NEW,
+    RESTART_OLD,
+    SVC_ILC,
+    SVC_NEW,
+    SVC_OLD,
+    TOD_UNITS_PER_US,
+    TRANSLATION_EXCEPTION_ADDRESS,
+)
 from reference.arch.psw import PSW
 
-# ---------------------------------------------------------------------------
-# Assigned storage locations (GA22-7000 ch.3 "Assigned Storage Locations")
-# ---------------------------------------------------------------------------
-RESTART_NEW, RESTART_OLD = 0x00, 0x08
-EXTERNAL_OLD, SVC_OLD, PROGRAM_OLD, MCHECK_OLD, IO_OLD = 0x18, 0x20, 0x28, 0x30, 0x38
-CSW, CAW, INTERVAL_TIMER = 0x40, 0x48, 0x50
-EXTERNAL_NEW, SVC_NEW, PROGRAM_NEW, MCHECK_NEW, IO_NEW = 0x58, 0x60, 0x68, 0x70, 0x78
-EXTERNAL_CPU_ADDRESS, EXTERNAL_CODE = 0x84, 0x86
-SVC_ILC, SVC_CODE = 0x89, 0x8A
-PROGRAM_ILC, PROGRAM_CODE = 0x8D, 0x8E
-TRANSLATION_EXCEPTION_ADDRESS = 0x90
-MONITOR_CLASS, PER_CODE, PER_ADDRESS, MONITOR_CODE = 0x95, 0x96, 0x98, 0x9C
-MCHECK_CODE = 0xE8
-IO_ADDRESS = 0xBA  # [I/O] EC mode: the I/O address of an I/O interruption (186-187)
-
-# External-interruption codes and their CR0 subclass masks.  Priority when several
-# are pending (GA22-7000 ch.6 "External Interruption"): first the set interval
-# timer, interrupt key (and external signals 2-7, not on this machine), indicated
-# concurrently in one interruption code; then, one at a time, emergency signal,
-# external call, clock comparator, CPU timer.  [interruption fix: the interval
-# timer was taken last and never together with the interrupt key]
-EXT_INTERRUPT_KEY = (0x0040, 0x00000040)
-EXT_EMERGENCY_SIGNAL = (0x1201, 0x00004000)
-EXT_EXTERNAL_CALL = (0x1202, 0x00002000)
-EXT_CLOCK_COMPARATOR = (0x1004, 0x00000800)
-EXT_CPU_TIMER = (0x1005, 0x00000400)
-EXT_INTERVAL_TIMER = (0x0080, 0x00000080)
-
-# Control-register values after reset (GA22-7000 ch.4 "Control Registers",
-# "Initial CPU reset"): CR0 interval-timer, interrupt-key and external-signal
-# masks; CR2 all channel masks; CR14 check-stop and synchronous-logout controls;
-# CR15 the machine-check extended-logout address 512.
-RESET_CR = {0: 0x000000E0, 2: 0xFFFFFFFF, 14: 0xC2000000, 15: 0x00000200}
-
-CR0_LOW_ADDRESS_PROTECTION = 0x10000000
-CR0_SECONDARY_SPACE = 0x04000000
-
 INSTRUCTION_TIME_US = 1      # every instruction takes one microsecond
-TOD_UNITS_PER_US = 1 << 12   # TOD bit 51 is one microsecond
-INTERVAL_TIMER_HZ = 300      # bit 23 of location 80 is decremented 300 times a second
-INTERVAL_TIMER_UNIT = 0x100  # one in bit position 23 of the word at location 80
 
-MIN_STORAGE = 64 * 1024
-MAX_STORAGE = 16 * 1024 * 1024
 
-MASK24 = 0xFFFFFF
-MASK32 = 0xFFFFFFFF
-MASK64 = (1 << 64) - 1
 
 STOP_DISABLED_WAIT = "disabled-wait"
 STOP_ENABLED_WAIT = "enabled-wait"
@@ -110,6 +113,13 @@ def default_max_time(max_steps: int) -> int:
     """The machine-time bound (microseconds since power-on) of a run bounded by
     ``max_steps`` instructions when no other is given."""
     return max(MIN_DEFAULT_MAX_TIME_US, 10 * INSTRUCTION_TIME_US * max_steps)
+
+
+# A decoded instruction, as the executing machine caches it: the instruction's
+# function bound to the machine and the operand fields, the instruction's length,
+# and what the hooks attached when it was decoded returned for it
+# (``RunHooks.decoded``; None without hooks).
+Decoded = tuple[Callable[[], Any], int, Any]
 
 
 class StorageSizeError(ValueError):
@@ -151,9 +161,130 @@ class InterruptionRecord:
     new_psw: int
     step: int
 
+
+class RunHooks:
+    """What a watcher of a CPU is told while the CPU runs: the trace recorder
+    (``reference.trace``), the coverage observer (``Machine.observer``).
+
+    Hooks are attached with ``CPU.attach_hooks``.  The CPU and the machine call
+    them only while some are attached, so a run without them is the machine's
+    own, and they change nothing: a watcher reads the state, it never changes it.
+    Every method here does nothing; a watcher defines those it needs.
+
+    The execution loop of ``reference.machine.machine.Machine`` calls:
+
+    - ``run_begins()`` and ``run_ends()`` around ``Machine.run``;
+    - ``decoded(ia, code, row)`` when it has fetched the bytes ``code`` of the
+      instruction at ``ia`` and found their row of the opcode table (None: no
+      such operation, the operation exception follows).  What it returns
+      (``info``) is kept with the decoded instruction and handed back below;
+    - in the fast loop: ``loop_begins()`` before its first instruction; it
+      returns the function the loop calls with ``info`` after each instruction
+      that completed when the loop goes on to the next one (the instruction
+      alone has changed the state since it began), or None.  ``loop_ends(ia,
+      info)`` when the loop hands control back, after the instruction at ``ia``
+      completed or before the interruption it raised is taken (``info`` None: it
+      could not be fetched or decoded);
+    - one instruction at a time (PER, an invalid PSW, or hooks that set
+      ``one_at_a_time``): ``step_begins()`` before an instruction (not before the
+      early exception of an invalid PSW) and ``step_executed(row, exc)`` when it
+      has executed or raised ``exc``, before its PER events and its interruption.
+
+    Every interruption of a CPU calls ``interruption_begins(cpu)`` before it
+    stores anything and ``interruption_taken(cpu, record)`` after its PSW swap.
+    """
+
+    # True: the machine executes one instruction at a time while these are attached.
+    one_at_a_time = False
+
+    def run_begins(self) -> None:
+        pass
+
+    def run_ends(self) -> None:
+        pass
+
+    def decoded(self, ia: int, code: bytes, row: opcodes.Instruction | None) -> Any:
+        return None
+
+    def loop_begins(self) -> Callable[[Any], None] | None:
+        return None
+
+    def loop_ends(self, ia: int, info: Any) -> None:
+        pass
+
+    def step_begins(self) -> None:
+        pass
+
+    def step_executed(self, row: opcodes.Instruction | None,
+                      exc: Interruption | None) -> None:
+        pass
+
+    def interruption_begins(self, cpu: CPU) -> None:
+        pass
+
+    def interruption_taken(self, cpu: CPU, record: InterruptionRecord) -> None:
+        pass
+
+
+class _AllHooks(RunHooks):
+    """Several hooks attached at once, each told in turn; what ``decoded``
+    returns is the tuple of what each returned."""
+
+    def __init__(self, hooks: tuple[RunHooks, ...]) -> None:
+        self.hooks = hooks
+        self.one_at_a_time = any(h.one_at_a_time for h in hooks)
+
+    def run_begins(self) -> None:
+        for h in self.hooks:
+            h.run_begins()
+
+    def run_ends(self) -> None:
+        for h in self.hooks:
+            h.run_ends()
+
+    def decoded(self, ia: int, code: bytes, row: opcodes.Instruction | None) -> Any:
+        return tuple(h.decoded(ia, code, row) for h in self.hooks)
+
+    def loop_begins(self) -> Callable[[Any], None] | None:
+        calls = [(n, f) for n, h in enumerate(self.hooks) if (f := h.loop_begins()) is not None]
+        if not calls:
+            return None
+
+        def completed(info: Any) -> None:
+            for n, f in calls:
+                f(info[n])
+        return completed
+
+    def loop_ends(self, ia: int, info: Any) -> None:
+        for n, h in enumerate(self.hooks):
+            h.loop_ends(ia, None if info is None else info[n])
+
+    def step_begins(self) -> None:
+        for h in self.hooks:
+            h.step_begins()
+
+    def step_executed(self, row: opcodes.Instruction | None,
+                      exc: Interruption | None) -> None:
+        for h in self.hooks:
+            h.step_executed(row, exc)
+
+    def interruption_begins(self, cpu: CPU) -> None:
+        for h in self.hooks:
+            h.interruption_begins(cpu)
+
+    def interruption_taken(self, cpu: CPU, record: InterruptionRecord) -> None:
+        for h in self.hooks:
+            h.interruption_taken(cpu, record)
+
+
 class CPU:
     """The architectural state of one CPU; ``mem`` and ``keys`` are its storage
     (absolute addresses) and the storage keys of its 2K blocks."""
+
+    # The instruction functions by the names the opcode table uses
+    # (``reference.machine.instructions.HANDLERS``), on the machine that executes
+    # them; EXECUTE looks its target up here.
+    _handlers: dict[str, Callable[..., Any]]
 
     def __init__(self, mem: Any, keys: Any) -> None:
         # ``mem`` and ``keys`` behave as bytearrays: the machine's own, views of
@@ -161,8 +292,8 @@ class CPU:
         # Decoded instructions (used by the executing machine): one dictionary per
         # fetch context, an index from the absolute address of each decoded
         # instruction to where it is cached, and a flag per 2K block holding one.
-        self._icaches: dict[tuple[int, int], dict[int, tuple[Callable[[], Any], int]]] = {}
-        self._icache: dict[int, tuple[Callable[[], Any], int]] = {}
+        self._icaches: dict[tuple[int, int], dict[int, Decoded]] = {}
+        self._icache: dict[int, Decoded] = {}
         self._code_index: dict[int, list[tuple[dict[int, Any], int, int]]] = {}
         self._code_blocks = bytearray(len(keys))
         self.size = len(mem)
@@ -239,7 +370,7 @@ class CPU:
         self.psw_invalid_bits = p.invalid_bits
         # ILC of the early specification exception for an invalid PSW: 0 when the
         # PSW was introduced by LPSW or an interruption; SSM and STOSM set 2
-        # (GA22-7000 ch.6 "Specification Exception").  [control helper]
+        # (GA22-7000 ch.6 "Specification Exception").
         self.psw_invalid_ilc = 0
         self.psw_changed()
 
@@ -270,13 +401,13 @@ class CPU:
             return bool(self.system_mask & 0x02)
         return bool(self.system_mask & 0xFE)
 
-    # [I/O] The channel subsystem (``reference.io.channel.ChannelSubsystem``) of a
+    # The channel subsystem (``reference.io.channel.ChannelSubsystem``) of a
     # machine configured with devices; None on a machine without channels (and on
-    # every VMCP virtual machine), which then behaves exactly as before.
+    # every VMCP virtual machine): no I/O interruption is ever pending then.
     channels: Any = None
 
     def io_channel_enabled(self, channel: int) -> bool:
-        """[I/O] Whether an I/O interruption from ``channel`` can be taken
+        """Whether an I/O interruption from ``channel`` can be taken
         (GA22-7000 ch.6 "Input/Output Interruption"): in the BC mode channels 0-5
         by PSW bits 0-5; channels 6 and up (and every channel in the EC mode) by
         the I/O mask, PSW bit 6, and the channel's mask in CR2 (bit n for
@@ -340,6 +471,30 @@ class CPU:
     # A store watcher sees every store into storage (``store_watcher(absolute
     # address, length)``, after the bytes are in place): traces record them.
     store_watcher: Any = None
+
+    # The hooks attached (``RunHooks``): None, the one attached, or all of them.
+    hooks: RunHooks | None = None
+    one_at_a_time = False            # some of them want one instruction at a time
+    _attached_hooks: tuple[RunHooks, ...] = ()
+
+    def attach_hooks(self, hooks: RunHooks) -> None:
+        """From now on ``hooks`` are told of this CPU's run (``RunHooks``)."""
+        self._attached_hooks = (*self._attached_hooks, hooks)
+        self._hooks_changed()
+
+    def detach_hooks(self, hooks: RunHooks) -> None:
+        self._attached_hooks = tuple(h for h in self._attached_hooks if h is not hooks)
+        self._hooks_changed()
+
+    def _hooks_changed(self) -> None:
+        attached = self._attached_hooks
+        if not attached:
+            self.hooks = None
+        elif len(attached) == 1:
+            self.hooks = attached[0]
+        else:
+            self.hooks = _AllHooks(attached)
+        self.one_at_a_time = self.hooks is not None and self.hooks.one_at_a_time
 
     def _stored(self, a: int, n: int) -> None:
         """Absolute bytes [a, a+n) were stored: decoded instructions that include
@@ -411,7 +566,7 @@ class CPU:
         if store:
             # check_store (``check``) only tests the access: no change bit.  The
             # PER storage-alteration event is recognized in store()/store_byte()
-            # over every byte stored.  [PER/storage fix]
+            # over every byte stored.
             if not check:
                 self.keys[block] = skey | 0x06
         else:
@@ -593,7 +748,6 @@ class CPU:
         # decrements goes from a value in 0..X'FF' to a negative one exactly when
         # n > old // X'100' (old taken unsigned), also when a long wait decrements
         # a negative value through the wrap to positive and on below zero.
-        # [timer fix: a negative starting value never made the request pending]
         if n > old // INTERVAL_TIMER_UNIT:
             self.pending_interval_timer = True
 
@@ -612,7 +766,7 @@ class CPU:
         tod = self.tod()
         if tod <= self.clock_comparator:
             events.append(now + (self.clock_comparator - tod) // TOD_UNITS_PER_US + 1)
-        # [I/O] The next channel event (a command ending, a device's attention):
+        # The next channel event (a command ending, a device's attention):
         # the fast loop stops there so that its interruption comes on time.
         if self.channels is not None:
             t = self.channels.next_event()
@@ -623,8 +777,17 @@ class CPU:
     # ------------------------------------------------------------------
     # Interruptions (GA22-7000 ch.6)
     # ------------------------------------------------------------------
+    def _begin_interruption(self) -> None:
+        """Every interruption begins here, before it stores anything: the hooks
+        attached are told (``RunHooks.interruption_begins``)."""
+        hooks = self.hooks
+        if hooks is not None:
+            hooks.interruption_begins(self)
+
     def _swap(self, kind: str, old_at: int, new_at: int, code: int, ilc: int) -> None:
-        """Store the current PSW at ``old_at`` and load the one at ``new_at``."""
+        """The PSW swap that ends every interruption: store the current PSW at
+        ``old_at`` (in the BC mode with the interruption code and ILC in it) and
+        load the one at ``new_at``."""
         old = self.current_psw()
         if not old.ec:
             old.interruption_code = code
@@ -639,14 +802,19 @@ class CPU:
         else:
             self.interruption_chain = 1
         self._steps_at_last_interruption = self.steps
-        if self.interruption_log is not None:
-            self.interruption_log.append(
-                InterruptionRecord(kind, code, ilc, old_value, new_value, self.steps))
+        hooks = self.hooks
+        if self.interruption_log is not None or hooks is not None:
+            record = InterruptionRecord(kind, code, ilc, old_value, new_value, self.steps)
+            if self.interruption_log is not None:
+                self.interruption_log.append(record)
+            if hooks is not None:
+                hooks.interruption_taken(self, record)
 
     def program_interruption(self, exc: ProgramInterruption, ilc: int,
                              instruction_address: int) -> None:
         """Perform a program interruption for ``exc`` raised by the instruction at
         ``instruction_address`` whose length code is ``ilc``."""
+        self._begin_interruption()
         if exc.nullify:
             self.ia = instruction_address
         code = exc.code
@@ -669,12 +837,23 @@ class CPU:
             self.write_real(PROGRAM_ILC - 1, bytes([0, ilc << 1]) + code.to_bytes(2, "big"))
         self._swap("program", PROGRAM_OLD, PROGRAM_NEW, code, ilc)
 
+    def invalid_psw_interruption(self, ia: int) -> None:
+        """The early specification exception of an invalid PSW, recognized as a
+        step of its own before the instruction at ``ia``: the old PSW is the
+        invalid one, ILC 0 when LPSW or an interruption introduced it, 2 after SSM
+        or STOSM (GA22-7000 ch.6 "Specification Exception")."""
+        self.steps += 1
+        self.program_interruption(SpecificationException("invalid PSW"),
+                                  self.psw_invalid_ilc, ia)
+
     def supervisor_call_interruption(self, number: int, ilc: int) -> None:
+        self._begin_interruption()
         if self.ec:
             self.write_real(SVC_ILC - 1, bytes([0, ilc << 1]) + number.to_bytes(2, "big"))
         self._swap("svc", SVC_OLD, SVC_NEW, number, ilc)
 
     def external_interruption(self, code: int, cpu_address: int | None = None) -> None:
+        self._begin_interruption()
         if cpu_address is not None:
             self.write_real(EXTERNAL_CPU_ADDRESS, cpu_address.to_bytes(2, "big"))
         if self.ec:
@@ -682,17 +861,20 @@ class CPU:
         self._swap("external", EXTERNAL_OLD, EXTERNAL_NEW, code, 0)
 
     def machine_check_interruption(self, code: int) -> None:
+        self._begin_interruption()
         self.write_real(MCHECK_CODE, code.to_bytes(8, "big"))
         self._swap("machine-check", MCHECK_OLD, MCHECK_NEW, 0, 0)
 
     def restart_interruption(self) -> None:
+        self._begin_interruption()
         self._swap("restart", RESTART_OLD, RESTART_NEW, 0, 0)
 
     def io_interruption(self, address: int, csw: bytes) -> None:
-        """[I/O] An I/O interruption (GA22-7000 ch.6 "Input/Output Interruption"):
-        the CSW at real location 64; the I/O address (channel and device) in the
-        old PSW's interruption code in the BC mode, at real locations 186-187 in
-        the EC mode; old PSW at 56, new PSW from 120."""
+        """An I/O interruption (GA22-7000 ch.6 "Input/Output Interruption"): the
+        CSW at real location 64; the I/O address (channel and device) in the old
+        PSW's interruption code in the BC mode, at real locations 186-187 in the
+        EC mode; old PSW at 56, new PSW from 120."""
+        self._begin_interruption()
         self.write_real(CSW, csw)
         if self.ec:
             self.write_real(IO_ADDRESS, address.to_bytes(2, "big"))
@@ -762,7 +944,7 @@ class CPU:
                     self.pending_signals.remove((code, address))
                 self.external_interruption(code, address)
                 return True
-        # [I/O] Input/output interruptions come after external ones and before
+        # Input/output interruptions come after external ones and before
         # restart; the channel subsystem picks the condition (oldest first).
         if self.channels is not None and self.system_mask & 0xFE:
             io = self.channels.next_interruption()
@@ -789,7 +971,7 @@ class CPU:
         wait, or None when no interruption source can ever end it."""
         if self.pending_restart or (self.machine_check_mask and self.pending_machine_checks):
             return self.now()
-        # [I/O] An enabled I/O condition ends the wait now; otherwise the next
+        # An enabled I/O condition ends the wait now; otherwise the next
         # channel event may (it is looked at again then).
         io_time = None
         if self.channels is not None and self.system_mask & 0xFE:
@@ -817,16 +999,69 @@ class CPU:
         if cr0 & EXT_CLOCK_COMPARATOR[1]:
             tod = self.tod()
             steps = max(0, self.clock_comparator - tod) // TOD_UNITS_PER_US + 1
-            # [timer fix] A comparator the clock cannot pass before it wraps (for
-            # example X'FFFFFFFFFFFFFFFF') can never end the wait: advancing time
-            # towards it looped forever.
+            # A comparator the clock cannot pass before it wraps (for example
+            # X'FFFFFFFFFFFFFFFF') can never end the wait.
             if tod + steps * TOD_UNITS_PER_US <= MASK64:
                 times.append(now + steps)
         if cr0 & EXT_INTERVAL_TIMER[1]:
             tick = self.interval_ticks + self._interval_timer_crossing()
             times.append((tick * 1_000_000 + INTERVAL_TIMER_HZ - 1) // INTERVAL_TIMER_HZ)
         return min(times) if times else None
+
+    # ------------------------------------------------------------------
+    # One instruction: its PER events and the interruption that ends it
+    # ------------------------------------------------------------------
+    # Every instruction executed goes through ``begin_instruction`` and
+    # ``end_instruction``: in the machine's execution loop
+    # (reference.machine.machine) and where the VMCP performs a guest's
+    # instruction on its virtual state.
+    per_monitoring = False           # PER monitors the instruction under way
+
+    def begin_instruction(self, ia: int) -> None:
+        """The instruction at ``ia`` begins.  While PER is on, the events it
+        causes are recognized from here on (GA22-7000 ch.4 "Program-Event
+        Recording")."""
+        per = self.per_on
+        self.per_monitoring = per
+        if per:
+            self._per_begin(ia)
+
+    def end_instruction(self, ia: int, length: int, exc: Interruption | None = None,
+                        per_events: int | None = None) -> None:
+        """The instruction at ``ia`` of ``length`` bytes (0: it could not be
+        fetched or decoded) has completed (``exc`` None) or raised ``exc``, the
+        instruction address already past it.  Its PER events are indicated (a
+        program interruption of their own when it completed) and the interruption
+        ``exc`` calls for is taken.
+
+        ``per_events``: the instruction was executed elsewhere under PER, where
+        these events were recognized (the real machine executing a VMCP guest's
+        instruction); they are indicated as this CPU's own."""
+        per = self.per_monitoring
+        self.per_monitoring = False
+        if per_events is not None:
+            per = True
+            self.per_event = per_events
+        if per:
+            if length == 0 and exc is not None and not isinstance(exc, OperationException):
+                # An instruction that cannot be fetched (odd address, access
+                # exception) indicates no PER event (GA22-7000 ch.4 "Indication of
+                # PER Events with Other Concurrent Conditions").
+                self.per_event = 0
+            self._per_end(ia, length, exc)
+        if exc is None:
+            return
+        self._instruction_interrupted(exc, ia, length)
+        if per and isinstance(exc, SupervisorCall) and self.per_event:
+            # SVC with a PER event: the supervisor-call interruption comes first,
+            # then a program interruption for PER with the SVC new PSW as old PSW
+            # (and a specification exception, ILC 0, if that PSW is invalid)
+            # (GA22-7000 ch.4 "Program-Event Recording").
+            self._per_interruption(ia, length)
+
     def _instruction_interrupted(self, exc: Interruption, ia: int, length: int) -> None:
+        """The interruption for ``exc``, raised by the instruction at ``ia`` of
+        ``length`` bytes (0: by its fetch or decoding)."""
         if isinstance(exc, SupervisorCall):
             self.supervisor_call_interruption(exc.number, length >> 1)
             return
@@ -849,31 +1084,36 @@ class CPU:
         return self.mem[a]
 
     # --- Program-event recording (GA22-7000 ch.4 "Program-Event Recording") ---
+    _per_gpr: _RecordingRegisters | None = None
+    _per_cr9 = 0
+
     def _per_in_range(self, addr: int) -> bool:
         start, end = self.cr[10] & MASK24, self.cr[11] & MASK24
         if start <= end:
             return start <= addr <= end
         return addr >= start or addr <= end
 
-    def _per_begin(self) -> None:
+    def _per_begin(self, ia: int | None = None) -> None:
+        """PER monitoring of the instruction at ``ia`` (by default the PSW's
+        instruction address) begins."""
         cr9 = self.cr[9]
         self._per_cr9 = cr9
         self.per_event = 0
         self.per_tracking = bool(cr9 & 0x80000000)
         self.per_storage_range = (0, 0) if cr9 & 0x20000000 else None
-        # [PER fix] A general register counts as altered whenever a value is
-        # placed in it, even the same value ("Recognition of the event is not
-        # contingent on the new value being different"): record the stores.
-        self._per_gpr: _RecordingRegisters | None = None
+        # A general register counts as altered whenever a value is placed in it,
+        # even the same value ("Recognition of the event is not contingent on the
+        # new value being different"): the stores are recorded.
+        self._per_gpr = None
         if cr9 & 0x10000000:
             self._per_gpr = _RecordingRegisters(self.gpr)
             self.gpr = self._per_gpr
-        if cr9 & 0x40000000 and self._per_in_range(self.ia):
+        if cr9 & 0x40000000 and self._per_in_range(self.ia if ia is None else ia):
             self.per_event |= 0x40
 
     def _per_storage_check(self, addr: int, length: int = 1) -> None:
-        """[PER fix] Storage alteration: any byte of ``length`` bytes stored at
-        logical ``addr`` (wrapping at 2**24) inside the CR10-CR11 range."""
+        """Storage alteration: any byte of ``length`` bytes stored at logical
+        ``addr`` (wrapping at 2**24) inside the CR10-CR11 range."""
         start, end = self.cr[10] & MASK24, self.cr[11] & MASK24
         last = addr + length - 1
         stored = [(addr, min(last, MASK24))]
@@ -884,11 +1124,11 @@ class CPU:
             self.per_event |= 0x20
 
     def _per_end(self, ia: int, length: int, exc: Interruption | None) -> None:
-        """End PER monitoring of one instruction.  [PER fix] The events that
-        happened are indicated when the instruction completes or is terminated,
-        also with a concurrent exception (a suppressed instruction stores
-        nothing, so records no alteration); a nullified one indicates only
-        instruction fetching (GA22-7000 ch.4 "Indication of PER Events")."""
+        """End PER monitoring of one instruction.  The events that happened are
+        indicated when the instruction completes or is terminated, also with a
+        concurrent exception (a suppressed instruction stores nothing, so records
+        no alteration); a nullified one indicates only instruction fetching
+        (GA22-7000 ch.4 "Indication of PER Events")."""
         recorder = self._per_gpr
         if recorder is not None:
             if self.gpr is recorder:
@@ -917,9 +1157,7 @@ class CPU:
         introduced is indicated with it (code X'0086'; ILC 0 after LPSW or SVC,
         2 after SSM or STOSM)."""
         if self.psw_invalid_bits:
-            self.steps += 1  # the early exception's step, as in _step_slow
-            self.program_interruption(SpecificationException("invalid PSW"),
-                                      self.psw_invalid_ilc, ia)
+            self.invalid_psw_interruption(ia)
         else:
             self.program_interruption(_PEREvent(), length >> 1, ia)
 
@@ -935,9 +1173,9 @@ class CPU:
             return "stop", self.stopped
         self._update_interval_timer()
         if self.channels is not None:
-            self.channels.advance(self.now())  # [I/O] channel events due by now
+            self.channels.advance(self.now())  # channel events due by now
         if self.psw_invalid_bits:
-            # [interruption fix] Early exception recognition: the program
+            # Early exception recognition: the program
             # interruption occurs immediately after the invalid PSW becomes
             # active, regardless of the wait state and instead of pending
             # I/O, external or machine-check interruptions (GA22-7000 ch.6).
@@ -966,7 +1204,7 @@ class CPU:
         pending += [f"signal:{c:04X}:{a}" for c, a in self.pending_signals]
         pending += [f"machine-check:{c:016X}" for c, _ in self.pending_machine_checks]
         if self.channels is not None:
-            pending += self.channels.pending_names()  # [I/O]
+            pending += self.channels.pending_names()
         return State(
             psw=self.psw_value(), gpr=tuple(self.gpr), cr=tuple(self.cr), prefix=self.prefix,
             tod=self.tod(), clock_comparator=self.clock_comparator, cpu_timer=self.cpu_timer(),

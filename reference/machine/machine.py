@@ -7,17 +7,21 @@ interruptions and timers) with main storage of its own and the instruction
 execution loop.  Instructions are functions ``handler(machine, *fields)`` in
 ``reference/machine/instructions/``, found through the opcode table
 (``reference.arch.opcodes``).  When an instruction recognizes an exception it raises
-the ``ProgramInterruption`` subclass named after it; ``run`` catches it and performs
-the interruption (the PSW swap).  Before an instruction executes, the PSW's
-instruction address already points to the next sequential instruction; a branch
-replaces it.
+the ``ProgramInterruption`` subclass named after it; the loop catches it and
+``CPU.end_instruction`` performs the interruption (the PSW swap).  Before an
+instruction executes, the PSW's instruction address already points to the next
+sequential instruction; a branch replaces it.
 
 Speed: ``run`` keeps decoded instructions in a cache keyed by instruction address
 (``_icache``).  The cache is emptied whenever anything that instruction fetch
 depends on changes (PSW key, DAT, control registers, prefix, storage keys, the TLB)
 and whenever a store reaches a 2K block holding a cached instruction, so it never
-changes behaviour.  Instructions run one at a time with every check
-(``_step_slow``) while PER is active, the PSW is invalid, or an observer watches.
+changes behaviour.  Instructions run in the fast loop (``_run_fast``) until
+something needs the service between instructions, and one at a time with every
+check (``_step_slow``) while PER is active, the PSW is invalid, or attached hooks
+ask for it (``CPU.attach_hooks``, ``RunHooks``: a trace recorder, the coverage
+observer).  Both paths tell the hooks attached what happens, and only when some
+are attached.
 """
 
 from __future__ import annotations
@@ -27,23 +31,23 @@ from functools import partial
 from typing import Any
 
 from reference.arch import opcodes
-from reference.arch.interrupts import PrivilegedOperation
-from reference.machine.cpu import *  # noqa: F403  (the constants and names of the architecture)
-from reference.machine.cpu import (
-    CPU,
-    MASK24,
-    MAX_STORAGE,
-    MIN_STORAGE,
-    STOP_STEP_LIMIT,
-    STOP_TIME_LIMIT,
+from reference.arch.interrupts import (
     Interruption,
     OperationException,
-    ProgramInterruption,
+    PrivilegedOperation,
     SpecificationException,
+)
+from reference.arch.lowcore import MASK24, MAX_STORAGE, MIN_STORAGE
+from reference.machine.cpu import (
+    CPU,
+    STOP_STEP_LIMIT,
+    STOP_TIME_LIMIT,
+    Decoded,
+    RunHooks,
     StorageSizeError,
-    SupervisorCall,
     default_max_time,
 )
+from reference.machine.instructions import HANDLERS
 
 
 class Machine(CPU):
@@ -53,23 +57,46 @@ class Machine(CPU):
         if not MIN_STORAGE <= storage_size <= MAX_STORAGE or storage_size % 2048:
             raise StorageSizeError(
                 f"storage size {storage_size} is not a multiple of 2K from 64K to 16M")
-        from reference.machine.instructions import (
-            HANDLERS,  # the instruction modules import this one
-        )
         self._handlers: dict[str, Callable[..., Any]] = HANDLERS
         super().__init__(bytearray(storage_size), bytearray(storage_size >> 11))
 
     # ------------------------------------------------------------------
+    # Watchers
+    # ------------------------------------------------------------------
+    def _hooks_changed(self) -> None:
+        """Decoded instructions carry what the hooks attached when they were
+        decoded returned for them: they are decoded again."""
+        super()._hooks_changed()
+        self.flush_instruction_cache()
+
+    # An observer sees every instruction (``observer.instruction(machine, row,
+    # exception or None)``, row None for one that could not be decoded); while one
+    # is set, instructions run one at a time.  The conformance suite's
+    # architectural coverage uses it.  It is told through hooks of its own.
+    _observer: Any = None
+    _observer_hooks: RunHooks | None = None
+
+    @property
+    def observer(self) -> Any:
+        return self._observer
+
+    @observer.setter
+    def observer(self, observer: Any) -> None:
+        if self._observer_hooks is not None:
+            self.detach_hooks(self._observer_hooks)
+            self._observer_hooks = None
+        self._observer = observer
+        if observer is not None:
+            self._observer_hooks = _ObserverHooks(self, observer)
+            self.attach_hooks(self._observer_hooks)
+
+    # ------------------------------------------------------------------
     # Instruction fetch and decode
     # ------------------------------------------------------------------
-    # An observer sees every instruction (``observer.instruction(machine, row,
-    # exception or None)``); while one is set, instructions run one at a time.
-    # The conformance suite's architectural coverage uses it.
-    observer: Any = None
     last_row: opcodes.Instruction | None = None
 
-    def decode_at(self, ia: int) -> tuple[Callable[[], Any], int]:
-        """Fetch and decode the instruction at ``ia``: (bound handler, length).
+    def decode_at(self, ia: int) -> Decoded:
+        """Fetch and decode the instruction at ``ia`` and cache it.
 
         Raises the exceptions of instruction fetch (specification for an odd
         address, access exceptions) and the operation exception."""
@@ -88,11 +115,14 @@ class Machine(CPU):
             b = self._absolute((ia + first_part) & MASK24, False, key)
             pieces = [(a, a + first_part), (b, b + length - first_part)]
         row = opcodes.lookup(code)
+        hooks = self.hooks
+        info = None if hooks is None else hooks.decoded(ia, code, row)
         if row is None:
             raise OperationException(f"opcode {code[:2].hex()}")
         self.last_row = row
         handler = self._handlers[row.handler]
-        entry = (partial(handler, self, *opcodes.decode_fields(row.layout, code)), length)
+        entry = (partial(handler, self, *opcodes.decode_fields(row.layout, code)), length,
+                 info)
         cache = self._icache
         cache[ia] = entry
         for start, end in pieces:
@@ -120,7 +150,12 @@ class Machine(CPU):
         # wait state (or with an interruption pending) by an earlier run does not
         # execute the instruction its wait PSW points at.
         self.attention = True
+        hooks = self.hooks
+        if hooks is not None:
+            hooks.run_begins()
         self.stop_reason = self._run(max_steps, max_time)
+        if hooks is not None:
+            hooks.run_ends()
         return self.stop_reason
 
     stop_reason: str | None = None
@@ -138,7 +173,7 @@ class Machine(CPU):
                 return STOP_TIME_LIMIT
             limit = min(max_steps, self._next_timer_event() - self.idle_us,
                         max_time - self.idle_us)
-            if self.per_on or self.psw_invalid_bits or self.observer is not None:
+            if self.per_on or self.psw_invalid_bits or self.one_at_a_time:
                 # One at a time, but the timers are serviced where _run_fast
                 # services them (the step of the next timer event).
                 if self.steps < limit:
@@ -158,29 +193,43 @@ class Machine(CPU):
 
     def _run_fast(self, limit: int) -> None:
         """Execute instructions until ``limit`` steps or until something needs the
-        service between instructions (``attention``)."""
+        service between instructions (``attention``).  No PER, a valid PSW: the
+        envelope of an instruction is only the interruption that may end it."""
+        if self.steps >= limit:
+            return
         cache = self._icache
+        hooks = self.hooks
+        completed = None if hooks is None else hooks.loop_begins()
         ia = self.ia
         length = 0
+        info = None
         try:
-            while self.steps < limit:
+            while True:
                 ia = self.ia
                 entry = cache.get(ia)
                 if entry is None:
                     length = 0
+                    info = None
                     entry = self.decode_at(ia)
-                fn, length = entry
+                fn, length, info = entry
                 self.ia = (ia + length) & MASK24
                 self.steps += 1
                 fn()
-                if self.attention:
-                    return
+                if self.attention or self.steps >= limit:
+                    break
+                if completed is not None:
+                    completed(info)
         except Interruption as exc:
+            if hooks is not None:
+                hooks.loop_ends(ia, info)
             if self.assist is not None and isinstance(exc, PrivilegedOperation) \
                     and self.assist(ia, length):
                 self._assisted = True
                 return
-            self._instruction_interrupted(exc, ia, length)
+            self.end_instruction(ia, length, exc)
+            return
+        if hooks is not None:
+            hooks.loop_ends(ia, info)
 
     # The virtual-machine assist (reference.vm.vmcp, "VM assist" on the 370/158 and
     # /168): a control program may install a function that is offered every
@@ -196,48 +245,25 @@ class Machine(CPU):
         """One instruction with every check made: an invalid PSW and PER."""
         ia = self.ia
         if self.psw_invalid_bits:
-            # Early exception: the PSW is invalid; the old PSW is the invalid one;
-            # ILC 0 after LPSW or an interruption, 2 after SSM or STOSM.
-            self.steps += 1
-            self.program_interruption(SpecificationException("invalid PSW"),
-                                      self.psw_invalid_ilc, ia)
+            self.invalid_psw_interruption(ia)
             return
-        per = self.per_on
-        if per:
-            self._per_begin()
+        hooks = self.hooks
+        if hooks is not None:
+            hooks.step_begins()
+        self.begin_instruction(ia)
         self.last_row = None
         length = 0
+        exc: Interruption | None = None
         try:
-            try:
-                fn, length = self.decode_at(ia)
-            except OperationException:
-                raise
-            except ProgramInterruption:
-                # [PER fix] An instruction that cannot be fetched (odd address,
-                # access exception) indicates no PER event (GA22-7000 ch.4
-                # "Indication of PER Events with Other Concurrent Conditions").
-                self.per_event = 0
-                raise
+            fn, length, _ = self.decode_at(ia)
             self.ia = (ia + length) & MASK24
             self.steps += 1
             fn()
-        except Interruption as exc:
-            if self.observer is not None:
-                self.observer.instruction(self, self.last_row, exc)
-            if per:
-                self._per_end(ia, length, exc)
-            self._instruction_interrupted(exc, ia, length)
-            if per and isinstance(exc, SupervisorCall) and self.per_event:
-                # [PER fix] SVC with a PER event: the supervisor-call interruption
-                # comes first, then a program interruption for PER with the SVC
-                # new PSW as old PSW (and a specification exception, ILC 0, if that
-                # PSW is invalid) (GA22-7000 ch.4 "Program-Event Recording").
-                self._per_interruption(ia, length)
-            return
-        if self.observer is not None:
-            self.observer.instruction(self, self.last_row, None)
-        if per:
-            self._per_end(ia, length, None)
+        except Interruption as e:
+            exc = e
+        if hooks is not None:
+            hooks.step_executed(self.last_row, exc)
+        self.end_instruction(ia, length, exc)
 
     def _service(self, max_steps: int, max_time: int) -> str | None:
         """Between instructions: settle the CPU; an enabled wait advances time to
@@ -258,3 +284,18 @@ class Machine(CPU):
                 self.idle_us += max(0, max_time - now)
                 return STOP_TIME_LIMIT
             self.idle_us += ends - now
+
+
+class _ObserverHooks(RunHooks):
+    """``Machine.observer`` as hooks: told of every instruction, which runs one
+    at a time."""
+
+    one_at_a_time = True
+
+    def __init__(self, machine: Machine, observer: Any) -> None:
+        self.machine = machine
+        self.observer = observer
+
+    def step_executed(self, row: opcodes.Instruction | None,
+                      exc: Interruption | None) -> None:
+        self.observer.instruction(self.machine, row, exc)

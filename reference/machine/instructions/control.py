@@ -6,6 +6,16 @@ remaining parameters are the instruction's fields in the order of its layout
 (``reference.arch.opcodes``).  The PSW's instruction address already points to the next
 sequential instruction when a function runs.
 
+The privileged instructions (the rows the opcode table marks privileged) are
+executed behind one guard (``reference.machine.instructions.HANDLERS``): in the
+problem state the privileged-operation exception is recognized before the function
+runs, ahead of every exception of the operands (GA22-7000 ch.6 "Priority of Program
+Interruption Conditions").  A function here performs the instruction as in the
+supervisor state; the VMCP applies it so to a virtual machine in the virtual
+supervisor state.  The semiprivileged instructions (SPKA, IPK, MVCK, MVCP, MVCS)
+make their own test, which depends on the PSW-key mask or the extraction-authority
+control.
+
 Model-dependent choices of this machine (GA22-7000 leaves them to the model):
 
 - STORE CPU ID stores ``CPU_ID`` = X'00000001 30330000': version code X'00' (a
@@ -56,22 +66,19 @@ from reference.arch.interrupts import (
     SpecialOperation,
     SpecificationException,
 )
-from reference.arch.psw import PSW
-from reference.machine.instructions.common import (
+from reference.arch.lowcore import (
+    CR0_EXTRACTION_AUTHORITY,
+    CR0_LOW_ADDRESS_PROTECTION,
+    CR0_SECONDARY_SPACE,
+    CR0_SSM_SUPPRESSION,
     MASK24,
     MASK32,
-    require_aligned,
-    require_supervisor_state,
 )
+from reference.arch.psw import PSW
+from reference.machine.instructions.common import require_aligned
 
 if TYPE_CHECKING:
     from reference.machine.cpu import CPU
-
-# Control-register bits (GA22-7000 ch.4 "Control Registers", bit 0 = X'80000000').
-CR0_SSM_SUPPRESSION = 0x40000000     # bit 1
-CR0_LOW_ADDRESS_PROTECTION = 0x10000000  # bit 3
-CR0_EXTRACTION_AUTHORITY = 0x08000000  # bit 4
-CR0_SECONDARY_SPACE = 0x04000000     # bit 5
 
 CPU_ID = 0x00000001_30330000
 CPU_ADDRESS = 0
@@ -112,6 +119,15 @@ def _key_allowed_in_problem_state(m: CPU, key: int) -> None:
         raise PrivilegedOperation(f"PSW-key-mask bit {key} is zero")
 
 
+def _aligned_operand(m: CPU, b2: int, d2: int, boundary: int) -> int:
+    """The second-operand address D2(B2) of an instruction whose operand must be on
+    a ``boundary``-byte boundary: specification exception otherwise, recognized
+    before the operand is accessed (GA22-7000 ch.6 "Specification Exception")."""
+    addr = m.address(0, b2, d2)
+    require_aligned(addr, boundary)
+    return addr
+
+
 def _set_system_mask(m: CPU, mask: int) -> None:
     """Make ``mask`` bits 0-7 of the current PSW (SSM, STNSM, STOSM).
 
@@ -134,7 +150,6 @@ def _set_system_mask(m: CPU, mask: int) -> None:
 # zero (specification); the block must be in storage (addressing).  Privileged.
 # ---------------------------------------------------------------------------
 def set_storage_key(m: CPU, r1: int, r2: int) -> None:
-    require_supervisor_state(m)
     block = _storage_block(m, m.gpr[r2])
     m.keys[block] = m.gpr[r1] & 0xFE
     m.key_changed(block)  # instruction fetch from the block depends on its key
@@ -148,7 +163,6 @@ def set_storage_key(m: CPU, r1: int, r2: int) -> None:
 # zeros.  Bits 0-23 of R1 are unchanged.  Privileged.
 # ---------------------------------------------------------------------------
 def insert_storage_key(m: CPU, r1: int, r2: int) -> None:
-    require_supervisor_state(m)
     block = _storage_block(m, m.gpr[r2])
     key = m.keys[block] & (0xFE if m.ec else 0xF8)
     m.gpr[r1] = (m.gpr[r1] & 0xFFFFFF00) | key
@@ -157,12 +171,11 @@ def insert_storage_key(m: CPU, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 # 80 SSM   SET SYSTEM MASK                                       [S]
 # GA22-7000 ch.10 "Set System Mask": the byte at D2(B2) replaces bits 0-7 of the
-# current PSW.  Privileged; with the SSM-suppression control (CR0 bit 1) on, a
-# special-operation exception.  In the EC mode ones in bits 0 or 2-4 make the PSW
-# invalid (early specification exception, ILC 2).
+# current PSW.  Privileged; in the supervisor state with the SSM-suppression
+# control (CR0 bit 1) on, a special-operation exception.  In the EC mode ones in
+# bits 0 or 2-4 make the PSW invalid (early specification exception, ILC 2).
 # ---------------------------------------------------------------------------
 def set_system_mask(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
     if m.cr[0] & CR0_SSM_SUPPRESSION:
         raise SpecialOperation("SSM suppression")
     mask = m.fetch(m.address(0, b2, d2), 1)[0]
@@ -177,9 +190,7 @@ def set_system_mask(m: CPU, b2: int, d2: int) -> None:
 # exception is recognized early, before the next instruction, with ILC 0.
 # ---------------------------------------------------------------------------
 def load_psw(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 8)
+    addr = _aligned_operand(m, b2, d2, 8)
     m.load_psw_value(m.fetch_dword(addr))
 
 
@@ -190,7 +201,6 @@ def load_psw(m: CPU, b2: int, d2: int) -> None:
 # address is a specification exception (see the module text).
 # ---------------------------------------------------------------------------
 def diagnose(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
     if m.address(0, b2, d2) != 0:
         raise SpecificationException("DIAGNOSE function not provided by this model")
     m.cc = 0
@@ -202,7 +212,6 @@ def diagnose(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
 # with I2.  Privileged.  Access exceptions suppress (the store comes first).
 # ---------------------------------------------------------------------------
 def store_then_and_system_mask(m: CPU, i2: int, b1: int, d1: int) -> None:
-    require_supervisor_state(m)
     m.store(m.address(0, b1, d1), bytes([m.system_mask]))
     _set_system_mask(m, m.system_mask & i2)
 
@@ -214,7 +223,6 @@ def store_then_and_system_mask(m: CPU, i2: int, b1: int, d1: int) -> None:
 # specification exception with ILC 2.
 # ---------------------------------------------------------------------------
 def store_then_or_system_mask(m: CPU, i2: int, b1: int, d1: int) -> None:
-    require_supervisor_state(m)
     m.store(m.address(0, b1, d1), bytes([m.system_mask]))
     _set_system_mask(m, m.system_mask | i2)
 
@@ -227,7 +235,6 @@ def store_then_or_system_mask(m: CPU, i2: int, b1: int, d1: int) -> None:
 # Privileged.  This model has one CPU, address 0 (see the module text).
 # ---------------------------------------------------------------------------
 def signal_processor(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
     order = m.address(0, b2, d2) & 0xFF
     if m.gpr[r3] & 0xFFFF != CPU_ADDRESS:
         m.cc = 3
@@ -273,7 +280,6 @@ def signal_processor(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
 # Privileged.
 # ---------------------------------------------------------------------------
 def load_real_address(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
     cc, value = dat.load_real_address(m, m.address(x2, b2, d2), m.ec and m.secondary)
     m.gpr[r1] = value & MASK32
     m.cc = cc
@@ -286,9 +292,7 @@ def load_real_address(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
 # bits: this model stores what was last loaded.)
 # ---------------------------------------------------------------------------
 def store_control(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 4)
+    addr = _aligned_operand(m, b2, d2, 4)
     n = ((r3 - r1) & 15) + 1
     data = b"".join(m.cr[(r1 + i) & 15].to_bytes(4, "big") for i in range(n))
     m.store(addr, data)
@@ -301,9 +305,7 @@ def store_control(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
 # contents take effect for the following instructions and interruptions.
 # ---------------------------------------------------------------------------
 def load_control(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 4)
+    addr = _aligned_operand(m, b2, d2, 4)
     n = ((r3 - r1) & 15) + 1
     data = m.fetch(addr, 4 * n)
     for i in range(n):
@@ -317,9 +319,7 @@ def load_control(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
 # doubleword boundary.  Privileged.  The value is ``CPU_ID`` (module text).
 # ---------------------------------------------------------------------------
 def store_cpu_id(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 8)
+    addr = _aligned_operand(m, b2, d2, 8)
     m.store_dword(addr, CPU_ID)
 
 
@@ -330,9 +330,7 @@ def store_cpu_id(m: CPU, b2: int, d2: int) -> None:
 # Privileged.
 # ---------------------------------------------------------------------------
 def set_clock(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 8)
+    addr = _aligned_operand(m, b2, d2, 8)
     m.set_tod(m.fetch_dword(addr))
     m.attention = True  # the clock-comparator condition may have changed
     m.cc = 0
@@ -345,9 +343,7 @@ def set_clock(m: CPU, b2: int, d2: int) -> None:
 # TOD clock is higher than the comparator.
 # ---------------------------------------------------------------------------
 def set_clock_comparator(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 8)
+    addr = _aligned_operand(m, b2, d2, 8)
     m.set_clock_comparator(m.fetch_dword(addr) & TIMER_RESOLUTION_MASK)
 
 
@@ -357,9 +353,7 @@ def set_clock_comparator(m: CPU, b2: int, d2: int) -> None:
 # boundary.  Privileged.
 # ---------------------------------------------------------------------------
 def store_clock_comparator(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 8)
+    addr = _aligned_operand(m, b2, d2, 8)
     m.store_dword(addr, m.clock_comparator)
 
 
@@ -370,9 +364,7 @@ def store_clock_comparator(m: CPU, b2: int, d2: int) -> None:
 # timer is negative.
 # ---------------------------------------------------------------------------
 def set_cpu_timer(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 8)
+    addr = _aligned_operand(m, b2, d2, 8)
     m.set_cpu_timer(m.fetch_dword(addr) & TIMER_RESOLUTION_MASK)
 
 
@@ -382,9 +374,7 @@ def set_cpu_timer(m: CPU, b2: int, d2: int) -> None:
 # boundary.  Privileged.
 # ---------------------------------------------------------------------------
 def store_cpu_timer(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 8)
+    addr = _aligned_operand(m, b2, d2, 8)
     m.store_dword(addr, m.cpu_timer())
 
 
@@ -420,7 +410,6 @@ def insert_psw_key(m: CPU, b2: int, d2: int) -> None:
 # GA22-7000 ch.10: all entries of this CPU's TLB are made invalid.  Privileged.
 # ---------------------------------------------------------------------------
 def purge_tlb(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
     m.purge_tlb()
 
 
@@ -432,9 +421,7 @@ def purge_tlb(m: CPU, b2: int, d2: int) -> None:
 # storage.  Privileged.
 # ---------------------------------------------------------------------------
 def set_prefix(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 4)
+    addr = _aligned_operand(m, b2, d2, 4)
     prefix = m.fetch_word(addr) & 0x00FFF000  # bits 8-19
     if prefix + 0x1000 > m.size:
         raise AddressingException(f"prefix area {prefix:06X} beyond storage")
@@ -448,9 +435,7 @@ def set_prefix(m: CPU, b2: int, d2: int) -> None:
 # with zeros in bits 0-7 and 20-31.  Privileged.
 # ---------------------------------------------------------------------------
 def store_prefix(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 4)
+    addr = _aligned_operand(m, b2, d2, 4)
     m.store_word(addr, m.prefix)
 
 
@@ -460,9 +445,7 @@ def store_prefix(m: CPU, b2: int, d2: int) -> None:
 # D2(B2), a halfword boundary.  Privileged.
 # ---------------------------------------------------------------------------
 def store_cpu_address(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    addr = m.address(0, b2, d2)
-    require_aligned(addr, 2)
+    addr = _aligned_operand(m, b2, d2, 2)
     m.store_half(addr, CPU_ADDRESS)
 
 
@@ -474,7 +457,6 @@ def store_cpu_address(m: CPU, b2: int, d2: int) -> None:
 # Addressing exception if the block is not in storage.  Privileged.
 # ---------------------------------------------------------------------------
 def reset_reference_bit(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
     block = _real_block(m, m.address(0, b2, d2))
     key = m.keys[block]
     m.cc = (key >> 1) & 3   # reference bit (X'04') and change bit (X'02')
@@ -492,7 +474,6 @@ def reset_reference_bit(m: CPU, b2: int, d2: int) -> None:
 # protection for the page-table entry suppress.  Privileged.
 # ---------------------------------------------------------------------------
 def invalidate_page_table_entry(m: CPU, r1: int, r2: int) -> None:
-    require_supervisor_state(m)
     fmt = dat.check_format(m)
     pte_addr = dat.page_table_entry_address(fmt, m.gpr[r1] & 0x00FFFFF8, m.gpr[r2] & MASK24)
     pte = int.from_bytes(m.read_real(pte_addr, 2), "big")
@@ -579,7 +560,6 @@ def _move_between(m: CPU, r1: int, addr1: int, key1: int, secondary1: bool,
 # suppress.  Privileged.  Storage and its change bit are not changed.
 # ---------------------------------------------------------------------------
 def test_protection(m: CPU, b1: int, d1: int, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
     addr = m.address(0, b1, d1)
     key = m.address(0, b2, d2) >> 4 & 0xF
     protected = False

@@ -62,7 +62,8 @@ from reference.arch.interrupts import (
     FixedPointDivide,
     SpecificationException,
 )
-from reference.machine.instructions.common import MASK24, MASK32, signed32
+from reference.arch.lowcore import MASK24, MASK32
+from reference.machine.instructions.common import signed32
 
 if TYPE_CHECKING:
     from reference.machine.cpu import CPU
@@ -143,25 +144,44 @@ def _store_arithmetic_result(m: CPU, a1: int, l1: int, result: int) -> None:
     magnitude = abs(result)
     overflow = magnitude >= 10 ** (2 * l1 + 1)
     m.store(a1, _to_packed(magnitude, result < 0, l1 + 1))
+    _result_condition(m, overflow, result == 0, result < 0)
+
+
+def _result_condition(m: CPU, overflow: bool, zero: bool, negative: bool) -> None:
+    """The condition code of a stored AP, SP, ZAP or SRP result: CC 3 on decimal
+    overflow, then a decimal-overflow exception if the program mask allows (the
+    operation is completed); otherwise CC 0 zero, 1 less than zero, 2 greater."""
     if overflow:
         m.cc = 3
         if m.program_mask & DECIMAL_OVERFLOW_MASK:
             raise DecimalOverflow()
     else:
-        m.cc = 0 if result == 0 else (1 if result < 0 else 2)
+        m.cc = 0 if zero else (1 if negative else 2)
 
 
 def _two_operands(m: CPU, l1: int, b1: int, d1: int, l2: int, b2: int, d2: int,
-                  *, store: bool) -> tuple[int, int, bytes, bytes]:
-    """Addresses and contents of two packed operands; with ``store`` the first
-    operand is also checked for storing."""
+                  *, store: bool
+                  ) -> tuple[int, bytes, tuple[int, bool], tuple[int, bool]]:
+    """AP, SP, CP, MP, DP: the two packed operands, in the order of the module
+    text.  Both are fetched (with ``store`` the first operand is also checked for
+    storing); then improper overlap and invalid codes are data exceptions.
+    Returns the first-operand address, its bytes, and each operand's (magnitude,
+    negative)."""
     a1 = m.address(0, b1, d1)
     a2 = m.address(0, b2, d2)
     op1 = m.fetch(a1, l1 + 1)
     op2 = m.fetch(a2, l2 + 1)
     if store:
         m.check_store(a1, l1 + 1)
-    return a1, a2, op1, op2
+    _check_overlap(a1, l1, a2, l2)
+    return a1, op1, _packed(op1), _packed(op2)
+
+
+def _check_factor_lengths(l1: int, l2: int, mnemonic: str) -> None:
+    """MP, DP: specification exception when L2 > 7 (a second operand of more than
+    15 digits and sign) or L2 >= L1."""
+    if l2 > 7 or l2 >= l1:
+        raise SpecificationException(f"{mnemonic} operand lengths")
 
 
 # ---------------------------------------------------------------------------
@@ -172,11 +192,8 @@ def _two_operands(m: CPU, l1: int, b1: int, d1: int, l2: int, b2: int, d2: int,
 # mask allows (the sum is stored first).
 # ---------------------------------------------------------------------------
 def add_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
-    a1, a2, op1, op2 = _two_operands(m, l1, b1, d1, l2, b2, d2, store=True)
-    _check_overlap(a1, l1, a2, l2)
-    v1 = _signed(*_packed(op1))
-    v2 = _signed(*_packed(op2))
-    _store_arithmetic_result(m, a1, l1, v1 + v2)
+    a1, _, first, second = _two_operands(m, l1, b1, d1, l2, b2, d2, store=True)
+    _store_arithmetic_result(m, a1, l1, _signed(*first) + _signed(*second))
 
 
 # ---------------------------------------------------------------------------
@@ -186,11 +203,8 @@ def add_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) ->
 # ---------------------------------------------------------------------------
 def subtract_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                      d2: int) -> None:
-    a1, a2, op1, op2 = _two_operands(m, l1, b1, d1, l2, b2, d2, store=True)
-    _check_overlap(a1, l1, a2, l2)
-    v1 = _signed(*_packed(op1))
-    v2 = _signed(*_packed(op2))
-    _store_arithmetic_result(m, a1, l1, v1 - v2)
+    a1, _, first, second = _two_operands(m, l1, b1, d1, l2, b2, d2, store=True)
+    _store_arithmetic_result(m, a1, l1, _signed(*first) - _signed(*second))
 
 
 # ---------------------------------------------------------------------------
@@ -217,10 +231,8 @@ def zero_and_add(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -
 # ---------------------------------------------------------------------------
 def compare_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                     d2: int) -> None:
-    a1, a2, op1, op2 = _two_operands(m, l1, b1, d1, l2, b2, d2, store=False)
-    _check_overlap(a1, l1, a2, l2)
-    v1 = _signed(*_packed(op1))
-    v2 = _signed(*_packed(op2))
+    _, _, first, second = _two_operands(m, l1, b1, d1, l2, b2, d2, store=False)
+    v1, v2 = _signed(*first), _signed(*second)
     m.cc = 0 if v1 == v2 else (1 if v1 < v2 else 2)
 
 
@@ -235,12 +247,9 @@ def compare_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
 # ---------------------------------------------------------------------------
 def multiply_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                      d2: int) -> None:
-    if l2 > 7 or l2 >= l1:
-        raise SpecificationException("MP operand lengths")
-    a1, a2, op1, op2 = _two_operands(m, l1, b1, d1, l2, b2, d2, store=True)
-    _check_overlap(a1, l1, a2, l2)
-    magnitude1, negative1 = _packed(op1)
-    magnitude2, negative2 = _packed(op2)
+    _check_factor_lengths(l1, l2, "MP")
+    a1, op1, (magnitude1, negative1), (magnitude2, negative2) = _two_operands(
+        m, l1, b1, d1, l2, b2, d2, store=True)
     # The leftmost L2+1 bytes of the multiplicand hold digits only (L2 < L1):
     # 2*(L2+1) leftmost zero digits is the same as L2+1 bytes of X'00'.
     if any(op1[:l2 + 1]):
@@ -261,12 +270,9 @@ def multiply_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
 # ---------------------------------------------------------------------------
 def divide_decimal(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                    d2: int) -> None:
-    if l2 > 7 or l2 >= l1:
-        raise SpecificationException("DP operand lengths")
-    a1, a2, op1, op2 = _two_operands(m, l1, b1, d1, l2, b2, d2, store=True)
-    _check_overlap(a1, l1, a2, l2)
-    dividend, dividend_negative = _packed(op1)
-    divisor, divisor_negative = _packed(op2)
+    _check_factor_lengths(l1, l2, "DP")
+    a1, _, (dividend, dividend_negative), (divisor, divisor_negative) = _two_operands(
+        m, l1, b1, d1, l2, b2, d2, store=True)
     quotient_digits = 2 * (l1 - l2) - 1
     if dividend >= divisor * 10 ** quotient_digits:     # includes divisor zero
         raise DecimalDivide()
@@ -304,12 +310,7 @@ def shift_and_round_decimal(m: CPU, l1: int, i3: int, b1: int, d1: int, b2: int,
         overflow = False
     result %= limit
     m.store(a1, _to_packed(result, negative and (overflow or result != 0), l1 + 1))
-    if overflow:
-        m.cc = 3
-        if m.program_mask & DECIMAL_OVERFLOW_MASK:
-            raise DecimalOverflow()
-    else:
-        m.cc = 0 if result == 0 else (1 if negative else 2)
+    _result_condition(m, overflow, result == 0, negative)
 
 
 # ---------------------------------------------------------------------------
@@ -343,8 +344,20 @@ class _Bytes:
         return bytes(self.stored[(addr + i) & MASK24] for i in range(length))
 
 
-def _swap_nibbles(byte: int) -> int:
-    return ((byte << 4) | (byte >> 4)) & 0xFF
+def _zoned_packed_start(m: CPU, l1: int, b1: int, d1: int, l2: int, b2: int,
+                        d2: int) -> tuple[int, int, _Bytes]:
+    """PACK and UNPACK up to their rightmost byte: the operand addresses and the
+    private view, in which the second operand is fetched whole, the first operand
+    has been checked for storing, and the rightmost result byte is stored: the
+    rightmost source byte with its two halves exchanged."""
+    a1 = m.address(0, b1, d1)
+    a2 = m.address(0, b2, d2)
+    view = _Bytes(m)
+    view.preload(a2, m.fetch(a2, l2 + 1))
+    m.check_store(a1, l1 + 1)
+    rightmost = view.fetch(a2 + l2)
+    view.store(a1 + l1, ((rightmost << 4) | (rightmost >> 4)) & 0xFF)
+    return a1, a2, view
 
 
 # ---------------------------------------------------------------------------
@@ -359,12 +372,7 @@ def _swap_nibbles(byte: int) -> int:
 # operands (PACK X,X) behave accordingly.  CC unchanged.
 # ---------------------------------------------------------------------------
 def pack(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
-    a1 = m.address(0, b1, d1)
-    a2 = m.address(0, b2, d2)
-    view = _Bytes(m)
-    view.preload(a2, m.fetch(a2, l2 + 1))
-    m.check_store(a1, l1 + 1)
-    view.store(a1 + l1, _swap_nibbles(view.fetch(a2 + l2)))
+    a1, a2, view = _zoned_packed_start(m, l1, b1, d1, l2, b2, d2)
     j = l2                                          # source bytes left of j remain
     for i in range(l1 - 1, -1, -1):
         byte = 0
@@ -388,12 +396,7 @@ def pack(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
 # CC unchanged.
 # ---------------------------------------------------------------------------
 def unpack(m: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
-    a1 = m.address(0, b1, d1)
-    a2 = m.address(0, b2, d2)
-    view = _Bytes(m)
-    view.preload(a2, m.fetch(a2, l2 + 1))
-    m.check_store(a1, l1 + 1)
-    view.store(a1 + l1, _swap_nibbles(view.fetch(a2 + l2)))
+    a1, a2, view = _zoned_packed_start(m, l1, b1, d1, l2, b2, d2)
     i, j = l1 - 1, l2
     while i >= 0:
         right = left = 0xF0

@@ -69,19 +69,13 @@ from reference.arch.interrupts import (
     SpecificationException,
     SupervisorCall,
 )
-from reference.machine.instructions.common import (
-    MASK24,
-    MASK32,
-    require_aligned,
-    require_even_register,
-)
+from reference.arch.lowcore import MASK24, MASK32, MASK64, SIGN64
+from reference.arch.lowcore import SIGN32 as SIGN
+from reference.machine.instructions.common import require_aligned, require_even_register
 
 if TYPE_CHECKING:
-    from reference.machine.machine import Machine
+    from reference.machine.cpu import CPU
 
-SIGN = 0x80000000
-MASK64 = (1 << 64) - 1
-SIGN64 = 1 << 63
 HIGH8 = 0xFF000000
 
 
@@ -90,7 +84,7 @@ def _signed(v: int) -> int:
     return v - 0x100000000 if v & SIGN else v
 
 
-def _set_cc_arith(m: Machine, r: int) -> None:
+def _set_cc_arith(m: CPU, r: int) -> None:
     """CC 0 zero, 1 negative, 2 positive for the 32-bit unsigned-kept value r."""
     m.cc = 0 if r == 0 else (1 if r & SIGN else 2)
 
@@ -103,7 +97,7 @@ def _set_cc_arith(m: Machine, r: int) -> None:
 # 18 LR    LOAD                                                  [RR]
 # GA22-7000 ch.7 "Load": the second operand is placed in R1 unchanged.  CC unchanged.
 # ---------------------------------------------------------------------------
-def load_register(m: Machine, r1: int, r2: int) -> None:
+def load_register(m: CPU, r1: int, r2: int) -> None:
     m.gpr[r1] = m.gpr[r2]
 
 
@@ -112,7 +106,7 @@ def load_register(m: Machine, r1: int, r2: int) -> None:
 # GA22-7000 ch.7 "Load": the word at D2(X2,B2) is placed in R1.  No alignment is
 # required (S/370 byte-oriented operands).  CC unchanged.
 # ---------------------------------------------------------------------------
-def load(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def load(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
     g[r1] = int.from_bytes(m.fetch(addr, 4), "big")
@@ -123,7 +117,7 @@ def load(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.7 "Load Halfword": the halfword at D2(X2,B2) is extended to 32
 # bits by propagating its sign bit and placed in R1.  CC unchanged.
 # ---------------------------------------------------------------------------
-def load_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def load_halfword(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     g[r1] = int.from_bytes(m.fetch(addr, 2), "big", signed=True) & MASK32
@@ -134,7 +128,7 @@ def load_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.7 "Load Address": the 24-bit address D2(X2,B2) replaces bits 8-31
 # of R1; bits 0-7 become zero.  No storage is referenced.  CC unchanged.
 # ---------------------------------------------------------------------------
-def load_address(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def load_address(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     g[r1] = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
 
@@ -143,7 +137,7 @@ def load_address(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # 12 LTR   LOAD AND TEST                                         [RR]
 # GA22-7000 ch.7 "Load and Test": R2 is placed in R1; CC 0 zero, 1 < 0, 2 > 0.
 # ---------------------------------------------------------------------------
-def load_and_test_register(m: Machine, r1: int, r2: int) -> None:
+def load_and_test_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     v = g[r2]
     g[r1] = v
@@ -157,7 +151,7 @@ def load_and_test_register(m: Machine, r1: int, r2: int) -> None:
 # remains unchanged and a fixed-point-overflow exception is recognized if
 # program-mask bit 36 is one (the result is stored first).
 # ---------------------------------------------------------------------------
-def load_complement_register(m: Machine, r1: int, r2: int) -> None:
+def load_complement_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     v = (-g[r2]) & MASK32
     g[r1] = v
@@ -175,7 +169,7 @@ def load_complement_register(m: Machine, r1: int, r2: int) -> None:
 # CC 0 zero, 2 > 0, 3 overflow (the maximum negative number stays as it is;
 # fixed-point overflow if the program mask allows, after the result is stored).
 # ---------------------------------------------------------------------------
-def load_positive_register(m: Machine, r1: int, r2: int) -> None:
+def load_positive_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     v = g[r2]
     if v & SIGN:
@@ -194,7 +188,7 @@ def load_positive_register(m: Machine, r1: int, r2: int) -> None:
 # GA22-7000 ch.7 "Load Negative": the negative of the absolute value of R2 is
 # placed in R1.  CC 0 zero, 1 < 0.  No overflow is possible.
 # ---------------------------------------------------------------------------
-def load_negative_register(m: Machine, r1: int, r2: int) -> None:
+def load_negative_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     v = g[r2]
     if v and not v & SIGN:
@@ -207,7 +201,7 @@ def load_negative_register(m: Machine, r1: int, r2: int) -> None:
 # 50 ST    STORE                                                 [RX]
 # GA22-7000 ch.7 "Store": R1 is placed unchanged in the word at D2(X2,B2).
 # ---------------------------------------------------------------------------
-def store(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def store(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & MASK24
     m.store(addr, g[r1].to_bytes(4, "big"))
@@ -217,7 +211,7 @@ def store(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # 40 STH   STORE HALFWORD                                        [RX]
 # GA22-7000 ch.7 "Store Halfword": bits 16-31 of R1 are stored at D2(X2,B2).
 # ---------------------------------------------------------------------------
-def store_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def store_halfword(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     m.store(addr, (g[r1] & 0xFFFF).to_bytes(2, "big"))
@@ -227,7 +221,7 @@ def store_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # 42 STC   STORE CHARACTER                                       [RX]
 # GA22-7000 ch.7 "Store Character": bits 24-31 of R1 are stored at D2(X2,B2).
 # ---------------------------------------------------------------------------
-def store_character(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def store_character(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     m.store(addr, bytes((g[r1] & 0xFF,)))
@@ -238,7 +232,7 @@ def store_character(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.7 "Insert Character": the byte at D2(X2,B2) replaces bits 24-31
 # of R1; bits 0-23 are unchanged.  CC unchanged.
 # ---------------------------------------------------------------------------
-def insert_character(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def insert_character(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     g[r1] = (g[r1] & 0xFFFFFF00) | m.fetch(addr, 1)[0]
@@ -250,7 +244,7 @@ def insert_character(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # 0) are stored in consecutive words starting at D2(B2).  Every byte's access is
 # checked before any is stored.
 # ---------------------------------------------------------------------------
-def store_multiple(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def store_multiple(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(0, b2, d2)
     count = ((r3 - r1) & 15) + 1
@@ -264,7 +258,7 @@ def store_multiple(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # 0) are loaded from consecutive words starting at D2(B2).  The whole operand is
 # fetched (and its access checked) before any register changes.
 # ---------------------------------------------------------------------------
-def load_multiple(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def load_multiple(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(0, b2, d2)
     count = ((r3 - r1) & 15) + 1
@@ -282,7 +276,7 @@ def load_multiple(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # one, 2 leftmost inserted bit zero and not all zero.  Mask zero: one byte is
 # fetched (see the module text) and CC 0.
 # ---------------------------------------------------------------------------
-def insert_characters_under_mask(m: Machine, r1: int, m3: int, b2: int, d2: int) -> None:
+def insert_characters_under_mask(m: CPU, r1: int, m3: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(0, b2, d2)
     if m3 == 0:
@@ -308,7 +302,7 @@ def insert_characters_under_mask(m: Machine, r1: int, m3: int, b2: int, d2: int)
 # nothing is stored and no storage is accessed (see the module text).  CC
 # unchanged.
 # ---------------------------------------------------------------------------
-def store_characters_under_mask(m: Machine, r1: int, m3: int, b2: int, d2: int) -> None:
+def store_characters_under_mask(m: CPU, r1: int, m3: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(0, b2, d2)
     if m3 == 0:
@@ -329,7 +323,7 @@ def store_characters_under_mask(m: Machine, r1: int, m3: int, b2: int, d2: int) 
 # same sign, sum of the other sign) leaves the low 32 bits of the sum in R1 and
 # is a fixed-point-overflow exception if program-mask bit 36 is one.
 # ---------------------------------------------------------------------------
-def add_register(m: Machine, r1: int, r2: int) -> None:
+def add_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     a = g[r1]
     b = g[r2]
@@ -347,7 +341,7 @@ def add_register(m: Machine, r1: int, r2: int) -> None:
 # 5A A     ADD                                                   [RX]
 # As AR with the word at D2(X2,B2) as second operand.
 # ---------------------------------------------------------------------------
-def add(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def add(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     addr = m.address(x2, b2, d2)
     b = int.from_bytes(m.fetch(addr, 4), "big")
     _add_signed(m, r1, b)
@@ -358,7 +352,7 @@ def add(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.7 "Add Halfword": the halfword at D2(X2,B2), extended to 32 bits
 # by its sign, is added to R1 as in A.
 # ---------------------------------------------------------------------------
-def add_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def add_halfword(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     addr = m.address(x2, b2, d2)
     b = int.from_bytes(m.fetch(addr, 2), "big", signed=True) & MASK32
     _add_signed(m, r1, b)
@@ -370,7 +364,7 @@ def add_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # the difference is placed in R1.  CC and overflow as for AR.  Overflow when the
 # operands' signs differ and the difference's sign differs from the first's.
 # ---------------------------------------------------------------------------
-def subtract_register(m: Machine, r1: int, r2: int) -> None:
+def subtract_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     a = g[r1]
     b = g[r2]
@@ -388,7 +382,7 @@ def subtract_register(m: Machine, r1: int, r2: int) -> None:
 # 5B S     SUBTRACT                                              [RX]
 # As SR with the word at D2(X2,B2) as second operand.
 # ---------------------------------------------------------------------------
-def subtract(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def subtract(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     addr = m.address(x2, b2, d2)
     b = int.from_bytes(m.fetch(addr, 4), "big")
     _subtract_signed(m, r1, b)
@@ -398,7 +392,7 @@ def subtract(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # 4B SH    SUBTRACT HALFWORD                                     [RX]
 # As S with the sign-extended halfword at D2(X2,B2) as second operand.
 # ---------------------------------------------------------------------------
-def subtract_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def subtract_halfword(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     addr = m.address(x2, b2, d2)
     b = int.from_bytes(m.fetch(addr, 2), "big", signed=True) & MASK32
     _subtract_signed(m, r1, b)
@@ -410,7 +404,7 @@ def subtract_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # numbers; the low 32 bits of the sum go to R1.  CC 0 zero and no carry, 1 not
 # zero and no carry, 2 zero and carry, 3 not zero and carry.  No exceptions.
 # ---------------------------------------------------------------------------
-def add_logical_register(m: Machine, r1: int, r2: int) -> None:
+def add_logical_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     s = g[r1] + g[r2]
     r = s & MASK32
@@ -422,7 +416,7 @@ def add_logical_register(m: Machine, r1: int, r2: int) -> None:
 # 5E AL    ADD LOGICAL                                           [RX]
 # As ALR with the word at D2(X2,B2) as second operand.
 # ---------------------------------------------------------------------------
-def add_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def add_logical(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     s = g[r1] + int.from_bytes(m.fetch(addr, 4), "big")
@@ -438,7 +432,7 @@ def add_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # carry out of bit 0: 1 not zero and no carry (first operand was lower),
 # 2 zero and carry (equal), 3 not zero and carry; CC 0 cannot occur.
 # ---------------------------------------------------------------------------
-def subtract_logical_register(m: Machine, r1: int, r2: int) -> None:
+def subtract_logical_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     s = g[r1] + (g[r2] ^ MASK32) + 1
     r = s & MASK32
@@ -450,7 +444,7 @@ def subtract_logical_register(m: Machine, r1: int, r2: int) -> None:
 # 5F SL    SUBTRACT LOGICAL                                      [RX]
 # As SLR with the word at D2(X2,B2) as second operand.
 # ---------------------------------------------------------------------------
-def subtract_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def subtract_logical(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     s = g[r1] + (int.from_bytes(m.fetch(addr, 4), "big") ^ MASK32) + 1
@@ -466,7 +460,7 @@ def subtract_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # R2 gives a 64-bit product in the pair (high half in R1).  CC unchanged; no
 # overflow is possible.
 # ---------------------------------------------------------------------------
-def multiply_register(m: Machine, r1: int, r2: int) -> None:
+def multiply_register(m: CPU, r1: int, r2: int) -> None:
     require_even_register(r1)
     g = m.gpr
     p = _signed(g[r1 + 1]) * _signed(g[r2])
@@ -478,7 +472,7 @@ def multiply_register(m: Machine, r1: int, r2: int) -> None:
 # 5C M     MULTIPLY                                              [RX]
 # As MR with the word at D2(X2,B2) as multiplier.
 # ---------------------------------------------------------------------------
-def multiply(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def multiply(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     require_even_register(r1)
     g = m.gpr
     addr = m.address(x2, b2, d2)
@@ -493,14 +487,14 @@ def multiply(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # D2(X2,B2); the low 32 bits of the product replace R1.  Bits lost on the left
 # are not detected (the sign of the result may be wrong); CC unchanged.
 # ---------------------------------------------------------------------------
-def multiply_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def multiply_halfword(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     h = int.from_bytes(m.fetch(addr, 2), "big", signed=True)
     g[r1] = (_signed(g[r1]) * h) & MASK32
 
 
-def _divide(m: Machine, r1: int, divisor: int) -> None:
+def _divide(m: CPU, r1: int, divisor: int) -> None:
     """Divide the 64-bit signed pair R1, R1+1 by ``divisor`` (signed).
 
     GA22-7000 ch.7 "Divide": the quotient (truncated toward zero) goes to R1+1,
@@ -529,7 +523,7 @@ def _divide(m: Machine, r1: int, divisor: int) -> None:
 # 1D DR    DIVIDE                                                [RR]
 # GA22-7000 ch.7 "Divide": see _divide.  R1 must be even (specification).
 # ---------------------------------------------------------------------------
-def divide_register(m: Machine, r1: int, r2: int) -> None:
+def divide_register(m: CPU, r1: int, r2: int) -> None:
     require_even_register(r1)
     _divide(m, r1, _signed(m.gpr[r2]))
 
@@ -538,7 +532,7 @@ def divide_register(m: Machine, r1: int, r2: int) -> None:
 # 5D D     DIVIDE                                                [RX]
 # As DR with the word at D2(X2,B2) as divisor.
 # ---------------------------------------------------------------------------
-def divide(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def divide(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     require_even_register(r1)
     _divide(m, r1, int.from_bytes(m.fetch(m.address(x2, b2, d2), 4), "big", signed=True))
 
@@ -553,7 +547,7 @@ def divide(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # 2 first high.  (Flipping both sign bits turns a signed comparison into an
 # unsigned one.)
 # ---------------------------------------------------------------------------
-def compare_register(m: Machine, r1: int, r2: int) -> None:
+def compare_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     a = g[r1] ^ SIGN
     b = g[r2] ^ SIGN
@@ -563,7 +557,7 @@ def compare_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 # 59 C     COMPARE                                               [RX]
 # ---------------------------------------------------------------------------
-def compare(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def compare(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     a = g[r1] ^ SIGN
@@ -576,7 +570,7 @@ def compare(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.7 "Compare Halfword": R1 is compared with the sign-extended
 # halfword at D2(X2,B2) as signed numbers; CC as for C.
 # ---------------------------------------------------------------------------
-def compare_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def compare_halfword(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     a = _signed(g[r1])
@@ -589,7 +583,7 @@ def compare_halfword(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.7 "Compare Logical": unsigned comparison; CC 0 equal, 1 first
 # low, 2 first high.
 # ---------------------------------------------------------------------------
-def compare_logical_register(m: Machine, r1: int, r2: int) -> None:
+def compare_logical_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     a = g[r1]
     b = g[r2]
@@ -599,7 +593,7 @@ def compare_logical_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 # 55 CL    COMPARE LOGICAL                                       [RX]
 # ---------------------------------------------------------------------------
-def compare_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def compare_logical(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     a = g[r1]
@@ -612,7 +606,7 @@ def compare_logical(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # GA22-7000 ch.7 "Compare Logical": the byte at D1(B1) (first operand) is
 # compared with I2; CC 0 equal, 1 storage byte low, 2 storage byte high.
 # ---------------------------------------------------------------------------
-def compare_logical_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
+def compare_logical_immediate(m: CPU, i2: int, b1: int, d1: int) -> None:
     a = m.fetch(m.address(0, b1, d1), 1)[0]
     m.cc = 0 if a == i2 else (1 if a < i2 else 2)
 
@@ -623,7 +617,7 @@ def compare_logical_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
 # unsigned binary, left to right; CC 0 equal, 1 first low, 2 first high.  Both
 # operands are fetched whole.
 # ---------------------------------------------------------------------------
-def compare_logical_character(m: Machine, ln: int, b1: int, d1: int, b2: int,
+def compare_logical_character(m: CPU, ln: int, b1: int, d1: int, b2: int,
                               d2: int) -> None:
     a = m.fetch(m.address(0, b1, d1), ln + 1)
     b = m.fetch(m.address(0, b2, d2), ln + 1)
@@ -637,7 +631,7 @@ def compare_logical_character(m: Machine, ln: int, b1: int, d1: int, b2: int,
 # contiguous bytes at D2(B2).  CC 0 equal or mask zero, 1 selected bytes low,
 # 2 high.  Mask zero: one byte is fetched (see the module text).
 # ---------------------------------------------------------------------------
-def compare_logical_characters_under_mask(m: Machine, r1: int, m3: int, b2: int,
+def compare_logical_characters_under_mask(m: CPU, r1: int, m3: int, b2: int,
                                           d2: int) -> None:
     g = m.gpr
     addr = m.address(0, b2, d2)
@@ -657,7 +651,7 @@ def compare_logical_characters_under_mask(m: Machine, r1: int, m3: int, b2: int,
 # the ones of I2 are tested.  CC 0 selected bits all zero (or mask zero),
 # 1 mixed, 3 all ones.
 # ---------------------------------------------------------------------------
-def test_under_mask(m: Machine, i2: int, b1: int, d1: int) -> None:
+def test_under_mask(m: CPU, i2: int, b1: int, d1: int) -> None:
     sel = m.fetch(m.address(0, b1, d1), 1)[0] & i2
     m.cc = 0 if sel == 0 else (3 if sel == i2 else 1)
 
@@ -670,7 +664,7 @@ def test_under_mask(m: Machine, i2: int, b1: int, d1: int) -> None:
 # 14 NR    AND                                                   [RR]
 # GA22-7000 ch.7 "And": the bitwise AND of the operands replaces R1.
 # ---------------------------------------------------------------------------
-def and_register(m: Machine, r1: int, r2: int) -> None:
+def and_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     r = g[r1] & g[r2]
     g[r1] = r
@@ -680,7 +674,7 @@ def and_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 # 54 N     AND                                                   [RX]
 # ---------------------------------------------------------------------------
-def and_(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def and_(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     r = g[r1] & int.from_bytes(m.fetch(addr, 4), "big")
@@ -691,7 +685,7 @@ def and_(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 # 16 OR    OR                                                    [RR]
 # ---------------------------------------------------------------------------
-def or_register(m: Machine, r1: int, r2: int) -> None:
+def or_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     r = g[r1] | g[r2]
     g[r1] = r
@@ -701,7 +695,7 @@ def or_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 # 56 O     OR                                                    [RX]
 # ---------------------------------------------------------------------------
-def or_(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def or_(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     r = g[r1] | int.from_bytes(m.fetch(addr, 4), "big")
@@ -712,7 +706,7 @@ def or_(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ---------------------------------------------------------------------------
 # 17 XR    EXCLUSIVE OR                                          [RR]
 # ---------------------------------------------------------------------------
-def exclusive_or_register(m: Machine, r1: int, r2: int) -> None:
+def exclusive_or_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     r = g[r1] ^ g[r2]
     g[r1] = r
@@ -722,7 +716,7 @@ def exclusive_or_register(m: Machine, r1: int, r2: int) -> None:
 # ---------------------------------------------------------------------------
 # 57 X     EXCLUSIVE OR                                          [RX]
 # ---------------------------------------------------------------------------
-def exclusive_or(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def exclusive_or(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(x2, b2, d2)
     r = g[r1] ^ int.from_bytes(m.fetch(addr, 4), "big")
@@ -730,7 +724,7 @@ def exclusive_or(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
     m.cc = 1 if r else 0
 
 
-def _immediate_logical(m: Machine, i2: int, b1: int, d1: int,
+def _immediate_logical(m: CPU, i2: int, b1: int, d1: int,
                        op: Callable[[int, int], int]) -> None:
     """NI, OI, XI: the byte at D1(B1) is fetched, combined with I2 and stored."""
     addr = m.address(0, b1, d1)
@@ -743,21 +737,21 @@ def _immediate_logical(m: Machine, i2: int, b1: int, d1: int,
 # 94 NI    AND (immediate)                                       [SI]
 # GA22-7000 ch.7 "And": the byte at D1(B1) AND I2 replaces the byte.
 # ---------------------------------------------------------------------------
-def and_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
+def and_immediate(m: CPU, i2: int, b1: int, d1: int) -> None:
     _immediate_logical(m, i2, b1, d1, int.__and__)
 
 
 # ---------------------------------------------------------------------------
 # 96 OI    OR (immediate)                                        [SI]
 # ---------------------------------------------------------------------------
-def or_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
+def or_immediate(m: CPU, i2: int, b1: int, d1: int) -> None:
     _immediate_logical(m, i2, b1, d1, int.__or__)
 
 
 # ---------------------------------------------------------------------------
 # 97 XI    EXCLUSIVE OR (immediate)                              [SI]
 # ---------------------------------------------------------------------------
-def exclusive_or_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
+def exclusive_or_immediate(m: CPU, i2: int, b1: int, d1: int) -> None:
     _immediate_logical(m, i2, b1, d1, int.__xor__)
 
 
@@ -770,7 +764,7 @@ def exclusive_or_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
 # with the destination one byte past the source propagates the first byte).
 # ===========================================================================
 
-def _ss_operands(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int,
+def _ss_operands(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int,
                  fetch_first: bool) -> tuple[int, int, bytes, bytes, int]:
     """Addresses, first-operand bytes (if ``fetch_first``), second-operand bytes
     and the overlap distance of an SS instruction.
@@ -804,7 +798,7 @@ def _ss_bytewise(first: bytes, second: bytes, d: int,
 # GA22-7000 ch.7 "Move": L+1 bytes are moved from D2(B2) to D1(B1), left to
 # right, byte by byte.  CC unchanged.
 # ---------------------------------------------------------------------------
-def move_character(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def move_character(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     a1, _, _, src, d = _ss_operands(m, ln, b1, d1, b2, d2, False)
     n = ln + 1
     if 0 < d < n:
@@ -818,7 +812,7 @@ def move_character(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> N
 # GA22-7000 ch.7 "Move Numerics": the low four bits of each second-operand byte
 # replace those of the first-operand byte; the high four bits are unchanged.
 # ---------------------------------------------------------------------------
-def move_numerics(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def move_numerics(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     a1, _, dst, src, d = _ss_operands(m, ln, b1, d1, b2, d2, True)
     if 0 < d < ln + 1:
         out = _ss_bytewise(dst, src, d, lambda f, s: (f & 0xF0) | (s & 0x0F))
@@ -832,7 +826,7 @@ def move_numerics(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> No
 # GA22-7000 ch.7 "Move Zones": the high four bits of each second-operand byte
 # replace those of the first-operand byte; the low four bits are unchanged.
 # ---------------------------------------------------------------------------
-def move_zones(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def move_zones(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     a1, _, dst, src, d = _ss_operands(m, ln, b1, d1, b2, d2, True)
     if 0 < d < ln + 1:
         out = _ss_bytewise(dst, src, d, lambda f, s: (s & 0xF0) | (f & 0x0F))
@@ -841,7 +835,7 @@ def move_zones(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     m.store(a1, out)
 
 
-def _ss_logical(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int,
+def _ss_logical(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int,
                 op: Callable[[int, int], int]) -> None:
     """NC, OC, XC: first operand = first op second, byte by byte; CC 0 if the
     result is all zeros, else 1."""
@@ -858,14 +852,14 @@ def _ss_logical(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int,
 # ---------------------------------------------------------------------------
 # D4 NC    AND (character)                                       [SS]
 # ---------------------------------------------------------------------------
-def and_character(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def and_character(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     _ss_logical(m, ln, b1, d1, b2, d2, int.__and__)
 
 
 # ---------------------------------------------------------------------------
 # D6 OC    OR (character)                                        [SS]
 # ---------------------------------------------------------------------------
-def or_character(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def or_character(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     _ss_logical(m, ln, b1, d1, b2, d2, int.__or__)
 
 
@@ -873,7 +867,7 @@ def or_character(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> Non
 # D7 XC    EXCLUSIVE OR (character)                              [SS]
 # XC of a field with itself (same address) sets it to zeros.
 # ---------------------------------------------------------------------------
-def exclusive_or_character(m: Machine, ln: int, b1: int, d1: int, b2: int,
+def exclusive_or_character(m: CPU, ln: int, b1: int, d1: int, b2: int,
                            d2: int) -> None:
     _ss_logical(m, ln, b1, d1, b2, d2, int.__xor__)
 
@@ -882,11 +876,11 @@ def exclusive_or_character(m: Machine, ln: int, b1: int, d1: int, b2: int,
 # 92 MVI   MOVE (immediate)                                      [SI]
 # GA22-7000 ch.7 "Move": I2 is stored at D1(B1).
 # ---------------------------------------------------------------------------
-def move_immediate(m: Machine, i2: int, b1: int, d1: int) -> None:
+def move_immediate(m: CPU, i2: int, b1: int, d1: int) -> None:
     m.store(m.address(0, b1, d1), bytes((i2,)))
 
 
-def _table_reader(m: Machine, table: int) -> Callable[[int], int]:
+def _table_reader(m: CPU, table: int) -> Callable[[int], int]:
     """Function bytes of the 256-byte table at ``table``, fetched on first use
     of each part of the table that lies in one 2K block (the granule of every
     access check, so only the blocks the argument bytes select are accessed)."""
@@ -911,7 +905,7 @@ def _table_reader(m: Machine, table: int) -> Callable[[int], int]:
 # that is itself part of the first operand and already translated is fetched in
 # its translated form (one byte at a time).  CC unchanged.
 # ---------------------------------------------------------------------------
-def translate(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def translate(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     n = ln + 1
     a1 = m.address(0, b1, d1)
     a2 = m.address(0, b2, d2)
@@ -936,7 +930,7 @@ def translate(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
 # bits 24-31 of GR2.  CC 0 all function bytes zero, 1 stopped before the last
 # byte, 2 stopped on the last byte.
 # ---------------------------------------------------------------------------
-def translate_and_test(m: Machine, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
+def translate_and_test(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     g = m.gpr
     a1 = m.address(0, b1, d1)
     a2 = m.address(0, b2, d2)
@@ -987,7 +981,7 @@ def _to_boundary(addr: int) -> int:
 # of R1 and R2 are set to zeros (even for zero lengths), bits 0-7 of R1+1 and
 # R2+1 are unchanged.  See the module text for interruptibility.
 # ---------------------------------------------------------------------------
-def move_long(m: Machine, r1: int, r2: int) -> None:
+def move_long(m: CPU, r1: int, r2: int) -> None:
     require_even_register(r1)
     require_even_register(r2)
     g = m.gpr
@@ -1031,7 +1025,7 @@ def move_long(m: Machine, r1: int, r2: int) -> None:
 # exhausted keeps its address and a zero length.  Bits 0-7 of R1 and R2 become
 # zero; bits 0-7 of R1+1 and R2+1 are unchanged.
 # ---------------------------------------------------------------------------
-def compare_logical_long(m: Machine, r1: int, r2: int) -> None:
+def compare_logical_long(m: CPU, r1: int, r2: int) -> None:
     require_even_register(r1)
     require_even_register(r2)
     g = m.gpr
@@ -1075,7 +1069,7 @@ def compare_logical_long(m: Machine, r1: int, r2: int) -> None:
 # 88 SRL   SHIFT RIGHT SINGLE LOGICAL                            [RS]
 # All 32 bits of R1 shift right; zeros enter on the left.  CC unchanged.
 # ---------------------------------------------------------------------------
-def shift_right_single_logical(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def shift_right_single_logical(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     g[r1] >>= ((g[b2] if b2 else 0) + d2) & 63
 
@@ -1084,7 +1078,7 @@ def shift_right_single_logical(m: Machine, r1: int, r3: int, b2: int, d2: int) -
 # 89 SLL   SHIFT LEFT SINGLE LOGICAL                             [RS]
 # All 32 bits of R1 shift left; zeros enter on the right.  CC unchanged.
 # ---------------------------------------------------------------------------
-def shift_left_single_logical(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def shift_left_single_logical(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     g[r1] = (g[r1] << (((g[b2] if b2 else 0) + d2) & 63)) & MASK32
 
@@ -1094,7 +1088,7 @@ def shift_left_single_logical(m: Machine, r1: int, r3: int, b2: int, d2: int) ->
 # The 31 numeric bits of R1 shift right; bits equal to the sign enter on the
 # left.  CC 0 zero, 1 < 0, 2 > 0.
 # ---------------------------------------------------------------------------
-def shift_right_single(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def shift_right_single(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     r = (_signed(g[r1]) >> (((g[b2] if b2 else 0) + d2) & 63)) & MASK32
     g[r1] = r
@@ -1109,7 +1103,7 @@ def shift_right_single(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # the result is stored).  Otherwise CC 0 zero, 1 < 0, 2 > 0.  (No bit unlike
 # the sign is lost exactly when value * 2**n still fits 32 signed bits.)
 # ---------------------------------------------------------------------------
-def shift_left_single(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def shift_left_single(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     n = ((g[b2] if b2 else 0) + d2) & 63
     v = g[r1]
@@ -1139,7 +1133,7 @@ def _set_pair(g: list[int], r1: int, v: int) -> None:
 # The 64 bits of the even-odd pair R1 (odd R1: specification) shift right;
 # zeros enter on the left.  CC unchanged.
 # ---------------------------------------------------------------------------
-def shift_right_double_logical(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def shift_right_double_logical(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_even_register(r1)
     g = m.gpr
     _set_pair(g, r1, _pair(g, r1) >> (((g[b2] if b2 else 0) + d2) & 63))
@@ -1148,7 +1142,7 @@ def shift_right_double_logical(m: Machine, r1: int, r3: int, b2: int, d2: int) -
 # ---------------------------------------------------------------------------
 # 8D SLDL  SHIFT LEFT DOUBLE LOGICAL                             [RS]
 # ---------------------------------------------------------------------------
-def shift_left_double_logical(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def shift_left_double_logical(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_even_register(r1)
     g = m.gpr
     _set_pair(g, r1, (_pair(g, r1) << (((g[b2] if b2 else 0) + d2) & 63)) & MASK64)
@@ -1159,7 +1153,7 @@ def shift_left_double_logical(m: Machine, r1: int, r3: int, b2: int, d2: int) ->
 # The 63 numeric bits of the pair shift right, the sign propagating.  CC 0 zero,
 # 1 < 0, 2 > 0 (of the 64-bit result).
 # ---------------------------------------------------------------------------
-def shift_right_double(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def shift_right_double(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_even_register(r1)
     g = m.gpr
     v = _pair(g, r1)
@@ -1176,7 +1170,7 @@ def shift_right_double(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # fixed-point overflow (if enabled, after the result is stored) when a bit
 # unlike the sign leaves bit position 1.
 # ---------------------------------------------------------------------------
-def shift_left_double(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def shift_left_double(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_even_register(r1)
     g = m.gpr
     n = ((g[b2] if b2 else 0) + d2) & 63
@@ -1203,7 +1197,7 @@ def shift_left_double(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # for the current CC is one (mask bit 8 for CC 0, 4 for CC 1, 2 for CC 2, 1 for
 # CC 3).
 # ---------------------------------------------------------------------------
-def branch_on_condition(m: Machine, m1: int, x2: int, b2: int, d2: int) -> None:
+def branch_on_condition(m: CPU, m1: int, x2: int, b2: int, d2: int) -> None:
     if m1 & (8 >> m.cc):
         g = m.gpr
         m.branch_to((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2)
@@ -1214,7 +1208,7 @@ def branch_on_condition(m: Machine, m1: int, x2: int, b2: int, d2: int) -> None:
 # As BC with the address in R2.  R2 zero: no branch, whatever the mask (BCR 15,0
 # is the serialization idiom; this one-CPU model has nothing to serialize).
 # ---------------------------------------------------------------------------
-def branch_on_condition_register(m: Machine, m1: int, r2: int) -> None:
+def branch_on_condition_register(m: CPU, m1: int, r2: int) -> None:
     if r2 and m1 & (8 >> m.cc):
         m.branch_to(m.gpr[r2])
 
@@ -1225,7 +1219,7 @@ def branch_on_condition_register(m: Machine, m1: int, r2: int) -> None:
 # recognized); the branch is taken when the result is not zero.  The branch
 # address is computed before R1 changes.  CC unchanged.
 # ---------------------------------------------------------------------------
-def branch_on_count(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def branch_on_count(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     target = (g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2
     v = (g[r1] - 1) & MASK32
@@ -1239,7 +1233,7 @@ def branch_on_count(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # As BCT with the address in R2 (taken before R1 changes).  R2 zero: R1 is
 # decremented and no branch is taken.
 # ---------------------------------------------------------------------------
-def branch_on_count_register(m: Machine, r1: int, r2: int) -> None:
+def branch_on_count_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     target = g[r2]
     v = (g[r1] - 1) & MASK32
@@ -1257,7 +1251,7 @@ def branch_on_count_register(m: Machine, r1: int, r2: int) -> None:
 # EXECUTE runs BALR, the ILC is that of EXECUTE (2) and the updated instruction
 # address is the one following EXECUTE: EXECUTE passes ``ilc=2``.
 # ---------------------------------------------------------------------------
-def branch_and_link_register(m: Machine, r1: int, r2: int, ilc: int = 1) -> None:
+def branch_and_link_register(m: CPU, r1: int, r2: int, ilc: int = 1) -> None:
     g = m.gpr
     target = g[r2]
     g[r1] = (ilc << 30) | (m.cc << 28) | (m.program_mask << 24) | m.ia
@@ -1270,7 +1264,7 @@ def branch_and_link_register(m: Machine, r1: int, r2: int, ilc: int = 1) -> None
 # As BALR (ILC 2, also under EXECUTE) with the branch address D2(X2,B2),
 # computed before R1 changes.
 # ---------------------------------------------------------------------------
-def branch_and_link(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def branch_and_link(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     target = (g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2
     g[r1] = (2 << 30) | (m.cc << 28) | (m.program_mask << 24) | m.ia
@@ -1283,7 +1277,7 @@ def branch_and_link(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # bits 8-31 of R1, bits 0-7 become zero; then the branch to the address in R2
 # (taken before R1 changes) unless R2 is zero.
 # ---------------------------------------------------------------------------
-def branch_and_save_register(m: Machine, r1: int, r2: int) -> None:
+def branch_and_save_register(m: CPU, r1: int, r2: int) -> None:
     g = m.gpr
     target = g[r2]
     g[r1] = m.ia
@@ -1295,7 +1289,7 @@ def branch_and_save_register(m: Machine, r1: int, r2: int) -> None:
 # 4D BAS   BRANCH AND SAVE                                       [RX]
 # As BASR with the branch address D2(X2,B2).
 # ---------------------------------------------------------------------------
-def branch_and_save(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
+def branch_and_save(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     g = m.gpr
     target = (g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2
     g[r1] = m.ia
@@ -1309,7 +1303,7 @@ def branch_and_save(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # is R3 if R3 is odd and R3+1 if R3 is even, taken before the addition.  Branch
 # to D2(B2) (computed before the addition) if the sum is high.  CC unchanged.
 # ---------------------------------------------------------------------------
-def branch_on_index_high(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def branch_on_index_high(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     target = (g[b2] if b2 else 0) + d2
     increment = g[r3]
@@ -1324,7 +1318,7 @@ def branch_on_index_high(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None
 # 87 BXLE  BRANCH ON INDEX LOW OR EQUAL                          [RS]
 # As BXH, branching when the sum is low or equal.
 # ---------------------------------------------------------------------------
-def branch_on_index_low_or_equal(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def branch_on_index_low_or_equal(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     target = (g[b2] if b2 else 0) + d2
     increment = g[r3]
@@ -1344,7 +1338,7 @@ def branch_on_index_low_or_equal(m: Machine, r1: int, r3: int, b2: int, d2: int)
 # GA22-7000 ch.7 "Set Program Mask": bits 2-3 of R1 replace the condition code
 # and bits 4-7 the program mask.  R2 is ignored.
 # ---------------------------------------------------------------------------
-def set_program_mask(m: Machine, r1: int, r2: int) -> None:
+def set_program_mask(m: CPU, r1: int, r2: int) -> None:
     v = m.gpr[r1]
     m.cc = v >> 28 & 3
     m.program_mask = v >> 24 & 15
@@ -1355,7 +1349,7 @@ def set_program_mask(m: Machine, r1: int, r2: int) -> None:
 # GA22-7000 ch.7 "Supervisor Call": a supervisor-call interruption with bits
 # 8-15 of the instruction as the interruption code.
 # ---------------------------------------------------------------------------
-def supervisor_call(m: Machine, r1: int, r2: int) -> None:
+def supervisor_call(m: CPU, r1: int, r2: int) -> None:
     raise SupervisorCall((r1 << 4) | r2)
 
 
@@ -1369,19 +1363,30 @@ def supervisor_call(m: Machine, r1: int, r2: int) -> None:
 # the target's exceptions report the ILC of EX (2), as do BALR's link and an
 # SVC target's interruption.
 # ---------------------------------------------------------------------------
-def execute(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
-    g = m.gpr
+def execute_target(m: CPU, r1: int, x2: int, b2: int, d2: int) -> bytes:
+    """The target of EXECUTE R1,D2(X2,B2) as it is executed: the instruction at
+    the second-operand address, fetched with the PSW key (an instruction fetch),
+    with bits 24-31 of R1 ORed into its bits 8-15 unless R1 is 0.  The exceptions
+    come in the architected order: specification for an odd address, then the
+    access exceptions of the fetch (the first halfword, then the rest of the
+    length its first byte gives), then the execute exception for a target that
+    is EXECUTE.  The VMCP decodes the target of a trapped EXECUTE with it too."""
     addr = m.address(x2, b2, d2)
     if addr & 1:
         raise SpecificationException("EXECUTE target at an odd address")
-    code = bytearray(m.fetch(addr, 2))  # instruction fetch, with the PSW key
+    code = bytearray(m.fetch(addr, 2))
     length = opcodes.instruction_length(code[0])
     if length > 2:
         code += m.fetch((addr + 2) & MASK24, length - 2)
     if r1:
-        code[1] |= g[r1] & 0xFF
+        code[1] |= m.gpr[r1] & 0xFF
     if code[0] == 0x44:
         raise ExecuteException("EXECUTE of EXECUTE")
+    return bytes(code)
+
+
+def execute(m: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    code = execute_target(m, r1, x2, b2, d2)
     row = opcodes.lookup(code)
     handler = None if row is None else m._handlers.get(row.handler)
     if row is None or handler is None:
@@ -1399,7 +1404,7 @@ def execute(m: Machine, r1: int, x2: int, b2: int, d2: int) -> None:
 # ones (interlocked); CC is its leftmost bit (0 or 1).  Store access is checked
 # before the fetch, so an exception leaves the byte and CC unchanged.
 # ---------------------------------------------------------------------------
-def test_and_set(m: Machine, b2: int, d2: int) -> None:
+def test_and_set(m: CPU, b2: int, d2: int) -> None:
     addr = m.address(0, b2, d2)
     m.check_store(addr, 1)
     old = m.fetch(addr, 1)[0]
@@ -1413,7 +1418,7 @@ def test_and_set(m: Machine, b2: int, d2: int) -> None:
 # else specification) is compared with R1.  Equal: R3 is stored there, CC 0.
 # Unequal: the word is loaded into R1, CC 1.  Interlocked (one CPU here).
 # ---------------------------------------------------------------------------
-def compare_and_swap(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def compare_and_swap(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     g = m.gpr
     addr = m.address(0, b2, d2)
     require_aligned(addr, 4)
@@ -1432,7 +1437,7 @@ def compare_and_swap(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
 # As CS for the doubleword at D2(B2) (doubleword boundary) and the even-odd
 # pairs R1 and R3 (odd R1 or R3: specification).
 # ---------------------------------------------------------------------------
-def compare_double_and_swap(m: Machine, r1: int, r3: int, b2: int, d2: int) -> None:
+def compare_double_and_swap(m: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     require_even_register(r1)
     require_even_register(r3)
     g = m.gpr
@@ -1456,7 +1461,7 @@ def compare_double_and_swap(m: Machine, r1: int, r3: int, b2: int, d2: int) -> N
 # interruption occurs with the class and, as the monitor code, the 24-bit
 # address D1(B1); otherwise MC does nothing.
 # ---------------------------------------------------------------------------
-def monitor_call(m: Machine, i2: int, b1: int, d1: int) -> None:
+def monitor_call(m: CPU, i2: int, b1: int, d1: int) -> None:
     if i2 & 0xF0:
         raise SpecificationException("monitor class above 15")
     monitor_class = i2 & 15
@@ -1470,12 +1475,12 @@ def monitor_call(m: Machine, i2: int, b1: int, d1: int) -> None:
 # CC 0 clock in the set state, 1 not-set state (this model's clock is never in
 # the error or stopped state, CC 2 and 3).
 # ---------------------------------------------------------------------------
-def store_clock(m: Machine, b2: int, d2: int) -> None:
+def store_clock(m: CPU, b2: int, d2: int) -> None:
     m.store(m.address(0, b2, d2), m.tod().to_bytes(8, "big"))
     m.cc = 0 if m.tod_set else 1
 
 
-def _add_signed(m: Machine, r1: int, b: int) -> None:
+def _add_signed(m: CPU, r1: int, b: int) -> None:
     """R1 + b (both 32-bit signed, b as an unsigned 32-bit value): the sum in R1,
     CC 0/1/2 by its sign, CC 3 on overflow (an overflow when both operands have one
     sign and the sum the other), and the fixed-point-overflow exception after the
@@ -1493,7 +1498,7 @@ def _add_signed(m: Machine, r1: int, b: int) -> None:
         m.cc = 0 if r == 0 else (1 if r & SIGN else 2)
 
 
-def _subtract_signed(m: Machine, r1: int, b: int) -> None:
+def _subtract_signed(m: CPU, r1: int, b: int) -> None:
     """R1 - b, with CC and overflow as for ``_add_signed`` (GA22-7000 ch.7
     "Subtract"); SR keeps the same steps inline."""
     g = m.gpr

@@ -5,9 +5,11 @@ mnemonic, name and format in the banner above it.  ``m`` is the machine; the
 remaining parameters are the instruction's fields in the order of its layout
 (``reference.arch.opcodes``): the S format's base register and displacement.
 
-All eight are privileged.  Bits 16-23 of the second-operand address name the
-channel and bits 24-31 the device; bits 8-15 are ignored.  (For TEST CHANNEL and
-STORE CHANNEL ID bits 24-31 are ignored too.)  The instructions hand their work to
+All eight are privileged: in the problem state the privileged-operation exception
+is recognized before a function here runs (``reference.machine.instructions``,
+``HANDLERS``).  Bits 16-23 of the second-operand address name the channel and bits
+24-31 the device; bits 8-15 are ignored.  (For TEST CHANNEL and STORE CHANNEL ID
+bits 24-31 are ignored too.)  The instructions hand their work to
 the machine's channel subsystem (``reference.io.channel``), which stores the CSW at
 real location 64 when the condition code is 1.  On a machine configured without
 channels every address is not operational: condition code 3.
@@ -22,31 +24,47 @@ HALT DEVICE acts as HALT I/O: every device has a subchannel of its own.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from reference.machine.instructions.common import require_supervisor_state
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reference.machine.cpu import CPU
 
 
-def _on_device(m: CPU, b2: int, d2: int, operation: str) -> None:
-    """Perform ``operation`` of the channel subsystem on the channel and device
-    named by bits 16-31 of the second-operand address; its result is the
-    condition code (3, not operational, on a machine without channels)."""
-    _done(m, operation, m.address(0, b2, d2) & 0xFFFF)
+class _WithoutChannels:
+    """The channel subsystem of a machine configured without channels: every
+    channel and device is not operational, condition code 3."""
+
+    def start_io(self, address: int) -> int:
+        return 3
+
+    test_io = clear_io = halt_io = test_channel = store_channel_id = start_io
 
 
-def _on_channel(m: CPU, b2: int, d2: int, operation: str) -> None:
-    """As ``_on_device`` for the channel named by bits 16-23 of the address."""
-    _done(m, operation, (m.address(0, b2, d2) >> 8) & 0xFF)
+_WITHOUT_CHANNELS = _WithoutChannels()
 
 
-def _done(m: CPU, operation: str, address: int) -> None:
+def _channels(m: CPU) -> Any:
+    """The machine's channel subsystem (a ``reference.io.channel.ChannelSubsystem``),
+    or ``_WITHOUT_CHANNELS``."""
     channels = m.channels
-    m.cc = getattr(channels, operation)(address) if channels is not None else 3
-    # The channel may have made a condition pending or scheduled an event: the
-    # execution loop looks again before the next instruction.
+    return _WITHOUT_CHANNELS if channels is None else channels
+
+
+def _device(m: CPU, b2: int, d2: int) -> int:
+    """The channel and device named by bits 16-31 of the second-operand address."""
+    return m.address(0, b2, d2) & 0xFFFF
+
+
+def _channel(m: CPU, b2: int, d2: int) -> int:
+    """The channel named by bits 16-23 of the second-operand address."""
+    return (m.address(0, b2, d2) >> 8) & 0xFF
+
+
+def _done(m: CPU, cc: int) -> None:
+    """Set the condition code the channel subsystem answered.  The channel may have
+    made a condition pending or scheduled an event: the execution loop looks again
+    before the next instruction."""
+    m.cc = cc
     m.attention = True
 
 
@@ -60,8 +78,7 @@ def _done(m: CPU, operation: str, address: int) -> None:
 # CC 3: not operational.  Privileged.
 # ---------------------------------------------------------------------------
 def start_io(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    _on_device(m, b2, d2, "start_io")
+    _done(m, _channels(m).start_io(_device(m, b2, d2)))
 
 
 # ---------------------------------------------------------------------------
@@ -71,8 +88,7 @@ def start_io(m: CPU, b2: int, d2: int) -> None:
 # executes it as START I/O (allowed by the manual).  Privileged.
 # ---------------------------------------------------------------------------
 def start_io_fast_release(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    _on_device(m, b2, d2, "start_io")
+    _done(m, _channels(m).start_io(_device(m, b2, d2)))
 
 
 # ---------------------------------------------------------------------------
@@ -82,8 +98,7 @@ def start_io_fast_release(m: CPU, b2: int, d2: int) -> None:
 # cleared); CC 2: subchannel working; CC 3: not operational.  Privileged.
 # ---------------------------------------------------------------------------
 def test_io(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    _on_device(m, b2, d2, "test_io")
+    _done(m, _channels(m).test_io(_device(m, b2, d2)))
 
 
 # ---------------------------------------------------------------------------
@@ -94,8 +109,7 @@ def test_io(m: CPU, b2: int, d2: int) -> None:
 # CC 0: subchannel available (no action); CC 3: not operational.  Privileged.
 # ---------------------------------------------------------------------------
 def clear_io(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    _on_device(m, b2, d2, "clear_io")
+    _done(m, _channels(m).clear_io(_device(m, b2, d2)))
 
 
 # ---------------------------------------------------------------------------
@@ -107,8 +121,7 @@ def clear_io(m: CPU, b2: int, d2: int) -> None:
 # CC 3: not operational.  Privileged.
 # ---------------------------------------------------------------------------
 def halt_io(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    _on_device(m, b2, d2, "halt_io")
+    _done(m, _channels(m).halt_io(_device(m, b2, d2)))
 
 
 # ---------------------------------------------------------------------------
@@ -118,8 +131,7 @@ def halt_io(m: CPU, b2: int, d2: int) -> None:
 # acts exactly as HALT I/O.  Privileged.
 # ---------------------------------------------------------------------------
 def halt_device(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    _on_device(m, b2, d2, "halt_io")
+    _done(m, _channels(m).halt_io(_device(m, b2, d2)))
 
 
 # ---------------------------------------------------------------------------
@@ -130,8 +142,7 @@ def halt_device(m: CPU, b2: int, d2: int) -> None:
 # is stored and no condition is cleared.  Privileged.
 # ---------------------------------------------------------------------------
 def test_channel(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    _on_channel(m, b2, d2, "test_channel")
+    _done(m, _channels(m).test_channel(_channel(m, b2, d2)))
 
 
 # ---------------------------------------------------------------------------
@@ -143,5 +154,4 @@ def test_channel(m: CPU, b2: int, d2: int) -> None:
 # stored; CC 3: not operational.  Privileged.
 # ---------------------------------------------------------------------------
 def store_channel_id(m: CPU, b2: int, d2: int) -> None:
-    require_supervisor_state(m)
-    _on_channel(m, b2, d2, "store_channel_id")
+    _done(m, _channels(m).store_channel_id(_channel(m, b2, d2)))
