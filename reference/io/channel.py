@@ -78,10 +78,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from reference.machine.cpu import CPU
+from reference.arch.lowcore import MASK24
+from reference.machine.cpu import CPU
 
 # ---------------------------------------------------------------------------
 # Status bits of the CSW (GA22-7000 ch.12 "Channel Status Word"): unit status,
@@ -130,7 +130,6 @@ MAX_CHANNEL = 31             # channel masks exist for channels 0-31 (CR2)
 CCW_TIME_US = 10             # each command (or immediate operation)
 BYTE_TIME_US = 1             # each byte transferred
 
-MASK24 = 0xFFFFFF
 IDAW_BLOCK = 0x800           # format-1 IDAWs address 2K blocks
 
 
@@ -633,110 +632,112 @@ class ChannelSubsystem:
             raise _ChannelError(PROGRAM_CHECK, nxt.address + 8)
         return nxt
 
+    def _data_chain(self, sc: Subchannel, ccw: _CCW, length: int, exact: bool, now: int,
+                    move: Callable[[_CCW, int, int], None],
+                    before_chaining: Callable[[], None] | None = None) -> _Chained:
+        """Carry a transfer of ``length`` bytes through the areas of the data
+        chain that begins with ``ccw`` (GA22-7000 ch.12 "Data Chaining").
+        ``move(ccw, offset, n)`` transfers bytes ``offset`` to ``offset + n - 1``
+        of the device's data with the area of ``ccw`` (raising _Partial at a
+        check); ``before_chaining()`` runs before the next CCW is fetched.  When
+        the data ends before a CCW's count, incorrect length is indicated unless
+        the SLI flag suppresses it (a data-chained CCW's count must be filled);
+        when the chain ends before the data, with ``exact`` as well."""
+        pos = 0
+        used = 1
+        while True:
+            n = min(ccw.count, length - pos)
+            if n:
+                try:
+                    move(ccw, pos, n)
+                except _Partial as p:
+                    return _Chained(ccw, used, pos + p.done, check=_Ending(
+                        ccw.address, ccw.count - p.done, CE_DE, p.status, None, ccw.command))
+            pos += n
+            if n < ccw.count:                  # the data ended before the count
+                incorrect = ccw.flags & CD or not ccw.flags & SLI
+                return _Chained(ccw, used, pos, ccw.count - n,
+                                INCORRECT_LENGTH if incorrect else 0)
+            if not ccw.flags & CD:             # the chain ended, perhaps before the data
+                incorrect = pos < length and exact and not ccw.flags & SLI
+                return _Chained(ccw, used, pos, 0, INCORRECT_LENGTH if incorrect else 0)
+            if before_chaining is not None:
+                before_chaining()
+            try:
+                nxt = self._next_data_ccw(ccw, sc.key)
+            except _ChannelError as e:
+                return _Chained(ccw, used, pos, check=_Ending(
+                    e.csw_address - 8, 0, CE_DE, e.status, None, ccw.command))
+            ccw = nxt
+            used += 1
+            if ccw.flags & PCI_FLAG:
+                self._post_pci(sc, ccw.address + 8, now)
+
     def _transfer_in(self, sc: Subchannel, ccw: _CCW, answer: Input, kind: str,
                      now: int) -> tuple[_Ending, tuple[int, int]]:
-        """Move the device's data into the areas of the data chain.  Returns the
-        ending and (CCWs used, bytes moved)."""
+        """Move the device's data into the areas of the data chain (a CCW with
+        the SKIP flag stores nothing).  Returns the ending and (CCWs used, bytes
+        moved)."""
         key = sc.key
         data = answer.data
         backward = kind == "read-backward"
         sink = _Sink(0) if answer.deliver is not None else None
-        pos = 0
-        used = 1
-        channel = 0
         status = answer.status
-        while True:
-            n = min(ccw.count, len(data) - pos)
-            if not ccw.flags & SKIP and n:
-                if sink is not None:
-                    sink.base = pos
-                try:
-                    self._store_area(ccw, data[pos:pos + n], key, backward, sink)
-                except _Partial as p:
-                    pos += p.done
-                    if sink is not None and answer.deliver is not None:
-                        answer.deliver(sink.pieces)
-                    return (_Ending(ccw.address, ccw.count - p.done, CE_DE, p.status,
-                                    None, ccw.command), (used, pos))
-            pos += n
-            if n < ccw.count:
-                # The device ended before the count: short record.
-                if ccw.flags & CD or not ccw.flags & SLI:
-                    channel |= INCORRECT_LENGTH
-                residual = ccw.count - n
-                break
-            if ccw.flags & CD:
+
+        def store(area: _CCW, offset: int, n: int) -> None:
+            if area.flags & SKIP:
+                return
+            if sink is not None:
+                sink.base = offset
+            try:
+                self._store_area(area, data[offset:offset + n], key, backward, sink)
+            except _Partial:
                 if sink is not None and answer.deliver is not None:
-                    # On input the channel fetches the next CCW of a data chain
-                    # after the current CCW's data is in storage (GA22-7000
-                    # ch.12, "Data Chaining"; a program may read its own next
-                    # CCW): a translated transfer delivers what it has first.
-                    if answer.deliver(sink.pieces) != CE_DE:
-                        status = CE_DE | UNIT_CHECK
-                    sink.pieces = []
-                try:
-                    ccw = self._next_data_ccw(ccw, key)
-                except _ChannelError as e:
-                    return (_Ending(e.csw_address - 8, 0, CE_DE, e.status, None, ccw.command),
-                            (used, pos))
-                used += 1
-                if ccw.flags & PCI_FLAG:
-                    self._post_pci(sc, ccw.address + 8, now)
-                continue
-            residual = 0
-            if pos < len(data) and not ccw.flags & SLI:
-                channel |= INCORRECT_LENGTH       # long record
-            break
+                    answer.deliver(sink.pieces)      # what preceded the check
+                raise
+
+        def deliver() -> None:
+            nonlocal status
+            if sink is not None and answer.deliver is not None:
+                # On input the channel fetches the next CCW of a data chain
+                # after the current CCW's data is in storage (GA22-7000
+                # ch.12, "Data Chaining"; a program may read its own next
+                # CCW): a translated transfer delivers what it has first.
+                if answer.deliver(sink.pieces) != CE_DE:
+                    status = CE_DE | UNIT_CHECK
+                sink.pieces = []
+
+        chain = self._data_chain(sc, ccw, len(data), True, now, store, deliver)
+        moved = (chain.used, chain.moved)
+        if chain.check is not None:
+            return chain.check, moved
         if sink is not None and answer.deliver is not None:
             last = answer.deliver(sink.pieces)
             status = status if last == CE_DE else last
-        return self._finish(ccw, residual, status, channel), (used, pos)
+        return self._finish(chain.ccw, chain.residual, status, chain.channel), moved
 
     def _transfer_out(self, sc: Subchannel, ccw: _CCW, answer: Output,
                       now: int) -> tuple[_Ending, tuple[int, int]]:
         """Gather the output data from the areas of the data chain and give it to
         the device.  Returns the ending and (CCWs used, bytes moved)."""
         key = sc.key
-        want = answer.want
         got = bytearray()
         sink = _Sink(0) if answer.direct is not None else None
-        used = 1
-        channel = 0
-        while True:
-            n = min(ccw.count, want - len(got))
-            if n:
-                if sink is not None:
-                    sink.base = len(got)
-                try:
-                    got += self._fetch_area(ccw, n, key, sink)
-                except _Partial as p:
-                    return (_Ending(ccw.address, ccw.count - p.done, CE_DE, p.status, None,
-                                    ccw.command), (used, len(got) + p.done))
-            if n < ccw.count:
-                # The device took all it wanted before the count ran out.
-                if ccw.flags & CD or not ccw.flags & SLI:
-                    channel |= INCORRECT_LENGTH
-                residual = ccw.count - n
-                break
-            if ccw.flags & CD:
-                try:
-                    ccw = self._next_data_ccw(ccw, key)
-                except _ChannelError as e:
-                    return (_Ending(e.csw_address - 8, 0, CE_DE, e.status, None, ccw.command),
-                            (used, len(got)))
-                used += 1
-                if ccw.flags & PCI_FLAG:
-                    self._post_pci(sc, ccw.address + 8, now)
-                continue
-            residual = 0
-            if len(got) < want and answer.exact and not ccw.flags & SLI:
-                channel |= INCORRECT_LENGTH       # the device wanted more
-            break
+
+        def fetch(area: _CCW, offset: int, n: int) -> None:
+            if sink is not None:
+                sink.base = offset
+            got.extend(self._fetch_area(area, n, key, sink))
+
+        chain = self._data_chain(sc, ccw, answer.want, answer.exact, now, fetch)
+        moved = (chain.used, chain.moved)
+        if chain.check is not None:
+            return chain.check, moved
         if sink is not None and answer.direct is not None:
             status = answer.direct(sink.pieces)
         else:
             status = answer.finish(bytes(got))
-        return self._finish(ccw, residual, status, channel), (used, len(got))
+        return self._finish(chain.ccw, chain.residual, status, chain.channel), moved
 
     def _finish(self, ccw: _CCW, residual: int, status: int, channel: int) -> _Ending:
         """The ending of a command whose last CCW is ``ccw``: command chaining
@@ -919,6 +920,18 @@ class ChannelSubsystem:
                     out.append(f"io:{a:04X}:{p.csw.hex().upper()}")
         return out
 
+    def wait_for(self, sc: Subchannel, max_events: int) -> bool:
+        """Let machine time pass, the CPU doing nothing else, until the channel
+        program of ``sc`` ends; False when it has not ended after ``max_events``
+        channel events."""
+        cpu = self.cpu
+        for _ in range(max_events):
+            if not sc.working:
+                return True
+            cpu.idle_us += max(0, sc.end_time - cpu.now())
+            self.advance(cpu.now())
+        return False
+
     # ------------------------------------------------------------------
     # Resets and initial program loading
     # ------------------------------------------------------------------
@@ -960,12 +973,7 @@ class ChannelSubsystem:
             return "the device cannot read"
         # Run the channel program to its end: the CPU is in the load state and
         # machine time passes as the channel works.
-        for _ in range(max_events):
-            if not sc.working:
-                break
-            cpu.idle_us += max(0, sc.end_time - cpu.now())
-            self.advance(cpu.now())
-        else:
+        if not self.wait_for(sc, max_events):
             return "the IPL channel program did not end"
         assert sc.pending is not None
         csw = sc.pending.csw
@@ -985,6 +993,20 @@ class ChannelSubsystem:
             return "the PSW at location 0 is not valid"
         cpu.attention = True
         return None
+
+
+@dataclass
+class _Chained:
+    """How a data chain ended: its last CCW, the CCWs used, the bytes moved, the
+    residual count and the channel status (incorrect length); ``check``: the
+    ending when a program or protection check stopped it."""
+
+    ccw: _CCW
+    used: int
+    moved: int
+    residual: int = 0
+    channel: int = 0
+    check: _Ending | None = None
 
 
 class _Sink:
