@@ -11,8 +11,11 @@ The VMCP reads and writes a paged VM's storage through these objects exactly as
 it does a resident VM's (they behave as a ``bytearray`` of the VM's size), so
 simulation and reflection do not know about paging.  When the guest itself
 touches a page that is not resident, the VMCP's tables have no valid entry for it:
-the real translation exception brings the page in, and the guest retries the
-instruction, invisibly (GA22-7000 leaves nothing of this architecturally visible).
+the real translation exception brings the page in (``PagedStorage.page_fault``),
+the VMCP maps it, and the guest retries the nullified instruction, invisibly
+(GA22-7000 leaves nothing of this architecturally visible): the attempt is not
+counted among the guest's instructions, and the VMCP's work is charged to the VM
+(``COSTS["page fault"]`` in reference.vm.vmcp).
 
 Frames are lent first in, first out: when none is free, the page resident the
 longest is paged out (its contents and keys saved), and the VMCP is told, so that
@@ -103,6 +106,17 @@ class PagedStorage:
         pager.resident[(id(self), page)] = self
         pager.page_ins += 1
         return f
+
+    def page_fault(self, absolute: int) -> bool:
+        """A real translation exception at guest-absolute ``absolute`` while the
+        guest ran with DAT off: the VMCP's tables have no valid entry for a page
+        that is not resident.  A page of this storage is a page fault: the page is
+        brought in (True).  Beyond the storage it is none (False): the guest
+        addressed beyond its storage, an addressing exception natively."""
+        if absolute >= self.size:
+            return False
+        self.frame(absolute // PAGE)
+        return True
 
     def page_out(self, page: int) -> None:
         f = self.frames[page]

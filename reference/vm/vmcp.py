@@ -3,19 +3,32 @@
 Theory of operation
 -------------------
 The VMCP is the supervisor program of one real reference machine
-(``reference.machine.machine.Machine``), written in Python.  Each virtual machine (VM) is a
-``VirtualMachine``: the architectural state of a System/370 CPU (the same ``CPU``
-class the real machine is built on) whose storage is a region of real storage.
+(``reference.machine.machine.Machine``), written in Python.  Each virtual machine
+(VM) is a ``VirtualMachine`` (reference.vm.virtual_machine): the architectural
+state of a System/370 CPU whose storage is a region of real storage.  This module
+is the control program itself: creating and destroying VMs (real storage handed
+out in regions, the VMCP's tables for each VM, its devices), the dispatcher, the
+settling of a VM between instructions, and the accounting of the VMCP's work.
+The rest lives beside it:
+
+- reference.vm.states: run states and their transitions, as data;
+- reference.vm.scheduling: the scheduling policies;
+- reference.vm.simulate: the simulation of privileged instructions;
+- reference.vm.reflect: a guest's own interruptions performed on its virtual state;
+- reference.vm.shadow: shadow translation tables, for a guest with DAT on;
+- reference.vm.paging: paged guest storage and page faults;
+- reference.vm.vmio: virtual devices, spool, minidisks.
 
 *Dispatch.*  To run a VM the VMCP loads the real machine with the guest's state:
 its general registers; its condition code, program mask, key and instruction
 address in a real EC-mode PSW that is in the **problem state** with **DAT on** and
 the external mask on; control registers whose CR1 designates a segment table the
 VMCP built for that VM, mapping guest-real storage (guest prefixing applied) onto
-the VM's real frames and nothing else; the real TOD clock set to the guest's TOD;
-and the real CPU timer set to expire at the end of the time slice or at the
-guest's next timer event, whichever comes first.  The guest's instructions then
-run directly on the real machine, unmodified.
+the VM's real frames and nothing else (with the guest's DAT on: its shadow
+tables); the real TOD clock set to the guest's TOD; and the real CPU timer set to
+expire at the end of the time slice or at the guest's next timer event,
+whichever comes first.  The guest's instructions then run directly on the real
+machine, unmodified.
 
 *Taking the machine back.*  Every real new PSW of the VMCP is a disabled-wait PSW
 whose instruction address names the interruption class.  Whatever interruption
@@ -23,26 +36,15 @@ occurs while a guest runs (a privileged-operation exception, any other program
 exception, SVC, the real CPU timer) swaps the real PSW, the real machine stops in
 that wait, and control returns here: the VMCP reads the old PSW and the
 interruption code from its own real low storage, exactly as a control program
-entered through its new PSWs does.
+entered through its new PSWs does.  A privileged-operation exception in the
+virtual supervisor state is simulated; a real translation exception is a shadow
+fault, a page fault, or the guest addressing beyond its storage; everything else
+is reflected.
 
-*Instruction simulation.*  A privileged-operation exception from a guest whose
-virtual PSW is in the supervisor state is simulated against the VM's virtual state
-through ``SIMULATIONS``, one entry per privileged instruction: the architecture's
-definition of the instruction applied to the ``VirtualMachine`` (virtual PSW,
-control registers, prefix, timers, and the storage keys of the guest's frames),
-plus what the VMCP must do afterwards (remap the prefix pages after SET PREFIX).
-In the virtual problem state the exception is reflected to the guest.
-Semi-privileged instructions (SPKA, IPK, MVCK) run directly: while the guest is in
-the virtual supervisor state the real CR3 PSW-key mask allows every key and the
-real extraction-authority control is on, so they trap only where the guest's own
-state would refuse them.
-
-*Reflection.*  Every other program interruption, SVC, and the guest's own
-external interruptions (its CPU timer, clock comparator, interval timer) are
-performed on the virtual state: the old PSW stored into the guest's low storage,
-its new PSW loaded, exactly as the architecture does natively.  A real translation
-exception means the guest addressed beyond its storage: it is reflected as the
-addressing exception the native machine recognizes.
+*The assist.*  The virtual-machine assist (``VMCP.assist``) simulates a
+privileged instruction of a guest in the virtual supervisor state from inside the
+real machine's run, without the real interruption and the redispatch: the guest
+goes on in the same real run unless its real configuration must change.
 
 *Time.*  A guest's time is the instructions it executed plus the time it waited,
 the same function of the work done as native time; the VMCP's own work never
@@ -50,12 +52,10 @@ shows in it.  The real CPU timer ends a dispatch exactly at the guest instructio
 boundary where the guest's next timer event falls, so its timer interruptions and
 the updates of its interval timer at location 80 come where they come natively.
 
-*Scheduling.*  VMs are time-shared on the one real CPU.  A VM's run state changes
-only through ``TRANSITIONS``: ready, running, waiting (an enabled wait: not
-dispatched until an interruption can end it, its time advanced to that event),
-stopped (a disabled wait, a check-stop, the step limit, or a named reason).
-Policies: round-robin, and share-weighted (stride scheduling: a VM of share 2
-gets twice the CPU of one of share 1).
+*Scheduling.*  VMs are time-shared on the one real CPU by a policy
+(reference.vm.scheduling).  A waiting VM is not dispatched until an interruption
+can end its wait; when every VM waits, the real clock advances to the earliest
+wake time.
 
 *Isolation.*  A guest addresses only its own frames (DAT), runs only in the real
 problem state, and every VMCP action on its behalf goes through its own
@@ -65,44 +65,47 @@ problem state, and every VMCP action on its behalf goes through its own
 from __future__ import annotations
 
 import heapq
-from collections import Counter, deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
-from reference.arch import dat, opcodes
+from reference.arch import opcodes
 from reference.arch.interrupts import (
-    AddressingException,
-    Interruption,
-    MonitorEvent,
     PageTranslation,
-    ProgramInterruption,
     SegmentTranslation,
-    SpecificationException,
 )
-from reference.arch.psw import PSW
-from reference.io.channel import ChannelSubsystem
-from reference.io.devices import Disk3370
-from reference.machine.cpu import CPU, STOP_TIME_LIMIT, default_max_time
-from reference.machine.instructions import control, io
-from reference.machine.machine import (
+from reference.arch.lowcore import (
+    CR0_EXTRACTION_AUTHORITY,
+    CR0_LOW_ADDRESS_PROTECTION,
+    CR0_SECONDARY_SPACE,
     EXT_CLOCK_COMPARATOR,
     EXT_CPU_TIMER,
     EXTERNAL_NEW,
-    EXTERNAL_OLD,
     IO_NEW,
     MCHECK_NEW,
+    PER_CODE,
+    PROGRAM_CODE,
+    PROGRAM_ILC,
     PROGRAM_NEW,
     PROGRAM_OLD,
     RESTART_NEW,
     SVC_NEW,
-    SVC_OLD,
     TOD_UNITS_PER_US,
-    Machine,
+    TRANSLATION_EXCEPTION_ADDRESS,
 )
+from reference.arch.psw import PSW
+from reference.io.channel import ChannelSubsystem
+from reference.io.devices import Disk3370
+from reference.machine.cpu import STOP_TIME_LIMIT
+from reference.machine.instructions.general import execute_target
+from reference.machine.machine import Machine
+from reference.vm import reflect
 from reference.vm.paging import PAGE as PAGE_4K
-from reference.vm.paging import PagedKeys, PagedStorage, Pager
+from reference.vm.paging import PagedStorage, Pager
+from reference.vm.scheduling import POLICIES, Policy
+from reference.vm.shadow import PAGE, SEGMENT, ShadowTables
+from reference.vm.simulate import SIMULATIONS, perform
+from reference.vm.states import RunState, VMCPError
+from reference.vm.virtual_machine import NO_LIMIT, VirtualMachine
 from reference.vm.vmio import (
     AREA_SIZE,
     Minidisk,
@@ -115,20 +118,12 @@ from reference.vm.vmio import (
     release_spool,
 )
 
-PAGE = 2048                      # the VMCP maps guests with 2K pages ...
-SEGMENT = 64 * 1024              # ... and 64K segments
 REAL_CR0 = 0x00400000 | EXT_CPU_TIMER[1]   # 2K pages, 64K segments; CPU-timer subclass
-CR0_LOW_ADDRESS_PROTECTION = 0x10000000
-CR0_EXTRACTION_AUTHORITY = 0x08000000
-CR0_SECONDARY_SPACE = 0x04000000
-SHADOW_SPACE = 20 * 1024          # a segment table (1K) and 256 page tables of 32 entries
-MAX_SHADOW_SPACES = 8             # per VM; beyond, the oldest are dropped
 MIN_PAGING_FRAMES = 8             # real frames for paged VMs, at least
 TABLES_AT = 0x1000               # the VMCP's segment and page tables start here
 DEFAULT_SLICE_US = 5000
 MIN_VM_STORAGE = 8 * 1024
 INTERRUPTION_LOOP_LIMIT = 10_000  # interruptions in a row, no instruction between them
-NO_LIMIT = 1 << 62
 
 # What the VMCP's own work on a VM's behalf costs, in microseconds of real machine
 # time.  The VMCP is Python, not instructions of the real machine, so its work is
@@ -158,290 +153,6 @@ ENTRY_ASSIST = 0x40              # where the assist parks the real machine
 ENTRIES = {EXTERNAL_NEW: ENTRY_EXTERNAL, SVC_NEW: ENTRY_SVC, PROGRAM_NEW: ENTRY_PROGRAM,
            MCHECK_NEW: ENTRY_MACHINE_CHECK, IO_NEW: ENTRY_IO, RESTART_NEW: ENTRY_RESTART}
 ENTRY_WAIT_PSW = 0x000A0000_00000000   # EC mode, wait, every interruption disabled
-
-
-class VMCPError(Exception):
-    """A configuration the VMCP cannot run (bad input, not guest behaviour)."""
-
-
-# ---------------------------------------------------------------------------
-# Run states of a VM and their transitions (as data)
-# ---------------------------------------------------------------------------
-class RunState(str, Enum):
-    READY = "ready"
-    RUNNING = "running"
-    WAITING = "waiting"
-    STOPPED = "stopped"
-
-
-TRANSITIONS: dict[tuple[RunState, str], RunState] = {
-    (RunState.READY, "dispatch"): RunState.RUNNING,
-    (RunState.RUNNING, "preempt"): RunState.READY,       # slice over, or a VMCP intervention
-    (RunState.RUNNING, "wait"): RunState.WAITING,        # an enabled wait
-    (RunState.RUNNING, "stop"): RunState.STOPPED,        # disabled wait, check-stop, limit
-    (RunState.READY, "wait"): RunState.WAITING,          # a reflected interruption loaded a wait
-    (RunState.READY, "stop"): RunState.STOPPED,
-    (RunState.WAITING, "wake"): RunState.READY,          # its interruption is now due
-    (RunState.WAITING, "stop"): RunState.STOPPED,
-}
-
-
-class IllegalTransition(Exception):
-    """A model error: a run-state change that TRANSITIONS does not allow."""
-
-
-# ---------------------------------------------------------------------------
-# A virtual machine
-# ---------------------------------------------------------------------------
-class VirtualMachine(CPU):
-    """The virtual state of one guest: a CPU whose storage is its real frames.
-
-    ``mem`` and ``keys`` are views of the real machine's storage and storage keys
-    for the VM's region, so the guest running on the real machine and the VMCP
-    simulating on its behalf see the same bytes, keys, reference and change bits.
-    """
-
-    def __init__(self, name: str, real: Machine, origin: int, size: int,
-                 share: int = 1, max_steps: int | None = None,
-                 virtual_cpu_id: bool = False, paged: PagedStorage | None = None,
-                 max_time: int | None = None) -> None:
-        self.name = name
-        self.origin = origin
-        self.share = share
-        self.max_steps = max_steps
-        # The bound of the guest's machine time (microseconds since its power-on),
-        # as ``Machine.run`` bounds a native run; none without either bound.
-        if max_time is None and max_steps is not None:
-            max_time = default_max_time(max_steps)
-        self.max_time = max_time if max_time is not None else NO_LIMIT
-        self.virtual_cpu_id = virtual_cpu_id
-        self.run_state = RunState.READY
-        self.stop_reason: str | None = None
-        self.wake_real_time = 0      # real microseconds, while waiting
-        self.wake_vm_time = 0        # the VM's own microseconds, while waiting
-        self.pass_value = 0.0        # stride scheduling
-        self.interventions: Counter[str] = Counter()
-        self.dispatches = 0
-        self.assisted = 0            # simulations made by the assist (``VMCP._assist``)
-        self.real_us = 0             # real time of the guest's instructions
-        self.vmcp_us = 0             # modeled time of the VMCP's work for it (COSTS)
-        self.channel_events = 0      # events of its channel subsystem charged so far
-        self.interruptions_charged = 0   # interruptions performed on it, charged so far
-        self.uncharged = 0           # real time used, not yet charged to the scheduler
-        self.segment_table = 0       # real address of the VMCP's segment table for it
-        self.real = real
-        # Shadow translation tables (guest virtual -> host real), one space per
-        # guest segment-table designation; derived from the guest's own TLB
-        # (``self.tlb``), so they are exactly as fresh as the native TLB.
-        self.shadows: dict[int, int] = {}
-        self.shadow_tlb: object = None
-        self.shadow_tlb_size = 0
-        self.order = 0               # creation order: ties in scheduling go to the older VM
-        self.paged = paged
-        if paged is not None:
-            super().__init__(paged, PagedKeys(paged))
-        else:
-            super().__init__(memoryview(real.mem)[origin:origin + size],
-                             memoryview(real.keys)[origin >> 11:(origin + size) >> 11])
-
-    def real_frame(self, absolute: int, page_in: bool = False) -> int | None:
-        """The real address of guest-absolute ``absolute`` (None for a paged-out
-        page unless ``page_in``)."""
-        if self.paged is None:
-            return self.origin + absolute
-        page, offset = divmod(absolute, PAGE_4K)
-        f = self.paged.frame(page) if page_in else self.paged.frames[page]
-        return None if f is None else f + offset
-
-    def _stored(self, a: int, n: int) -> None:
-        """The VMCP stored into the guest's storage on its behalf: instructions the
-        real machine decoded from those bytes are stale."""
-        if self.paged is None:
-            self.real._stored(self.origin + a, n)
-            return
-        end = a + n
-        while a < end:
-            piece = min(end - a, PAGE_4K - a % PAGE_4K)
-            f = self.real_frame(a)
-            if f is not None:
-                self.real._stored(f, piece)
-            a += piece
-
-    def key_changed(self, block: int) -> None:
-        f = self.real_frame(block << 11)
-        if f is not None:
-            self.real.key_changed(f >> 11)
-
-    def flush_instruction_cache(self) -> None:
-        """Storage keys or translations of the guest changed: the real machine
-        forgets what it decoded (fetch protection and reference recording)."""
-        super().flush_instruction_cache()
-        self.real.flush_instruction_cache()
-
-    def change(self, event: str) -> None:
-        new = TRANSITIONS.get((self.run_state, event))
-        if new is None:
-            raise IllegalTransition(f"{self.name}: {event} in state {self.run_state.value}")
-        self.run_state = new
-
-    def stop(self, reason: str) -> None:
-        self.stop_reason = reason
-        self.change("stop")
-
-
-# ---------------------------------------------------------------------------
-# Instruction simulation: one entry per privileged instruction
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Simulation:
-    """How the VMCP simulates one privileged instruction on a VM.
-
-    ``perform`` is the architecture's definition of the instruction, applied to
-    the virtual state; ``after`` is the VMCP's own follow-up, if any."""
-
-    perform: Callable[..., None]
-    after: Callable[[VMCP, VirtualMachine], None] | None = None
-
-
-def _store_virtual_cpu_id(vm: VirtualMachine, b2: int, d2: int) -> None:
-    """STIDP under the VMCP with the virtual-machine version code X'FF' (the option
-    ``virtual_cpu_id``); otherwise the native definition answers."""
-    control.store_cpu_id(vm, b2, d2)
-    if vm.virtual_cpu_id:
-        addr = vm.address(0, b2, d2)
-        vm.store_byte(addr, 0xFF)
-
-
-def _remap_prefix(cp: VMCP, vm: VirtualMachine) -> None:
-    cp.build_tables(vm)
-
-
-SIMULATIONS: dict[str, Simulation] = {
-    "SSK": Simulation(control.set_storage_key),
-    "ISK": Simulation(control.insert_storage_key),
-    "SSM": Simulation(control.set_system_mask),
-    "LPSW": Simulation(control.load_psw),
-    "DIAG": Simulation(control.diagnose),
-    "STNSM": Simulation(control.store_then_and_system_mask),
-    "STOSM": Simulation(control.store_then_or_system_mask),
-    "SIGP": Simulation(control.signal_processor),
-    "LRA": Simulation(control.load_real_address),
-    "STCTL": Simulation(control.store_control),
-    "LCTL": Simulation(control.load_control),
-    "STIDP": Simulation(_store_virtual_cpu_id),
-    "SCK": Simulation(control.set_clock),
-    "SCKC": Simulation(control.set_clock_comparator),
-    "STCKC": Simulation(control.store_clock_comparator),
-    "SPT": Simulation(control.set_cpu_timer),
-    "STPT": Simulation(control.store_cpu_timer),
-    "SPKA": Simulation(control.set_psw_key_from_address),
-    "IPK": Simulation(control.insert_psw_key),
-    "PTLB": Simulation(control.purge_tlb),
-    "SPX": Simulation(control.set_prefix, after=_remap_prefix),
-    "STPX": Simulation(control.store_prefix),
-    "STAP": Simulation(control.store_cpu_address),
-    "RRB": Simulation(control.reset_reference_bit),
-    "IPTE": Simulation(control.invalidate_page_table_entry),
-    "MVCK": Simulation(control.move_with_key),
-    "MVCP": Simulation(control.move_to_primary),
-    "MVCS": Simulation(control.move_to_secondary),
-    "TPROT": Simulation(control.test_protection),
-    # Channel I/O (reference.vm.vmio): the instruction's definition applied to the
-    # VM, whose channel subsystem is its virtual one (virtual devices, spool,
-    # minidisks by CCW translation).
-    "SIO": Simulation(io.start_io),
-    "SIOF": Simulation(io.start_io_fast_release),
-    "TIO": Simulation(io.test_io),
-    "CLRIO": Simulation(io.clear_io),
-    "HIO": Simulation(io.halt_io),
-    "HDV": Simulation(io.halt_device),
-    "TCH": Simulation(io.test_channel),
-    "STIDC": Simulation(io.store_channel_id),
-}
-
-
-# ---------------------------------------------------------------------------
-# Scheduling policies
-# ---------------------------------------------------------------------------
-class Policy:
-    """A scheduling policy: the queue of ready VMs, which runs next, and what a
-    dispatch costs it.  Every operation is O(log n) in the number of VMs."""
-
-    name = ""
-
-    def push(self, vm: VirtualMachine) -> None:
-        raise TypeError("a policy defines push")
-
-    def pop(self) -> VirtualMachine | None:
-        raise TypeError("a policy defines pop")
-
-    def lowest_pass(self) -> float | None:
-        return None
-
-    def has_ready(self) -> bool:
-        """Whether a ready VM is queued (entries no longer ready are dropped)."""
-        raise TypeError("a policy defines has_ready")
-
-    def charge(self, vm: VirtualMachine, used_us: int) -> None:
-        vm.pass_value += used_us / vm.share
-
-
-class RoundRobin(Policy):
-    """Ready VMs in turn (first in, first out), each for a full time slice
-    whatever its share."""
-
-    name = "round-robin"
-
-    def __init__(self) -> None:
-        self.queue: deque[VirtualMachine] = deque()
-
-    def push(self, vm: VirtualMachine) -> None:
-        self.queue.append(vm)
-
-    def pop(self) -> VirtualMachine | None:
-        while self.queue:
-            vm = self.queue.popleft()
-            if vm.run_state is RunState.READY:
-                return vm
-        return None
-
-    def has_ready(self) -> bool:
-        while self.queue and self.queue[0].run_state is not RunState.READY:
-            self.queue.popleft()
-        return bool(self.queue)
-
-
-class ShareWeighted(Policy):
-    """Stride scheduling: the VM with the lowest pass runs; its pass grows by the
-    time it used divided by its share, so CPU time is proportional to shares.  A
-    VM that becomes ready again starts no lower than the lowest pass of the
-    others, so it can neither starve others with saved credit nor be starved."""
-
-    name = "share"
-
-    def __init__(self) -> None:
-        self.heap: list[tuple[float, int, VirtualMachine]] = []
-
-    def push(self, vm: VirtualMachine) -> None:
-        heapq.heappush(self.heap, (vm.pass_value, vm.order, vm))
-
-    def pop(self) -> VirtualMachine | None:
-        while self.heap:
-            _, _, vm = heapq.heappop(self.heap)
-            if vm.run_state is RunState.READY:
-                return vm
-        return None
-
-    def has_ready(self) -> bool:
-        while self.heap and self.heap[0][2].run_state is not RunState.READY:
-            heapq.heappop(self.heap)
-        return bool(self.heap)
-
-    def lowest_pass(self) -> float | None:
-        return self.heap[0][0] if self.heap else None
-
-
-POLICIES: dict[str, type[Policy]] = {"round-robin": RoundRobin, "share": ShareWeighted}
 
 
 # ---------------------------------------------------------------------------
@@ -484,6 +195,7 @@ class VMCP:
         # Real storage above the VMCP's own low storage is handed out in 4K-aligned
         # regions, first fit: a VM's frames (one region) and its tables (another).
         self._free: list[tuple[int, int]] = [(TABLES_AT, self.real_storage - TABLES_AT)]
+        self.shadow_tables = ShadowTables(self.real, self._allocate, self._release)
         self._created = 0
         self._waiting: list[tuple[int, int, VirtualMachine]] = []
         self.real.load_control_registers([REAL_CR0] + [0] * 15)
@@ -652,7 +364,7 @@ class VMCP:
         devices closed and its spooled output handed on."""
         self.release_spool(vm)
         self.vms.remove(vm)
-        self._free_shadows(vm)
+        self.shadow_tables.free(vm)
         segments = (vm.size + SEGMENT - 1) // SEGMENT
         tables = (1024 + segments * 64 + 0xFFF) & ~0xFFF
         regions = [(vm.segment_table, tables)]
@@ -801,12 +513,12 @@ class VMCP:
     def settle(self, vm: VirtualMachine) -> None:
         """Between guest instructions: the VM's timers, its pending interruptions,
         its wait and its stop, exactly as the native machine's service does."""
-        # [vmcp fix: interruption loop] Without a step limit, a guest whose new PSW
-        # is enabled for a condition that stays pending (a negative CPU timer) takes
-        # interruptions for ever with no instruction between them, and its time never
-        # advances: vm.settle never returned and the VMCP hung.  The chain is bounded
-        # and that VM alone stops, with a named reason.  (With a step limit the
-        # limit bounds the chain, as natively.)
+        # A guest whose new PSW is enabled for a condition that stays pending (a
+        # negative CPU timer) takes interruptions for ever with no instruction
+        # between them, and its time never advances.  Without a step limit the
+        # chain is bounded here (INTERRUPTION_LOOP_LIMIT) and that VM alone stops,
+        # with the reason "interruption loop"; with one, the limit bounds the
+        # chain, as natively.
         limit = vm.max_steps if vm.max_steps is not None else INTERRUPTION_LOOP_LIMIT
         outcome, value = vm.settle(limit)
         # Whatever called for attention (a channel event posting its condition
@@ -862,9 +574,7 @@ class VMCP:
         if vm.psw_invalid_bits:
             # Early specification exception: recognized before any instruction of
             # the new PSW, as the native machine does (one step, ILC 0 or 2).
-            vm.steps += 1
-            vm.program_interruption(SpecificationException("invalid PSW"),
-                                    vm.psw_invalid_ilc, vm.ia)
+            vm.invalid_psw_interruption(vm.ia)
             vm.interventions["early PSW exception"] += 1
             vm.change("preempt")
             self.settle(vm)
@@ -906,7 +616,7 @@ class VMCP:
                 # and then, with the VMCP's SVC entry PSW as old PSW, the PER program
                 # interruption.  The guest gets both, in that order, as natively.
                 self._save_guest(vm, ENTRY_SVC)
-                cause = self._svc_with_per(vm)
+                cause = reflect.svc_with_per(real, vm)
             else:
                 self._save_guest(vm, entry)
                 cause = self._handle(vm, entry, budget, until_event)
@@ -976,10 +686,10 @@ class VMCP:
             # The guest translates: the real machine uses the shadow tables of the
             # guest's primary (and, for MVCP/MVCS, secondary) space.
             self._shadows_current(vm)
-            crs[1] = (15 << 24) | self._shadow_space(vm, vm.cr[1])
+            crs[1] = (15 << 24) | self.shadow_tables.space(vm, vm.cr[1])
             if vm.cr[0] & CR0_SECONDARY_SPACE:
                 crs[0] |= CR0_SECONDARY_SPACE
-                crs[7] = (15 << 24) | self._shadow_space(vm, vm.cr[7])
+                crs[7] = (15 << 24) | self.shadow_tables.space(vm, vm.cr[7])
         per = vm.ec and bool(vm.system_mask & 0x40)
         if per:
             crs[9], crs[10], crs[11] = vm.cr[9], vm.cr[10], vm.cr[11]
@@ -1101,230 +811,58 @@ class VMCP:
             vm.interventions[cause] += 1
             return cause
         if entry == ENTRY_SVC:
-            number = int.from_bytes(self.real.read_real(0x8A, 2), "big")
-            ilc = self.real.read_real(0x89, 1)[0] >> 1
-            vm.supervisor_call_interruption(number, ilc)
-            vm.interventions["reflect SVC"] += 1
-            return "reflect SVC"
+            return reflect.svc(self.real, vm)
         if entry == ENTRY_PROGRAM:
             return self._program(vm)
         # Machine check, I/O, restart: none can come from a guest on this machine.
         raise RuntimeError(f"real interruption through entry {entry:X} while a guest ran")
 
-    def _svc_with_per(self, vm: VirtualMachine) -> str:
-        real = self.real
-        number = int.from_bytes(real.read_real(0x8A, 2), "big")
-        ilc = real.read_real(0x89, 1)[0] >> 1
-        at = int.from_bytes(real.read_real(0x98, 4), "big") & 0xFFFFFF
-        vm.supervisor_call_interruption(number, ilc)
-        vm.per_event = real.read_real(0x96, 1)[0]
-        vm._per_interruption(at, 2 * ilc)
-        vm.interventions["reflect SVC with PER"] += 1
-        return "reflect SVC with PER"
-
-    # --- shadow translation tables (a guest with DAT on) --------------------
-    def _shadow_space(self, vm: VirtualMachine, std: int) -> int:
-        """The real address of the shadow tables for guest designation ``std``."""
-        at = vm.shadows.get(std)
-        if at is not None:
-            return at
-        if len(vm.shadows) >= MAX_SHADOW_SPACES:
-            self._free_shadows(vm)
-        at = self._allocate(SHADOW_SPACE)
-        if at is None:
-            self._free_shadows(vm)
-            at = self._allocate(SHADOW_SPACE)
-            if at is None:
-                raise VMCPError("real storage is full: no room for shadow tables")
-        self._invalidate_space(at)
-        vm.shadows[std] = at
-        return at
-
-    def _invalidate_space(self, at: int) -> None:
-        self.real.mem[at:at + 1024] = (1).to_bytes(4, "big") * 256
-
-    def _free_shadows(self, vm: VirtualMachine) -> None:
-        for at in vm.shadows.values():
-            self._release(at, SHADOW_SPACE)
-        vm.shadows.clear()
-        self.real.purge_tlb()
-
+    # --- shadow translation tables (reference.vm.shadow) ----------------------
     def _shadows_current(self, vm: VirtualMachine) -> None:
-        """Drop every shadow entry when the guest's TLB lost entries (PTLB, IPTE,
-        LCTL, SPX): the next access finds out again, through the guest's TLB, as the
-        native machine does (a walk only where the guest's TLB has no entry)."""
-        if vm.tlb is not vm.shadow_tlb or len(vm.tlb) < vm.shadow_tlb_size:
-            for at in vm.shadows.values():
-                self._invalidate_space(at)
-            if vm.shadows:
-                self.real.purge_tlb()
-            vm.shadow_tlb = vm.tlb
-        vm.shadow_tlb_size = len(vm.tlb)
+        """The shadow tables of ``vm`` equal to the guest's translations again,
+        before it runs (``ShadowTables.make_current``)."""
+        self.shadow_tables.make_current(vm)
 
     def shadow_violations(self, vm: VirtualMachine) -> list[str]:
-        """The invariant of the shadow tables: every valid shadow entry equals the
-        composition of the guest's tables (walked here without side effects) and
-        the VMCP's own map (guest absolute -> the VM's frames), with the guest's
-        segment protection.  Returns a description of every entry that breaks it
-        (tests call this after every dispatch)."""
-        out: list[str] = []
-        mem = self.real.mem
-        fmt = dat.Format(vm.cr[0])
-        for std, space in vm.shadows.items():
-            for segment in range(256):
-                ste = int.from_bytes(mem[space + 4 * segment:space + 4 * segment + 4], "big")
-                if ste & 1:
-                    continue
-                pt = space + 1024 + 64 * segment
-                for p in range(32):
-                    pte = int.from_bytes(mem[pt + 2 * p:pt + 2 * p + 2], "big")
-                    if pte & 0x0004:
-                        continue
-                    vaddr = (segment << 16) | (p << 11)
-                    want = _peek_translation(vm, fmt, std, vaddr, self._no_storage_frame())
-                    got = ((pte & 0xFFF8) << 8, bool(ste & 4))
-                    if want is None:
-                        out.append(f"{vm.name}: shadow {std:08X} {vaddr:06X} valid, guest "
-                                   f"tables say invalid")
-                    elif want != got:
-                        out.append(f"{vm.name}: shadow {std:08X} {vaddr:06X} maps "
-                                   f"{got[0]:06X} (protected {got[1]}), composition gives "
-                                   f"{want[0]:06X} (protected {want[1]})")
-        return out
-
-    def _no_storage_frame(self) -> int | None:
-        """A 2K real frame beyond real storage, if real storage is below 16M."""
-        top = 0xFFF800
-        return top if self.real.size <= top else None
-
-    def _is_fetch_fault(self, vm: VirtualMachine, at: int, vaddr: int,
-                        secondary: bool) -> bool:
-        """Whether a real translation exception at ``vaddr`` was the fetch of the
-        (nullified) instruction at ``at``: the instruction's own pages are the only
-        ones it fetches from, and an operand in them could not have faulted."""
-        if secondary:
-            return False
-        if vaddr >> 11 == at >> 11:
-            return True
-        fmt = vm.dat_format
-        hit = vm.tlb.get((vm.cr[1], at >> fmt.page_shift)) if fmt.valid else None
-        if hit is None:
-            return True
-        first = vm.mem[vm.real_to_absolute(hit[0] | (at & ((1 << fmt.page_shift) - 1)))]
-        last = (at + opcodes.instruction_length(first) - 1) & 0xFFFFFF
-        return vaddr >> 11 == last >> 11
-
-    def _shadow_fault(self, vm: VirtualMachine, ilc: int) -> str:
-        """A real translation exception while the guest translates: translate as the
-        native machine would (through the guest's TLB and tables); either fill the
-        shadow entries and let the guest retry the instruction, or reflect the
-        guest's own exception."""
-        real = self.real
-        tea = int.from_bytes(real.read_real(0x90, 4), "big")
-        secondary = bool(tea & 0x80000000)
-        vaddr = tea & 0xFFFFFF
-        at = vm.ia  # the instruction was nullified
-        fetch = self._is_fetch_fault(vm, at, vaddr, secondary)
-        vm.steps -= 1  # the real attempt: natively, translation is part of the access
-        exc: ProgramInterruption
-        try:
-            real_address, protected = dat.translate(vm, vaddr, secondary)
-            absolute = vm.real_to_absolute(real_address)
-            if absolute >= vm.size and self._no_storage_frame() is None:
-                raise AddressingException(f"address {absolute:06X} beyond storage")
-        except ProgramInterruption as e:
-            exc = e
-        else:
-            self._fill_shadow(vm, vaddr, real_address, protected, secondary)
-            vm.interventions["shadow fault"] += 1
-            self._spend(vm, "shadow fault")
-            return "shadow fault"
-        events = real.per_events_recognized if vm.per_on else 0
-        if fetch:
-            vm.per_event = 0
-            vm._instruction_interrupted(exc, at, 0)
-        else:
-            vm.per_event = events & 0x40 if exc.nullify else events
-            vm.steps += 1
-            vm.ia = (at + 2 * ilc) & 0xFFFFFF
-            vm._instruction_interrupted(exc, at, 2 * ilc)
-        cause = f"reflect program {exc.code:04X}"
-        vm.interventions[cause] += 1
-        return cause
-
-    def _fill_shadow(self, vm: VirtualMachine, vaddr: int, real_address: int,
-                     protected: bool, secondary: bool) -> None:
-        """Shadow entries for the guest page holding ``vaddr``: each 2K half of it
-        (a guest 4K page is two shadow pages) maps to the VM's frame."""
-        std = vm.cr[7] if secondary else vm.cr[1]
-        space = self._shadow_space(vm, std)
-        mem = self.real.mem
-        page = 1 << vm.dat_format.page_shift
-        vbase, rbase = vaddr & ~(page - 1), real_address & ~(page - 1)
-        for offset in range(0, page, PAGE):
-            v = vbase + offset
-            segment = v >> 16
-            ste_at = space + 4 * segment
-            pt = space + 1024 + 64 * segment
-            ste = int.from_bytes(mem[ste_at:ste_at + 4], "big")
-            if ste & 1:
-                mem[pt:pt + 64] = (0x0004).to_bytes(2, "big") * 32
-            mem[ste_at:ste_at + 4] = ((15 << 28) | pt | (4 if protected else 0)).to_bytes(4, "big")
-            absolute = vm.real_to_absolute(rbase + offset)
-            frame = vm.real_frame(absolute, page_in=True) if absolute < vm.size else None
-            if frame is not None:
-                pte = (frame >> 8) & 0xFFF8
-            else:
-                # A guest frame beyond the guest's storage: a real frame beyond real
-                # storage, so that the real machine recognizes the exceptions in the
-                # native order (segment and low-address protection on a store
-                # before the addressing exception).
-                beyond = self._no_storage_frame()
-                pte = 0x0004 if beyond is None else (beyond >> 8) & 0xFFF8
-            at = pt + 2 * ((v >> 11) & 31)
-            mem[at:at + 2] = pte.to_bytes(2, "big")
-        # Entries go from invalid to valid only: the real TLB holds nothing for
-        # them yet, so nothing needs purging.
-        vm.shadow_tlb_size = len(vm.tlb)
+        """Every valid shadow entry of ``vm`` that is not the composition of the
+        guest's tables and the VMCP's map of its storage, described
+        (``ShadowTables.violations``; tests call this after every dispatch)."""
+        return self.shadow_tables.violations(vm)
 
     def _program(self, vm: VirtualMachine) -> str:
         real = self.real
-        ilc = real.read_real(0x8D, 1)[0] >> 1
-        code = int.from_bytes(real.read_real(0x8E, 2), "big")
-        base = code & ~0x0080
-        per_code = real.read_real(0x96, 1)[0] if code & 0x0080 else 0
+        ilc = real.read_real(PROGRAM_ILC, 1)[0] >> 1
+        code = int.from_bytes(real.read_real(PROGRAM_CODE, 2), "big")
+        base = code & ~reflect.PER_EVENT_FLAG
+        per_code = real.read_real(PER_CODE, 1)[0] if code & reflect.PER_EVENT_FLAG else 0
         if base == 0x0002 and not vm.problem:
             return self._simulate(vm, ilc)
-        exc: ProgramInterruption
-        # The instruction's address: the PSW has moved past it, or (after a
-        # successful branch with a PER event) to the branch address; the real
-        # machine's PER address names it then.
-        if per_code:
-            instruction_at = int.from_bytes(real.read_real(0x98, 4), "big") & 0xFFFFFF
-        else:
-            instruction_at = (vm.ia - 2 * ilc) & 0xFFFFFF
         if base in (SegmentTranslation.code, PageTranslation.code):
-            if vm.dat_on:
-                return self._shadow_fault(vm, ilc)
-            if vm.paged is not None:
-                absolute = vm.real_to_absolute(
-                    int.from_bytes(real.read_real(0x90, 4), "big") & 0xFFFFFF)
-                if absolute < vm.size:
-                    return self._page_fault(vm, absolute)
-            # The VMCP's own tables end where the guest's storage ends: the guest
-            # addressed beyond its storage, an addressing exception natively.
-            return self._reflect_addressing(vm, ilc, per_code)
-        exc = _exception_with_code(base)
-        if isinstance(exc, MonitorEvent):
-            exc.monitor_class = real.read_real(0x95, 1)[0]
-            exc.monitor_code = int.from_bytes(real.read_real(0x9C, 4), "big")
-        vm.per_event = per_code
-        if exc.nullify:
-            vm.ia = instruction_at
-        vm.program_interruption(exc, ilc, instruction_at)
-        cause = f"reflect program {code:04X}"
-        vm.interventions[cause] += 1
-        return cause
+            return self._translation_exception(vm, ilc)
+        return reflect.program(real, vm, code, ilc, per_code)
+
+    def _translation_exception(self, vm: VirtualMachine, ilc: int) -> str:
+        """A real segment- or page-translation exception nullified the guest's
+        instruction.  With the guest's DAT on it is a shadow fault; a paged VM
+        touched a page that is not resident (a page fault: the page comes in,
+        the VMCP's tables map it, the guest retries the instruction, and the
+        real attempt is not counted, natively the page was always there);
+        otherwise the VMCP's own tables end where the guest's storage ends: the
+        guest addressed beyond its storage, an addressing exception natively."""
+        if vm.dat_on:
+            cause = self.shadow_tables.fault(vm, ilc)
+            if cause == "shadow fault":
+                self._spend(vm, "shadow fault")
+            return cause
+        if vm.paged is not None:
+            tea = int.from_bytes(self.real.read_real(TRANSLATION_EXCEPTION_ADDRESS, 4), "big")
+            if vm.paged.page_fault(vm.real_to_absolute(tea & 0xFFFFFF)):
+                vm.steps -= 1  # the real attempt: natively the page was always there
+                self.build_tables(vm)
+                vm.interventions["page fault"] += 1
+                self._spend(vm, "page fault")
+                return "page fault"
+        return reflect.addressing(self.real, vm, ilc)
 
     def _paged_out(self, storage: PagedStorage, page: int) -> None:
         """A VM's page went to the backing file: its table entries go, and every
@@ -1333,47 +871,13 @@ class VMCP:
         if vm is None:
             return
         self.build_tables(vm)
-        for at in vm.shadows.values():
-            self._invalidate_space(at)
+        self.shadow_tables.invalidate(vm)
         self.real.purge_tlb()
-
-    def _page_fault(self, vm: VirtualMachine, absolute: int) -> str:
-        """The guest touched a page of its storage that is paged out: bring it in,
-        map it, and let the guest retry the (nullified) instruction."""
-        vm.steps -= 1  # the real attempt: natively the page was always there
-        vm.real_frame(absolute, page_in=True)
-        self.build_tables(vm)
-        vm.interventions["page fault"] += 1
-        self._spend(vm, "page fault")
-        return "page fault"
-
-    def _reflect_addressing(self, vm: VirtualMachine, ilc: int, per_code: int) -> str:
-        """A real translation exception nullified the instruction: reflect the
-        addressing exception, which suppresses (or, on instruction fetch, points
-        two bytes past the instruction with ILC 1, as this machine does)."""
-        at = vm.ia  # nullified: the instruction's own address
-        length = 2
-        if self._fetchable(vm, at):
-            length = opcodes.instruction_length(vm.mem[vm.real_to_absolute(at)])
-            if not self._fetchable(vm, (at + length - 1) & 0xFFFFFF):
-                length = 2
-            else:
-                length = 2 * ilc if ilc else length
-        vm.ia = (at + length) & 0xFFFFFF
-        # The native addressing exception does not nullify: the PER events that
-        # the real (nullifying) translation exception dropped are the guest's.
-        vm.per_event = self.real.per_events_recognized if vm.per_on else 0
-        vm.program_interruption(AddressingException("beyond guest storage"), length >> 1, at)
-        vm.interventions["reflect program 0005"] += 1
-        return "reflect program 0005"
-
-    @staticmethod
-    def _fetchable(vm: VirtualMachine, addr: int) -> bool:
-        return vm.real_to_absolute(addr & 0xFFFFFF) < vm.size
 
     def _simulate(self, vm: VirtualMachine, ilc: int) -> str:
         """Simulate the privileged instruction that trapped (or the target of
-        the EXECUTE that trapped) against the VM's virtual state."""
+        the EXECUTE that trapped) against the VM's virtual state
+        (reference.vm.simulate), its cost charged to the VM."""
         at = (vm.ia - 2 * ilc) & 0xFFFFFF
         if vm.dat_on or (at & 0xFFF) + 2 * ilc > 0x1000:
             code = vm.fetch(at, 2 * ilc)
@@ -1385,21 +889,10 @@ class VMCP:
                 else vm.fetch(at, 2 * ilc)
         if code[0] == 0x44:  # EXECUTE: simulate its target, modified by R1
             r1, x2, b2, d2 = opcodes.decode_fields("RX", code)
-            target = vm.address(x2, b2, d2)
-            first = vm.fetch(target, 2)
-            code = vm.fetch(target, opcodes.instruction_length(first[0]))
-            if r1:
-                code = bytes([code[0], code[1] | (vm.gpr[r1] & 0xFF)]) + code[2:]
+            code = execute_target(vm, r1, x2, b2, d2)
         decoded = _DECODED.get(code)
         if decoded is None:
-            row = opcodes.lookup(code)
-            fields = opcodes.decode_fields(row.layout, code) if row is not None else ()
-            if len(_DECODED) >= 4096:
-                _DECODED.clear()
-            cause = f"simulate {row.mnemonic}" if row is not None else ""
-            cost = COSTS["simulate I/O" if row is not None and row.mnemonic in _IO
-                         else "simulate"]
-            decoded = _DECODED[code] = (row, fields, cause, cost)
+            decoded = _decode(code)
         row, fields, cause, cost = decoded
         simulation = SIMULATIONS.get(row.mnemonic) if row is not None else None
         if row is None or simulation is None:
@@ -1421,23 +914,8 @@ class VMCP:
         vm.uncharged += cost
         if self.observer is not None:
             self.observer.simulated(vm, row)
-        per = vm.ec and bool(vm.system_mask & 0x40) and bool(vm.cr[9] >> 28)
-        if per:
-            saved_ia = vm.ia
-            vm.ia = at
-            vm._per_begin()
-            vm.ia = saved_ia
-        try:
-            simulation.perform(vm, *fields)
-        except Interruption as exc:
-            if per:
-                vm._per_end(at, 2 * ilc, exc)
-            vm._instruction_interrupted(exc, at, 2 * ilc)
-            return cause
-        if per:
-            vm._per_end(at, 2 * ilc, None)
-        if simulation.after is not None:
-            simulation.after(self, vm)
+        if perform(vm, simulation, fields, at, ilc) and simulation.remap:
+            self.build_tables(vm)
         return cause
 
 
@@ -1455,67 +933,19 @@ _DECODED: dict[bytes, tuple[Any, tuple[int, ...], str, int]] = {}
 _IO = frozenset({"SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH", "STIDC"})
 
 
-
-def _peek_translation(vm: VirtualMachine, fmt: dat.Format, std: int, vaddr: int,
-                      beyond: int | None = None) -> tuple[int, bool] | None:
-    """(the VM's real frame, segment protected) for guest-virtual ``vaddr`` through
-    the guest's tables, read without touching reference bits; None if the guest's
-    tables do not translate it.  A frame beyond the guest's storage is ``beyond``
-    (the VMCP's frame beyond real storage), or None when there is none."""
-    if not fmt.valid:
-        return None
-
-    def word(real: int, n: int) -> int | None:
-        a = vm.real_to_absolute(real & 0xFFFFFF)
-        return int.from_bytes(vm.mem[a:a + n], "big") if a + n <= vm.size else None
-
-    segment_index = vaddr >> fmt.segment_shift
-    if fmt.segment_shift == 16 and (segment_index >> 4) > (std >> 24):
-        return None
-    ste = word((std & 0x00FFFFC0) + 4 * segment_index, 4)
-    if ste is None or ste & 1 or ste & 0x0F000000:
-        return None
-    page_index = (vaddr & ((1 << fmt.segment_shift) - 1)) >> fmt.page_shift
-    if (page_index >> (fmt.segment_shift - fmt.page_shift - 4)) > (ste >> 28):
-        return None
-    pte = word((ste & 0x00FFFFF8) + 2 * page_index, 2)
-    if pte is None:
-        return None
-    if fmt.page_shift == 12:
-        if pte & 0x0008:
-            return None
-        frame = ((pte & 0x0006) << 23) | ((pte & 0xFFF0) << 8)
-    else:
-        if pte & 0x0006:
-            return None
-        frame = (pte & 0xFFF8) << 8
-    real = frame | (vaddr & ((1 << fmt.page_shift) - 1) & ~0x7FF)
-    absolute = vm.real_to_absolute(real)
-    if absolute >= vm.size:
-        return None if beyond is None else (beyond, bool(ste & 4))
-    resident = vm.real_frame(absolute)
-    return (resident if resident is not None else -1), bool(ste & 4)
+def _decode(code: bytes) -> tuple[Any, tuple[int, ...], str, int]:
+    """``code`` decoded for ``_DECODED``: its row of the opcode table (None: no
+    such instruction), its fields, the cause counted and the cost by COSTS."""
+    row = opcodes.lookup(code)
+    fields = opcodes.decode_fields(row.layout, code) if row is not None else ()
+    if len(_DECODED) >= 4096:
+        _DECODED.clear()
+    cause = f"simulate {row.mnemonic}" if row is not None else ""
+    cost = COSTS["simulate I/O" if row is not None and row.mnemonic in _IO else "simulate"]
+    decoded = _DECODED[code] = (row, fields, cause, cost)
+    return decoded
 
 
-def _exception_with_code(code: int) -> ProgramInterruption:
-    """An exception object that performs a program interruption with ``code``."""
-    for cls in _PROGRAM_CLASSES:
-        if cls.code == code:
-            if cls is MonitorEvent:
-                return MonitorEvent(0, 0)
-            return cls()
-    exc = ProgramInterruption(f"code {code:04X}")
-    exc.code = code
-    return exc
+__all__ = ["VMCP", "VMCPError", "Dispatch", "COSTS", "ENTRIES", "ENTRY_WAIT_PSW"]
 
 
-def _program_classes() -> tuple[type[ProgramInterruption], ...]:
-    from reference.arch.interrupts import PROGRAM_EXCEPTIONS
-    return tuple(c for c in PROGRAM_EXCEPTIONS
-                 if c not in (SegmentTranslation, PageTranslation))
-
-
-_PROGRAM_CLASSES = _program_classes()
-
-__all__ = ["VMCP", "VirtualMachine", "RunState",
-           "TRANSITIONS", "SIMULATIONS", "VMCPError", "PROGRAM_OLD", "SVC_OLD", "EXTERNAL_OLD"]

@@ -82,7 +82,6 @@ it fetches that CCW: a program that reads its own next CCW runs as natively.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import weakref
@@ -95,6 +94,7 @@ from reference.io.channel import (
     CD,
     CE_DE,
     IDA,
+    IDAW_BLOCK,
     SKIP,
     SLI,
     UNIT_CHECK,
@@ -103,20 +103,19 @@ from reference.io.channel import (
     Output,
     Start,
 )
+from reference.io.config import Configuration, DeviceSpec
 from reference.io.devices import (
     EQUIPMENT_CHECK,
     CardPunch2540,
     CardReader2540,
     Console3215,
+    DeviceBase,
     Disk3370,
     Printer1403,
-    _Device,
-    parse_address,
 )
 from reference.vm.paging import PAGE as PAGE_4K
 
 BLOCK = Disk3370.BLOCK
-IDAW_BLOCK = 0x800
 AREA_SIZE = 32 * 1024          # the VMCP's real area for translated channel programs
 MAX_PAGES_PER_PROGRAM = 4      # guest pages of one real channel program (paged VMs)
 MAX_REAL_COUNT = 0xF800        # bytes of one real CCW (a multiple of 2K)
@@ -166,12 +165,7 @@ class RealIO:
         start = real.now()
         cc = channels.start_io(device)
         if cc == 0:
-            sc = channels.subchannels[device]
-            for _ in range(REAL_EVENTS_LIMIT):
-                if not sc.working:
-                    break
-                real.idle_us += max(0, sc.end_time - real.now())
-                channels.advance(real.now())
+            channels.wait_for(channels.subchannels[device], REAL_EVENTS_LIMIT)
             cc = channels.test_io(device)
         self.real_us += real.now() - start
         if cc != 1:
@@ -198,7 +192,7 @@ class Minidisk(Disk3370):
 
     def __init__(self, io: RealIO, real_device: int, start: int, blocks: int,
                  vm: Any, on_page_in: Any = None) -> None:
-        _Device.__init__(self)
+        DeviceBase.__init__(self)       # a minidisk has no host file of its own
         self.io = io
         self.real_device = real_device
         self.start_block = start
@@ -586,8 +580,8 @@ def release_spool(kept: VMDevices) -> list[Path]:
     return written
 
 
-def devices_from_configuration(cp: Any, config: Any) -> list[VirtualDevice]:
-    """The devices of a machine configuration (reference.io.devices) for the only VM
+def devices_from_configuration(cp: Any, config: Configuration) -> list[VirtualDevice]:
+    """The devices of a machine configuration (reference.io.config) for the only VM
     of ``cp``: spooled unit-record devices and console whose spool files go to
     the configured files when the VM ends; each 3370 becomes a real disk of the
     VMCP at the same address and a minidisk of the whole disk for the VM."""
@@ -598,219 +592,13 @@ def devices_from_configuration(cp: Any, config: Any) -> list[VirtualDevice]:
             out.append(VirtualDevice(spec.address, "MDISK", real=spec.address, start=0,
                                      blocks=disk.blocks))
         else:
-            out.append(_virtual_device(spec))
+            out.append(virtual_device(spec))
     return out
 
 
-# ---------------------------------------------------------------------------
-# The VMCP's directory (``s370 vmcp --directory FILE``)
-# ---------------------------------------------------------------------------
-@dataclass
-class DirectoryVM:
-    """One VM of the directory: its program (or the device it is IPLed from),
-    storage, share, step limit and devices."""
-
-    name: str
-    line: int
-    program: Path | None
-    ipl: int | None
-    storage: int
-    share: int
-    max_steps: int | None
-    devices: list[VirtualDevice]
-
-
-@dataclass
-class Directory:
-    """The VMCP's real disks (I/O address -> host image file) and its VMs."""
-
-    path: str
-    disks: dict[int, tuple[Path, int]] = field(default_factory=dict)   # file, line
-    vms: list[DirectoryVM] = field(default_factory=list)
-    # The minidisks on each disk: (first block, end, the VM's device table, line).
-    extents: dict[int, list[tuple[int, int, Any, int]]] = field(default_factory=dict)
-    # The host files it names (reference.io.devices.FileUse): none may serve two
-    # uses unless both only read it.
-    files: list[Any] = field(default_factory=list)
-
-
-_VM_KEYS = {"name", "program", "ipl", "storage", "share", "max_steps", "device"}
-_MDISK_KEYS = {"address", "type", "disk", "start", "blocks"}
-
-
-def load_directory(path: str | os.PathLike[str]) -> Directory:
-    """Read and check a VMCP directory (docs/vmcp.md, "The directory"); VMIOError
-    ``file:line: message`` when it is bad."""
-    from reference.io.devices import (
-        ConfigError,
-        FileUse,
-        _device_spec,
-        _key_line,
-        _storage,
-        check_shared_files,
-        input_problem,
-        read_toml,
-    )
-    name = str(path)
-    try:
-        text, data = read_toml(path)
-    except ConfigError as e:
-        raise VMIOError(str(e)) from None
-    base = Path(path).resolve().parent
-    lines = text.splitlines()
-
-    def headers(pattern: str) -> list[int]:
-        return [i + 1 for i, line in enumerate(lines) if re.match(pattern, line)]
-
-    def fail(line: int, message: str) -> VMIOError:
-        return VMIOError(f"{name}:{line}: {message}")
-
-    directory = Directory(name)
-    directory.files.append(FileUse(Path(path), "input", "this directory file", 0))
-    for key in data:
-        if key not in ("disk", "vm"):
-            raise fail(_key_line(text, 0, key), f"unknown key {key!r} ([[disk]], [[vm]])")
-    disks, vms = data.get("disk", []), data.get("vm", [])
-    if not isinstance(disks, list) or not isinstance(vms, list):
-        raise fail(1, "disk and vm must be arrays of tables ([[disk]], [[vm]])")
-    for entry, start in zip(disks, headers(r"^\s*\[\[\s*disk\s*\]\]") + [1] * len(disks),
-                            strict=False):
-        if not isinstance(entry, dict) or set(entry) - {"address", "file"} \
-                or "address" not in entry or "file" not in entry:
-            raise fail(start, "a disk has an address and a file, nothing else")
-        address = parse_address(entry["address"], lambda m, s=start: fail(_key_line(
-            text, s, "address"), m))
-        if address in directory.disks:
-            raise fail(_key_line(text, start, "address"), f"disk {address:03X} twice")
-        file = entry["file"]
-        if not isinstance(file, str) or not file:
-            raise fail(_key_line(text, start, "file"), "file must be a file name")
-        p = base / file
-        problem = input_problem(p, disk=True)
-        if problem is not None:
-            raise fail(_key_line(text, start, "file"), f"file {file!r}: {problem}")
-        directory.files.append(FileUse(p, "disk", f"file {file!r} of disk {address:03X}",
-                                       _key_line(text, start, "file")))
-        size = p.stat().st_size
-        if size == 0 or size % BLOCK:
-            raise fail(_key_line(text, start, "file"), f"file {file!r}: {size} bytes is "
-                       "not a positive multiple of 512 (blocks)")
-        directory.disks[address] = (p, start)
-    vm_starts = headers(r"^\s*\[\[\s*vm\s*\]\]")
-    device_starts = headers(r"^\s*\[\[\s*vm\s*\.\s*device\s*\]\]")
-    names: set[str] = set()
-    for i, entry in enumerate(vms):
-        start = vm_starts[i] if i < len(vm_starts) else 1
-        end = vm_starts[i + 1] if i + 1 < len(vm_starts) else len(lines) + 1
-        if not isinstance(entry, dict):
-            raise fail(start, "a vm must be a table")
-        for key in entry:
-            if key not in _VM_KEYS:
-                raise fail(_key_line(text, start, key), f"vm: unknown key {key!r} "
-                           f"({', '.join(sorted(_VM_KEYS))})")
-        vm_name = entry.get("name", f"vm{i + 1}")
-        if not isinstance(vm_name, str) or not re.fullmatch(r"[A-Za-z0-9_$#@-]{1,16}",
-                                                            vm_name):
-            raise fail(_key_line(text, start, "name"), f"name {vm_name!r}: 1-16 letters, "
-                       "digits, _-$#@")
-        if vm_name in names:
-            raise fail(_key_line(text, start, "name"), f"VM {vm_name} twice")
-        names.add(vm_name)
-        program = entry.get("program")
-        ipl = entry.get("ipl")
-        if (program is None) == (ipl is None):
-            raise fail(start, f"vm {vm_name}: give either program or ipl")
-        program_path = None
-        if program is not None:
-            program_path = base / str(program)
-            problem = input_problem(program_path)
-            if problem is not None:
-                raise fail(_key_line(text, start, "program"), f"program {program!r}: "
-                           f"{problem}")
-            directory.files.append(FileUse(program_path, "input", f"program {program!r} of "
-                                           f"VM {vm_name}", _key_line(text, start, "program")))
-        ipl_address = None
-        if ipl is not None:
-            ipl_address = parse_address(ipl, lambda m, s=start: fail(_key_line(text, s, "ipl"), m))
-        try:
-            storage = _storage(entry.get("storage", "256K"), lambda m, s=start: ConfigError(
-                f"{name}:{_key_line(text, s, 'storage')}: {m}"))
-        except ConfigError as e:
-            raise VMIOError(str(e)) from None
-        share, max_steps = entry.get("share", 1), entry.get("max_steps")
-        if not isinstance(share, int) or isinstance(share, bool) or not 1 <= share <= 10_000:
-            raise fail(_key_line(text, start, "share"), f"share {share!r}: 1 to 10000")
-        if max_steps is not None and (not isinstance(max_steps, int)
-                                      or isinstance(max_steps, bool) or max_steps < 0):
-            raise fail(_key_line(text, start, "max_steps"), f"max_steps {max_steps!r}: a "
-                       "number of instructions")
-        devices: list[VirtualDevice] = []
-        seen: dict[int, int] = {}
-        entries = entry.get("device", [])
-        if not isinstance(entries, list):
-            raise fail(start, "device must be an array of tables ([[vm.device]])")
-        mine = [d for d in device_starts if start < d < end]
-        for j, spec_entry in enumerate(entries):
-            d_start = mine[j] if j < len(mine) else start
-            devices.append(_directory_device(spec_entry, d_start, text, base, name,
-                                             directory, seen, fail, _device_spec,
-                                             f" of VM {vm_name}"))
-        directory.vms.append(DirectoryVM(vm_name, start, program_path, ipl_address, storage,
-                                         share, max_steps, devices))
-    check_shared_files(directory.files, fail)
-    return directory
-
-
-def _directory_device(entry: Any, start: int, text: str, base: Path, name: str,
-                      directory: Directory, seen: dict[int, int], fail: Any,
-                      device_spec: Any, owner: str = "") -> VirtualDevice:
-    """One [[vm.device]]: a minidisk, or a device as in a machine configuration
-    (spooled; a 3370 is not: use a minidisk)."""
-    from reference.io.devices import ConfigError, _key_line
-    if isinstance(entry, dict) and str(entry.get("type", "")).upper() == "MDISK":
-        for key in entry:
-            if key not in _MDISK_KEYS:
-                raise fail(_key_line(text, start, key), f"MDISK: unknown key {key!r} "
-                           f"({', '.join(sorted(_MDISK_KEYS))})")
-        address = parse_address(entry.get("address"), lambda m: fail(_key_line(
-            text, start, "address"), m))
-        if address in seen:
-            raise fail(_key_line(text, start, "address"), f"address {address:03X} already "
-                       f"configured at line {seen[address]}")
-        seen[address] = _key_line(text, start, "address")
-        disk = parse_address(entry.get("disk"), lambda m: fail(_key_line(text, start, "disk"), m))
-        if disk not in directory.disks:
-            raise fail(_key_line(text, start, "disk"), f"disk {disk:03X}: not a [[disk]] of "
-                       "the directory")
-        first, blocks = entry.get("start", 0), entry.get("blocks")
-        for key, value in (("start", first), ("blocks", blocks)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise fail(_key_line(text, start, key), f"{key} {value!r}: a number of blocks")
-        assert isinstance(blocks, int) and isinstance(first, int)
-        size = directory.disks[disk][0].stat().st_size // BLOCK
-        if blocks < 1 or first + blocks > size:
-            raise fail(_key_line(text, start, "blocks"), f"blocks {first}-{first + blocks - 1}"
-                       f" are not on disk {disk:03X} ({size} blocks)")
-        for lo, hi, owner, line in directory.extents.get(disk, []):
-            if first < hi and lo < first + blocks and owner is not seen:
-                raise fail(_key_line(text, start, "blocks"), f"blocks {first}-"
-                           f"{first + blocks - 1} of disk {disk:03X} overlap the minidisk at "
-                           f"line {line}")
-        directory.extents.setdefault(disk, []).append((first, first + blocks, seen, start))
-        return VirtualDevice(address, "MDISK", real=disk, start=first, blocks=blocks)
-    try:
-        spec = device_spec(entry, start, text, base, lambda line, m: ConfigError(
-            f"{name}:{line}: {m}"), seen, owner)
-    except ConfigError as e:
-        raise VMIOError(str(e)) from None
-    if spec.type_name == "3370":
-        raise fail(start, "a VM's disk is a minidisk (type = \"MDISK\", disk, start, blocks)")
-    directory.files.extend(spec.files)
-    return _virtual_device(spec)
-
-
-def _virtual_device(spec: Any) -> VirtualDevice:
-    """A configured unit-record device or console as a spooled virtual device."""
+def virtual_device(spec: DeviceSpec) -> VirtualDevice:
+    """A configured unit-record device or console (``reference.io.config``) as a
+    spooled virtual device."""
     o = spec.options
     kind = spec.type_name
     if kind == "3215":
