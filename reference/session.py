@@ -26,11 +26,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from reference.arch.lowcore import MAX_STORAGE
 from reference.asm.assembler import MAX_SOURCE, AssemblyError, assemble
-from reference.io.devices import ConfigError
-from reference.machine.cpu import CPU, MAX_STORAGE, State
+from reference.io.config import ConfigError
+from reference.machine.cpu import CPU, State
 from reference.machine.machine import Machine
-from reference.vm.vmcp import SHADOW_SPACE, VMCP, VirtualMachine, VMCPError
+from reference.vm.shadow import SHADOW_SPACE
+from reference.vm.virtual_machine import VirtualMachine
+from reference.vm.vmcp import VMCP, VMCPError
 from reference.vm.vmio import AREA_SIZE, devices_from_configuration
 
 
@@ -145,31 +148,44 @@ STATE_FIELDS = ("stopped", "psw", "gpr", "cr", "prefix", "tod", "clock_comparato
                 "cpu_timer", "interval_timer", "pending", "keys", "storage")
 
 
-def first_difference(a: State, b: State) -> tuple[str, str, str] | None:
-    """The first field in which two states differ, with both values as text."""
+def differences(a: State, b: State) -> list[tuple[str, str, str]]:
+    """Every field in which two states differ, in ``STATE_FIELDS`` order: (the field,
+    with where in it for registers, storage and keys; ``a``'s value; ``b``'s value),
+    as text.  Storage and keys are named at their first differing byte (a block of
+    keys at its first address), with eight bytes from there."""
+    out = []
     for name in STATE_FIELDS:
         x, y = getattr(a, name), getattr(b, name)
         if x == y:
             continue
         if name == "storage" or name == "keys":
             assert isinstance(x, bytes) and isinstance(y, bytes)
-            i = next(i for i in range(min(len(x), len(y))) if x[i] != y[i])
+            i = next((i for i in range(min(len(x), len(y))) if x[i] != y[i]),
+                     min(len(x), len(y)))
             unit = 1 if name == "storage" else 2048
-            return (f"{name} at {i * unit:06X}", x[i:i + 8].hex().upper(),
-                    y[i:i + 8].hex().upper())
-        if name in ("gpr", "cr"):
+            out.append((f"{name} at {i * unit:06X}", x[i:i + 8].hex().upper(),
+                        y[i:i + 8].hex().upper()))
+        elif name in ("gpr", "cr"):
             r = next(r for r in range(16) if x[r] != y[r])
-            return f"{name}{r}", f"{x[r]:08X}", f"{y[r]:08X}"
-        if name == "psw":
-            return name, f"{x:016X}", f"{y:016X}"
-        return name, str(x), str(y)
-    return None
+            out.append((f"{name}{r}", f"{x[r]:08X}", f"{y[r]:08X}"))
+        elif name == "psw":
+            out.append((name, f"{x:016X}", f"{y:016X}"))
+        else:
+            out.append((name, str(x), str(y)))
+    return out
+
+
+def first_difference(a: State, b: State) -> tuple[str, str, str] | None:
+    """The first field in which two states differ, with both values as text
+    (``differences``' first)."""
+    found = differences(a, b)
+    return found[0] if found else None
 
 
 def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode: str,
                    workdir: Path, max_time: int | None = None
                    ) -> tuple[CPU, str, dict[str, bytes]]:
-    """[I/O] A run with the devices of ``config``, natively or as the only VM of a
+    """A run with the devices of ``config``, natively or as the only VM of a
     VMCP, with every file it writes (console, punch and printer output; 3370
     images, copied first) in ``workdir``: (CPU, stop, the contents of each output
     and disk by device, e.g. ``"00E 1403"``)."""

@@ -14,9 +14,18 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+from reference.asm.assembler import assemble
+from reference.io.config import load_configuration
+from reference.session import configured_guest, real_storage_for, start_machine
+from reference.trace import diff_files, verify_file, write_trace
+from reference.vm.states import RunState
+from reference.vm.vmcp import VMCP
+from reference.vm.vmio import VirtualDevice
 
 BENCH_SOURCE = """\
 BENCH    START 0
@@ -46,12 +55,10 @@ SETUP_INSTRUCTIONS = 5  # four before the loop, LPSW after it
 
 
 def bench_image(iterations: int) -> bytes:
-    from reference.asm.assembler import assemble
     return assemble(BENCH_SOURCE.format(count=iterations), "<bench>").image
 
 
 def time_reference(steps: int) -> tuple[int, float]:
-    from reference.session import start_machine
     iterations = max(1, (steps - SETUP_INSTRUCTIONS) // INSTRUCTIONS_PER_ITERATION)
     m = start_machine(bench_image(iterations), 1 << 20)
     t0 = time.perf_counter()
@@ -120,6 +127,91 @@ def run_bench(steps: int, hercules: bool = False) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------------
+# Traces (``s370 trace bench``): recording against a plain run; verify and diff
+# in records per second
+# ---------------------------------------------------------------------------
+STORE_LOOP_SOURCE = """\
+STORES   START 0
+         USING STORES,0
+         DC    X'00000000',A(BEGIN)     BC-mode PSW: key 0, enabled for nothing
+         DC    XL8'00'
+         ORG   STORES+X'200'
+BEGIN    LA    2,3
+         L     6,COUNT
+LOOP     L     4,WORK
+         AR    4,2
+         ST    4,WORK
+         STC   4,BYTE
+         MVC   COPY(8),WORK
+         BCT   6,LOOP
+         LPSW  DONE
+         DS    0D
+DONE     DC    X'000A0000',A(0)         disabled wait
+COUNT    DC    F'{count}'
+WORK     DC    2F'0'
+BYTE     DC    X'00'
+COPY     DS    XL8
+         END
+"""
+
+
+def bench_workloads(steps: int) -> list[tuple[str, bytes]]:
+    """(name, image): the register loop of ``s370 bench`` (seven instructions an
+    iteration, one register written by each) and a loop of loads and stores (six
+    an iteration, four of them stores)."""
+    return [("register loop", bench_image(max(1, steps // 7))),
+            ("storage loop", assemble(STORE_LOOP_SOURCE.format(count=max(1, steps // 6)),
+                                      "<stores>").image)]
+
+
+def run_trace_bench(steps: int, repeats: int = 3, storage: int = 1 << 20,
+                    out: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    """Side by side in one run, best of ``repeats`` interleaved: a plain run (start
+    and run, as ``s370 run``), recording to ``.jsonl`` and to ``.jsonl.gz`` (start,
+    run, write), ``verify`` of each, and ``diff`` of the two files."""
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, image in bench_workloads(steps):
+            row = _bench_one(image, storage, 10 * steps + 100, repeats, Path(tmp))
+            row["workload"] = name
+            results.append(row)
+            records = row["records"]
+            out(f"{name}: {records} records ({row['bytes'] / records:.0f} bytes each, "
+                f"{row['gz_bytes'] / records:.1f} compressed)")
+            out(f"  plain run      {row['plain']:7.3f} s")
+            for key in ("record", "record .gz"):
+                out(f"  {key:<14} {row[key]:7.3f} s  {row[key] / row['plain']:.2f}x the "
+                    f"plain run")
+            for key in ("verify", "verify .gz", "diff"):
+                out(f"  {key:<14} {row[key]:7.3f} s  {records / row[key]:,.0f} records/s")
+    return results
+
+
+def _bench_one(image: bytes, storage: int, max_steps: int, repeats: int,
+               tmp: Path) -> dict[str, Any]:
+    plain_path, gz_path = tmp / "t.jsonl", tmp / "t.jsonl.gz"
+    tasks: list[tuple[str, Callable[[], Any]]] = [
+        ("plain", lambda: start_machine(image, storage).run(max_steps)),
+        ("record", lambda: write_trace(plain_path, image, storage, "native", max_steps)),
+        ("record .gz", lambda: write_trace(gz_path, image, storage, "native", max_steps)),
+        ("verify", lambda: verify_file(plain_path)),
+        ("verify .gz", lambda: verify_file(gz_path)),
+        ("diff", lambda: diff_files(plain_path, gz_path)),
+    ]
+    best: dict[str, Any] = {}
+    for _ in range(repeats):
+        for key, task in tasks:
+            t0 = time.perf_counter()
+            value = task()
+            best[key] = min(best.get(key, float("inf")), time.perf_counter() - t0)
+            if key in ("verify", "diff"):
+                assert value.divergence is None
+                best["records"] = value.records
+    best["bytes"], best["gz_bytes"] = plain_path.stat().st_size, gz_path.stat().st_size
+    return best
+
+
+# ---------------------------------------------------------------------------
 # The VMCP against native runs (``s370 bench --under vmcp``)
 # ---------------------------------------------------------------------------
 PRIVILEGED_SOURCE = """\
@@ -158,7 +250,6 @@ def _time(fn: Any) -> float:
 
 def _minios_image() -> bytes | None:
     """The bundled guest OS (examples/minios.asm), when the checkout has it."""
-    from reference.asm.assembler import assemble
     path = Path(__file__).resolve().parents[2] / "examples" / "minios.asm"
     if not path.exists():
         return None
@@ -168,8 +259,6 @@ def _minios_image() -> bytes | None:
 def _native_and_vmcp(image: bytes, max_steps: int, repeats: int = 3,
                      storage: int = 1 << 20) -> tuple[float, float, Any, Any]:
     """Best of ``repeats`` interleaved native and VMCP runs of ``image``."""
-    from reference.session import real_storage_for, start_machine
-    from reference.vm.vmcp import VMCP
     best_native = best_vmcp = float("inf")
     native = vm = None
     for _ in range(repeats):
@@ -185,7 +274,6 @@ def _native_and_vmcp(image: bytes, max_steps: int, repeats: int = 3,
 
 def _dispatch_cost(vms: int, dispatches: int, native_ips: float) -> tuple[float, int]:
     """Seconds of VMCP work per dispatch with ``vms`` VMs looping forever."""
-    from reference.vm.vmcp import VMCP
     image = bench_image(10 ** 9)
     cp = VMCP(real_storage=16 << 20, slice_us=200)
     machines = [cp.create_vm(image, 32 * 1024) for _ in range(vms)]
@@ -206,7 +294,6 @@ def run_vmcp_bench(steps: int) -> dict[str, float]:
     print(f"(a) compute loop, {native.steps} instructions: "
           f"native {t_n:.3f} s, VMCP {t_v:.3f} s, ratio {t_v / t_n:.3f}")
 
-    from reference.asm.assembler import assemble
     count = max(1, steps // (PRIVILEGED_PER_ITERATION * 10))
     image = assemble(PRIVILEGED_SOURCE.format(count=count), "<bench>").image
     t_n, t_v, native, vm = _native_and_vmcp(image, 10 * steps)
@@ -263,9 +350,6 @@ def hostile_bench(repeats: int = 3, loops: int = 300_000) -> dict[str, float]:
     under both policies: its host time until it stops against its time alone, best
     of ``repeats`` interleaved runs, the innocent loop ``loops`` iterations long.
     Empty when the examples are not there."""
-    from reference.asm.assembler import assemble
-    from reference.vm.vmcp import VMCP, RunState
-    from reference.vm.vmio import VirtualDevice
     folder = Path(__file__).resolve().parents[2] / "examples" / "hostile"
     if not folder.is_dir():
         return {}
@@ -310,11 +394,7 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
     and under the VMCP (spooled reader and printer), best of ``repeats``
     interleaved runs: (time ratio, VMCP interventions per I/O operation, I/O
     operations).  The two runs must end in the same state and print the same."""
-    import tempfile
 
-    from reference.asm.assembler import assemble
-    from reference.io.devices import load_configuration
-    from reference.session import configured_guest
     examples = Path(__file__).resolve().parents[2] / "examples"
     source = examples / "cards_to_printer.asm"
     text = source.read_text(encoding="utf-8")

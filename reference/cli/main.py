@@ -19,21 +19,27 @@ the place and the problem, and exit status 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import re
 import sys
+import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
+from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
+from reference.asm.assembler import AssemblyError, assemble
+from reference.asm.disassembler import disassemble, format_instruction
+from reference.cli.bench import run_bench, run_trace_bench, run_vmcp_bench
+from reference.io.config import ConfigError, IPLError, load_configuration
+from reference.io.devices import FileUse, check_shared_files
 from reference.machine.cpu import CPU, default_max_time
-
-if TYPE_CHECKING:
-    pass
-from reference.machine.machine import MAX_STORAGE, MIN_STORAGE, StorageSizeError
+from reference.machine.machine import StorageSizeError
 from reference.session import (
     UsageError,
+    configured_guest,
     configured_run,
     first_difference,
     load_program,
@@ -42,13 +48,23 @@ from reference.session import (
     real_storage_for,
     run_either,
 )
+from reference.trace import (
+    TraceError,
+    diff_files,
+    embedded_image,
+    referenced_image,
+    verify_file,
+    write_trace,
+)
+from reference.vm.directory import load_directory
+from reference.vm.vmcp import VMCP, VMCPError
+from reference.vm.vmio import AREA_SIZE, VMIOError, spool_problem
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_UNDELIVERED = 3     # the run ended, but some spooled output stays in the spool
 DEFAULT_STORAGE = 2 * 1024 * 1024
 DEFAULT_MAX_STEPS = 10_000_000
-
 
 
 class _Parser(argparse.ArgumentParser):
@@ -183,11 +199,9 @@ def report_undelivered(command: str, spool: Any) -> int:
 def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, storage: int,
                       ipl: int | None, max_steps: int,
                       max_time: int | None) -> tuple[CPU, str, int]:
-    """[I/O] The configured machine as the only VM of a VMCP
+    """The configured machine as the only VM of a VMCP
     (``reference.vm.vmcp.configured_guest``): the VM, its stop, and how many spool
     files could not be delivered (each reported on standard error)."""
-    from reference.session import configured_guest
-    from reference.vm.vmcp import VMCPError
     try:
         cp, vm = configured_guest(config, image, storage, max_steps=max_steps, ipl=ipl,
                                   virtual_cpu_id=args.virtual_cpu_id, max_time=max_time)
@@ -202,11 +216,10 @@ def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, stora
 
 
 def run_configured(args: argparse.Namespace) -> int:
-    """[I/O] ``s370 run [PROGRAM] --config FILE [--ipl ADDR]``: a machine with the
+    """``s370 run [PROGRAM] --config FILE [--ipl ADDR]``: a machine with the
     configuration's storage and devices (docs/configuration.md).  With PROGRAM it
     starts as without a configuration; with --ipl it is loaded from the device by
     initial program loading instead."""
-    from reference.io.devices import ConfigError, IPLError, load_configuration
     try:
         config = load_configuration(args.config)
     except ConfigError as e:
@@ -235,7 +248,6 @@ def run_configured(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
                              f"storage ({storage} bytes)")
         # The program is read: no device may write over it.
-        from reference.io.devices import FileUse, check_shared_files
         check_shared_files([FileUse(Path(str(args.program)), "input",
                                     f"program {str(args.program)!r}", 0)]
                            + [use for spec in config.devices for use in spec.files],
@@ -295,10 +307,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    import tempfile
     config = None
     if args.config is not None:
-        from reference.io.devices import ConfigError, load_configuration
         try:
             config = load_configuration(args.config)
         except ConfigError as e:
@@ -349,7 +359,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
             else:
                 high = mid
         before, _, _ = run(max(0, low - 1), "native")
-    from reference.asm.disassembler import format_instruction
     at = before.ia
     text = format_instruction(before.real_storage(at, 6)) if at + 6 <= storage else "?"
     if diff is None:
@@ -398,8 +407,6 @@ def parse_shares(shares: list[str], count: int) -> list[int]:
 
 
 def cmd_vmcp(args: argparse.Namespace) -> int:
-    from reference.vm.vmcp import VMCP, VMCPError
-    from reference.vm.vmio import AREA_SIZE, VMIOError, load_directory, spool_problem
     storage = parse_size(args.storage)
     if args.slice < 1:
         raise UsageError(f"--slice {args.slice}: must be positive")
@@ -486,7 +493,6 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
 
 
 def cmd_asm(args: argparse.Namespace) -> int:
-    from reference.asm.assembler import AssemblyError, assemble
     text = read_source(args.source)
     try:
         asm = assemble(text, args.source)
@@ -505,7 +511,6 @@ def cmd_asm(args: argparse.Namespace) -> int:
 
 
 def cmd_disasm(args: argparse.Namespace) -> int:
-    from reference.asm.disassembler import disassemble
     image = read_image(args.image)
 
     def hexarg(name: str, text: str | None) -> int | None:
@@ -526,11 +531,9 @@ def cmd_disasm(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from reference.cli.bench import run_bench
     if args.steps <= 0:
         raise UsageError(f"--steps {args.steps}: must be positive")
     if args.under == "vmcp":
-        from reference.cli.bench import run_vmcp_bench
         run_vmcp_bench(args.steps)
     else:
         run_bench(args.steps, hercules=args.hercules)
@@ -541,10 +544,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 # s370 trace: record, diff, verify, regenerate, bench (reference/trace/)
 # ---------------------------------------------------------------------------
 def cmd_trace_record(args: argparse.Namespace) -> int:
-    import os
 
-    from reference.trace import embedded_image, referenced_image, write_trace
-    from reference.vm.vmcp import VMCPError
     storage = parse_size(args.storage)
     if args.max_steps < 0:
         raise UsageError(f"--max-steps {args.max_steps}: must not be negative")
@@ -573,7 +573,6 @@ def cmd_trace_record(args: argparse.Namespace) -> int:
 
 
 def cmd_trace_diff(args: argparse.Namespace) -> int:
-    from reference.trace import TraceError, diff_files
     try:
         result = diff_files(args.a, args.b)
     except TraceError as e:
@@ -586,7 +585,6 @@ def cmd_trace_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_trace_verify(args: argparse.Namespace) -> int:
-    from reference.trace import TraceError, verify_file
     try:
         result = verify_file(args.file, args.image)
     except TraceError as e:
@@ -599,13 +597,19 @@ def cmd_trace_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_trace_regenerate(args: argparse.Namespace) -> int:
-    from reference.trace import regenerate
-    regenerate()
+    # The golden traces are the conformance suite's: its corpus programs with their
+    # expectations (storage, modes, step bound).  The library does not depend on the
+    # suite, so the command finds the suite's regeneration by name, when it runs.
+    try:
+        goldens = importlib.import_module("conformance.goldens")
+    except ImportError:
+        raise UsageError("s370 trace regenerate: the conformance suite is not installed "
+                         "(the golden traces are its corpus's)") from None
+    goldens.regenerate()
     return EXIT_OK
 
 
 def cmd_trace_bench(args: argparse.Namespace) -> int:
-    from reference.trace import run_trace_bench
     if args.steps <= 0:
         raise UsageError(f"--steps {args.steps}: must be positive")
     run_trace_bench(args.steps)
