@@ -66,10 +66,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 
+from reference.arch import ebcdic
+from reference.arch.ebcdic import PRINTABLE
 from reference.arch.opcodes import BY_MNEMONIC, EXTENDED_MNEMONICS, Instruction, encode
 
 __all__ = ["AssemblyError", "Assembly", "Symbol", "OperandItem", "assemble", "operand_items",
-           "LAYOUT_FIELDS", "EBCDIC", "to_ebcdic", "split_operands", "MAX_SOURCE"]
+           "LAYOUT_FIELDS", "to_ebcdic", "split_operands", "MAX_SOURCE"]
 
 MAX_SOURCE = 4 * 1024 * 1024      # bytes of a source file
 
@@ -96,28 +98,12 @@ class _Undefined(_Err):
         self.name = name
 
 
-# ---------------------------------------------------------------------------
-# EBCDIC, code page 037, for the printable ASCII characters X'20' to X'7E'.
-# ---------------------------------------------------------------------------
-_EBCDIC_037 = bytes.fromhex(
-    "405A7F7B5B6C507D4D5D5C4E6B604B61"    # space ! " # $ % & ' ( ) * + , - . /
-    "F0F1F2F3F4F5F6F7F8F97A5E4C7E6E6F"    # 0-9 : ; < = > ?
-    "7CC1C2C3C4C5C6C7C8C9D1D2D3D4D5D6"    # @ A-O
-    "D7D8D9E2E3E4E5E6E7E8E9BAE0BBB06D"    # P-Z [ \ ] ^ _
-    "79818283848586878889919293949596"    # ` a-o
-    "979899A2A3A4A5A6A7A8A9C04FD0A1")     # p-z { | } ~
-EBCDIC: dict[str, int] = {chr(0x20 + i): b for i, b in enumerate(_EBCDIC_037)}
-
-
 def to_ebcdic(text: str) -> bytes:
-    """``text`` (printable ASCII) in EBCDIC code page 037."""
-    out = bytearray()
+    """``text`` in EBCDIC code page 037; the assembler takes printable ASCII only."""
     for ch in text:
-        code = EBCDIC.get(ch)
-        if code is None:
+        if ord(ch) not in PRINTABLE:
             raise _Err(f"character {ch!r} has no EBCDIC code in this assembler")
-        out.append(code)
-    return bytes(out)
+    return ebcdic.to_ebcdic(text)
 
 
 # ---------------------------------------------------------------------------
