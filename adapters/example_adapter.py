@@ -38,10 +38,13 @@ from typing import Any, TextIO
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conformance.implementations import Reference  # noqa: E402
-from reference.io.devices import ConfigError, Configuration, load_configuration  # noqa: E402
-from reference.machine.cpu import CPU, MAX_STORAGE, MIN_STORAGE  # noqa: E402
+from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
+from reference.io.config import ConfigError, Configuration, load_configuration  # noqa: E402
+from reference.machine.cpu import CPU
 from reference.machine.machine import Machine  # noqa: E402
-from reference.trace import loads_bounded  # noqa: E402
+from reference.session import configured_guest, real_storage_for  # noqa: E402
+from reference.trace import loads_bounded, record_lines, referenced_image  # noqa: E402
+from reference.vm.vmcp import VMCP, VMCPError  # noqa: E402
 
 PROTOCOL = 1
 MAX_NESTING = 32     # levels of a request (conformance/adapter.py's bound)
@@ -363,8 +366,6 @@ class ReferenceAdapter:
         return address
 
     def _run_vmcp(self, start: str, steps: int, ipl: int | None) -> dict[str, Any]:
-        from reference.session import real_storage_for
-        from reference.vm.vmcp import VMCP
         if start == "continue" or self.cpu is not self.machine:
             raise RequestError("run: in mode vmcp a run starts a new guest (start: restart "
                                "or ipl)")
@@ -387,8 +388,6 @@ class ReferenceAdapter:
         it (conformance/implementations.py): spooled unit-record devices and console,
         each 3370 a real disk given whole to the VM; the spool files go to the
         devices' files when the VM ends (``release_spool``)."""
-        from reference.session import configured_guest
-        from reference.vm.vmcp import VMCPError
         assert self.config is not None and self.device_dir is not None
         spool = Path(self.device_dir.name) / "spool"
         spool.mkdir(exist_ok=True)
@@ -417,7 +416,6 @@ class ReferenceAdapter:
         so a traced run is one that starts with ``restart`` right after ``reset`` and
         ``load``.  The run is then made again untraced, to leave the adapter in its
         end state (the reference is deterministic)."""
-        from reference.trace import record_lines, referenced_image
         steps = integer(request.get("steps", 100_000), "trace: steps")
         if (request.get("start") != "restart" or self.state_set or self.cpu is not self.machine
                 or self.machine.steps or self.config is not None):

@@ -4,8 +4,9 @@ System/370 mode, through one persistent Hercules process.
     pytest conformance --s370-impl="cmd:python adapters/hercules_adapter.py" --s370-mode=native
 
 Hercules runs on a pseudo-terminal and is driven by panel commands, as
-``tests/hercules.py`` does it (whose ``Hercules`` class this adapter uses for the
-process, the echo-synchronized commands and the retries): 2M of storage, one CPU.
+``conformance/hercules.py`` does it (whose ``Hercules`` class this adapter uses for
+the process, the echo-synchronized commands, the retries and the panel commands that
+read and store the state): 2M of storage, one CPU.
 
 How each request maps onto Hercules:
 
@@ -47,48 +48,38 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import re
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))   # for tests.hercules, when run as a script
+sys.path.insert(0, str(REPO))   # for conformance and reference, when run as a script
 
-from reference.trace import loads_bounded  # noqa: E402
-from tests.hercules import (  # noqa: E402
+from conformance.adapter import absolute  # noqa: E402
+from conformance.hercules import (  # noqa: E402
     STORAGE_SIZE,
     Hercules,
     HerculesError,
     hercules_executable,
+    known_differences,
 )
+from reference.trace import loads_bounded  # noqa: E402
 
 PROTOCOL = 1
 MAX_NESTING = 32     # levels of a request (conformance/adapter.py's bound)
 BLOCK = 2048
-PAGE = 4096
 HELPER_AT = STORAGE_SIZE - 4096          # X'1FF000': the adapter's own 4K
 CR_AT, PREFIX_AT, WAIT_AT, TABLE_AT = 0x0C0, 0x100, 0x108, 0x200
 TABLE_ENTRIES = (4096 - TABLE_AT) // 8 - 1
 DEFAULT_TIME_LIMIT = 5.0
-DIFFERENCES = REPO / "docs" / "hercules-differences.md"
 
 # The pieces of the helper program (R15 = X'1FF000'), hand-assembled (ssk_loop too):
 LCTL_ALL = bytes.fromhex(f"B70FF{CR_AT:03X}")       # LCTL  0,15,X'0C0'(15)
 SPX = bytes.fromhex(f"B210F{PREFIX_AT:03X}")        # SPX   X'100'(15)
 LPSW_WAIT = bytes.fromhex(f"8200F{WAIT_AT:03X}")     # LPSW  X'108'(15): disabled wait
 WAIT_PSW = bytes.fromhex("0002000000000000")
-
-_PSW = re.compile(r"PSW=([0-9A-F]{8}) ?([0-9A-F]{8})")
-_GPR = re.compile(r"GR(\d\d)=([0-9A-F]{8})")
-_CR = re.compile(r"CR(\d\d)=([0-9A-F]{8})")
-_PREFIX = re.compile(r"Prefix=([0-9A-F]{8})")
-_KEY = re.compile(r"R:([0-9A-F]{8,16}):K:([0-9A-F]{2})=")
-_WAIT = re.compile(r"HHCCP011I.*?PSW=", re.DOTALL)
 
 
 class RequestError(Exception):
@@ -111,26 +102,10 @@ def ssk_loop(offset: int) -> bytes:
         "0700")                       # +18  NOPR  0
 
 
-def known_differences() -> dict[str, str]:
+def defects() -> dict[str, str]:
     """The H entries of docs/hercules-differences.md: Hercules departing from the
     Principles of Operation (entry -> summary)."""
-    out: dict[str, str] = {}
-    if DIFFERENCES.exists():
-        for line in DIFFERENCES.read_text(encoding="utf-8").splitlines():
-            m = re.match(r"^\|\s*(H\d+)\s*\|\s*([^|]+?)\s*\|", line)
-            if m:
-                out[m.group(1)] = m.group(2)
-    return out
-
-
-def real_of(absolute: int, prefix: int) -> int:
-    """Prefixing exchanges real page 0 and the prefix page (its own inverse)."""
-    page = absolute & ~(PAGE - 1)
-    if page == 0:
-        return absolute + prefix
-    if page == prefix:
-        return absolute - prefix
-    return absolute
+    return {k: v for k, v in known_differences().items() if k.startswith("H")}
 
 
 def disabled_wait(psw: int) -> bool:
@@ -170,8 +145,6 @@ class HerculesAdapter:
 
     def __init__(self) -> None:
         self.h: Hercules | None = None
-        self.dir = tempfile.mkdtemp(prefix="s370-hercules-adapter-")
-        self.files = 0
         # The storage keys as the adapter knows them (block -> key, others zero)
         # while nothing ran since they were last set; None: unknown.
         self.keys: dict[int, int] | None = {}
@@ -185,71 +158,31 @@ class HerculesAdapter:
 
     def command(self, line: str) -> str:
         """A panel command that must be accepted; returns its output."""
-        return self.panel._command_retry(line)
+        return self.panel.command(line)
 
     def close(self) -> None:
         if self.h is not None:
             self.h.close()
             self.h = None
-        for name in os.listdir(self.dir):
-            os.remove(os.path.join(self.dir, name))
-        os.rmdir(self.dir)
-
-    def _file(self, data: bytes) -> str:
-        self.files += 1
-        path = os.path.join(self.dir, f"data{self.files % 4}.bin")
-        with open(path, "wb") as f:
-            f.write(data)
-        return path
-
-    def _loadcore(self, address: int, data: bytes) -> None:
-        out = self.command(f"loadcore {self._file(data)} {address:X}")
-        if "HHCPN113I" not in out:
-            raise HerculesError(f"loadcore: {out.strip()}")
-
-    def _wait_psw(self, start: int, timeout: float) -> bool:
-        return self.panel._wait_for(_WAIT, start, timeout) is not None
 
     # -- reading the state ---------------------------------------------------------
     def psw(self) -> int:
-        found = _PSW.findall(self.command("psw"))
-        if not found:
-            raise HerculesError("no PSW in the output of 'psw'")
-        hi, lo = found[-1]
-        return int(hi + lo, 16)
+        return self.panel.psw()
 
     def registers(self, name: str) -> list[int]:
-        pattern = _GPR if name == "gpr" else _CR
-        values = dict(pattern.findall(self.command(name)))
-        if len(values) != 16:
-            raise HerculesError(f"cannot read the output of '{name}'")
-        return [int(values[f"{i:02d}"], 16) for i in range(16)]
+        return self.panel.registers(name)
 
     def prefix(self) -> int:
-        m = _PREFIX.search(self.command("pr"))
-        if m is None:
-            raise HerculesError("no prefix in the output of 'pr'")
-        return int(m.group(1), 16)
+        return self.panel.prefix()
 
     def storage(self, address: int, length: int) -> bytes:
         if length == 0:
             return b""
-        core = os.path.join(self.dir, "core.bin")
-        if os.path.exists(core):
-            os.remove(core)
-        self.command(f"savecore {core} {address:X} {address + length - 1:X}")
-        with open(core, "rb") as f:
-            data = f.read()
-        if len(data) != length:
-            raise HerculesError(f"savecore gave {len(data)} bytes, not {length}")
-        return data
+        return self.panel.savecore(address, address + length - 1)
 
     def key(self, block: int, prefix: int) -> int:
-        real = real_of(block, prefix)
-        m = _KEY.search(self.panel._command(f"r {real:X}-{real:X}"))
-        if m is None:
-            raise HerculesError(f"no key for block {block:X}")
-        return int(m.group(2), 16) & 0xFE      # bit 7 is Hercules' own (bad frame)
+        # Prefixing is its own inverse: the real address of an absolute block.
+        return self.panel.key(absolute(block, prefix)) & 0xFE   # bit 7: Hercules' own
 
     # -- the helper program ----------------------------------------------------------
     def helper(self, keys: dict[int, int] | None = None, crs: list[int] | None = None,
@@ -279,16 +212,16 @@ class HerculesAdapter:
             area[WAIT_AT:WAIT_AT + 8] = WAIT_PSW
             for i, (block, key) in enumerate(chunk):
                 at = TABLE_AT + 8 * i
-                area[at:at + 8] = real_of(block, at_prefix).to_bytes(4, "big") + bytes(
+                area[at:at + 8] = absolute(block, at_prefix).to_bytes(4, "big") + bytes(
                     [0, 0, 0, key])
             end = TABLE_AT + 8 * len(chunk)
             area[end:end + 4] = b"\xff\xff\xff\xff"
-            self._loadcore(HELPER_AT, bytes(area))
+            self.panel.loadcore(HELPER_AT, bytes(area))
             self.command(f"psw sm=00 pk=0 cmwp=0 cc=0 pm=0 ia={HELPER_AT:X}")
             self.command(f"gpr 15={HELPER_AT:X}")
-            start = self.panel._send("start")
-            if not self._wait_psw(start, 2.0):
-                self.panel._command("stop")
+            start = self.panel.start("start")
+            if not self.panel.wait_ended(start, 2.0):
+                self.panel.stop()
                 raise HerculesError("the helper program did not end")
         now = self.registers("gpr")
         for r in range(16):
@@ -342,7 +275,7 @@ class HerculesAdapter:
                 "trace": False,
                 "nondeterministic": ["interval-timer", "tod-clock", "cpu-timer",
                                      "clock-comparator"],
-                "known_differences": known_differences(),
+                "known_differences": defects(),
                 "notes": [
                     "run ends at a disabled wait or after time_limit (stop 'timeout'); "
                     "an enabled wait is not recognized",
@@ -383,7 +316,7 @@ class HerculesAdapter:
             before = {b: self.keys.get(b, 0) for b in sorted(blocks)}
         for address, data in items:
             if data:
-                self._loadcore(address, data)
+                self.panel.loadcore(address, data)
         return before
 
     def load(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -498,19 +431,19 @@ class HerculesAdapter:
             raise RequestError(f"run: time_limit {limit!r} is not a positive number")
         self.keys = None
         deadline = time.monotonic() + float(limit)
-        at = self.panel._send("restart" if start == "restart" else "start")
+        at = self.panel.start("restart" if start == "restart" else "start")
         # Hercules announces a disabled wait (HHCCP011I), except one entered by an
         # interruption before any instruction (a restart new PSW that is invalid: the
         # program new PSW is loaded silently): the PSW is looked at between waits.
         pause = 0.01
         while True:
-            if self._wait_psw(at, max(0.0, min(pause, deadline - time.monotonic()))):
+            if self.panel.wait_ended(at, max(0.0, min(pause, deadline - time.monotonic()))):
                 return {"stop": "disabled-wait", "steps": None}
             if disabled_wait(self.psw()):
-                self.panel._command("stop")
+                self.panel.stop()
                 return {"stop": "disabled-wait", "steps": None}
             if time.monotonic() >= deadline:
-                self.panel._command("stop")
+                self.panel.stop()
                 return {"stop": "timeout", "steps": None}
             pause = min(pause * 2, 0.1)
 

@@ -26,6 +26,9 @@ error) or that does not answer in time (``ANSWER_TIME``; a run: its time limit p
 ``RUN_MARGIN``).  After a failure other than an error response the adapter is stopped
 (SIGTERM, then SIGKILL, and waited for) and a new one is started for the next
 request, so one bad program does not take the others with it.
+
+``implementation(spec)`` is the implementation ``--s370-impl`` names: ``reference``
+(``conformance.implementations.Reference``) or ``cmd:COMMAND``.
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, overload
 
-from reference.trace import loads_bounded
+from reference.trace import check_record, loads_bounded
 
-from .implementations import DeviceSetupError, Outcome
+from .implementations import DeviceSetupError, Implementation, Outcome, Reference
 
 PROTOCOL = 1
 ANSWER_TIME = 60.0          # seconds for any response ...
@@ -554,7 +557,6 @@ class AdapterImplementation:
         response, the records), each record checked against the format."""
         if not self.trace_capable:
             raise AdapterError(f"{self.adapter.label}: {self.name} gives no trace records")
-        from reference.trace import check_record
         self.reset(mode, storage)
         self.load(0, image)
         response = self.start_run("trace", start="restart", steps=max_steps)
@@ -807,3 +809,17 @@ class _Keys(Sequence[int]):
 
     def __iter__(self) -> Iterator[int]:
         return (self[i] for i in range(self.blocks))
+
+
+def implementation(spec: str) -> Implementation:
+    """The implementation named on the command line (``--s370-impl``): ``reference``,
+    or ``cmd:COMMAND``, an adapter process speaking docs/adapter-protocol.md."""
+    if spec == "reference":
+        return Reference()
+    if spec.startswith("cmd:"):
+        try:
+            return AdapterImplementation(spec[4:])
+        except AdapterError as e:
+            raise ValueError(f"--s370-impl {spec}: {e}") from None
+    raise ValueError(f"--s370-impl {spec}: unknown implementation (this version knows "
+                     f"'reference' and adapters 'cmd:COMMAND', docs/adapter-protocol.md)")

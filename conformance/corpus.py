@@ -27,6 +27,7 @@ from pathlib import Path
 
 from reference.asm.assembler import assemble
 from reference.asm.disassembler import format_instruction
+from reference.io.config import ConfigError, load_configuration
 
 from . import PROGRAMS
 from .expectations import INPUT_KEYS, OUTPUT_KEYS, Expectations, Output, embedded, load
@@ -134,7 +135,6 @@ def run_program(program: Program, impl: Implementation, mode: str,
     steps = exp.max_steps if max_steps is None else max_steps
     if not exp.devices:
         return impl.run(program.image, exp.storage, steps, mode)
-    from reference.io.devices import ConfigError, load_configuration
     run_configured = getattr(impl, "run_configured", None)
     if run_configured is None:
         raise DeviceSetupError(f"{impl.name} takes no device configurations")

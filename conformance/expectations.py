@@ -168,6 +168,18 @@ def _hex(text: object, where: str, digits: int | None = None) -> int:
     return value
 
 
+def _bytes_at(table: dict[str, Any], where: str) -> dict[int, bytes]:
+    """A table of hex address = hex bytes (blanks allowed between the digits)."""
+    out = {}
+    for address, text in table.items():
+        hexes = str(text).replace(" ", "")
+        if len(hexes) % 2:
+            raise ExpectationError(f"{where}.{address}: odd number of hex digits")
+        _hex(hexes, f"{where}.{address}")
+        out[_hex(address, where)] = bytes.fromhex(hexes)
+    return out
+
+
 def _registers(table: object, where: str) -> dict[int, int]:
     if not isinstance(table, dict):
         raise ExpectationError(f"{where}: expected a table of register = value")
@@ -239,13 +251,7 @@ def load(path: Path) -> Expectations:
     storage_table = exp.get("storage", {})
     if not isinstance(storage_table, dict):
         raise ExpectationError(f"{where}: expect.storage must be a table")
-    storage_bytes = {}
-    for addr, text in storage_table.items():
-        hexes = str(text).replace(" ", "")
-        if len(hexes) % 2:
-            raise ExpectationError(f"{where}: expect.storage.{addr}: odd number of hex digits")
-        _hex(hexes, f"{where}: expect.storage.{addr}")
-        storage_bytes[_hex(addr, f"{where}: expect.storage")] = bytes.fromhex(hexes)
+    storage_bytes = _bytes_at(storage_table, f"{where}: expect.storage")
     keys_table = exp.get("keys", {})
     if not isinstance(keys_table, dict):
         raise ExpectationError(f"{where}: expect.keys must be a table")
@@ -366,12 +372,5 @@ def _outputs(table: object, where: str, directory: Path,
             if not isinstance(item, dict) or not item:
                 raise ExpectationError(f"{here}: bytes must be a table of hex offset = "
                                        f"hex bytes")
-            at = {}
-            for offset, text in item.items():
-                hexes = str(text).replace(" ", "")
-                if len(hexes) % 2:
-                    raise ExpectationError(f"{here}.{offset}: odd number of hex digits")
-                _hex(hexes, f"{here}.{offset}")
-                at[_hex(offset, here)] = bytes.fromhex(hexes)
-            out[address] = Output(at=at)
+            out[address] = Output(at=_bytes_at(item, here))
     return out

@@ -15,7 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from reference.io.config import ConfigError, IPLError
 from reference.machine.cpu import CPU, State
+from reference.session import configured_guest, real_storage_for, start_machine
+from reference.vm.vmcp import VMCP, VMCPError
 
 
 @dataclass
@@ -78,7 +81,6 @@ class Reference:
     facilities: tuple[str, ...] = ("channel-io",)   # no floating point
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
-        from reference.session import start_machine
         if mode == "native":
             m = start_machine(image, storage)
             m.interruption_log = []
@@ -88,8 +90,6 @@ class Reference:
                 done()
             return _outcome(m, stop)
         if mode == "vmcp":
-            from reference.session import real_storage_for
-            from reference.vm.vmcp import VMCP
             cp = VMCP(real_storage=real_storage_for(storage))
             vm = cp.create_vm(image, storage, max_steps=max_steps)
             vm.interruption_log = []
@@ -111,7 +111,6 @@ class Reference:
         then the restart interruption, or with ``ipl`` initial program loading
         from that device.  DeviceSetupError when the devices or the IPL fail."""
         if mode == "native":
-            from reference.io.devices import ConfigError, IPLError
             try:
                 m = config.start(image, storage, ipl)
             except (ConfigError, IPLError) as e:
@@ -126,8 +125,6 @@ class Reference:
                 m.channels.close()
             return _outcome(m, stop)
         if mode == "vmcp":
-            from reference.session import configured_guest
-            from reference.vm.vmcp import VMCPError
             # The spool in a directory of this run, removed with it.
             with tempfile.TemporaryDirectory(prefix="s370-spool-") as spool:
                 try:
@@ -147,17 +144,3 @@ class Reference:
             return _outcome(vm, vm.stop_reason or "")
         raise ValueError(f"the reference has no mode {mode!r}")
 
-
-def implementation(spec: str) -> Implementation:
-    """The implementation named on the command line (``--s370-impl``)."""
-    if spec == "reference":
-        return Reference()
-    if spec.startswith("cmd:"):
-        # An adapter process speaking docs/adapter-protocol.md.
-        from .adapter import AdapterError, AdapterImplementation
-        try:
-            return AdapterImplementation(spec[4:])
-        except AdapterError as e:
-            raise ValueError(f"--s370-impl {spec}: {e}") from None
-    raise ValueError(f"--s370-impl {spec}: unknown implementation (this version knows "
-                     f"'reference' and adapters 'cmd:COMMAND', docs/adapter-protocol.md)")

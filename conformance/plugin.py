@@ -37,10 +37,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from . import PROGRAMS, coverage
-from .adapter import AdapterError, AdapterImplementation
+from .adapter import AdapterError, AdapterImplementation, implementation
 from .corpus import Program, check, has_expectations, report
 from .expectations import MODES, ExpectationError
-from .implementations import DeviceSetupError, Implementation, implementation, takes_devices
+from .implementations import DeviceSetupError, Implementation, takes_devices
 
 settings.register_profile("dev", max_examples=15, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -43,8 +43,13 @@ from hypothesis import HealthCheck, Phase, find, given, note, settings
 from hypothesis.errors import NoSuchExample
 
 from reference.asm.assembler import assemble
-from reference.io.devices import load_configuration
+from reference.io.config import load_configuration
+from reference.vm import vmio
+from reference.vm.simulate import SIMULATIONS, Simulation
 
+from .comparison import differences
+from .corpus import Program, check, programs, report
+from .expectations import ExpectationError, load
 from .implementations import Implementation, Outcome, Reference, takes_devices
 from .strategies import (
     CHANNEL_DEVICES,
@@ -52,7 +57,6 @@ from .strategies import (
     CHANNEL_STORAGE,
     channel_programs,
 )
-from .test_properties import differences
 
 STEPS = 3000
 DECK = ["CARD ONE", "CARD TWO: THE QUICK BROWN FOX", "", "LAST CARD (4)"]
@@ -113,7 +117,7 @@ def run_with_devices(impl: Any, source: str, mode: str) -> tuple[Outcome, dict[i
 
 def channel_discrepancies(source: str, impl: Any, mode: str) -> list[str]:
     """What differs between the native reference run and ``impl``'s run in ``mode``:
-    the state and interruptions (test_properties.differences), then the devices."""
+    the state and interruptions (conformance.comparison.differences), then the devices."""
     native, native_files = run_with_devices(Reference(), source, "native")
     got, files = run_with_devices(impl, source, mode)
     out = differences(native, got)
@@ -185,7 +189,6 @@ def test_the_property_finds_a_wrong_minidisk(monkeypatch):
     """A VMCP whose minidisks start one block too far on the real disk: the guest's
     block b is the real block b + 1 (and its last block is beyond the real disk).
     The property finds a disk program that reads or writes the wrong block."""
-    from reference.vm import vmio
 
     original = vmio.Minidisk.__init__
 
@@ -204,7 +207,6 @@ def test_the_property_finds_a_wrong_test_io(monkeypatch):
     """A VMCP whose TEST I/O simulation answers CC 0 without asking the channel (as
     if every device were always available): the property finds a program that waits
     in a TEST I/O loop, or tests a device with an interruption pending."""
-    from reference.vm.vmcp import SIMULATIONS, Simulation
 
     def careless_tio(m: Any, b2: int, d2: int) -> None:
         m.cc = 0
@@ -263,7 +265,6 @@ def _program_dir(tmp_path: Path, source: str = PRINT_PROGRAM) -> Path:
 @pytest.mark.parametrize("mode", ["native", "vmcp"])
 def test_a_program_with_devices_meets_its_output_and_leaves_its_directory_alone(
         tmp_path, mode):
-    from .corpus import Program, check
     source = _program_dir(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     out, misses = check(Program(source), Reference(), mode)
@@ -275,7 +276,6 @@ def test_a_program_with_devices_meets_its_output_and_leaves_its_directory_alone(
 
 @pytest.mark.parametrize("mode", ["native", "vmcp"])
 def test_a_wrong_device_output_is_a_miss_naming_the_device_and_line(tmp_path, mode):
-    from .corpus import Program, check, report
     source = _program_dir(tmp_path, PRINT_PROGRAM.replace('"HELLO\\n"', '"HELLO\\nX\\n"')
                           .replace('"0" = "00000000"', '"3FE" = "0001"'))
     program = Program(source)
@@ -302,7 +302,6 @@ def test_a_wrong_device_output_is_a_miss_naming_the_device_and_line(tmp_path, mo
      "writes no file"),
 ])
 def test_malformed_device_tables_are_expectation_errors(tmp_path, table, problem):
-    from .expectations import ExpectationError, load
     path = tmp_path / "p.toml"
     path.write_text(table)
     with pytest.raises(ExpectationError, match=re.escape(problem)):
@@ -312,7 +311,6 @@ def test_malformed_device_tables_are_expectation_errors(tmp_path, table, problem
 def test_programs_with_devices_are_left_out_of_the_plain_enumeration():
     # The golden traces (reference.trace.golden_cases) and Implementation.run use
     # programs(): a program with devices cannot run there.
-    from .corpus import programs
     plain = {p.name for p in programs()}
     every = {p.name for p in programs(devices=True)}
     assert {"io/console", "io/cards", "io/disk", "io/ipl"} <= every - plain

@@ -32,12 +32,13 @@ from hypothesis import HealthCheck, Phase, find, given, note, settings
 from hypothesis import strategies as st
 
 from reference.arch import opcodes
-from reference.asm.assembler import assemble
+from reference.machine.instructions import control
+from reference.vm.simulate import SIMULATIONS, Simulation
 
-from .implementations import Implementation, Outcome, Reference
+from .comparison import STEPS, discrepancies
+from .implementations import Implementation, Reference
 from .strategies import PROGRAM_STORAGE, dat_programs, guest_programs, instructions
 
-STEPS = 400
 FAILURES = Path(tempfile.gettempdir()) / "s370-property-failures"
 
 
@@ -54,56 +55,6 @@ def _modes_to_compare(impl: Implementation, modes: tuple[str, ...]) -> list[str]
     return list(modes)
 
 
-def differences(expected: Outcome, got: Outcome) -> list[str]:
-    """What differs between two outcomes: the whole state where both have it,
-    otherwise the fields every implementation reports."""
-    out = []
-    if expected.stop != got.stop or expected.steps != got.steps:
-        out.append(f"stop: {expected.stop} after {expected.steps} instructions, "
-                   f"got {got.stop} after {got.steps}")
-    if expected.state is not None and got.state is not None:
-        for name in expected.state.__dataclass_fields__:
-            a, b = getattr(expected.state, name), getattr(got.state, name)
-            if a != b:
-                if isinstance(a, bytes) and isinstance(b, bytes):
-                    i = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), 0)
-                    out.append(f"{name} at {i:X}: {a[i:i + 8].hex()} vs {b[i:i + 8].hex()}")
-                else:
-                    out.append(f"{name}: {a!r} vs {b!r}")
-    else:
-        if expected.psw != got.psw:
-            out.append(f"psw: {expected.psw:016X} vs {got.psw:016X}")
-        for name in ("gpr", "cr"):
-            a, b = tuple(getattr(expected, name)), tuple(getattr(got, name))
-            if a != b:
-                out.append(f"{name}: {a} vs {b}")
-        # keys may be a lazy sequence (an adapter reads them on demand)
-        keys_a, keys_b = bytes(list(expected.keys)), bytes(list(got.keys))
-        if keys_a != keys_b:
-            i = next((i for i in range(min(len(keys_a), len(keys_b)))
-                      if keys_a[i] != keys_b[i]), 0)
-            out.append(f"keys at block {i}: {keys_a[i:i + 4].hex()} vs {keys_b[i:i + 4].hex()}")
-        if expected.read(0, PROGRAM_STORAGE) != got.read(0, PROGRAM_STORAGE):
-            out.append("storage differs")
-    ints_a = [(k, c, ilc, old) for k, c, ilc, old in expected.interruptions]
-    ints_b = [(k, c, ilc, old) for k, c, ilc, old in got.interruptions]
-    if ints_a != ints_b:
-        n = next((i for i, (x, y) in enumerate(zip(ints_a, ints_b, strict=False)) if x != y),
-                 min(len(ints_a), len(ints_b)))
-        out.append(f"interruption {n}: {ints_a[n:n + 1]} vs {ints_b[n:n + 1]} "
-                   f"({len(ints_a)} vs {len(ints_b)} in all)")
-    return out
-
-
-def discrepancies(source: str, impl: Implementation, mode: str) -> list[str]:
-    image = assemble(source, "<generated>").image
-    reference = Reference().run(image, PROGRAM_STORAGE, STEPS, "native")
-    got = impl.run(image, PROGRAM_STORAGE, STEPS, mode)
-    if got.stop.startswith("unsupported: guest DAT") and reference.psw >> 58 & 1:
-        return []  # a wild store made a DAT PSW, and the implementation has no guest DAT
-    return differences(reference, got)
-
-
 def _fail(source: str, diff: list[str], mode: str) -> None:
     FAILURES.mkdir(exist_ok=True)
     path = FAILURES / f"{hashlib.sha256(source.encode()).hexdigest()[:12]}.asm"
@@ -113,14 +64,20 @@ def _fail(source: str, diff: list[str], mode: str) -> None:
                                   f"--max-steps {STEPS}"]), pytrace=False)
 
 
+def _check(source: str, impl: Implementation, modes: tuple[str, ...]) -> None:
+    """The property for one generated program: in every mode compared, ``impl`` runs
+    it as the reference machine does natively (a failure shows the program)."""
+    note(source)
+    for mode in _modes_to_compare(impl, modes):
+        diff = discrepancies(source, impl, mode)
+        if diff:
+            _fail(source, diff, mode)
+
+
 @given(data=st.data())
 def test_guest_programs_run_as_on_the_reference_machine(data, s370_impl, s370_modes):
     source = data.draw(guest_programs(), label="program")
-    note(source)
-    for mode in _modes_to_compare(s370_impl, s370_modes):
-        diff = discrepancies(source, s370_impl, mode)
-        if diff:
-            _fail(source, diff, mode)
+    _check(source, s370_impl, s370_modes)
 
 
 FRAME = """\
@@ -139,6 +96,12 @@ T        START 0
 """
 
 
+def framed(code: bytes, ec: bool, problem: bool) -> str:
+    """``code`` in FRAME, started in the EC or BC mode, problem or supervisor state."""
+    psw = f"{(8 if ec else 0) | int(problem):04X}0000"
+    return FRAME.format(psw=psw, code=code.hex().upper())
+
+
 @given(code=instructions(), ec=st.booleans(), problem=st.booleans())
 def test_any_instruction_runs_as_on_the_reference_machine(code, ec, problem, s370_impl,
                                                           s370_modes):
@@ -147,13 +110,7 @@ def test_any_instruction_runs_as_on_the_reference_machine(code, ec, problem, s37
     # state both answer CC 3 (not operational), and in the problem state both take
     # the privileged-operation exception.  Channel programs with devices:
     # conformance/test_channel_programs.py.
-    psw = f"{(8 if ec else 0) | int(problem):04X}0000"
-    source = FRAME.format(psw=psw, code=code.hex().upper())
-    note(source)
-    for mode in _modes_to_compare(s370_impl, s370_modes):
-        diff = discrepancies(source, s370_impl, mode)
-        if diff:
-            _fail(source, diff, mode)
+    _check(framed(code, ec, problem), s370_impl, s370_modes)
 
 
 IO_MNEMONICS = [row.mnemonic for row in opcodes.TABLE if "ch.13" in row.section]
@@ -165,24 +122,14 @@ def test_io_instructions_without_devices_run_as_on_the_reference_machine(
         code, ec, problem, s370_impl, s370_modes):
     # The same property drawn from the channel-I/O rows only (the one above reaches
     # them a few times in a hundred): CC 3 or the privileged-operation exception.
-    psw = f"{(8 if ec else 0) | int(problem):04X}0000"
-    source = FRAME.format(psw=psw, code=code.hex().upper())
-    note(source)
-    for mode in _modes_to_compare(s370_impl, s370_modes):
-        diff = discrepancies(source, s370_impl, mode)
-        if diff:
-            _fail(source, diff, mode)
+    _check(framed(code, ec, problem), s370_impl, s370_modes)
 
 
 def test_the_property_finds_a_wrong_simulation(monkeypatch):
     """Against a VMCP whose SSM ignores the SSM-suppression control (CR0 bit 1:
     special-operation exception), the property fails and shrinks to a short
     program that uses SSM."""
-    from reference.machine.instructions import control
-    from reference.vm.vmcp import SIMULATIONS, Simulation
-
     def careless_ssm(m, b2, d2):
-        control.require_supervisor_state(m)
         control._set_system_mask(m, m.fetch_byte(m.address(0, b2, d2)))
 
     monkeypatch.setitem(SIMULATIONS, "SSM", Simulation(careless_ssm))
@@ -203,8 +150,4 @@ def test_the_property_finds_a_wrong_simulation(monkeypatch):
 @given(data=st.data())
 def test_dat_programs_run_as_on_the_reference_machine(data, s370_impl, s370_modes):
     source = data.draw(dat_programs(), label="program")
-    note(source)
-    for mode in _modes_to_compare(s370_impl, s370_modes):
-        diff = discrepancies(source, s370_impl, mode)
-        if diff:
-            _fail(source, diff, mode)
+    _check(source, s370_impl, s370_modes)

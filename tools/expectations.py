@@ -3,7 +3,7 @@
     python tools/expectations.py [--check] [--runs N] [PROGRAM.asm | DIRECTORY]...
 
 Every program of conformance/programs/ (or the programs and directories named) is
-assembled and run on Hercules 3.13 in S/370 mode through tests/hercules.py (clear
+assembled and run on Hercules 3.13 in S/370 mode through conformance/hercules.py (clear
 reset, the image at absolute 0, a restart interruption, run to a disabled wait, 2M of
 storage), ``--runs`` times (default 2); a field that differs between the runs is an
 error.  The expectations file ``NAME.toml`` beside ``NAME.asm`` is written from that
@@ -65,10 +65,12 @@ else:  # pragma: no cover
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests import hercules as H  # noqa: E402
+from conformance import hercules as H  # noqa: E402
+from conformance.adapter import absolute  # noqa: E402
+from conformance.corpus import Program, has_expectations  # noqa: E402
 
 CORPUS = REPO / "conformance" / "programs"
-HERCULES = "Hercules 3.13 S/370 mode, tests/hercules.py"
+HERCULES = "Hercules 3.13 S/370 mode, conformance/hercules.py"
 ROW = 32                                       # bytes a storage line
 # Clear-reset values of the control registers (GA22-7000 ch.4 "Resets").
 CR_RESET = [0x000000E0, 0, 0xFFFFFFFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xC2000000, 0x00000200]
@@ -298,12 +300,12 @@ def build(prog: H.Program, r: H.Result, native_only: bool) -> Expect:
         raise RuntimeError(f"{prog.name}: KNOWN {prog.known} but no hand-derived values")
     left_out = [(a, b, why) for a, b, why in ALWAYS_LEFT_OUT]
     left_out += [(a, b, "IGNORE in the program's header") for a, b in prog.ignore]
-    absolute: dict[int, int] = {}
+    at_absolute: dict[int, int] = {}
     for (first, _last), data in r.storage.items():
         for i, byte in enumerate(data):
             a = first + i
             if not any(lo <= a <= hi for lo, hi, _ in left_out):
-                absolute[a] = byte
+                at_absolute[a] = byte
     gpr = {i: r.gpr[i] for i in range(16) if i not in prog.ignore_gpr}
     keys = {blk: k & H.KEY_COMPARE_MASK for blk, k in r.keys.items()}
     hand_abs: dict[int, Fix] = {}
@@ -312,10 +314,10 @@ def build(prog: H.Program, r: H.Result, native_only: bool) -> Expect:
             if fix.what == "storage":
                 assert isinstance(fix.value, bytes)
                 for i, byte in enumerate(fix.value):
-                    if fix.where + i not in absolute:
+                    if fix.where + i not in at_absolute:
                         raise RuntimeError(f"{prog.name}: hand value at {fix.where + i:X} is "
                                            "not in the compared storage")
-                    absolute[fix.where + i] = byte
+                    at_absolute[fix.where + i] = byte
                     hand_abs[fix.where + i] = fix
             elif fix.what == "gpr":
                 assert isinstance(fix.value, int)
@@ -325,8 +327,9 @@ def build(prog: H.Program, r: H.Result, native_only: bool) -> Expect:
                 keys[fix.where] = fix.value
             else:
                 raise ValueError(fix.what)
-    storage = {H._absolute_to_real(a, r.prefix): b for a, b in absolute.items()}
-    hand_bytes = {H._absolute_to_real(a, r.prefix): f for a, f in hand_abs.items()}
+    # Prefixing is its own inverse: the real address of an absolute one.
+    storage = {absolute(a, r.prefix): b for a, b in at_absolute.items()}
+    hand_bytes = {absolute(a, r.prefix): f for a, f in hand_abs.items()}
     ec = bool(r.psw & H.PSW_EC_BIT)
     notes = [f"X'{a:X}'" + (f"-X'{b:X}'" if b != a else "") + f": {why}"
              for a, b, why in left_out
@@ -372,8 +375,8 @@ def provenance(e: Expect) -> str:
         return (f"{HERCULES} (floating-point feature installed; the reference machine has "
                 "none: docs/hercules-differences.md X5)")
     if e.known == "X6":
-        return (f"{HERCULES} (channel I/O: no device X'123', no channel 1; the reference "
-                "machine has no channel I/O yet: docs/hercules-differences.md X6, issue #6)")
+        return (f"{HERCULES} (channel I/O: no device X'123', no channel 1: "
+                "docs/hercules-differences.md X6)")
     return HERCULES
 
 
@@ -463,7 +466,6 @@ def programs(paths: list[Path]) -> list[H.Program]:
     # Programs with devices ([[device]] in their expectations) are not for this
     # tool: it runs Hercules without devices.  Nor is a program that carries its
     # expectations itself (``*! `` lines, derived by hand: CONTRIBUTING.md).
-    from conformance.corpus import Program, has_expectations
     return [H.parse_program(f) for f in files
             if not (has_expectations(f) and (Program(f).has_devices
                                              or not f.with_suffix(".toml").exists()))]

@@ -7,7 +7,7 @@
 * (CC 2 while the subchannel works, then CC 1: the CSW stored, the condition cleared).
 * GA22-7000-4 ch.12-13; the devices' rules: reference/devices.py CardReader2540,
 * CardPunch2540, Printer1403 and docs/configuration.md.  (The printer is at 00F: the
-* Hercules harness of tests/hercules.py has a 1403 of its own at 00E.)
+* Hercules harness of conformance/hercules.py has a 1403 of its own at 00E.)
 *
 * LOG records (16 bytes): byte 0 X'40'+CC*X'10' of the I/O instruction (BALR after it),
 * bytes 2-3 the I/O address of the interruption (186-187), bytes 8-15 the CSW.

@@ -12,7 +12,7 @@
 * A record of LOG is 16 bytes: byte 0 X'40'+CC*X'10' (BALR after SIO: ILC 1, the CC,
 * program mask 0), bytes 2-3 the I/O address stored by the interruption (186-187),
 * bytes 8-15 the CSW (location 64; cleared before each SIO).
-* Without the device (the Hercules harness, tests/hercules.py) every SIO gives CC 3
+* Without the device (the Hercules harness, conformance/hercules.py) every SIO gives CC 3
 * and the program still ends in its disabled wait.
 * COMPARE: 0-FFF
 *

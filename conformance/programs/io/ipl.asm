@@ -12,7 +12,7 @@
 * The program then keeps the I/O address from 186-187, reads card 3 into X'380' and
 * reads again: unit exception, the deck is exhausted.
 * Started by the restart interruption without devices (the Hercules harness,
-* tests/hercules.py) it runs the same code: SIO gives CC 3, it ends in its wait.
+* conformance/hercules.py) it runs the same code: SIO gives CC 3, it ends in its wait.
 * COMPARE: 0-FFF
 *
 IPL      START 0

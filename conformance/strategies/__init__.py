@@ -1,0 +1,62 @@
+"""Hypothesis strategies for System/370 conformance testing (public API).
+
+Conventions:
+
+- Every parameter that is ``None`` is drawn; give a value to pin it.  A parameter
+  that names a pool (the commands, data addresses or counts a CCW is drawn from)
+  takes a list of values or a strategy; ``None`` draws from the widest range.
+- A strategy of a whole program returns its assembler source (assemble it with
+  ``reference.asm.assembler.assemble``; ``s370 compare`` runs it natively and under
+  the VMCP).  Each program is written for ``PROGRAM_STORAGE`` (64K) of storage; the
+  storage map of each kind of program is in its module.
+
+By subject:
+
+- ``conformance.strategies.instructions``: one instruction of the opcode table
+  (``instructions``) and state values: ``psw_values``, ``control_register_values``,
+  ``storage_keys``.
+- ``conformance.strategies.programs``: ``guest_programs``, whole guest programs
+  that mix privileged and general instructions with interruption handlers.
+- ``conformance.strategies.dat``: ``dat_programs``, guests that turn DAT on through
+  tables they carry.
+- ``conformance.strategies.channel``: channel command words (``ccw`` encodes one;
+  ``ccws`` and ``ccw_flags`` draw them; ``define_extent``, ``locate``, ``extents``,
+  ``locates``, ``valid_extents`` for a 3370), and ``channel_programs``, a guest that
+  starts one channel program on a device of ``CHANNEL_DEVICES`` and records its
+  end.
+
+The properties that use them are in ``conformance/test_properties.py`` and
+``conformance/test_channel_programs.py``; the unit tests use them too.
+"""
+
+from .channel import (
+    CHANNEL_DEVICES,
+    CHANNEL_DISK_BLOCKS,
+    CHANNEL_STORAGE,
+    ccw,
+    ccw_flags,
+    ccws,
+    channel_programs,
+    define_extent,
+    extents,
+    locate,
+    locates,
+    valid_extents,
+)
+from .dat import dat_programs
+from .instructions import (
+    CR_POOLS,
+    PROGRAM_STORAGE,
+    control_register_values,
+    instructions,
+    psw_values,
+    storage_keys,
+)
+from .programs import GENERAL_POOL, PRIVILEGED_POOL, guest_programs
+
+__all__ = [
+    "CHANNEL_DEVICES", "CHANNEL_DISK_BLOCKS", "CHANNEL_STORAGE", "CR_POOLS", "GENERAL_POOL",
+    "PRIVILEGED_POOL", "PROGRAM_STORAGE", "ccw", "ccw_flags", "ccws", "channel_programs",
+    "control_register_values", "dat_programs", "define_extent", "extents", "guest_programs",
+    "instructions", "locate", "locates", "psw_values", "storage_keys", "valid_extents",
+]
