@@ -1,11 +1,20 @@
 """Helpers for unit tests: build small programs from the opcode table and run them.
 
 ``program([("LA", (1, 0, 0, 5)), ...])`` encodes instructions with
-``reference.arch.opcodes.encode`` (fields in layout order); ``run_code`` places them at
-X'200' with a BC-mode (or EC-mode) PSW at 0, runs to a stop and returns the machine.
-The code ends with LPSW of a disabled-wait PSW kept at X'1F0' unless ``end`` is False.
+``reference.arch.opcodes.encode`` (fields in layout order); ``checked_program`` also
+checks that every field fits its instruction field; ``load(r, value)`` is the LA (and
+SLL) that puts a value in a register.  ``run_code`` places a program at X'200' with a
+BC-mode (or EC-mode) PSW at 0, runs to a stop and returns the machine.  The code ends
+with LPSW of a disabled-wait PSW kept at X'1F0' unless ``end`` is False.  ``word``,
+``dword``: big-endian bytes; ``old_program_psw(m)``: the program old PSW.
 ``fuzz_examples()`` is the number of examples of a parser fuzz; ``within(seconds)``
 turns a hang into a test failure.
+
+``asm(source)`` assembles a program; ``differences(native, vm)`` lists what differs
+between two runs (a machine and a VM: the whole state, the step count, the stop and
+every interruption taken).  Channel I/O: ``card(text)`` is an 80-column card,
+``ipl_deck()`` a two-card IPL deck, ``DISK_PROGRAM`` a program that writes and reads a
+3370 (the CCWs themselves: ``conformance.strategies.channel``).
 """
 
 from __future__ import annotations
@@ -15,8 +24,13 @@ import os
 import signal
 from collections.abc import Iterator
 
-from reference.arch.opcodes import BY_MNEMONIC, encode
+from conformance.comparison import log_difference, state_differences
+from conformance.strategies import ccw
+from reference.arch.ebcdic import to_ebcdic
+from reference.arch.opcodes import BY_MNEMONIC, decode_fields, encode
+from reference.asm.assembler import assemble
 from reference.machine.machine import Machine
+from reference.vm.virtual_machine import VirtualMachine
 
 CODE_ORIGIN = 0x200
 WAIT_PSW_AT = 0x1F0
@@ -42,6 +56,41 @@ def ins(mnemonic: str, *fields: int) -> bytes:
 
 def program(items: list[tuple[str, tuple[int, ...]]]) -> bytes:
     return b"".join(ins(mn, *f) for mn, f in items)
+
+
+def word(v: int) -> bytes:
+    return v.to_bytes(4, "big")
+
+
+def dword(v: int) -> bytes:
+    return v.to_bytes(8, "big")
+
+
+def old_program_psw(m: Machine) -> int:
+    """The program old PSW (location 40)."""
+    return int.from_bytes(m.mem[0x28:0x30], "big")
+
+
+def load(r: int, value: int) -> list[tuple[str, tuple[int, ...]]]:
+    """Put ``value`` in register ``r`` with LA (and SLL when it needs more than the
+    12-bit displacement)."""
+    shift = 0
+    while value >> shift > 0xFFF:
+        shift += 4
+    assert value == (value >> shift) << shift
+    items = [("LA", (r, 0, 0, value >> shift))]
+    if shift:
+        items.append(("SLL", (r, 0, 0, shift)))
+    return items
+
+
+def checked_program(items: list[tuple[str, tuple[int, ...]]]) -> bytes:
+    """``program(items)``, after checking that every field fits its instruction field
+    (decoding the instruction gives the field back)."""
+    for mnemonic, fields in items:
+        row = BY_MNEMONIC[mnemonic]
+        assert decode_fields(row.layout, ins(mnemonic, *fields)) == fields, (mnemonic, fields)
+    return program(items)
 
 
 def make_machine(code: bytes, *, ec: bool = False, key: int = 0, problem: bool = False,
@@ -82,3 +131,94 @@ def within(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def asm(source: str) -> bytes:
+    return assemble(source, "test.asm").image
+
+
+def differences(native: Machine | VirtualMachine, vm: Machine | VirtualMachine) -> list[str]:
+    """What differs between two runs (the native machine and a VM), readably: every
+    field of the state, the step count, the stop reason and the interruptions taken
+    (whole records: class, code, ILC, old and new PSW, step)."""
+    out = [f"{name}: native {x} vm {y}"
+           for name, x, y in state_differences(native.state(), vm.state())]
+    if native.steps != vm.steps:
+        out.append(f"steps: native {native.steps} vm {vm.steps}")
+    if native.stop_reason != vm.stop_reason:
+        out.append(f"stop: native {native.stop_reason} vm {vm.stop_reason}")
+    log = log_difference(native.interruption_log or [], vm.interruption_log or [])
+    if log is not None:
+        out.append(log)
+    return out
+
+
+def card(text: str) -> bytes:
+    """An 80-column card: ``text`` in EBCDIC, padded with blanks."""
+    return to_ebcdic(text).ljust(80, b"\x40")
+
+
+def ipl_deck() -> bytes:
+    """Card 1: BC-mode PSW to X'400', CCW read card 2 into X'400' (CC, SLI), TIC to
+    it... card 2: the program: LA 7,X'77'; LPSW of a disabled wait."""
+    psw = bytes.fromhex("0000000000000400")
+    card1 = (psw + ccw(0x02, 0x400, 0x20, 80) + ccw(0x08, 0x400, 0, 0)).ljust(80, b"\0")
+    wait = bytes.fromhex("000A000000000000")
+    code = ins("LA", 7, 0, 0, 0x77) + ins("LPSW", 0, 0x410)
+    card2 = (code.ljust(16, b"\0") + wait).ljust(80, b"\0")
+    return card1 + card2
+
+
+# Write block 5 of a 3370 at 150; read extent blocks 2-4 (device blocks 4-6, the
+# extent starting at device block 2) with data chaining at a block boundary; LOCATE
+# beyond the extent: unit check.  The CSWs are kept at CSW1-CSW3.
+DISK_PROGRAM = """\
+DISK     START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   DISK+X'200'
+BEGIN    BALR  12,0
+         USING *,12
+         LA    1,WPROG
+         BAL   14,DOIO
+         MVC   CSW1,X'40'
+         LA    1,RPROG
+         BAL   14,DOIO
+         MVC   CSW2,X'40'
+         LA    1,SPROG
+         BAL   14,DOIO
+         MVC   CSW3,X'40'
+         LPSW  DONE
+DOIO     ST    1,X'48'
+         SIO   X'150'
+         BNZ   FAIL
+TIOLOOP  TIO   X'150'
+         BC    2,TIOLOOP
+         BR    14
+FAIL     LPSW  BAD
+         DS    0D
+DONE     DC    X'000A0000',A(0)
+BAD      DC    X'000A0000',A(X'BAD')
+WPROG    DC    X'63',AL3(DEXTW),X'40',X'00',AL2(16)
+         DC    X'43',AL3(LOCW),X'40',X'00',AL2(8)
+         DC    X'41',AL3(PATTERN),X'00',X'00',AL2(512)
+RPROG    DC    X'63',AL3(DEXTR),X'40',X'00',AL2(16)
+         DC    X'43',AL3(LOCR),X'40',X'00',AL2(8)
+         DC    X'42',AL3(BUF),X'80',X'00',AL2(512)
+         DC    X'00',AL3(BUF+512),X'00',X'00',AL2(1024)
+SPROG    DC    X'63',AL3(DEXTR),X'40',X'00',AL2(16)
+         DC    X'43',AL3(LOCBAD),X'40',X'00',AL2(8)
+         DC    X'42',AL3(BUF2),X'00',X'00',AL2(512)
+DEXTW    DC    X'C0000000',F'0',F'0',F'15'
+DEXTR    DC    X'40000000',F'2',F'0',F'13'
+LOCW     DC    X'01000001',F'5'
+LOCR     DC    X'06000003',F'2'
+LOCBAD   DC    X'06000001',F'14'
+CSW1     DS    D
+CSW2     DS    D
+CSW3     DS    D
+PATTERN  DC    128C'ABCD'
+         ORG   DISK+X'1000'
+BUF      DS    XL1536
+BUF2     DS    XL512
+         END   BEGIN
+"""

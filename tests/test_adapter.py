@@ -7,7 +7,7 @@ Sections: 1 the client and the example adapter; 2 broken adapters (malformed
 responses, death, hangs, deep nesting, wrong types, endless or undecodable lines, a
 closed output, an adapter that stops reading) and what a test run shows of them, and
 the parser fuzz of adapter responses; 3 the Hercules adapter; 4 Hypothesis-generated
-programs (tests/test_vmcp.py ``random_programs``: problem- and supervisor-state
+programs (``conformance.strategies.guest_programs``: problem- and supervisor-state
 programs full of privileged instructions with interruption handlers) on both
 machines.
 
@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import importlib.util
 import json
 import os
 import shlex
@@ -72,19 +73,26 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from conformance.adapter import AdapterError, AdapterImplementation, absolute
-from conformance.corpus import Program, check
+import conformance.adapter as client
+from conformance import hercules as H
+from conformance.adapter import (
+    AdapterError,
+    AdapterImplementation,
+    absolute,
+    device_entries,
+    implementation,
+)
+from conformance.corpus import Program, check, run_program
+from conformance.implementations import DeviceSetupError, Reference, takes_devices
+from conformance.strategies import guest_programs as random_programs
 from reference.arch import opcodes
-from reference.asm.assembler import assemble
+from reference.io.config import load_configuration
 from reference.machine.machine import Machine
 from reference.session import start_machine
+from reference.trace import record_lines
 from tests.jsonfuzz import mutated_line
-from tests.support import fuzz_examples, within
+from tests.support import asm, fuzz_examples, within
 
-try:  # the generator of tests/test_vmcp.py, moved to conformance/strategies.py
-    from conformance.strategies import guest_programs as random_programs
-except ImportError:
-    from tests.test_vmcp import random_programs
 PROPERTY_STEPS = 400     # the step limit the VMCP property runs these programs with
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,10 +118,6 @@ def hercules() -> Iterator[AdapterImplementation]:
     impl = AdapterImplementation(HERCULES, run_time_limit=2.0)
     yield impl
     impl.close()
-
-
-def asm(source: str) -> bytes:
-    return assemble(source, "test.asm").image
 
 
 # A BC-mode program at X'200': LA 1,5; ST 1,X'400'; LA 2,X'30'; LA 3,X'800';
@@ -152,7 +156,6 @@ def test_hello_declares_protocol_1_and_the_reference_capabilities(example):
     assert example.adapter.hello["protocol"] == 1
     assert example.name == "reference"
     assert example.modes == ("native", "vmcp")
-    from conformance.implementations import Reference
     assert example.facilities == Reference.facilities
     assert example.step_limit and example.interruptions and example.trace_capable
     assert example.gets == example.sets == {"psw", "gpr", "cr", "prefix", "storage", "keys"}
@@ -173,7 +176,6 @@ def test_a_program_runs_to_its_disabled_wait_with_registers_storage_and_keys(exa
 
 
 def test_the_outcome_is_the_reference_implementations_in_both_modes(example):
-    from conformance.implementations import Reference
     for mode in ("native", "vmcp"):
         ours = example.run(LOOP, 64 * 1024, 100, mode)
         theirs = Reference().run(LOOP, 64 * 1024, 100, mode)
@@ -209,7 +211,6 @@ def test_set_state_then_get_state_gives_back_every_field(example):
 
 
 def test_trace_gives_the_records_of_the_reference_recorder(example):
-    from reference.trace import record_lines
     response, records = example.trace(LOOP, 64 * 1024, 100)
     # LA, BCT (taken), BCT (taken), BCT (not taken: R1 = 0), LPSW: 5 instructions.
     assert (response["stop"], response["steps"]) == ("disabled-wait", 5)
@@ -330,17 +331,30 @@ ex.main()
 '''
 
 
+def _script(factory: pytest.TempPathFactory, name: str, source: str) -> Path:
+    """An adapter script derived from the example adapter (``source``: a format whose
+    ``adapters`` is the folder of adapters/)."""
+    path = factory.mktemp("adapters") / name
+    path.write_text(source.format(adapters=str(REPO / "adapters")))
+    return path
+
+
+def _started(script: Path, variable: str, how: str, monkeypatch: pytest.MonkeyPatch,
+             **kw: Any) -> AdapterImplementation:
+    """The adapter ``script`` started with the environment variable ``variable`` set to
+    ``how`` (what it does differently)."""
+    monkeypatch.setenv(variable, how)
+    return AdapterImplementation(f"{PYTHON} {shlex.quote(str(script))}", **kw)
+
+
 @pytest.fixture(scope="module")
 def broken_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("adapters") / "broken_adapter.py"
-    path.write_text(BROKEN_SOURCE.format(adapters=str(REPO / "adapters")))
-    return path
+    return _script(tmp_path_factory, "broken_adapter.py", BROKEN_SOURCE)
 
 
 def _broken(script: Path, how: str, monkeypatch: pytest.MonkeyPatch,
             **kw: Any) -> AdapterImplementation:
-    monkeypatch.setenv("S370_BROKEN", how)
-    return AdapterImplementation(f"{PYTHON} {shlex.quote(str(script))}", **kw)
+    return _started(script, "S370_BROKEN", how, monkeypatch, **kw)
 
 
 @pytest.mark.parametrize("how, message", [
@@ -363,7 +377,6 @@ def test_a_broken_adapter_is_one_line_and_the_next_run_gets_a_new_adapter(
 
 def test_an_adapter_that_hangs_is_stopped_after_the_answer_time(broken_script, monkeypatch):
     impl = _broken(broken_script, "hang", monkeypatch, run_time_limit=0.1)
-    import conformance.adapter as client
     monkeypatch.setattr(client, "RUN_MARGIN", 0.4)
     try:
         t0 = time.monotonic()
@@ -375,7 +388,6 @@ def test_an_adapter_that_hangs_is_stopped_after_the_answer_time(broken_script, m
 
 
 def test_an_adapter_that_cannot_start_is_a_usage_error():
-    from conformance.implementations import implementation
     with pytest.raises(ValueError, match="cannot be started"):
         implementation("cmd:/nonexistent/adapter --x")
     with pytest.raises(ValueError, match="malformed response to 'hello'"):
@@ -481,7 +493,6 @@ def test_a_hello_of_wrong_types_is_refused_and_the_adapter_is_stopped(
 
 def test_an_adapter_that_writes_without_end_is_stopped_at_the_line_bound(
         broken_script, monkeypatch):
-    import conformance.adapter as client
     monkeypatch.setattr(client, "MAX_RESPONSE", 1 << 20)
     impl = _broken(broken_script, "flood", monkeypatch)
     proc = impl.adapter._proc
@@ -554,7 +565,6 @@ def test_a_deeply_nested_hello_in_a_conformance_run_is_a_usage_error_not_interna
 # must have ended and been waited for, and the session must end in time.
 # ---------------------------------------------------------------------------
 def _load_example_adapter() -> Any:
-    import importlib.util
     spec = importlib.util.spec_from_file_location(
         "s370_example_adapter", REPO / "adapters" / "example_adapter.py")
     assert spec is not None and spec.loader is not None
@@ -699,7 +709,6 @@ def _session(impl_errors: list[AdapterError]) -> None:
 
 
 def _fake_session(script: dict[int, bytes]) -> list[AdapterError]:
-    import conformance.adapter as client
     FakeAdapterProcess.script = script
     FakeAdapterProcess.answered = 0
     FakeAdapterProcess.instances = []
@@ -909,34 +918,21 @@ def _masked_storage(data: bytes) -> bytes:
     return bytes(b)
 
 
+def _result(run: Final, stop: str) -> H.Result:
+    """A run as the Hercules harness's result: its whole compared storage one range,
+    without what follows host time (``_masked_storage``), and the key of every block."""
+    return H.Result(stopped=stop, psw=run.psw, gpr=list(run.gpr), cr=list(run.cr),
+                    storage={(0, len(run.storage) - 1): _masked_storage(run.storage)},
+                    keys={i * 2048: key for i, key in enumerate(run.keys)}, prefix=run.prefix)
+
+
 def differences(ref: Final, herc: Final) -> list[str]:
-    out = []
+    """Every difference (``conformance.hercules.compare``: the ILC of a BC-mode PSW
+    and the bit of a key Hercules keeps for itself left out)."""
     # A wait that nothing ends: the reference says so, Hercules waits until the run's
     # time limit.
     waiting = ref.stop == "enabled-wait" and herc.stop == "timeout" and herc.psw >> 49 & 1
-    if ref.stop != herc.stop and not waiting:
-        out.append(f"stop: reference {ref.stop}, hercules {herc.stop}")
-    rpsw, hpsw = ref.psw, herc.psw
-    if not (rpsw | hpsw) >> 51 & 1:
-        rpsw, hpsw = rpsw & ~(3 << 30), hpsw & ~(3 << 30)    # BC-mode ILC: X2
-    if rpsw != hpsw:
-        out.append(f"PSW: reference {ref.psw:016X}, hercules {herc.psw:016X}")
-    for name in ("gpr", "cr"):
-        for i, (x, y) in enumerate(zip(getattr(ref, name), getattr(herc, name), strict=True)):
-            if x != y:
-                out.append(f"{name.upper()}{i}: reference {x:08X}, hercules {y:08X}")
-    if ref.prefix != herc.prefix:
-        out.append(f"prefix: reference {ref.prefix:08X}, hercules {herc.prefix:08X}")
-    a, b = _masked_storage(ref.storage), _masked_storage(herc.storage)
-    if a != b:
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        at = diff[0]
-        out.append(f"storage: {len(diff)} byte(s) differ, first at {at:06X}: reference "
-                   f"{a[at:at + 8].hex().upper()}, hercules {b[at:at + 8].hex().upper()}")
-    for i, (x, y) in enumerate(zip(ref.keys, herc.keys, strict=True)):
-        if x & 0xFE != y & 0xFE:
-            out.append(f"key of block {i * 2048:06X}: reference {x:02X}, hercules {y:02X}")
-    return out
+    return H.compare(_result(ref, ref.stop), _result(herc, ref.stop if waiting else herc.stop))
 
 
 @dataclass
@@ -1185,24 +1181,19 @@ ex.main()
 
 @pytest.fixture(scope="module")
 def limited_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("adapters") / "limited_adapter.py"
-    path.write_text(LIMITED_SOURCE.format(adapters=str(REPO / "adapters")))
-    return path
+    return _script(tmp_path_factory, "limited_adapter.py", LIMITED_SOURCE)
 
 
 def _limited(script: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> AdapterImplementation:
-    monkeypatch.setenv("S370_DEVICES", how)
-    return AdapterImplementation(f"{PYTHON} {shlex.quote(str(script))}")
+    return _started(script, "S370_DEVICES", how, monkeypatch)
 
 
 def _configuration(tmp_path: Path, text: str) -> Any:
-    from reference.io.devices import load_configuration
     (tmp_path / "machine.toml").write_text(text)
     return load_configuration(tmp_path / "machine.toml")
 
 
 def test_the_example_adapter_declares_every_device_type_and_gains_run_configured(example):
-    from conformance.implementations import takes_devices
     assert example.adapter.hello["capabilities"]["devices"] == \
         ["3215", "2540R", "2540P", "1403", "3370"]
     assert example.device_types("native") == example.device_types("vmcp") == \
@@ -1212,8 +1203,6 @@ def test_the_example_adapter_declares_every_device_type_and_gains_run_configured
 
 
 def test_an_adapter_without_the_capability_takes_no_devices(limited_script, monkeypatch):
-    from conformance.corpus import run_program
-    from conformance.implementations import DeviceSetupError, takes_devices
     impl = _limited(limited_script, "none", monkeypatch)
     try:
         assert impl.devices == () and impl.run_configured is None
@@ -1245,7 +1234,6 @@ def test_a_device_type_the_adapter_lacks_is_named(example, monkeypatch):
 
 
 def test_the_client_sends_the_contents_of_input_files_and_no_host_path(tmp_path):
-    from conformance.adapter import device_entries
     (tmp_path / "cards.txt").write_text("AB\n")
     (tmp_path / "replies.txt").write_text("YES\nNO\n")
     (tmp_path / "disk.img").write_bytes(bytes(range(256)) * 2)

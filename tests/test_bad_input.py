@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from reference.cli.main import main
-from reference.io.devices import MAX_TOML_BYTES, MAX_TOML_NESTING, _toml_nesting
+from reference.io.config import MAX_TOML_BYTES, MAX_TOML_NESTING, _toml_nesting
 from tests.support import fuzz_examples, within
 
 REPO = Path(__file__).resolve().parent.parent

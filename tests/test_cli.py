@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -10,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
+import reference.vm.vmcp
+from reference.asm.assembler import assemble
 from reference.cli.main import main
-from tests.support import ins
+from reference.machine.instructions import control
+from reference.vm.directory import load_directory
+from reference.vm.simulate import SIMULATIONS, Simulation
+from reference.vm.vmcp import VMCP
+from tests.support import ins, ipl_deck
 
 # A raw image: BC-mode PSW at 0 -> X'200'; LA 1,5; ST 1,X'400'; LPSW X'1F0' (disabled wait).
 WAIT_PSW = bytes.fromhex("000A0000000000FF")
@@ -129,9 +136,6 @@ def test_compare_names_the_field_and_instruction_where_runs_part(tmp_path, capsy
                                                                 monkeypatch):
     # A VMCP with a deliberately wrong simulation of SSM: it ignores the mask byte
     # and clears the system mask.
-    from reference.machine.instructions import control
-    from reference.vm.vmcp import SIMULATIONS, Simulation
-
     def wrong_ssm(m, b2, d2):
         control._set_system_mask(m, 0)
 
@@ -215,7 +219,6 @@ EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examp
 
 
 def _copy_examples(tmp_path):
-    import shutil
     for name in ("directory.toml", "pack.img", "disk_to_printer.asm", "cards_to_printer.asm",
                  "cards.txt"):
         shutil.copy(EXAMPLES / name, tmp_path / name)
@@ -261,9 +264,6 @@ def test_a_minidisk_vm_ends_as_the_native_machine_on_a_disk_of_its_blocks(tmp_pa
         [sys.executable, "-m", "reference.cli", "run", str(tmp_path / "disk_to_printer.asm"),
          "--config", str(tmp_path / "native.toml"), "--storage", "64K", "--json",
          "--dump", "0-FFFF"], capture_output=True, text=True, check=True)
-    from reference.asm.assembler import assemble
-    from reference.vm.vmcp import VMCP
-    from reference.vm.vmio import load_directory
     d = load_directory(directory)
     cp = VMCP(real_storage=1 << 20, spool_directory=tmp_path / "spool")
     cp.attach_real_disk(0x130, tmp_path / "pack.img")
@@ -309,10 +309,9 @@ def test_a_bad_directory_is_one_line_naming_the_place_and_exit_2(tmp_path, capsy
 
 
 def test_run_ipl_under_the_vmcp_ends_as_the_native_ipl(tmp_path, capsys):
-    # The IPL deck of tests/test_io.py (its program sets R7 to X'77' and stops):
+    # The IPL deck of tests/support.py (its program sets R7 to X'77' and stops):
     # `s370 run --config --ipl 00C` natively and with --under vmcp print the same
     # state, storage included.
-    from tests.test_io import ipl_deck
     (tmp_path / "deck.bin").write_bytes(ipl_deck())
     (tmp_path / "m.toml").write_text('storage = "64K"\n[[device]]\naddress = "00C"\n'
                                      'type = "2540R"\nfile = "deck.bin"\nformat = "binary"\n')
@@ -326,7 +325,6 @@ def test_run_ipl_under_the_vmcp_ends_as_the_native_ipl(tmp_path, capsys):
 
 
 def _cards_example(tmp_path):
-    import shutil
     for name in ("cards_to_printer.asm", "cards.toml", "cards.txt"):
         shutil.copy(EXAMPLES / name, tmp_path / name)
     return str(tmp_path / "cards_to_printer.asm"), str(tmp_path / "cards.toml")
@@ -345,7 +343,6 @@ def test_compare_with_a_configuration_names_the_device_file_that_differs(tmp_pat
     # A VMCP that never hands its spool files on: the printer file under the VMCP
     # is missing.  compare names the device and the first byte: the native file
     # begins with the first card, "THIS DECK" in ASCII (54 48 49 53 20 44 45 43).
-    import reference.vm.vmcp
     monkeypatch.setattr(reference.vm.vmcp, "release_spool", lambda kept: kept.channels.close())
     program, config = _cards_example(tmp_path)
     assert main(["compare", program, "--config", config]) == 1
@@ -426,7 +423,6 @@ def test_vmcp_output_that_cannot_be_delivered_is_kept_reported_and_exit_3(tmp_pa
 
 @NEEDS_DEV_FULL
 def test_run_under_vmcp_output_that_cannot_be_delivered_is_kept_and_exit_3(tmp_path, capsys):
-    import shutil
     program, config = _cards_example(tmp_path)
     path = __import__("pathlib").Path(config)
     path.write_text(path.read_text().replace('"cards_to_printer.prt"', '"/dev/full"'))
@@ -491,7 +487,6 @@ def test_size_of_other_than_ascii_digits_or_of_5000_digits_is_one_line_error(
 def _limited_memory() -> None:
     """In the child: 1G of address space at most, so that reading an endless file
     without bound ends in MemoryError instead of exhausting the machine."""
-    import resource
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 

@@ -12,10 +12,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.arch.opcodes import BY_MNEMONIC, TABLE, decode_fields
+from reference.arch.opcodes import TABLE, decode_fields
 from reference.machine.instructions.control import CPU_ID
 from reference.machine.machine import Machine
-from tests.support import WAIT_PSW_BC, WAIT_PSW_EC, ins, make_machine, program
+from tests.support import (
+    WAIT_PSW_BC,
+    WAIT_PSW_EC,
+    checked_program,
+    dword,
+    load,
+    make_machine,
+    old_program_psw,
+    program,
+    word,
+)
 
 EC_BIT = 1 << 51
 PROGRAM_TRAP = 0x0BA0                  # address in the program new PSW
@@ -32,27 +42,14 @@ def trap(m: Machine, ec: bool = True) -> None:
     m.mem[0x60:0x68] = wait_psw(ec, SVC_TRAP).to_bytes(8, "big")
 
 
-def checked(items: list[tuple[str, tuple[int, ...]]]) -> list[tuple[str, tuple[int, ...]]]:
-    """The items, after checking that every field fits its instruction field."""
-    for mnemonic, fields in items:
-        row = BY_MNEMONIC[mnemonic]
-        assert decode_fields(row.layout, ins(mnemonic, *fields)) == fields, (mnemonic, fields)
-    return items
-
-
 def run(items: list[tuple[str, tuple[int, ...]]], *, ec: bool = True, setup=None,
         data: dict[int, bytes] | None = None, steps: int = 2000, **kw) -> Machine:
-    checked(items)
-    m = make_machine(program(items), ec=ec, data=data, **kw)
+    m = make_machine(checked_program(items), ec=ec, data=data, **kw)
     trap(m, ec)
     if setup is not None:
         setup(m)
     m.run(steps)
     return m
-
-
-def old_program_psw(m: Machine) -> int:
-    return int.from_bytes(m.mem[0x28:0x30], "big")
 
 
 def program_code(m: Machine) -> int:
@@ -81,27 +78,6 @@ def completed(m: Machine) -> bool:
 def cc_in(m: Machine, r: int) -> int:
     """The condition code that BALR r,0 saved in bits 2-3 of register r."""
     return m.gpr[r] >> 28 & 3
-
-
-def word(v: int) -> bytes:
-    return v.to_bytes(4, "big")
-
-
-def dword(v: int) -> bytes:
-    return v.to_bytes(8, "big")
-
-
-def load(r: int, value: int) -> list[tuple[str, tuple[int, ...]]]:
-    """Put ``value`` in register ``r`` with LA (and SLL when it needs more than the
-    12-bit displacement)."""
-    shift = 0
-    while value >> shift > 0xFFF:
-        shift += 4
-    assert value == (value >> shift) << shift
-    items = [("LA", (r, 0, 0, value >> shift))]
-    if shift:
-        items.append(("SLL", (r, 0, 0, shift)))
-    return items
 
 
 def set_cr(m: Machine, **regs: int) -> None:

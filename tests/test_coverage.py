@@ -41,6 +41,7 @@ from conformance.coverage import (
 from conformance.implementations import Reference
 from reference.arch.opcodes import BY_MNEMONIC, TABLE
 from reference.machine.cpu import InterruptionRecord
+from reference.machine.machine import Machine
 from tests.support import ins, make_machine
 
 pytest_plugins = ["pytester"]
@@ -241,7 +242,6 @@ def test_native_and_vmcp_runs_are_counted(collector):
 def test_nothing_is_watched_while_the_hook_is_off(monkeypatch):
     """Off (the default), the machine keeps its fast path: no instruction goes
     through the one-at-a-time step that an observer forces."""
-    from reference.machine.machine import Machine
     monkeypatch.setattr(implementations, "coverage_hook", None)
     slow = []
     original = Machine._step_slow
@@ -460,7 +460,7 @@ def _timer_loop(system_mask: int):
 def test_cpu_timer_is_taken_where_it_falls_when_instructions_run_one_at_a_time(
         system_mask, watched):
     """The machine's one-at-a-time step (an observer attached, or PER on) must take
-    the timers where the fast path takes them ([observer fix] in machine.py).
+    the timers where the fast path takes them: at the same instruction boundary.
     By hand (this machine counts 1 microsecond an instruction): SPT is step 4 and
     sets 100 us; the timer is negative after step 4 + 101 = 105.  SSM is step 5,
     then LA and B alternate over steps 6-105: 50 of each, so R1 = 50 and the

@@ -14,9 +14,16 @@ from __future__ import annotations
 import pytest
 
 from reference.arch import dat
-from reference.arch.opcodes import BY_MNEMONIC, decode_fields
 from reference.machine.machine import Machine
-from tests.support import WAIT_PSW_BC, WAIT_PSW_EC, ins, make_machine, program
+from tests.support import (
+    WAIT_PSW_BC,
+    WAIT_PSW_EC,
+    checked_program,
+    load,
+    make_machine,
+    old_program_psw,
+    word,
+)
 
 EC_BIT = 1 << 51
 PROGRAM_TRAP = 0x0BA0
@@ -28,10 +35,6 @@ PAGE_TABLES = 0x3400        # one 1K area per segment that has a page table
 FORMATS = {(2048, 64 * 1024): 0x00400000, (2048, 1 << 20): 0x00500000,
            (4096, 64 * 1024): 0x00800000, (4096, 1 << 20): 0x00900000}
 FORMAT_IDS = ["2K-64K", "2K-1M", "4K-64K", "4K-1M"]
-
-
-def word(v: int) -> bytes:
-    return v.to_bytes(4, "big")
 
 
 def pte(page_size: int, frame: int | None) -> int:
@@ -86,23 +89,9 @@ class Tables:
         return self.page_tables + 0x400 * n + 2 * ((v % self.segment_size) // self.page_size)
 
 
-def load(r: int, value: int) -> list[tuple[str, tuple[int, ...]]]:
-    shift = 0
-    while value >> shift > 0xFFF:
-        shift += 4
-    assert value == (value >> shift) << shift
-    items = [("LA", (r, 0, 0, value >> shift))]
-    if shift:
-        items.append(("SLL", (r, 0, 0, shift)))
-    return items
-
-
 def run(items, tables: Tables | None, *, dat_on: bool = True, data=None, setup=None,
         cr0_extra: int = 0, steps: int = 2000, **kw) -> Machine:
-    for mnemonic, fields in items:
-        row = BY_MNEMONIC[mnemonic]
-        assert decode_fields(row.layout, ins(mnemonic, *fields)) == fields, (mnemonic, fields)
-    m = make_machine(program(items), ec=True, system_mask=0x04 if dat_on else 0, data=data,
+    m = make_machine(checked_program(items), ec=True, system_mask=0x04 if dat_on else 0, data=data,
                      **kw)
     m.mem[0x68:0x70] = ((1 << 49) | EC_BIT | PROGRAM_TRAP).to_bytes(8, "big")
     if tables is not None:
@@ -118,10 +107,6 @@ def run(items, tables: Tables | None, *, dat_on: bool = True, data=None, setup=N
 
 def program_code(m: Machine) -> int:
     return int.from_bytes(m.mem[0x8E:0x90], "big")
-
-
-def old_program_psw(m: Machine) -> int:
-    return int.from_bytes(m.mem[0x28:0x30], "big")
 
 
 def tea(m: Machine) -> int:

@@ -1,6 +1,6 @@
 """The reference machine against Hercules 3.13 on the conformance corpus.
 
-Every program of conformance/programs/ runs on both machines (tests/hercules.py:
+Every program of conformance/programs/ runs on both machines (conformance/hercules.py:
 one persistent Hercules process for the session) and the final states are compared:
 PSW, general and control registers, the storage ranges the program names in its
 ``* COMPARE:`` line and the storage keys of the 2K blocks in them.  A program whose
@@ -26,27 +26,15 @@ from pathlib import Path
 
 import pytest
 
+from conformance import hercules as H
+from conformance.corpus import Program, output_difference
 from conformance.expectations import Expectations, load
-from tests import hercules as H
 
-DIFFERENCES_DOC = H.REPO / "docs" / "hercules-differences.md"
 NEEDS_HERCULES = pytest.mark.skipif(H.hercules_executable() is None,
                                     reason="hercules is not on PATH")
 
 
-def _known_differences() -> dict[str, str]:
-    """Table entry -> its one-line summary, from the first two columns of the rows
-    of docs/hercules-differences.md that start with an entry name (H1, X3, ...)."""
-    out: dict[str, str] = {}
-    if DIFFERENCES_DOC.exists():
-        for line in DIFFERENCES_DOC.read_text().splitlines():
-            m = re.match(r"^\|\s*([A-Z]\d+)\s*\|\s*([^|]+?)\s*\|", line)
-            if m:
-                out[m.group(1)] = m.group(2)
-    return out
-
-
-KNOWN = _known_differences()
+KNOWN = H.known_differences()
 PROGRAMS = H.corpus()
 
 
@@ -131,7 +119,7 @@ def test_runaway_program_is_stopped_and_reported(hercules_process: H.Hercules) -
 # The programs with devices: Hercules against their expectations
 # ---------------------------------------------------------------------------
 # conformance/programs/io/cards.asm, disk.asm and ipl.asm run on Hercules with the
-# devices their TOML configures (tests/hercules.py gives every program only a 1403 at
+# devices their TOML configures (conformance/hercules.py gives every program only a 1403 at
 # 00E), and Hercules must meet the program's [expect]: stop, PSW, registers, storage
 # bytes and [expect.output] (printer, punch, disk image).  Hercules has no 2540: its
 # 3505 reader and 3525 punch answer the same commands (as in tests/test_io.py).  The
@@ -238,15 +226,14 @@ class DeviceRun:
 
 def run_hercules_with_devices(exp: Expectations, image: bytes, work: Path,
                               timeout: float = 20.0) -> DeviceRun:
-    """A Hercules process of its own (tests/hercules.py, on a pseudo-terminal) with the
+    """A Hercules process of its own (conformance/hercules.py, on a pseudo-terminal) with the
     program's devices instead of the 1403 at 00E; the image loaded at 0, started by
     ``restart`` or, when the TOML names an IPL device, by ``ipl`` from it; the state
     read at the disabled wait; then ``quit``, which closes the device files.  (Daemon
     mode with a script that displays storage and quits loses the end of the log:
     Hercules' logger does not drain its pipe at shutdown, logger.c.)"""
     devices, files = hercules_devices(exp, IO_DIR, work)
-    base = "".join(line for line in H.CONFIG.splitlines(keepends=True)
-                   if not re.match(r"[0-9A-Fa-f]{3,4}\s", line))    # no 1403 at 00E
+    base = H.MACHINE                                        # no 1403 at 00E
     start = "restart" if exp.ipl is None else f"ipl {exp.ipl:04X}"
     end = max(a + len(b) for a, b in exp.storage_bytes.items()) - 1
     with H.Hercules(config_text=base + devices) as herc:
@@ -262,8 +249,6 @@ def expectation_misses(exp: Expectations, run: DeviceRun,
                        exemptions: tuple[Exemption, ...] = ()) -> list[str]:
     """Every expectation Hercules misses, leaving out the exempted bytes; and every
     exemption whose bytes are not what its row predicts on Hercules."""
-    from conformance.corpus import output_difference
-
     misses: list[str] = []
     if exp.stop is not None and run.stopped != exp.stop:
         misses.append(f"stop: expected {exp.stop}, hercules {run.stopped}")
@@ -298,8 +283,6 @@ def expectation_misses(exp: Expectations, run: DeviceRun,
 def test_io_program_meets_its_expectations_on_hercules_with_its_devices(
         name: str, tmp_path: Path) -> None:
     pytest.importorskip("reference.asm.assembler")
-    from conformance.corpus import Program
-
     prog = Program(IO_DIR / f"{name}.asm")
     exp = prog.expectations
     assert exp.devices, f"io/{name}: no [[device]] in its TOML"
@@ -368,7 +351,7 @@ def test_corpus_has_at_least_110_programs_in_chapter_folders() -> None:
 def test_every_known_difference_is_in_the_table() -> None:
     for prog in PROGRAMS:
         if prog.known:
-            assert prog.known in KNOWN, f"{prog.name}: {prog.known} not in {DIFFERENCES_DOC}"
+            assert prog.known in KNOWN, f"{prog.name}: {prog.known} not in {H.DIFFERENCES}"
 
 
 @pytest.mark.parametrize("prog", PROGRAMS, ids=[p.name for p in PROGRAMS])

@@ -22,8 +22,12 @@ from pathlib import Path
 import pytest
 
 from reference.asm.assembler import assemble
+from reference.io.channel import ChannelSubsystem
+from reference.io.devices import Printer1403
 from reference.session import start_machine
-from reference.vm.vmcp import COSTS, VMCP, RunState, VirtualMachine
+from reference.vm.states import RunState
+from reference.vm.virtual_machine import VirtualMachine
+from reference.vm.vmcp import COSTS, VMCP
 from reference.vm.vmio import VirtualDevice
 
 K = 1024
@@ -149,8 +153,6 @@ def test_the_hostile_vm_is_still_at_work_when_the_innocent_one_ends():
 
 
 def test_a_channel_program_that_never_ends_stops_at_the_time_bound_as_natively(tmp_path):
-    from reference.io.channel import ChannelSubsystem
-    from reference.io.devices import Printer1403
     img = image(HOSTILE["endless channel program"])
     m = start_machine(img, STORAGE)
     m.channels = ChannelSubsystem(m)

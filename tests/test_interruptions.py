@@ -11,27 +11,23 @@ by hand in the comments.
 
 from __future__ import annotations
 
-from reference.arch.opcodes import BY_MNEMONIC, decode_fields
-from reference.machine.machine import (
-    STOP_DISABLED_WAIT,
-    STOP_ENABLED_WAIT,
-    STOP_STEP_LIMIT,
-    Machine,
+from reference.machine.cpu import STOP_DISABLED_WAIT, STOP_ENABLED_WAIT, STOP_STEP_LIMIT
+from reference.machine.machine import Machine
+from tests.support import (
+    WAIT_PSW_BC,
+    WAIT_PSW_EC,
+    checked_program,
+    dword,
+    ins,
+    make_machine,
+    program,
+    word,
 )
-from tests.support import WAIT_PSW_BC, WAIT_PSW_EC, ins, make_machine, program
 
 EC_BIT = 1 << 51
 WAIT_BIT = 1 << 49
 MCHECK_BIT = 1 << 50
 PROGRAM_TRAP, SVC_TRAP, EXTERNAL_TRAP, MCHECK_TRAP = 0x0BA0, 0x05C0, 0x0E00, 0x0C00
-
-
-def word(v: int) -> bytes:
-    return v.to_bytes(4, "big")
-
-
-def dword(v: int) -> bytes:
-    return v.to_bytes(8, "big")
 
 
 def wait_psw(ec: bool, address: int, mask: int = 0) -> int:
@@ -47,11 +43,8 @@ def traps(m: Machine, ec: bool) -> None:
 
 
 def machine(items, *, ec: bool = True, tail: bytes = b"", setup=None, **kw) -> Machine:
-    for mnemonic, fields in items:
-        row = BY_MNEMONIC[mnemonic]
-        assert decode_fields(row.layout, ins(mnemonic, *fields)) == fields, (mnemonic, fields)
     end = kw.pop("end", not tail)
-    m = make_machine(program(items) + tail, ec=ec, end=end, **kw)
+    m = make_machine(checked_program(items) + tail, ec=ec, end=end, **kw)
     traps(m, ec)
     if setup is not None:
         setup(m)

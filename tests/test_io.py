@@ -19,7 +19,9 @@ Time (reference/io/channel.py): a command lasts 10 µs plus 1 µs a byte transfe
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -32,6 +34,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance import hercules as H
+from conformance.strategies import ccw, ccws
+from conformance.strategies import define_extent as de
+from conformance.strategies import locate as loc
+from reference.arch.ebcdic import to_ebcdic
+from reference.arch.opcodes import lookup
 from reference.cli.main import main
 from reference.io.channel import (
     CE_DE,
@@ -44,19 +52,17 @@ from reference.io.channel import (
     Reject,
     Start,
 )
+from reference.io.config import ConfigError, load_configuration
 from reference.io.devices import (
     CardPunch2540,
     CardReader2540,
-    ConfigError,
     Console3215,
     Disk3370,
     Printer1403,
-    load_configuration,
-    to_ebcdic,
 )
 from reference.machine.instructions import io
 from reference.machine.machine import Machine
-from tests.support import ins, make_machine
+from tests.support import DISK_PROGRAM, card, ins, ipl_deck, make_machine
 
 REPO = Path(__file__).resolve().parent.parent
 CAW, CSW = 0x48, 0x40
@@ -67,11 +73,6 @@ CCWS = 0x800           # channel programs in the tests
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-def ccw(command: int, address: int, flags: int, count: int) -> bytes:
-    return bytes([command]) + address.to_bytes(3, "big") + bytes([flags, 0]) \
-        + count.to_bytes(2, "big")
-
-
 def csw_of(m: Machine) -> tuple[int, int, int, int, int]:
     """(key, CCW address, unit status, channel status, count) at location 64."""
     c = bytes(m.mem[CSW:CSW + 8])
@@ -176,7 +177,6 @@ def finish(m: Machine, address: int, limit: int = 100_000) -> int:
 # The opcode table: 9C-9F select by bit 15 only
 # ---------------------------------------------------------------------------
 def test_io_opcodes_ignore_bits_8_to_14():
-    from reference.arch.opcodes import lookup
     # GA22-7000 ch.13: 9C00 SIO, 9C01 SIOF, 9D00 TIO, 9D01 CLRIO, 9E00 HIO, 9E01 HDV,
     # 9F00 TCH; bits 8-14 are ignored, so 9CFE is SIO and 9DFF is CLRIO.
     assert lookup(bytes.fromhex("9CFE0000")).mnemonic == "SIO"
@@ -196,6 +196,21 @@ def test_io_opcodes_ignore_bits_8_to_14():
 def test_sio_without_channels_sets_cc3():
     m = make_machine(b"")
     assert sio(m, 0x00C) == 3
+
+
+@pytest.mark.parametrize("instruction", [
+    io.start_io, io.start_io_fast_release, io.test_io, io.clear_io, io.halt_io,
+    io.halt_device, io.test_channel, io.store_channel_id], ids=lambda f: f.__name__)
+def test_every_io_instruction_without_channels_sets_cc3(instruction):
+    # GA22-7000 ch.13: CC 3, not operational, when the addressed channel (or
+    # device) is not provided: on a machine without channels, none is.  Nothing
+    # is stored (no CSW, no channel ID).
+    m = make_machine(b"")
+    m.cc = 0
+    storage = bytes(m.mem)
+    instruction(m, 0, 0x00C)
+    assert m.cc == 3
+    assert bytes(m.mem) == storage
 
 
 def test_sio_to_an_unconfigured_device_or_channel_sets_cc3():
@@ -444,10 +459,6 @@ def test_store_channel_id_stores_the_channel_type_at_168():
 # ---------------------------------------------------------------------------
 # Chaining, incorrect length, skip, status modifier, TIC
 # ---------------------------------------------------------------------------
-def card(text: str) -> bytes:
-    return to_ebcdic(text).ljust(80, b"\x40")
-
-
 def run_chain(ccws: list[bytes], device: Fake, *, key: int = 0, storage: int = 64 * 1024,
               data: dict[int, bytes] | None = None,
               setup: Callable[[Machine], None] | None = None) -> tuple[Machine, int]:
@@ -879,15 +890,6 @@ def make_disk(path: Path, blocks: int = 16) -> Path:
     return path
 
 
-def de(mask: int, origin: int, first: int, last: int) -> bytes:
-    return bytes([mask, 0, 0, 0]) + b"".join(v.to_bytes(4, "big") for v in (origin, first,
-                                                                              last))
-
-
-def loc(op: int, count: int, block: int) -> bytes:
-    return bytes([op, 0]) + count.to_bytes(2, "big") + block.to_bytes(4, "big")
-
-
 def test_disk_write_then_read_blocks(tmp_path):
     d = Disk3370(make_disk(tmp_path / "d.img"))
     m = machine({0x150: d}, data={
@@ -957,17 +959,6 @@ def test_disk_rule_broken_is_unit_check_command_reject(tmp_path, program):
 # ---------------------------------------------------------------------------
 # IPL
 # ---------------------------------------------------------------------------
-def ipl_deck() -> bytes:
-    """Card 1: BC-mode PSW to X'400', CCW read card 2 into X'400' (CC, SLI), TIC to
-    it... card 2: the program: LA 7,X'77'; LPSW of a disabled wait."""
-    psw = bytes.fromhex("0000000000000400")
-    card1 = (psw + ccw(0x02, 0x400, 0x20, 80) + ccw(0x08, 0x400, 0, 0)).ljust(80, b"\0")
-    wait = bytes.fromhex("000A000000000000")
-    code = ins("LA", 7, 0, 0, 0x77) + ins("LPSW", 0, 0x410)
-    card2 = (code.ljust(16, b"\0") + wait).ljust(80, b"\0")
-    return card1 + card2
-
-
 def test_ipl_from_a_card_deck_loads_and_runs_the_program():
     deck = ipl_deck()
     m = Machine(64 * 1024)
@@ -1145,8 +1136,6 @@ def test_a_printer_line_the_host_file_refused_is_never_written_later(tmp_path,
                                                                      monkeypatch):
     # The first line's write fails (disk full for a moment): the guest gets the
     # equipment check, and that line must not appear when a later write succeeds.
-    import errno
-    import os
     pr = Printer1403(tmp_path / "p.txt")
     inode = (tmp_path / "p.txt").stat().st_ino
     real_write, failed = os.write, []
@@ -1253,7 +1242,6 @@ def test_an_unusable_output_is_one_line_before_any_output_file_is_emptied(
 
 def test_an_output_that_is_not_writable_is_refused(tmp_path, capsys, monkeypatch):
     # Root passes permission bits: the host's refusal is simulated by os.access.
-    import os
     (tmp_path / "punch.txt").write_text("OLD PUNCH OUTPUT\n")
     (tmp_path / "ro.txt").write_text("READ ONLY\n")
     real_access = os.access
@@ -1292,7 +1280,6 @@ def test_a_deck_whose_read_fails_is_one_line_naming_it(tmp_path, monkeypatch):
 
 
 def test_a_disk_image_that_cannot_be_written_is_refused(tmp_path, monkeypatch):
-    import os
     make_disk(tmp_path / "d.img")
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda path, mode, **kw: not mode & os.W_OK
@@ -1381,22 +1368,15 @@ def test_a_printer_over_the_program_is_refused_and_the_program_kept(tmp_path, ca
 COMMANDS = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x09, 0x0C, 0x10, 0x42, 0xF1, 0xFF]
 
 
-@st.composite
-def chains(draw):
-    n = draw(st.integers(1, 5))
-    out = b""
-    for _ in range(n):
-        command = draw(st.sampled_from(COMMANDS))
-        address = draw(st.one_of(st.sampled_from([DATA, DATA + 1, CCWS, 0xFFF0, 0x7FF8]),
-                                 st.integers(0, 0x1FFFF)))
-        flags = draw(st.integers(0, 255))
-        count = draw(st.sampled_from([0, 1, 8, 80, 100, 0xFFFF]))
-        out += ccw(command, address, flags, count)
-    return out
+CHAINS = st.lists(ccws(COMMANDS, st.one_of(st.sampled_from([DATA, DATA + 1, CCWS, 0xFFF0,
+                                                              0x7FF8]),
+                                             st.integers(0, 0x1FFFF)),
+                       [0, 1, 8, 80, 100, 0xFFFF]),
+                  min_size=1, max_size=5).map(b"".join)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(chains(), st.integers(0, 15), st.sampled_from([0x00, 0x30, 0x38]),
+@given(CHAINS, st.integers(0, 15), st.sampled_from([0x00, 0x30, 0x38]),
        st.binary(max_size=120))
 def test_random_ccw_chains_end_in_architected_outcomes(program, key, storage_key, record):
     f = Fake(record=record, want=len(record) or 1)
@@ -1424,25 +1404,14 @@ def test_random_ccw_chains_end_in_architected_outcomes(program, key, storage_key
 NEEDS_HERCULES = pytest.mark.skipif(shutil.which("hercules") is None,
                                     reason="hercules is not installed")
 
-HERCULES_CONFIG = """\
-CPUSERIAL 000001
-CPUMODEL  3033
-MAINSIZE  2
-NUMCPU    1
-ARCHMODE  S/370
-PANRATE   SLOW
-"""
-
-
 def hercules_run(workdir: Path, devices: str, start: str, dumps: list[str]) -> Any:
     """Run Hercules 3.13 once with ``devices`` (configuration lines whose file names
     are relative to ``workdir``): ``start`` is ``loadcore IMAGE 0`` and then the
     command that starts the program (``restart``, or ``ipl ADDR``).  At the
     disabled wait the registers and the ``dumps`` ranges (``"200-3FF"``) are read
-    back.  (tests/hercules.py drives the panel and reads storage with savecore:
+    back.  (conformance/hercules.py drives the panel and reads storage with savecore:
     daemon mode with a script that displays storage and quits loses the end of
     a long display now and then.)"""
-    from tests import hercules as H
     lines = []
     for line in devices.splitlines():
         words = line.split()
@@ -1452,7 +1421,7 @@ def hercules_run(workdir: Path, devices: str, start: str, dumps: list[str]) -> A
     assert commands[0].startswith("loadcore ")
     image = (workdir / commands[0].split()[1]).read_bytes()
     ranges = [(int(d.split("-")[0], 16), int(d.split("-")[1], 16)) for d in dumps]
-    with H.Hercules(config_text=HERCULES_CONFIG + "\n".join(lines) + "\n") as herc:
+    with H.Hercules(config_text=H.MACHINE + "\n".join(lines) + "\n") as herc:
         result = herc.run_started(image, commands[-1], ranges, timeout=30.0)
     assert result.stopped == "disabled-wait", result.log[-2000:]
     return result
@@ -1489,58 +1458,6 @@ def test_card_to_printer_copy_agrees_with_hercules(tmp_path):
     assert [f"{v:08X}" for v in hercules_gpr(log)] == ref["gpr"]
     assert hercules_storage(log, 0x40, 0x47).hex().upper() == ref["storage"][0]["hex"]
     assert hercules_storage(log, 0x200, 0x3FF).hex().upper() == ref["storage"][1]["hex"]
-
-
-DISK_PROGRAM = """\
-DISK     START 0
-         DC    X'00000000',A(BEGIN)
-         ORG   DISK+X'200'
-BEGIN    BALR  12,0
-         USING *,12
-         LA    1,WPROG
-         BAL   14,DOIO
-         MVC   CSW1,X'40'
-         LA    1,RPROG
-         BAL   14,DOIO
-         MVC   CSW2,X'40'
-         LA    1,SPROG
-         BAL   14,DOIO
-         MVC   CSW3,X'40'
-         LPSW  DONE
-DOIO     ST    1,X'48'
-         SIO   X'150'
-         BNZ   FAIL
-TIOLOOP  TIO   X'150'
-         BC    2,TIOLOOP
-         BR    14
-FAIL     LPSW  BAD
-         DS    0D
-DONE     DC    X'000A0000',A(0)
-BAD      DC    X'000A0000',A(X'BAD')
-WPROG    DC    X'63',AL3(DEXTW),X'40',X'00',AL2(16)
-         DC    X'43',AL3(LOCW),X'40',X'00',AL2(8)
-         DC    X'41',AL3(PATTERN),X'00',X'00',AL2(512)
-RPROG    DC    X'63',AL3(DEXTR),X'40',X'00',AL2(16)
-         DC    X'43',AL3(LOCR),X'40',X'00',AL2(8)
-         DC    X'42',AL3(BUF),X'80',X'00',AL2(512)
-         DC    X'00',AL3(BUF+512),X'00',X'00',AL2(1024)
-SPROG    DC    X'63',AL3(DEXTR),X'40',X'00',AL2(16)
-         DC    X'43',AL3(LOCBAD),X'40',X'00',AL2(8)
-         DC    X'42',AL3(BUF2),X'00',X'00',AL2(512)
-DEXTW    DC    X'C0000000',F'0',F'0',F'15'
-DEXTR    DC    X'40000000',F'2',F'0',F'13'
-LOCW     DC    X'01000001',F'5'
-LOCR     DC    X'06000003',F'2'
-LOCBAD   DC    X'06000001',F'14'
-CSW1     DS    D
-CSW2     DS    D
-CSW3     DS    D
-PATTERN  DC    128C'ABCD'
-         ORG   DISK+X'1000'
-BUF      DS    XL1536
-BUF2     DS    XL512
-         END   BEGIN
-"""
 
 
 @pytest.mark.hercules

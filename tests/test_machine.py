@@ -6,13 +6,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference.machine.machine import (
+from reference.arch.interrupts import SupervisorCall
+from reference.io.channel import ChannelSubsystem
+from reference.io.devices import Printer1403
+from reference.machine import cpu
+from reference.machine.cpu import (
     STOP_DISABLED_WAIT,
     STOP_ENABLED_WAIT,
     STOP_STEP_LIMIT,
-    Machine,
+    RunHooks,
     StorageSizeError,
 )
+from reference.machine.machine import Machine
+from reference.session import start_machine
 from tests.support import CODE_ORIGIN, ins, make_machine, program, run_code
 
 PROGRAM_NEW = 0x68
@@ -218,7 +224,6 @@ def test_random_bytes_end_in_an_architected_outcome(code, ec, problem, key, low)
 @settings(max_examples=100, deadline=None)
 @given(image=st.binary(min_size=8, max_size=512))
 def test_random_image_from_location_zero_ends_in_an_architected_outcome(image):
-    from reference.session import start_machine
     m = start_machine(image, 64 * 1024)
     assert m.run(300) in ARCHITECTED_STOPS
 
@@ -261,8 +266,6 @@ def test_interruption_loop_stops_at_the_step_limit():
 def endless_channel_program(tmp_path) -> Machine:
     """SIO of a NO-OPERATION command-chained to a TIC back to it (GA22-7000 ch.12:
     the channel program never ends), then an enabled wait for its interruption."""
-    from reference.io.channel import ChannelSubsystem
-    from reference.io.devices import Printer1403
     code = program([("SIO", (0, 0x00E)), ("LPSW", (0, 0x300))])
     m = make_machine(code, end=False, data={
         0x48: (0x308).to_bytes(4, "big"),                       # CAW: the NOP
@@ -289,7 +292,6 @@ def test_a_channel_program_that_never_ends_stops_at_the_time_bound(tmp_path):
 
 def test_the_default_time_bound_is_ten_times_the_steps_and_at_least_ten_seconds(
         tmp_path, monkeypatch):
-    from reference.machine import cpu
     assert cpu.default_max_time(0) == 10_000_000
     assert cpu.default_max_time(1_000_000) == 10_000_000
     assert cpu.default_max_time(10_000_000) == 100_000_000
@@ -333,3 +335,95 @@ def test_instructions_stop_at_the_time_bound_when_it_comes_first():
     m = make_machine(program([("BC", (15, 0, 0, CODE_ORIGIN))]), end=False)
     assert m.run(5_000, max_time=1_000) == "time-limit"
     assert m.steps == 1_000
+
+
+# --- watchers (RunHooks) and the envelope of one instruction -----------------------
+
+class Watcher(RunHooks):
+    """Counts what the machine tells it."""
+
+    def __init__(self, one_at_a_time: bool = False) -> None:
+        self.one_at_a_time = one_at_a_time
+        self.seen: dict[str, int] = {}
+        self.ends: list[tuple[int, object]] = []
+        self.taken: list[str] = []
+
+    def count(self, what: str) -> None:
+        self.seen[what] = self.seen.get(what, 0) + 1
+
+    def decoded(self, ia, code, row):
+        self.count("decoded")
+        return None if row is None else row.mnemonic
+
+    def loop_begins(self):
+        self.count("loop")
+        return lambda info: self.count(f"completed {info}")
+
+    def loop_ends(self, ia, info):
+        self.ends.append((ia, info))
+
+    def step_begins(self):
+        self.count("step")
+
+    def step_executed(self, row, exc):
+        self.count("executed")
+
+    def interruption_begins(self, cpu):
+        self.count("interruption")
+
+    def interruption_taken(self, cpu, record):
+        self.taken.append(record.kind)
+
+
+LOOP = program([("LA", (1, 0, 0, 1)), ("AR", (2, 1)), ("BCT", (3, 0, 0, CODE_ORIGIN))])
+
+
+def test_hooks_see_the_fast_loop_and_change_nothing():
+    plain, watched = make_machine(LOOP), make_machine(LOOP)
+    plain.gpr[3] = watched.gpr[3] = 10
+    w = Watcher()
+    watched.attach_hooks(w)
+    assert watched.run(1000) == plain.run(1000) == STOP_DISABLED_WAIT
+    assert watched.state() == plain.state()
+    # Each instruction decoded once; each completed with what its decoding
+    # returned, but the last of each loop (the timers end one, LPSW the last: the
+    # wait PSW calls for attention), which the loop hands back.
+    completed = {k: v for k, v in w.seen.items() if k.startswith("completed")}
+    assert set(completed) == {"completed LA", "completed AR", "completed BCT"}
+    assert w.seen["decoded"] == 4 and w.seen["loop"] == len(w.ends)
+    assert sum(completed.values()) + len(w.ends) == watched.steps == 31
+    assert w.ends[-1] == (CODE_ORIGIN + 10, "LPSW")
+    watched.detach_hooks(w)
+    assert watched.hooks is None
+
+
+def test_hooks_that_want_one_instruction_at_a_time_see_every_step():
+    m = make_machine(LOOP)
+    m.gpr[3] = 10
+    w = Watcher(one_at_a_time=True)
+    m.attach_hooks(w)
+    m.run(1000)
+    assert w.seen["step"] == w.seen["executed"] == w.seen["decoded"] == m.steps == 31
+    assert "loop" not in w.seen
+
+
+def test_hooks_see_an_interruption_begin_and_its_psw_swap():
+    # X'00' is not an operation: the fast loop ends with nothing decoded, then the
+    # program interruption.
+    m = with_program_new_wait(make_machine(b"\x00\x00", ec=True, end=False))
+    w = Watcher()
+    m.attach_hooks(w)
+    m.run(100)
+    assert w.ends == [(CODE_ORIGIN, None)]
+    assert w.seen["interruption"] == 1 and w.taken == ["program"]
+
+
+def test_an_svc_executed_elsewhere_under_per_is_followed_by_its_per_interruption():
+    # The VMCP's case: the real machine executed a guest's SVC and recognized PER
+    # events for it; the guest's CPU takes the SVC interruption, then a program
+    # interruption for PER (GA22-7000 ch.4 "Program-Event Recording").
+    m = make_machine(b"", ec=True, end=False)
+    m.interruption_log = []
+    m.end_instruction(CODE_ORIGIN, 2, SupervisorCall(7), per_events=0x40)
+    assert [(r.kind, r.code) for r in m.interruption_log] == [("svc", 7), ("program", 0x80)]
+    assert m.mem[0x96] == 0x40

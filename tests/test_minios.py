@@ -24,7 +24,8 @@ from reference import cli
 from reference.asm.assembler import assemble
 from reference.machine.machine import Machine
 from reference.session import first_difference, real_storage_for, start_machine, start_vm
-from reference.vm.vmcp import VMCP, VirtualMachine
+from reference.vm.virtual_machine import VirtualMachine
+from reference.vm.vmcp import VMCP
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE_PATH = os.path.join(ROOT, "examples", "minios.asm")

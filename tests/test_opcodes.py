@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reference.arch import opcodes
+from reference.arch.interrupts import Interruption, PrivilegedOperation
 from reference.arch.opcodes import (
     BY_MNEMONIC,
     EXTENDED_OPCODES,
@@ -18,6 +22,9 @@ from reference.arch.opcodes import (
     lookup,
 )
 from reference.machine.instructions import HANDLERS
+from reference.machine.instructions.control import CR0_SSM_SUPPRESSION
+from reference.machine.machine import Machine
+from tests.support import make_machine
 
 FIELD_WIDTHS = {  # bits of each field, in layout order
     "RR": (4, 4), "RRE": (4, 4), "RX": (4, 4, 4, 12), "RS": (4, 4, 4, 12),
@@ -64,6 +71,88 @@ def test_privileged_rows_are_the_control_and_io_chapters():
     for row in TABLE:
         if row.privileged or row.semiprivileged:
             assert "ch.10" in row.section or "ch.13" in row.section, row.mnemonic
+
+
+# GA22-7000 appendix "Lists of Instructions" and chapters 10 and 13: the privileged
+# instructions of this machine (code P in the lists) and the semiprivileged ones
+# (privileged only under a control-register or PSW-key-mask condition).
+MANUAL_PRIVILEGED = {
+    "SSK", "ISK", "SSM", "LPSW", "DIAG", "STNSM", "STOSM", "SIGP", "LRA", "STCTL", "LCTL",
+    "STIDP", "SCK", "SCKC", "STCKC", "SPT", "STPT", "PTLB", "SPX", "STPX", "STAP", "RRB",
+    "IPTE", "TPROT", "SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH", "STIDC"}
+MANUAL_SEMIPRIVILEGED = {"SPKA", "IPK", "MVCK", "MVCP", "MVCS"}
+PRIVILEGED_ROWS = [r for r in TABLE if r.privileged]
+OTHER_ROWS = [r for r in TABLE if not r.privileged and not r.semiprivileged]
+
+
+def test_privileged_rows_are_the_manuals_privileged_instructions():
+    assert {r.mnemonic for r in TABLE if r.privileged} == MANUAL_PRIVILEGED
+    assert {r.mnemonic for r in TABLE if r.semiprivileged} == MANUAL_SEMIPRIVILEGED
+
+
+def _machine(*, problem: bool) -> Machine:
+    """A machine in the EC mode, in the problem or the supervisor state, whose
+    registers all hold X'7FFFF8': with every field of an instruction 1, each
+    operand address is odd and beyond the 64K of storage."""
+    m = make_machine(b"", ec=True, problem=problem, end=False)
+    m.gpr[:] = [0x7FFFF8] * 16
+    return m
+
+
+def _ones(row: opcodes.Instruction) -> tuple[int, ...]:
+    return tuple(1 for _ in decode_fields(row.layout, bytes(6)))
+
+
+@pytest.mark.parametrize("row", PRIVILEGED_ROWS, ids=lambda r: r.mnemonic)
+def test_every_privileged_row_is_a_privileged_operation_in_the_problem_state(row):
+    # GA22-7000 ch.6 "Privileged-Operation Exception": suppression, nothing changed.
+    # Its priority is above the specification and access exceptions of the
+    # operands (ch.6 "Priority of Program Interruption Conditions"): the operand
+    # addresses here are odd and beyond storage.  The SSM-suppression control is
+    # on: SSM's special-operation exception is one of the supervisor state
+    # (ch.10 "Set System Mask").
+    m = _machine(problem=True)
+    m.cr[0] |= CR0_SSM_SUPPRESSION
+    before = m.state()
+    with pytest.raises(PrivilegedOperation):
+        HANDLERS[row.handler](m, *_ones(row))
+    assert m.state() == before
+
+
+@pytest.mark.parametrize("row", PRIVILEGED_ROWS, ids=lambda r: r.mnemonic)
+def test_no_privileged_row_is_a_privileged_operation_in_the_supervisor_state(row):
+    m = _machine(problem=False)
+    try:
+        HANDLERS[row.handler](m, *_ones(row))
+    except PrivilegedOperation:  # pragma: no cover - the failure being tested for
+        pytest.fail(f"{row.mnemonic} in the supervisor state")
+    except Interruption:
+        pass  # the operands' exceptions: odd and beyond storage
+
+
+@pytest.mark.parametrize("row", OTHER_ROWS, ids=lambda r: r.mnemonic)
+def test_no_other_row_is_a_privileged_operation_in_the_problem_state(row):
+    # Fields zero: operands at address 0 (the EXECUTE target there is the PSW's
+    # first halfword, X'0009', opcode 00: an operation exception).
+    m = make_machine(b"", ec=True, problem=True, end=False)
+    try:
+        HANDLERS[row.handler](m, *(0 for _ in decode_fields(row.layout, bytes(6))))
+    except PrivilegedOperation:  # pragma: no cover - the failure being tested for
+        pytest.fail(f"{row.mnemonic} is not privileged")
+    except Interruption:
+        pass
+
+
+def test_only_the_privileged_rows_run_behind_the_guard():
+    # The module's function is what the VMCP applies to a virtual machine in the
+    # virtual supervisor state; the machine executes it behind the guard.
+    for row in TABLE:
+        fn = HANDLERS[row.handler]
+        if row.privileged:
+            assert inspect.unwrap(fn) is not fn, row.mnemonic
+            assert inspect.unwrap(fn).__name__ == row.handler
+        else:
+            assert inspect.unwrap(fn) is fn, row.mnemonic
 
 
 def test_known_encodings_from_the_manual():

@@ -11,9 +11,9 @@ that ends it.  Every expected value below is worked out from these rules.
 
 from __future__ import annotations
 
-from reference.arch.opcodes import BY_MNEMONIC, decode_fields
-from reference.machine.machine import STOP_DISABLED_WAIT, STOP_ENABLED_WAIT, Machine
-from tests.support import ins, make_machine, program
+from reference.machine.cpu import STOP_DISABLED_WAIT, STOP_ENABLED_WAIT
+from reference.machine.machine import Machine
+from tests.support import checked_program, dword, make_machine, word
 
 EC_BIT = 1 << 51
 WAIT_BIT = 1 << 49
@@ -22,20 +22,9 @@ NOPR = ("BCR", (0, 0))
 US = 0x1000                  # one microsecond in TOD-clock and CPU-timer units
 
 
-def dword(v: int) -> bytes:
-    return v.to_bytes(8, "big")
-
-
-def word(v: int) -> bytes:
-    return v.to_bytes(4, "big")
-
-
 def machine(items, *, ec: bool = True, cr0: int | None = None, interval: int = 0,
             **kw) -> Machine:
-    for mnemonic, fields in items:
-        row = BY_MNEMONIC[mnemonic]
-        assert decode_fields(row.layout, ins(mnemonic, *fields)) == fields, (mnemonic, fields)
-    m = make_machine(program(items), ec=ec, **kw)
+    m = make_machine(checked_program(items), ec=ec, **kw)
     m.mem[0x58:0x60] = dword(WAIT_BIT | (EC_BIT if ec else 0) | EXTERNAL_TRAP)
     m.mem[0x68:0x70] = dword(WAIT_BIT | (EC_BIT if ec else 0) | PROGRAM_TRAP)
     m.mem[0x50:0x54] = word(interval)

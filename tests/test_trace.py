@@ -28,28 +28,29 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-import reference.trace as trace_module
+import reference.trace.format as trace_module
+from conformance.corpus import programs
+from conformance.goldens import GOLDEN, golden_cases
 from conformance.strategies import guest_programs
+from reference.asm.assembler import assemble
+from reference.cli.bench import bench_workloads, run_trace_bench
 from reference.cli.main import main
-from reference.session import start_machine
+from reference.session import load_program, run_either, start_machine
 from reference.trace import (
-    GOLDEN,
     TraceReader,
-    bench_workloads,
     check_record,
     diff_files,
     encode,
-    golden_cases,
     iter_records,
     json_nesting,
     loads_bounded,
     record_lines,
     referenced_image,
-    run_trace_bench,
     state_digest,
     verify_file,
     write_trace,
 )
+from reference.vm.vmcp import VMCPError
 from tests.jsonfuzz import mutated_line
 from tests.support import fuzz_examples, ins, within
 
@@ -190,7 +191,6 @@ def test_footer_digest_is_sha256_of_the_documented_serialization():
 @pytest.mark.parametrize("name", ["general/sieve", "timers/interval_timer",
                                   "interruptions/restart_sigp", "dat/translate_4k"])
 def test_recording_does_not_change_the_run(name):
-    from conformance.corpus import programs
     p = next(p for p in programs() if p.name == name)
     exp = p.expectations
     footer = json.loads(record_lines(p.image, exp.storage, "native", exp.max_steps)[-1])
@@ -219,7 +219,6 @@ def test_round_trip_every_line_encodes_back_to_itself(tmp_path, suffix):
 
 
 def _sample_traces() -> list[list[str]]:
-    from conformance.corpus import programs
     chosen = {"general/sieve", "timers/clock_comparator_wait", "control/system_mask_ec",
               "interruptions/restart_sigp", "control/prefix", "dat/translate_2k"}
     out = []
@@ -682,8 +681,6 @@ def test_golden_native_and_vmcp_traces_differ_only_in_the_header_mode():
 def test_generated_guest_programs_trace_the_same_natively_and_under_the_vmcp(source):
     # Guest programs mixing privileged and general instructions with interruption
     # handlers (conformance.strategies): every record equal, not only the end state.
-    from reference.asm.assembler import assemble
-    from reference.vm.vmcp import VMCPError
     img = assemble(source, "<generated>").image
     native = record_lines(img, 64 * 1024, "native", 400)
     try:
@@ -699,7 +696,7 @@ def test_every_golden_trace_is_there_and_no_other():
     expected = {c.path for c in golden_cases()}
     present = set(GOLDEN.rglob("*.jsonl.gz"))
     assert not expected - present, f"missing: {sorted(expected - present)[:3]} " \
-                                   "(python -m reference.trace regenerate)"
+                                   "(python -m conformance.goldens)"
     assert not present - expected, f"stale: {sorted(present - expected)[:3]}"
 
 
@@ -710,13 +707,12 @@ def test_the_reference_reproduces_every_golden_trace_byte_for_byte():
         if result.divergence is not None:
             failures.append(result.divergence.report(str(case.path), "reference"))
     assert not failures, "\n".join(failures[:3]) + \
-        f"\n{len(failures)} golden traces differ (python -m reference.trace regenerate)"
+        f"\n{len(failures)} golden traces differ (python -m conformance.goldens)"
 
 
 def test_golden_footers_are_what_plain_runs_end_in():
     # The recorder's loop stands in for the machine's own: every golden run, natively
     # and under the VMCP, ends as a run with no recorder does (stop, steps, digest).
-    from reference.session import load_program, run_either
     for case in golden_cases():
         with gzip.open(case.path, "rt") as f:
             footer = json.loads(f.readlines()[-1])

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import glob
 import os
+import signal
 from collections import deque
 from collections.abc import Callable
-from dataclasses import fields
 
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, note, settings
@@ -38,26 +38,22 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from conformance.comparison import discrepancies
+from conformance.implementations import Reference
 from conformance.strategies import dat_programs
 from conformance.strategies import guest_programs as random_programs
 from reference.arch import opcodes
 from reference.asm.assembler import assemble
+from reference.cli.bench import PRIVILEGED_PER_ITERATION, PRIVILEGED_SOURCE
 from reference.machine.cpu import InterruptionRecord
 from reference.machine.instructions import control, io
 from reference.machine.machine import Machine
 from reference.session import start_machine
-from reference.vm.vmcp import (
-    ENTRIES,
-    ENTRY_WAIT_PSW,
-    SIMULATIONS,
-    TRANSITIONS,
-    VMCP,
-    IllegalTransition,
-    RunState,
-    Simulation,
-    VirtualMachine,
-    VMCPError,
-)
+from reference.vm.simulate import SIMULATIONS, Simulation
+from reference.vm.states import TRANSITIONS, IllegalTransition, RunState
+from reference.vm.virtual_machine import VirtualMachine
+from reference.vm.vmcp import ENTRIES, ENTRY_WAIT_PSW, VMCP, VMCPError
+from tests.support import asm, differences
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 K = 1024
@@ -67,10 +63,6 @@ M = 1024 * 1024
 # ---------------------------------------------------------------------------
 # Helpers: the same image natively and under the VMCP
 # ---------------------------------------------------------------------------
-def asm(source: str) -> bytes:
-    return assemble(source, "test.asm").image
-
-
 def run_native(image: bytes, storage: int, max_steps: int,
                before: Callable[[Machine], None] | None = None) -> Machine:
     m = start_machine(image, storage)
@@ -92,35 +84,6 @@ def run_virtual(image: bytes, storage: int, max_steps: int, *, real_storage: int
         before(vm)
     cp.run()
     return cp, vm
-
-
-def differences(m: Machine, vm: VirtualMachine) -> list[str]:
-    """What differs between the native machine and the VM, readably."""
-    out = []
-    a, b = m.state(), vm.state()
-    for f in fields(a):
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if x == y:
-            continue
-        if isinstance(x, bytes):
-            i = next(i for i in range(min(len(x), len(y))) if x[i] != y[i])
-            out.append(f"{f.name}: first difference at {i:X}: native "
-                       f"{x[i:i + 8].hex()} vm {y[i:i + 8].hex()}")
-        elif isinstance(x, int):
-            out.append(f"{f.name}: native {x:X} vm {y:X}")
-        else:
-            out.append(f"{f.name}: native {x} vm {y}")
-    if m.steps != vm.steps:
-        out.append(f"steps: native {m.steps} vm {vm.steps}")
-    if m.stop_reason != vm.stop_reason:
-        out.append(f"stop: native {m.stop_reason} vm {vm.stop_reason}")
-    logs = (m.interruption_log or [], vm.interruption_log or [])
-    if logs[0] != logs[1]:
-        pairs = enumerate(zip(*logs, strict=False))
-        i = next((i for i, (p, q) in pairs if p != q), min(map(len, logs)))
-        out.append(f"interruption {i} of {len(logs[0])}/{len(logs[1])}: native "
-                   f"{logs[0][i:i + 1]} vm {logs[1][i:i + 1]}")
-    return out
 
 
 def assert_equivalent(m: Machine, vm: VirtualMachine) -> None:
@@ -210,28 +173,25 @@ def test_no_transition_leaves_the_stopped_state():
     assert not [key for key in TRANSITIONS if key[0] is RunState.STOPPED]
 
 
-def test_every_run_state_is_reachable_from_ready():
-    seen = {RunState.READY}
-    todo = deque([RunState.READY])
+def reachable(state: RunState) -> set[RunState]:
+    """The run states TRANSITIONS lead to from ``state``, itself included."""
+    seen, todo = {state}, deque([state])
     while todo:
-        state = todo.popleft()
+        s = todo.popleft()
         for (source, _), target in TRANSITIONS.items():
-            if source is state and target not in seen:
+            if source is s and target not in seen:
                 seen.add(target)
                 todo.append(target)
-    assert seen == set(RunState)
+    return seen
+
+
+def test_every_run_state_is_reachable_from_ready():
+    assert reachable(RunState.READY) == set(RunState)
 
 
 def test_every_state_but_stopped_can_reach_stopped():
     for state in set(RunState) - {RunState.STOPPED}:
-        seen, todo = {state}, deque([state])
-        while todo:
-            s = todo.popleft()
-            for (source, _), target in TRANSITIONS.items():
-                if source is s and target not in seen:
-                    seen.add(target)
-                    todo.append(target)
-        assert RunState.STOPPED in seen, state
+        assert RunState.STOPPED in reachable(state), state
 
 
 def test_an_illegal_transition_raises_illegal_transition():
@@ -305,8 +265,8 @@ def test_corpus_program_runs_under_the_vmcp_as_natively(path, assist):
         image = assemble(f.read(), path).image
     m = run_native(image, 2 * M, CORPUS_STEPS)
     _, vm = run_virtual(image, 2 * M, CORPUS_STEPS, real_storage=4 * M, assist=assist)
-    # Guests that turn DAT on run through the VMCP's shadow tables (issue #7) and
-    # must end exactly as natively too.
+    # Guests that turn DAT on run through the VMCP's shadow tables and must end
+    # exactly as natively too.
     assert_equivalent(m, vm)
 
 
@@ -317,7 +277,6 @@ def test_the_assist_simulates_privileged_instructions_without_a_real_interruptio
     # (code 0x0002) at all and the guest stays in one dispatch; without it, one
     # real interruption per simulated instruction.  The guest ends as natively
     # either way.
-    from reference.cli.bench import PRIVILEGED_PER_ITERATION, PRIVILEGED_SOURCE
     image = asm(PRIVILEGED_SOURCE.format(count=10))
     m = run_native(image, 64 * K, 10_000)
     cp = VMCP(real_storage=M, assist=assist)
@@ -551,9 +510,8 @@ def test_enabled_wait_idle_time_is_the_guests_own_while_another_vm_computes():
     assert other.stop_reason == "step-limit" and other.steps == 50_000
 
 
-def test_disabled_wait_stops_one_vm_while_another_runs_on_to_its_end():
-    short = asm(framed("         LA    1,1\n         LA    2,2\n"))
-    long_source = """
+# BCT over COUNT, then a disabled wait: COUNT + 3 instructions.
+COUNTING_LOOP = """
 T        START 0
          DC    X'00000000',A(BEGIN)
          ORG   T+X'200'
@@ -562,12 +520,16 @@ BEGIN    BALR  12,0
          L     1,COUNT
 LOOP     BCT   1,LOOP
          LPSW  DONE
-COUNT    DC    F'20000'
+COUNT    DC    F'{count}'
          DS    0D
 DONE     DC    X'0002000000000000'
          END
 """
-    long_ = asm(long_source)
+
+
+def test_disabled_wait_stops_one_vm_while_another_runs_on_to_its_end():
+    short = asm(framed("         LA    1,1\n         LA    2,2\n"))
+    long_ = asm(COUNTING_LOOP.format(count=20000))
     cp = VMCP(real_storage=M, slice_us=100)
     a = cp.create_vm(long_, 64 * K, max_steps=100_000)
     b = cp.create_vm(short, 64 * K, max_steps=100_000)
@@ -655,7 +617,7 @@ SAVE     DS    X
 
 def test_an_invalid_psw_with_the_dat_bit_is_a_specification_exception_not_guest_dat():
     # The early specification exception comes before any translation with the
-    # invalid PSW, so this program never runs with DAT on (issue #7 does not apply).
+    # invalid PSW, so this program never runs with DAT on (no shadow tables).
     source = framed("""
          LA    11,X1
          LPSW  BAD                      bit 0 and the DAT bit (5) on
@@ -1143,7 +1105,7 @@ BCPSW    DC    X'00000000',A(B1)
 # 4. Property: random programs with privileged instructions run as natively
 # ===========================================================================
 # The generator of guest programs is the conformance suite's public one
-# (conformance/strategies.py: its storage map and pools are documented there).
+# (conformance/strategies/programs.py: its storage map and pools are documented there).
 PROPERTY_STEPS = 400
 
 
@@ -1177,7 +1139,6 @@ def test_random_privileged_programs_run_under_the_vmcp_as_natively(source):
 def _isk_forgetting_bc_mode(m: VirtualMachine, r1: int, r2: int) -> None:
     """ISK as a careless VMCP might simulate it: the EC-mode result in BC mode too
     (bits 29-30, the reference and change bits, not cleared)."""
-    control.require_supervisor_state(m)
     block = control._storage_block(m, m.gpr[r2])
     m.gpr[r1] = (m.gpr[r1] & 0xFFFFFF00) | (m.keys[block] & 0xFE)
 
@@ -1395,21 +1356,7 @@ def test_no_vm_starves_while_another_loops_forever(policy, share):
     cp = VMCP(real_storage=M, policy=policy, slice_us=2000)
     hog = cp.create_vm(asm(LOOP_FOREVER), 64 * K, share=share)  # no step limit
     waiter = cp.create_vm(asm(ENABLED_WAIT), 64 * K)
-    worker_source = """
-T        START 0
-         DC    X'00000000',A(BEGIN)
-         ORG   T+X'200'
-BEGIN    BALR  12,0
-         USING *,12
-         L     1,COUNT
-LOOP     BCT   1,LOOP
-         LPSW  DONE
-COUNT    DC    F'30000'
-         DS    0D
-DONE     DC    X'0002000000000000'
-         END
-"""
-    worker = cp.create_vm(asm(worker_source), 64 * K)
+    worker = cp.create_vm(asm(COUNTING_LOOP.format(count=30000)), 64 * K)
     waiter.interruption_log = []
     for _ in range(1000):
         cp.run(max_dispatches=1)
@@ -1440,8 +1387,6 @@ def test_an_interruption_loop_is_stopped_by_the_step_limit_as_natively():
 
 
 def test_an_interruption_loop_without_a_step_limit_does_not_hang_the_vmcp():
-    import signal
-
     def timeout(signum: int, frame: object) -> None:
         raise TimeoutError("cp.run did not return: the VMCP hangs in the guest's loop")
     cp = VMCP(real_storage=M, slice_us=500)
@@ -1515,7 +1460,7 @@ def test_create_vm_refuses_what_it_cannot_run():
         VMCP(real_storage=M, policy="lottery")
 
 
-# --- shadow tables (issue #7) ------------------------------------------------------
+# --- shadow tables ------------------------------------------------------------------
 DAT_CORPUS = [p for p in CORPUS if os.sep + "dat" + os.sep in p]
 
 
@@ -1565,7 +1510,7 @@ def test_guest_translation_under_the_vmcp_counts_no_extra_instructions():
     assert vm.steps == m.steps and vm.tod() == m.tod()
 
 
-# --- generated DAT programs (issue #7 item 4) ----------------------------------------
+# --- generated DAT programs ------------------------------------------------------------
 @settings(max_examples=30, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 @given(source=dat_programs())
@@ -1591,8 +1536,6 @@ def test_the_dat_property_finds_a_vmcp_that_keeps_shadows_after_a_purge(monkeypa
     # fails; the program it finds differs only because of the broken purge (it runs
     # as natively on the VMCP as it is) and has a purge in it (found: LCTL of CR1
     # after which the stale shadows and the emptied guest TLB disagree).
-    from conformance.implementations import Reference
-    from conformance.test_properties import discrepancies
     impl = Reference()
     original = VMCP._shadows_current
 
@@ -1662,7 +1605,7 @@ MASK     DC    X'00'
         assert_equivalent(m, vm)
 
 
-# --- paging of guest storage (issue #7) ------------------------------------------------
+# --- paging of guest storage ------------------------------------------------------------
 PAGED_SAMPLE = [p for p in CORPUS if os.path.basename(p) in (
     "translate_4k.asm", "translate_2k.asm", "invalidate_page_table_entry.asm",
     "storage_keys.asm", "reference_change_bits.asm", "move_long.asm", "sieve.asm",

@@ -5,7 +5,7 @@ What "right" means: a guest doing channel I/O under the VMCP behaves exactly as
 the same image on the native machine with the same devices (the native machine's
 channel and devices are checked against GA22-7000 ch.12-13 and Hercules in
 tests/test_io.py).  Every equivalence test compares the whole architectural state
-(``differences`` of tests/test_vmcp.py: PSW, registers, storage, keys, clocks,
+(``differences`` of tests/support.py: PSW, registers, storage, keys, clocks,
 pending I/O conditions, step count, interruptions taken), the device output files
 and the disk images; and, where the outcome can be said by hand, the test says it
 too (CSW fields, sense bytes, disk blocks), so that an equivalence that holds
@@ -29,7 +29,10 @@ data are placed by the tests.
 
 from __future__ import annotations
 
+import errno
+import gc
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -42,6 +45,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.strategies import ccw, ccws, extents, locates, valid_extents
+from conformance.strategies import define_extent as de
+from conformance.strategies import locate as loc
+from reference.arch.ebcdic import to_ebcdic
+from reference.asm.assembler import assemble
 from reference.cli.main import main
 from reference.io.channel import (
     CC,
@@ -52,22 +60,22 @@ from reference.io.channel import (
     SLI,
     ChannelSubsystem,
 )
+from reference.io.config import load_configuration
 from reference.io.devices import (
     CardPunch2540,
     CardReader2540,
     Console3215,
     Disk3370,
     Printer1403,
-    load_configuration,
-    to_ebcdic,
 )
 from reference.machine.machine import Machine
 from reference.session import start_machine
+from reference.vm.directory import load_directory
 from reference.vm.paging import PAGE as PAGE_4K
-from reference.vm.vmcp import VMCP, VirtualMachine, VMCPError
+from reference.vm.virtual_machine import VirtualMachine
+from reference.vm.vmcp import VMCP, VMCPError
 from reference.vm.vmio import AREA_SIZE, Minidisk, VirtualDevice, VMIOError
-from tests.test_io import DISK_PROGRAM, card, ccw, de, ipl_deck, loc
-from tests.test_vmcp import asm, differences
+from tests.support import DISK_PROGRAM, asm, card, differences, ipl_deck
 
 REPO = Path(__file__).resolve().parent.parent
 K = 1024
@@ -526,7 +534,7 @@ def test_cards_to_printer_example_under_vmcp_on_the_command_line(tmp_path, capsy
 
 
 def test_the_hercules_checked_disk_program_runs_on_a_whole_disk_minidisk(tmp_path):
-    # tests/test_io.py DISK_PROGRAM (agrees with Hercules): write extent block 5,
+    # DISK_PROGRAM of tests/support.py (agrees with Hercules): write extent block 5,
     # read extent blocks 2-4 of an extent at device block 2 with data chaining,
     # LOCATE beyond the extent.  Natively a 16-block disk; here a minidisk of the
     # whole 16-block real disk.
@@ -831,7 +839,6 @@ def test_a_read_over_code_the_guest_already_ran_takes_effect(tmp_path, paged):
 
 
 def asm_symbol(source: str, name: str) -> int:
-    from reference.asm.assembler import assemble
     return int(assemble(source, "test.asm").symbols[name])
 
 
@@ -1621,8 +1628,6 @@ FIXED = image(
 
 COMMANDS = [0x63, 0x43, 0x42, 0x41, 0x02, 0x03, 0x04, 0x08, 0x09, 0x01, 0x0A, 0x0B, 0x00,
             0xF1, 0x0C, 0x89, 0x8B, 0x05, 0x11]
-FLAGS = [0, CC, CD, SLI, CC | SLI, CD | SKIP, IDA, CC | IDA, PCI_FLAG | CC, SLI | IDA, CD | IDA,
-         SKIP | SLI, PCI_FLAG | SLI]
 SLOTS = [0x800, 0x880, 0x900]
 DATA_ADDRESSES = [0x1000, 0x17F0, 0x1FFC, 0x4000, 0x7FF0, 0xFE00, 0xFFF8, 0x10000,
                   0xA00, 0xA10, 0xA40, 0x800, 0x818, 0x880, 0x100, 0x0]
@@ -1630,24 +1635,15 @@ COUNTS = [0, 1, 8, 16, 24, 80, 100, 512, 600, 1024, 1536, 4096, 0xFFFF]
 VALID_DE, VALID_LOC, ANY_DE, ANY_LOC, IDAWS = 0xA00, 0xA10, 0xA20, 0xA30, 0xA40
 
 
-@st.composite
-def data_addresses(draw: st.DrawFn) -> int:
-    return draw(st.one_of(st.sampled_from(DATA_ADDRESSES), st.integers(0, 0x1FFFF)))
+# A data address: one of DATA_ADDRESSES, or anywhere in the first 128K.
+ANYWHERE = st.one_of(st.sampled_from(DATA_ADDRESSES), st.integers(0, 0x1FFFF))
 
 
-@st.composite
-def ccw_flags(draw: st.DrawFn) -> int:
-    """Mostly meaningful combinations; one in five any byte (reserved bits too)."""
-    if draw(st.integers(0, 4)) == 0:
-        return draw(st.integers(0, 255))
-    return draw(st.sampled_from(FLAGS))
-
-
-@st.composite
-def random_ccw(draw: st.DrawFn, command: int | None = None, count: int | None = None) -> bytes:
-    c = command if command is not None else draw(st.sampled_from(COMMANDS))
-    n = count if count is not None else draw(st.sampled_from(COUNTS))
-    return ccw(c, draw(data_addresses()), draw(ccw_flags()), n)
+def random_ccw(command: int | None = None, count: int | None = None) -> st.SearchStrategy[bytes]:
+    """One CCW: ``command`` (or one of COMMANDS), a data address ANYWHERE, the flags
+    ``ccw_flags`` draws, ``count`` (or one of COUNTS)."""
+    return ccws(COMMANDS if command is None else [command], ANYWHERE,
+                COUNTS if count is None else [count])
 
 
 GOOD_ADDRESSES = [0x1000, 0x17F0, 0x2000, 0x2A00, 0x4000, 0x47F0, 0xE000]
@@ -1674,7 +1670,7 @@ def data_ccws(draw: st.DrawFn, command: int, count: int | None) -> bytes:
 
 
 @st.composite
-def channel_programs(draw: st.DrawFn, blocks: int, command: int) -> bytes:
+def disk_chains(draw: st.DrawFn, blocks: int, command: int) -> bytes:
     """Disk-shaped: DEFINE EXTENT and LOCATE (mostly the valid pair), a READ/WRITE
     (mostly the command and size located), then up to 2 CCWs of any kind."""
     out = ccw(0x63, draw(st.sampled_from([VALID_DE] * 4 + [ANY_DE])),
@@ -1693,42 +1689,6 @@ def channel_programs(draw: st.DrawFn, blocks: int, command: int) -> bytes:
 def any_programs(draw: st.DrawFn) -> bytes:
     """1-4 CCWs of any kind (unit-record commands among them)."""
     return b"".join(draw(random_ccw()) for _ in range(draw(st.integers(1, 4))))
-
-
-@st.composite
-def extents(draw: st.DrawFn) -> bytes:
-    mask = draw(st.sampled_from([0x40, 0xC0, 0x00, 0x80, 0xC8]))
-    origin = draw(st.one_of(st.integers(0, 9), st.sampled_from([0xFFFFFFFF, 0x100])))
-    first = draw(st.sampled_from([0, 0, 1, 100]))
-    last = first + draw(st.integers(-1, 8))
-    return de(mask, origin, first, max(last, 0))
-
-
-@st.composite
-def locates(draw: st.DrawFn) -> bytes:
-    op = draw(st.sampled_from([0x06, 0x01, 0x06, 0x01, 0x02, 0x05, 0x03, 0x26]))
-    return bytes([op, draw(st.sampled_from([0, 1, 2]))]) \
-        + draw(st.integers(0, 10)).to_bytes(2, "big") \
-        + draw(st.one_of(st.integers(0, 10), st.sampled_from([100, 101, 0xFFFFFFFF]))
-               ).to_bytes(4, "big")
-
-
-@st.composite
-def valid_pair(draw: st.DrawFn) -> tuple[bytes, bytes, int, int]:
-    """A DEFINE EXTENT inside an 8-block minidisk and a LOCATE inside that extent
-    (read, or write when the mask permits): (extent, locate, blocks located, the
-    data command it locates for)."""
-    origin = draw(st.integers(0, A_BLOCKS - 1))
-    first = draw(st.sampled_from([0, 5, 100]))
-    last = first + draw(st.integers(0, A_BLOCKS - 1 - origin))
-    mask = draw(st.sampled_from([0x40, 0xC0, 0x00]))
-    block = draw(st.integers(first, last))
-    count = draw(st.integers(1, last - block + 1))
-    op = draw(st.sampled_from([0x06, 0x02] if mask == 0x40 else [0x06, 0x01, 0x05]))
-    replication = count if op == 0x02 else 0
-    return (de(mask, origin, first, last),
-            bytes([op, replication]) + count.to_bytes(2, "big") + block.to_bytes(4, "big"),
-            count, 0x42 if op in (0x06, 0x02) else 0x41)
 
 
 @st.composite
@@ -1756,12 +1716,12 @@ def guest_a(draw: st.DrawFn) -> bytes:
     idaws = first_idaw.to_bytes(4, "big") + b"".join(
         draw(st.sampled_from([0x3000, 0x3800, 0x4000, 0xF800, 0x3000, 0x10000, 0x01001000,
                               0x1804])).to_bytes(4, "big") for _ in range(3))
-    extent, locate, blocks, command = draw(valid_pair())
-    data = {SLOTS[0]: draw(channel_programs(blocks, command)),
-            SLOTS[1]: draw(st.one_of(channel_programs(blocks, command), any_programs())),
+    extent, where, blocks, command = draw(valid_extents(A_BLOCKS))
+    data = {SLOTS[0]: draw(disk_chains(blocks, command)),
+            SLOTS[1]: draw(st.one_of(disk_chains(blocks, command), any_programs())),
             SLOTS[2]: draw(any_programs()),
-            VALID_DE: extent, VALID_LOC: locate, ANY_DE: draw(extents()),
-            ANY_LOC: draw(locates()), IDAWS: idaws,
+            VALID_DE: extent, VALID_LOC: where, ANY_DE: draw(extents(A_BLOCKS)),
+            ANY_LOC: draw(locates(A_BLOCKS)), IDAWS: idaws,
             0x1000: bytes(range(256)) * 4, 0x4000: text("DATA FOR A") * 8}
     return image(draw(st.lists(requests(), min_size=1, max_size=5)), data, keys, size=GUEST)
 
@@ -2059,8 +2019,6 @@ def test_a_spool_file_that_cannot_be_written_is_an_equipment_check_as_natively(
 
 @NEEDS_DEV_FULL
 def test_output_whose_destination_cannot_be_written_stays_in_the_spool(tmp_path):
-    import errno
-    import os
     cp = VMCP(real_storage=M, spool_directory=tmp_path / "spool")
     punch_to = tmp_path / "punch.txt"
     img = image([(0x800, PRINTER, 0), (0x808, PUNCH, 0)],
@@ -2083,8 +2041,6 @@ def test_output_whose_destination_cannot_be_written_stays_in_the_spool(tmp_path)
 
 @NEEDS_DEV_FULL
 def test_a_temporary_spool_holding_undelivered_output_is_not_removed(tmp_path):
-    import gc
-
     def run(destination: Path) -> tuple[Path, list[Any]]:
         cp = VMCP(real_storage=M)                   # a temporary spool
         vm = cp.create_vm(PRINT_AND_SENSE, GUEST, max_steps=20_000,
@@ -2180,7 +2136,6 @@ def _directory(tmp_path: Path, alpha: str = "a.prt", deck: str = "cards.txt",
         "over-a-program", "over-the-directory"])
 def test_a_host_file_named_twice_in_a_directory_is_refused_and_left_untouched(
         tmp_path, files, line, message):
-    from reference.vm.vmio import load_directory
     p = _directory(tmp_path, **files)
     before = {f.name: f.read_bytes() for f in tmp_path.iterdir()}
     with pytest.raises(VMIOError) as e:
@@ -2190,7 +2145,6 @@ def test_a_host_file_named_twice_in_a_directory_is_refused_and_left_untouched(
 
 
 def test_directory_outputs_to_dev_null_are_allowed_even_twice(tmp_path):
-    from reference.vm.vmio import load_directory
     d = load_directory(_directory(tmp_path, alpha="/dev/null", beta="/dev/null"))
     assert [dev.release_to for vm in d.vms for dev in vm.devices
             if dev.type_name == "1403"] == [Path("/dev/null")] * 2
@@ -2204,7 +2158,6 @@ def test_directory_outputs_to_dev_null_are_allowed_even_twice(tmp_path):
 ], ids=["printer-a-folder", "printer-without-folder", "deck-a-folder", "disk-a-folder"])
 def test_a_directory_file_that_cannot_serve_is_one_line_naming_it(tmp_path, files, setup,
                                                                    line, problem):
-    from reference.vm.vmio import load_directory
     p = _directory(tmp_path, **files)
     if setup == "folder":
         (tmp_path / next(iter(files.values()))).mkdir()
