@@ -50,6 +50,7 @@ unpredictable; the tests stay out of that.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from reference.arch.interrupts import (
@@ -92,6 +93,7 @@ class Format:
         self.valid = bool(self.page_shift and self.segment_shift)
 
 
+@dataclass(slots=True)
 class Walk:
     """The result of a table walk: ``cc`` (0 translated, 1 segment invalid, 2 page
     invalid, 3 length violation), ``address`` (the real address for cc 0, else the
@@ -99,16 +101,12 @@ class Walk:
     segment table was exceeded), and for cc 0 the page-frame real address, the
     segment-protection bit and the real address of the page-table entry."""
 
-    __slots__ = ("cc", "address", "segment", "frame", "protected", "pte_address")
-
-    def __init__(self, cc: int, address: int, segment: bool = False, frame: int = 0,
-                 protected: bool = False, pte_address: int = 0) -> None:
-        self.cc = cc
-        self.address = address
-        self.segment = segment
-        self.frame = frame
-        self.protected = protected
-        self.pte_address = pte_address
+    cc: int
+    address: int
+    segment: bool = False
+    frame: int = 0
+    protected: bool = False
+    pte_address: int = 0
 
 
 class TableStorage(Protocol):

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
@@ -252,14 +253,10 @@ def _operand_field(s: str) -> tuple[str, str]:
     return s[:i], s[i:].strip()
 
 
-def split_operands(s: str) -> list[str]:
-    """Split an operand field at the commas outside parentheses and quotes."""
-    if not s:
-        return []
-    parts: list[str] = []
+def _unquoted(s: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, parenthesis depth after it) for each character of ``s``
+    from ``i`` that stands outside quoted strings."""
     depth = 0
-    start = 0
-    i = 0
     while i < len(s):
         ch = s[i]
         if ch == "'" and not _is_attribute_quote(s, i):
@@ -269,10 +266,20 @@ def split_operands(s: str) -> list[str]:
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif ch == "," and depth == 0:
+        yield i, ch, depth
+        i += 1
+
+
+def split_operands(s: str) -> list[str]:
+    """Split an operand field at the commas outside parentheses and quotes."""
+    if not s:
+        return []
+    parts: list[str] = []
+    start = 0
+    for i, ch, depth in _unquoted(s):
+        if ch == "," and depth == 0:
             parts.append(s[start:i])
             start = i + 1
-        i += 1
     parts.append(s[start:])
     return parts
 
@@ -285,19 +292,9 @@ def _operands_or_none(s: str) -> list[str]:
 
 def _matching_paren(s: str, i: int) -> int:
     """``s[i]`` is '('; the index of its matching ')'."""
-    depth = 0
-    while i < len(s):
-        ch = s[i]
-        if ch == "'" and not _is_attribute_quote(s, i):
-            i = _skip_quoted(s, i)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    for j, ch, depth in _unquoted(s, i):
+        if ch == ")" and depth == 0:
+            return j
     raise _Err("missing closing parenthesis")
 
 
@@ -635,26 +632,30 @@ def _hex_float(text: str, length: int) -> bytes:
     return word.to_bytes(length, "big")
 
 
-def _parse_constant(text: str, ctx: _Context, ds: bool) -> _Constant:
-    """Parse one DC or DS operand (or a literal without its '=')."""
-    s = text
-    i = 0
-    if not s:
-        raise _Err("missing operand")
-    if s[0] in _DIGITS:
+def _modifier(s: str, i: int, ctx: _Context, what: str) -> tuple[int | None, int]:
+    """A duplication factor or length modifier at ``s[i]``: decimal digits (at most
+    nine) or an absolute expression in parentheses.  (Its value, the index after
+    it), or (None, ``i``) when neither stands there."""
+    if i < len(s) and s[i] in _DIGITS:
         j = i
         while j < len(s) and s[j] in _DIGITS:
             j += 1
         if j - i > 9:
-            raise _Err("duplication factor too large")
-        dup = int(s[i:j])
-        i = j
-    elif s[0] == "(":
-        j = _matching_paren(s, 0)
-        dup = _absolute(s[1:j], ctx, "duplication factor")
-        i = j + 1
-    else:
-        dup = 1
+            raise _Err(f"{what} too large")
+        return int(s[i:j]), j
+    if i < len(s) and s[i] == "(":
+        j = _matching_paren(s, i)
+        return _absolute(s[i + 1:j], ctx, what), j + 1
+    return None, i
+
+
+def _parse_constant(text: str, ctx: _Context, ds: bool) -> _Constant:
+    """Parse one DC or DS operand (or a literal without its '=')."""
+    s = text
+    if not s:
+        raise _Err("missing operand")
+    factor, i = _modifier(s, 0, ctx, "duplication factor")
+    dup = 1 if factor is None else factor
     if not 0 <= dup <= _TOP:
         raise _Err(f"duplication factor {dup} out of range")
     if i >= len(s):
@@ -665,20 +666,8 @@ def _parse_constant(text: str, ctx: _Context, ds: bool) -> _Constant:
     i += 1
     explicit: int | None = None
     if i < len(s) and s[i] in "Ll":
-        i += 1
-        if i < len(s) and s[i] in _DIGITS:
-            j = i
-            while j < len(s) and s[j] in _DIGITS:
-                j += 1
-            if j - i > 9:
-                raise _Err("length modifier too large")
-            explicit = int(s[i:j])
-            i = j
-        elif i < len(s) and s[i] == "(":
-            j = _matching_paren(s, i)
-            explicit = _absolute(s[i + 1:j], ctx, "length modifier")
-            i = j + 1
-        else:
+        explicit, i = _modifier(s, i + 1, ctx, "length modifier")
+        if explicit is None:
             raise _Err(f"invalid length modifier in {text!r}")
         if not _MIN_LENGTH.get(kind, 1) <= explicit <= _MAX_LENGTH[kind]:
             raise _Err(f"length {explicit} not allowed for type {kind}")

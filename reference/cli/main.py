@@ -25,6 +25,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
@@ -33,7 +34,7 @@ from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
 from reference.asm.assembler import AssemblyError, assemble
 from reference.asm.disassembler import disassemble, format_instruction
 from reference.cli.bench import run_bench, run_trace_bench, run_vmcp_bench
-from reference.io.config import ConfigError, IPLError, load_configuration
+from reference.io.config import ConfigError, Configuration, IPLError, load_configuration
 from reference.io.devices import FileUse, check_shared_files
 from reference.machine.cpu import CPU, default_max_time
 from reference.machine.machine import StorageSizeError
@@ -139,6 +140,14 @@ def state_json(m: CPU, stop: str, dumps: list[tuple[int, int]]) -> dict[str, obj
     }
 
 
+def print_state(out: dict[str, object], as_json: bool) -> None:
+    """The final state of ``s370 run``: one JSON object, or the text for a person."""
+    if as_json:
+        print(json.dumps(out))
+    else:
+        print_human(out)
+
+
 def print_human(out: dict[str, object]) -> None:
     print(f"stop   {out['stop']} after {out['steps']} instructions")
     print(f"PSW    {out['psw']}")
@@ -215,15 +224,21 @@ def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, stora
     return vm, vm.stop_reason or "", report_undelivered("s370 run", cp.spool)
 
 
+def read_configuration(path: str) -> Configuration:
+    """A machine configuration file (docs/configuration.md); bad input is a usage
+    error with its place."""
+    try:
+        return load_configuration(path)
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+
+
 def run_configured(args: argparse.Namespace) -> int:
     """``s370 run [PROGRAM] --config FILE [--ipl ADDR]``: a machine with the
     configuration's storage and devices (docs/configuration.md).  With PROGRAM it
     starts as without a configuration; with --ipl it is loaded from the device by
     initial program loading instead."""
-    try:
-        config = load_configuration(args.config)
-    except ConfigError as e:
-        raise UsageError(str(e)) from None
+    config = read_configuration(args.config)
     storage = parse_size(args.storage) if args.storage is not None else (
         config.storage or DEFAULT_STORAGE)
     max_steps, max_time = run_bounds(args)
@@ -255,11 +270,7 @@ def run_configured(args: argparse.Namespace) -> int:
     if args.under == "vmcp":
         m, stop, undelivered = run_configured_vm(args, config, image, storage, ipl,
                                                    max_steps, max_time)
-        out = state_json(m, stop, dumps)
-        if args.json:
-            print(json.dumps(out))
-        else:
-            print_human(out)
+        print_state(state_json(m, stop, dumps), args.json)
         return EXIT_UNDELIVERED if undelivered else EXIT_OK
     try:
         m = config.start(image, storage, ipl)
@@ -271,11 +282,7 @@ def run_configured(args: argparse.Namespace) -> int:
         stop = m.run(max_steps, max_time)
     finally:
         m.channels.close()
-    out = state_json(m, stop, dumps)
-    if args.json:
-        print(json.dumps(out))
-    else:
-        print_human(out)
+    print_state(state_json(m, stop, dumps), args.json)
     return EXIT_OK
 
 
@@ -297,22 +304,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--virtual-cpu-id: only with --under vmcp")
     m, stop = run_either(image, storage, max_steps, args.under, args.program,
                          args.virtual_cpu_id, max_time)
-    out = state_json(m, stop, dumps)
-    if args.json:
-        print(json.dumps(out))
-    else:
-        print_human(out)
+    print_state(state_json(m, stop, dumps), args.json)
     return EXIT_OK
 
 
-
 def cmd_compare(args: argparse.Namespace) -> int:
-    config = None
-    if args.config is not None:
-        try:
-            config = load_configuration(args.config)
-        except ConfigError as e:
-            raise UsageError(str(e)) from None
+    config = None if args.config is None else read_configuration(args.config)
     storage = parse_size(args.storage) if args.storage is not None else (
         config.storage if config is not None and config.storage else DEFAULT_STORAGE)
     image = load_program(args.program, storage)
@@ -573,26 +570,32 @@ def cmd_trace_record(args: argparse.Namespace) -> int:
 
 
 def cmd_trace_diff(args: argparse.Namespace) -> int:
-    try:
-        result = diff_files(args.a, args.b)
-    except TraceError as e:
-        raise UsageError(str(e)) from None
-    if result.divergence is None:
-        print(f"identical: {result.records} records ({result.modes[0]}, {result.modes[1]})")
-        return EXIT_OK
-    print(result.divergence.report(args.a, args.b))
-    return 1
+    result = _trace_check(diff_files, args.a, args.b)
+    return _trace_outcome(result.divergence, args.a, args.b,
+                          f"identical: {result.records} records ({result.modes[0]}, "
+                          f"{result.modes[1]})")
 
 
 def cmd_trace_verify(args: argparse.Namespace) -> int:
+    result = _trace_check(verify_file, args.file, args.image)
+    return _trace_outcome(result.divergence, args.file, "reference",
+                          f"verified: {result.records} records reproduced by the reference")
+
+
+def _trace_check(check: Callable[..., Any], *files: Any) -> Any:
+    """``check`` (diff or verify) of trace files; a bad trace is bad input."""
     try:
-        result = verify_file(args.file, args.image)
+        return check(*files)
     except TraceError as e:
         raise UsageError(str(e)) from None
-    if result.divergence is None:
-        print(f"verified: {result.records} records reproduced by the reference")
+
+
+def _trace_outcome(divergence: Any, name_a: str, name_b: str, agreed: str) -> int:
+    """Exit status 0 with ``agreed`` when nothing diverged; 1 with the report."""
+    if divergence is None:
+        print(agreed)
         return EXIT_OK
-    print(result.divergence.report(args.file, "reference"))
+    print(divergence.report(name_a, name_b))
     return 1
 
 
