@@ -13,7 +13,7 @@ all in the VM's own time.  It is the channel of GA22-7000 chapters 12-13, the
 same code the native machine runs, interpreting the guest's program one CCW at a
 time at the guest-time moments the native channel would.  The eight I/O
 instructions trap (they are privileged) and are simulated against it
-(``SIMULATIONS`` in reference.vm.vmcp); the VMCP ends every dispatch at the VM's next
+(``SIMULATIONS`` in reference.vm.simulate); the VMCP ends every dispatch at the VM's next
 channel event, and the VM's I/O interruptions are taken by the VM's own
 interruption logic, so they come at the guest instruction boundary where they
 come natively, and a waiting VM is woken by them.
