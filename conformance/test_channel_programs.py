@@ -309,7 +309,7 @@ def test_malformed_device_tables_are_expectation_errors(tmp_path, table, problem
 
 
 def test_programs_with_devices_are_left_out_of_the_plain_enumeration():
-    # The golden traces (reference.trace.golden_cases) and Implementation.run use
+    # The golden traces (conformance.goldens.golden_cases) and Implementation.run use
     # programs(): a program with devices cannot run there.
     plain = {p.name for p in programs()}
     every = {p.name for p in programs(devices=True)}

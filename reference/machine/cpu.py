@@ -1093,9 +1093,8 @@ class CPU:
             return start <= addr <= end
         return addr >= start or addr <= end
 
-    def _per_begin(self, ia: int | None = None) -> None:
-        """PER monitoring of the instruction at ``ia`` (by default the PSW's
-        instruction address) begins."""
+    def _per_begin(self, ia: int) -> None:
+        """PER monitoring of the instruction at ``ia`` begins."""
         cr9 = self.cr[9]
         self._per_cr9 = cr9
         self.per_event = 0
@@ -1108,7 +1107,7 @@ class CPU:
         if cr9 & 0x10000000:
             self._per_gpr = _RecordingRegisters(self.gpr)
             self.gpr = self._per_gpr
-        if cr9 & 0x40000000 and self._per_in_range(self.ia if ia is None else ia):
+        if cr9 & 0x40000000 and self._per_in_range(ia):
             self.per_event |= 0x40
 
     def _per_storage_check(self, addr: int, length: int = 1) -> None:
