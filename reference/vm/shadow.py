@@ -79,22 +79,34 @@ class ShadowTables:
         self._release = release
 
     # --- spaces -------------------------------------------------------------
-    def space(self, vm: VirtualMachine, std: int) -> int:
-        """The real address of the shadow tables for guest designation ``std``."""
+    def space(self, vm: VirtualMachine, std: int, keep: tuple[int, ...] = ()) -> int:
+        """The real address of the shadow tables for guest designation ``std``.
+        Room is made by dropping the VM's other spaces, never one of ``keep`` (the
+        designations the real machine uses together with this one)."""
         at = vm.shadows.get(std)
         if at is not None:
             return at
         if len(vm.shadows) >= MAX_SHADOW_SPACES:
-            self.free(vm)
+            self._free_except(vm, keep)
         at = self._allocate(SHADOW_SPACE)
         if at is None:
-            self.free(vm)
+            self._free_except(vm, keep)
             at = self._allocate(SHADOW_SPACE)
             if at is None:
                 raise VMCPError("real storage is full: no room for shadow tables")
         self._invalidate_space(at)
         vm.shadows[std] = at
         return at
+
+    def spaces(self, vm: VirtualMachine, primary: int, secondary: int | None) -> tuple[int, int]:
+        """The real addresses of the shadow tables for the guest's primary and
+        (when the secondary space is in use) secondary designation, loaded into the
+        real CR1 and CR7 together: making room for one never drops the other.
+        Without a secondary space the second address is 0."""
+        at_primary = self.space(vm, primary, keep=() if secondary is None else (secondary,))
+        if secondary is None:
+            return at_primary, 0
+        return at_primary, self.space(vm, secondary, keep=(primary,))
 
     def _invalidate_space(self, at: int) -> None:
         self.real.mem[at:at + 1024] = INVALID_SEGMENT_TABLE
@@ -106,9 +118,13 @@ class ShadowTables:
 
     def free(self, vm: VirtualMachine) -> None:
         """Give every shadow space of ``vm`` back."""
-        for at in vm.shadows.values():
-            self._release(at, SHADOW_SPACE)
-        vm.shadows.clear()
+        self._free_except(vm, ())
+
+    def _free_except(self, vm: VirtualMachine, keep: tuple[int, ...]) -> None:
+        """Give back every shadow space of ``vm`` but those of ``keep``; the real
+        TLB holds no translation through a space given back."""
+        for std in [s for s in vm.shadows if s not in keep]:
+            self._release(vm.shadows.pop(std), SHADOW_SPACE)
         self.real.purge_tlb()
 
     def make_current(self, vm: VirtualMachine) -> None:
@@ -184,7 +200,7 @@ class ShadowTables:
         """Shadow entries for the guest page holding ``vaddr``: each 2K half of it
         (a guest 4K page is two shadow pages) maps to the VM's frame."""
         std = vm.cr[7] if secondary else vm.cr[1]
-        space = self.space(vm, std)
+        space = self.space(vm, std, keep=(vm.cr[1], vm.cr[7]))
         mem = self.real.mem
         page = 1 << vm.dat_format.page_shift
         vbase, rbase = vaddr & ~(page - 1), real_address & ~(page - 1)

@@ -686,10 +686,12 @@ class VMCP:
             # The guest translates: the real machine uses the shadow tables of the
             # guest's primary (and, for MVCP/MVCS, secondary) space.
             self._shadows_current(vm)
-            crs[1] = (15 << 24) | self.shadow_tables.space(vm, vm.cr[1])
-            if vm.cr[0] & CR0_SECONDARY_SPACE:
+            secondary = vm.cr[7] if vm.cr[0] & CR0_SECONDARY_SPACE else None
+            at_primary, at_secondary = self.shadow_tables.spaces(vm, vm.cr[1], secondary)
+            crs[1] = (15 << 24) | at_primary
+            if secondary is not None:
                 crs[0] |= CR0_SECONDARY_SPACE
-                crs[7] = (15 << 24) | self.shadow_tables.space(vm, vm.cr[7])
+                crs[7] = (15 << 24) | at_secondary
         per = vm.ec and bool(vm.system_mask & 0x40)
         if per:
             crs[9], crs[10], crs[11] = vm.cr[9], vm.cr[10], vm.cr[11]
