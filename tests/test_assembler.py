@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -850,3 +851,149 @@ def test_character_constants_are_code_page_037_for_every_printable_character():
 def test_a_character_without_an_ebcdic_code_in_the_assembler_is_refused():
     with pytest.raises(AssemblyError, match="no EBCDIC code"):
         assemble("         DC    C'\u00e9'\n", "<c>")
+
+
+# ---------------------------------------------------------------------------
+# Hexadecimal floating-point constants E, D and L
+# ---------------------------------------------------------------------------
+# GNU as for s390x has no directive for hexadecimal floating point (.float, .double
+# and .dc.d give IEEE: `.float 1.0` is X'3F800000'), so the bytes here are derived
+# by hand.  The rule: value = fraction * 16**(characteristic - 64), 1/16 <= fraction
+# < 1; the fraction's digits are floor(value * 16**(digits - e) + 1/2) (HLASM's
+# rounding mode 1: add one in the first lost bit); E keeps 6 digits, D 14, L 28.
+@pytest.mark.parametrize("operand,expected", [
+    # Zero is a true zero; -0 keeps its sign bit (z390's choice; the manual is silent).
+    ("E'0'", "00000000"), ("E'-0'", "80000000"), ("D'-0.0'", "8000000000000000"),
+    ("L'0'", "00000000000000000000000000000000"),
+    ("L'-0'", "80000000000000000000000000000000"),
+    # 1 = 1/16 * 16**1: characteristic 64+1 = X'41', fraction X'100000'; -1 sets bit 0.
+    ("E'1'", "41100000"), ("E'-1'", "C1100000"), ("E'+1'", "41100000"),
+    # 0.5 = 8/16 * 16**0: X'40', fraction X'800000'; written .5 or 5E-1 alike.
+    ("E'0.5'", "40800000"), ("E'.5'", "40800000"), ("E'5E-1'", "40800000"),
+    # 2.5 = X'2.8' = 0.28 (hex) * 16**1; 20 = X'14' = 0.14 (hex) * 16**2: X'42'.
+    ("E'2.5'", "41280000"), ("E'+2E+1'", "42140000"),
+    # 0.1 = X'0.1999...' (9 repeating) = 0.1999.. * 16**0: X'40'.  The first lost
+    # digit is 9, its first bit 1: the last kept 9 becomes A.
+    ("E'0.1'", "4019999A"), ("D'0.1'", "401999999999999A"), ("D'-0.1'", "C01999999999999A"),
+    # L'0.1': 28 digits 1999..99A; digits 1-14 after X'40', digits 15-28 after the
+    # second characteristic X'40' - 14 = X'32'.
+    ("L'0.1'", "4019999999999999 329999999999999A"),
+    # L'1', L'3': second doubleword characteristic X'41' - 14 = X'33', fraction 0;
+    # L'-1': both doublewords carry the sign: X'C1', X'B3'.
+    ("L'1'", "4110000000000000 3300000000000000"),
+    ("L'3'", "4130000000000000 3300000000000000"),
+    ("L'-1'", "C110000000000000 B300000000000000"),
+    # 1E10 = X'2540BE400' (9 digits) = 0.2540BE400 * 16**9: X'49'; 10**10 / 16**3 =
+    # 2441406.25 -> 2441406 = X'2540BE' (the lost digit 4 rounds down).
+    ("E'1E10'", "492540BE"),
+    # 1.5E-3 = 0.384 * 16**-2: X'3E'; 0.384 * 16**6 = 6442450.944 -> 6442451 = X'624DD3'.
+    ("E'1.5E-3'", "3E624DD3"),
+    # 0.99999999 * 16**6 = 16777215.83 -> 16777216 = 16**6: the carry renormalizes
+    # to 1/16 * 16**1 = E'1'.
+    ("E'0.99999999'", "41100000"),
+    # Ties: 1 + 2**-21 lies half-way between X'41100000' and X'41100001' (the ulp of
+    # E at X'41' is 16**-5 = 2**-20).  Mode 1 rounds the magnitude up (ties to even
+    # would keep X'100000'); the sign does not change the magnitude's rounding.
+    ("E'1.000000476837158203125'", "41100001"), ("E'-1.000000476837158203125'", "C1100001"),
+    # Near the smallest, 16**-65 = 5.3976E-79 (X'00100000'): 1E-78 * 16**64 * 16**6 =
+    # 1942668.89 -> 1942669 = X'1DA48D'; 5.4E-79 -> 1049041.20 -> X'1001D1'.
+    ("E'1E-78'", "001DA48D"), ("E'5.4E-79'", "001001D1"),
+    # Near the largest, (1 - 16**-6) * 16**63 = 7.237005E75 (X'7FFFFFFF'): 7.2E75 /
+    # 16**63 * 16**6 = 16691427.68 -> 16691428 = X'FEB0E4'.
+    ("E'7.2E75'", "7FFEB0E4"),
+    # 7.2370055E75 / 16**63 = 0.99999998931: too close to 1 for E (below), but D
+    # keeps 14 digits: * 16**14 = 72057593267944177.23 -> X'FFFFFFD21AFAF1'.
+    ("D'7.2370055E75'", "7FFFFFFFD21AFAF1"),
+    # Several nominal values, duplication (applied after assembling the value).
+    ("E'1,2.5,-3'", "41100000 41280000 C1300000"), ("2E'1'", "41100000 41100000"),
+    ("2D'1,-1'", "4110000000000000 C110000000000000" * 2),
+    # Explicit lengths: 2 * (n - 1) fraction digits, rounded there.  EL3'0.1': 1999|9
+    # -> 199A; EL8 is laid out as D, DL4 as E.
+    ("EL2'1'", "4110"), ("EL3'0.1'", "40199A"), ("EL8'0.1'", "401999999999999A"),
+    ("DL4'0.1'", "4019999A"), ("DL2'-1'", "C110"),
+])
+def test_hexadecimal_floating_point_constants(operand: str, expected: str) -> None:
+    assert code(f"DC {operand}") == bytes.fromhex(expected)
+
+
+def test_hexadecimal_floating_point_alignment_and_lengths() -> None:
+    # E on a fullword (X'01' at 0, pad 1-3, E at 4), D and L on a doubleword.
+    a = assemble(src(" DC X'01'", "E DC E'1'", " DC X'02'", "D DC D'1'", " DC X'03'",
+                     "L DC L'1'", " DC X'04'", "N DC EL4'1'"))
+    assert (a.symbols["E"], a.symbols["D"], a.symbols["L"], a.symbols["N"]) == (4, 16, 32, 49)
+    lengths = {n: a.symbol_table[n].length for n in "EDLN"}
+    assert lengths == {"E": 4, "D": 8, "L": 16, "N": 4}
+    assert a.image == bytes.fromhex(
+        "01000000 41100000 02000000 00000000 4110000000000000 03000000 00000000"
+        "4110000000000000 3300000000000000 04 41100000")
+
+
+@pytest.mark.parametrize("operand,size,boundary", [
+    ("L", 16, 8), ("2L", 32, 8), ("0L", 0, 8), ("E", 4, 4), ("3E", 12, 4), ("D", 8, 8),
+    ("EL2", 2, 1), ("DL5", 5, 1), ("LL16", 16, 1),
+])
+def test_ds_of_floating_point_types(operand: str, size: int, boundary: int) -> None:
+    a = assemble(src(" DC X'FF'", f"X DS {operand}", "END DC X'EE'"))
+    assert a.symbols["X"] == boundary
+    assert a.symbols["END"] == boundary + size
+
+
+def test_floating_point_literals_are_pooled() -> None:
+    # L at 0, LM at 4, MVC at 8-13, the pool at 16: the 8-byte group in order of
+    # appearance, =D'0.1' at 16 and =L'1' (16 bytes) at 24, then =E'0.1' at 40.
+    a = assemble(src(" USING *,12", " L 1,=E'0.1'", " LM 2,3,=D'0.1'", " MVC 0(16,1),=L'1'",
+                     " END"))
+    assert a.image == bytes.fromhex(
+        "5810C028 9823C010 D20F1000C018 0000"
+        "401999999999999A 4110000000000000 3300000000000000 4019999A")
+
+
+@pytest.mark.parametrize("operand,message", [
+    # Outside the exponent range HLASM allows in a nominal value, -85 to +75.
+    ("E'1E80'", "exponent 80 of floating-point value 1E80 is outside -85 to +75"),
+    ("D'1E-86'", "exponent -86 of floating-point value 1E-86 is outside -85 to +75"),
+    # Above (1 - 16**-6) * 16**63 = 7.237005E75: characteristic 128.
+    ("E'7.3E75'", "floating-point value 7.3E75 too large for type E (characteristic 128"),
+    # 7.2370055E75 is below 16**63 but rounds up to it in 6 digits (16777215.82).
+    ("E'7.2370055E75'", "value 7.2370055E75 too large for type E"),
+    # Below 16**-65 = 5.3976E-79 (5E-79 = 0.926 * 16**-65): characteristic -1.
+    ("E'5E-79'", "floating-point value 5E-79 too small for type E (characteristic -1"),
+    ("L'-1E-79'", "floating-point value -1E-79 too small for type L"),
+    # Malformed numbers.
+    ("E'1.2.3'", "invalid floating-point value '1.2.3'"), ("E'E5'", "invalid floating-point"),
+    ("E''", "invalid floating-point value ''"), ("E'1,'", "invalid floating-point value ''"),
+    ("D'1E'", "invalid floating-point value '1E'"), ("E'-'", "invalid floating-point"),
+    ("E'.'", "invalid floating-point"), ("E'1 '", "invalid"), ("L'0X1'", "invalid floating"),
+    ("E'1" + "0" * 100 + "'", "invalid floating-point"),
+    # Lengths: HLASM takes 1-8 bytes for E and D and 1-16 for L; this assembler
+    # 2-8 for E and D and 16 for L.
+    ("EL9'1'", "length 9 not allowed for type E"), ("DL17'1'", "length 17 not allowed"),
+    ("EL1'1'", "length 1 not supported for type E"), ("LL8'1'", "length 8 not supported"),
+    ("EL.12'1'", "invalid length modifier"), ("EH'1'", "invalid nominal value"),
+])
+def test_invalid_floating_point_constants(operand: str, message: str) -> None:
+    text = error(src(f" DC {operand}"))
+    assert text.startswith("prog.asm:1: ") and message in text
+
+
+def _hfp(data: bytes) -> Fraction:
+    """The value of a short or long hexadecimal floating-point number."""
+    magnitude = Fraction(int.from_bytes(data[1:], "big"), 16 ** (2 * len(data) - 2))
+    value = magnitude * Fraction(16) ** ((data[0] & 0x7F) - 64)
+    return -value if data[0] & 0x80 else value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["E", "D"]), st.sampled_from(["", "-"]),
+       st.integers(1, 10 ** 20), st.integers(-60, 50))
+def test_floating_point_constants_round_to_nearest_ties_away(
+        kind: str, sign: str, mantissa: int, exponent: int) -> None:
+    # Decoding is independent of the encoder: the result is normalized, within half
+    # an ulp of the exact value and, on a tie, the larger magnitude.
+    data = code(f"DC {kind}'{sign}{mantissa}E{exponent}'")
+    exact = Fraction(mantissa) * Fraction(10) ** exponent
+    got = _hfp(data)
+    assert data[1] >> 4 != 0 and (got < 0) == (sign == "-")
+    ulp = Fraction(16) ** ((data[0] & 0x7F) - 64 - 2 * (len(data) - 1))
+    error_ = abs(got) - exact
+    assert -ulp / 2 < error_ <= ulp / 2

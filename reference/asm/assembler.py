@@ -19,13 +19,15 @@ highest location of the section), EQU (value[,length]), DC and DS, LTORG, USING
 accepted and ignored.  Statements after END are not read.
 
 Constants: types C (EBCDIC, code page 037, printable ASCII only), X, B, F, H, A, Y,
-S (base-displacement), P (packed), Z (zoned), D and E (hexadecimal floating point,
-rounded to nearest; no explicit length); a duplication factor (``3F'1'``; ``0F``
-aligns only), an explicit length (``CL8``, ``XL2``, ``PL3``, ``FL1``, ``AL3`` or
-``L(expr)``, which turns alignment off), several operands (``DC F'1',H'2'``) and
-several nominal values (``DC F'1,2,3'``, ``A(X,Y)``).  F, A and E align on a
-fullword, H, Y and S on a halfword, D on a doubleword.  X and B pad and truncate on
-the left, C on the right with blanks, P and Z keep the rightmost digits.
+S (base-displacement), P (packed), Z (zoned), E, D and L (hexadecimal floating point,
+4, 8 and 16 bytes, rounded as HLASM rounds them: see ``_hex_float``); a duplication
+factor (``3F'1'``; ``0F`` aligns only), an explicit length (``CL8``, ``XL2``,
+``PL3``, ``FL1``, ``AL3``, ``EL2`` or ``L(expr)``, which turns alignment off; E and D
+take 2 to 8 bytes, L only 16; no bit lengths, type extensions, scale or exponent
+modifiers), several operands (``DC F'1',H'2'``) and several nominal values
+(``DC F'1,2,3'``, ``A(X,Y)``, ``E'1,2.5,-3'``).  F, A and E align on a fullword, H,
+Y and S on a halfword, D and L on a doubleword.  X and B pad and truncate on the
+left, C on the right with blanks, P and Z keep the rightmost digits.
 
 Expressions: ``+ - * /`` (integer division truncates toward zero; division by zero
 gives zero, as in HLASM) and parentheses over decimal numbers, symbols, ``*`` (the
@@ -542,14 +544,20 @@ def _absolute(text: str, ctx: _Context, what: str) -> int:
 # Constants (DC, DS and literals)
 # ---------------------------------------------------------------------------
 _DEFAULT_LENGTH = {"C": 1, "X": 1, "B": 1, "F": 4, "H": 2, "A": 4, "Y": 2, "S": 2,
-                   "P": 1, "Z": 1, "D": 8, "E": 4}
-_ALIGNMENT = {"F": 4, "H": 2, "A": 4, "Y": 2, "S": 2, "D": 8, "E": 4}
+                   "P": 1, "Z": 1, "E": 4, "D": 8, "L": 16}
+_ALIGNMENT = {"F": 4, "H": 2, "A": 4, "Y": 2, "S": 2, "E": 4, "D": 8, "L": 8}
+# The length modifiers HLASM allows; E, D and L take 1 to 8, 1 to 8 and 1 to 16 bytes.
 _MAX_LENGTH = {"C": 65535, "X": 65535, "B": 65535, "F": 8, "H": 8, "A": 4, "Y": 2, "S": 2,
-               "P": 16, "Z": 16, "D": 8, "E": 4}
-_MIN_LENGTH = {"S": 2, "D": 8, "E": 4}
+               "P": 16, "Z": 16, "E": 8, "D": 8, "L": 16}
+_MIN_LENGTH = {"S": 2}
+# The explicit lengths this assembler takes for hexadecimal floating point: a
+# characteristic byte and at least one byte of fraction for E and D; L only whole.
+_HFP_LENGTHS = {"E": range(2, 9), "D": range(2, 9), "L": range(16, 17)}
 _INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
 _DECIMAL = re.compile(r"([+-]?)([0-9]*)\.?([0-9]*)")
-_FLOAT = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[Ee]([+-]?[0-9]{1,3}))?")
+_FLOAT = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[Ee]([+-]?[0-9]+))?")
+_MAX_FLOAT_TEXT = 100           # characters of one floating-point nominal value
+_FLOAT_EXPONENT = range(-85, 76)  # the decimal exponent HLASM allows in E, D and L
 
 
 @dataclass
@@ -603,33 +611,75 @@ def _packed(text: str, length: int | None, zoned: bool) -> tuple[bytes, int]:
     return bytes.fromhex(nibbles), n
 
 
-def _hex_float(text: str, length: int) -> bytes:
-    """A short (E) or long (D) hexadecimal floating-point number, rounded to nearest."""
+def _hex_float(text: str, kind: str, length: int) -> bytes:
+    """One E, D or L nominal value in System/370 hexadecimal floating point.
+
+    Format (GA22-7000, chapter 9): a sign bit, a 7-bit characteristic (the power of
+    16, excess 64) and a fraction of hexadecimal digits, 1/16 <= fraction < 1 when
+    normalized.  E has 6 digits, D 14 and L 28, of which the first 14 go with the
+    first doubleword; L's second doubleword repeats the sign and has a
+    characteristic 14 less, modulo 128 (HLASM Language Reference, "Representation
+    of hexadecimal floating point", note 1).  An explicit length of ``length``
+    bytes for E or D keeps ``2 * (length - 1)`` digits, so EL8 is laid out as D.
+
+    The nominal value is a decimal number with an optional sign, decimal point and
+    exponent ``E[+-]n``, n from -85 to +75; it is converted exactly (rational
+    arithmetic), normalized and then rounded.  Rounding is HLASM's for E, D and L
+    without a type extension: "rounding mode 1", round by adding one in the first
+    lost bit position (HLASM V1R6 Language Reference SC26-4940, "Syntax of binary,
+    decimal, and hexadecimal floating-point constants": a null type extension is
+    converted "using the conversion logic of rounding mode 1"; the modes are listed
+    under "Hexadecimal floating-point constants").  On the magnitude that is round
+    half up, so a tie goes away from zero.  A carry out of the fraction
+    renormalizes (one more in the characteristic).  The same page says HLASM
+    converts these with "slightly less precise algorithms"; this conversion is
+    exact, so a value within a hair of a rounding boundary may differ from
+    HLASM's by one in the last digit.
+
+    Zero is a true zero, all bytes zero; ``-0`` keeps its sign bit (X'80000000'
+    for E), the manual saying nothing of it, as z390 (an HLASM-compatible assembler)
+    assembles it; for L the second doubleword of a zero is all zero.  A value whose
+    characteristic after rounding is above 127, or a non-zero value whose
+    characteristic would be below 0, is an error (HLASM: ASMA064S).
+    """
     m = _FLOAT.fullmatch(text)
-    if m is None or not (m.group(2) or m.group(3)) or len(text) > 40:
+    if m is None or not (m.group(2) or m.group(3)) or len(text) > _MAX_FLOAT_TEXT:
         raise _Err(f"invalid floating-point value {text!r}")
-    sign, whole, frac, exp = m.groups()
+    sign, whole, frac, exp_text = m.groups()
+    exponent = int(exp_text or "0")
+    if exponent not in _FLOAT_EXPONENT:
+        raise _Err(f"exponent {exponent} of floating-point value {text} is outside -85 to +75")
     frac = frac or ""
-    value = Fraction(int((whole or "0") + frac), 10 ** len(frac)) * Fraction(10) ** int(exp or 0)
-    if value == 0:
-        return bytes(length)
-    bits = 8 * length - 8
-    e = 0
-    while value >= 1:
-        value /= 16
+    magnitude = Fraction(int((whole or "0") + frac), 10 ** len(frac)) * Fraction(10) ** exponent
+    sign_bit = 0x80 if sign == "-" else 0
+    if magnitude == 0:
+        return bytes([sign_bit]) + bytes(length - 1)
+    digits = 28 if kind == "L" else 2 * (length - 1)
+    # The power of 16 with 16**(e-1) <= magnitude < 16**e; the bit lengths of
+    # numerator and denominator put the estimate within one of it.
+    e = (magnitude.numerator.bit_length() - magnitude.denominator.bit_length()) // 4 + 1
+    while magnitude >= Fraction(16) ** e:
         e += 1
-    while value < Fraction(1, 16):
-        value *= 16
+    while magnitude < Fraction(16) ** (e - 1):
         e -= 1
-    mantissa = int(value * (1 << bits) + Fraction(1, 2))
-    if mantissa >> bits:
-        mantissa >>= 4
+    # The fraction's digits and the first lost bit; add one there and drop it.
+    with_lost_bit = int(magnitude * Fraction(16) ** (digits - e) * 2)
+    fraction = (with_lost_bit + 1) >> 1
+    if fraction == 16 ** digits:
+        fraction >>= 4
         e += 1
     characteristic = e + 64
-    if not 0 <= characteristic <= 127:
-        raise _Err(f"floating-point value {text} out of range")
-    word = ((1 if sign == "-" else 0) << 7 | characteristic) << bits | mantissa
-    return word.to_bytes(length, "big")
+    if characteristic > 127:
+        raise _Err(f"floating-point value {text} too large for type {kind} "
+                   f"(characteristic {characteristic} above 127)")
+    if characteristic < 0:
+        raise _Err(f"floating-point value {text} too small for type {kind} "
+                   f"(characteristic {characteristic} below 0)")
+    if kind != "L":
+        return bytes([sign_bit | characteristic]) + fraction.to_bytes(length - 1, "big")
+    high, low = fraction >> 56, fraction & ((1 << 56) - 1)
+    return (bytes([sign_bit | characteristic]) + high.to_bytes(7, "big")
+            + bytes([sign_bit | (characteristic - 14) % 128]) + low.to_bytes(7, "big"))
 
 
 def _modifier(s: str, i: int, ctx: _Context, what: str) -> tuple[int | None, int]:
@@ -671,7 +721,7 @@ def _parse_constant(text: str, ctx: _Context, ds: bool) -> _Constant:
             raise _Err(f"invalid length modifier in {text!r}")
         if not _MIN_LENGTH.get(kind, 1) <= explicit <= _MAX_LENGTH[kind]:
             raise _Err(f"length {explicit} not allowed for type {kind}")
-        if kind in ("D", "E") and explicit != _DEFAULT_LENGTH[kind]:
+        if kind in _HFP_LENGTHS and explicit not in _HFP_LENGTHS[kind]:
             raise _Err(f"length {explicit} not supported for type {kind}")
     rest = s[i:]
     align = _ALIGNMENT.get(kind, 1) if explicit is None else 1
@@ -729,8 +779,8 @@ def _nominal(kind: str, value: str, explicit: int | None) -> bytes:
         return _twos(int(value), n, -half, half - 1, f"{kind}L{n}")
     elif kind in ("P", "Z"):
         return _packed(value, explicit, kind == "Z")[0]
-    else:   # D, E
-        return _hex_float(value, _DEFAULT_LENGTH[kind])
+    else:   # E, D, L
+        return _hex_float(value, kind, explicit if explicit is not None else _DEFAULT_LENGTH[kind])
     if explicit is not None:
         data = data[-explicit:].rjust(explicit, b"\x00")
     return data
