@@ -50,8 +50,7 @@ unpredictable; the tests stay out of that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from reference.arch.interrupts import (
     AddressingException,
@@ -93,8 +92,7 @@ class Format:
         self.valid = bool(self.page_shift and self.segment_shift)
 
 
-@dataclass(slots=True)
-class Walk:
+class Walk(NamedTuple):
     """The result of a table walk: ``cc`` (0 translated, 1 segment invalid, 2 page
     invalid, 3 length violation), ``address`` (the real address for cc 0, else the
     real address of the table entry concerned), ``segment`` (for cc 3: whether the
