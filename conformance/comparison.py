@@ -1,8 +1,5 @@
 """What differs between two runs, as lines a person reads.
 
-- ``state_differences(a, b)``: every field of two architectural states in which
-  they differ (``reference.session.differences``: one field list and one way of
-  showing a field for the command line and the suite).
 - ``log_difference(a, b)``: the first interruption in which two logs differ.
 - ``differences(expected, got)``: what differs between two outcomes
   (``conformance.implementations.Outcome``): the stop and the instruction count, the

@@ -24,12 +24,13 @@ import os
 import signal
 from collections.abc import Iterator
 
-from conformance.comparison import log_difference, state_differences
+from conformance.comparison import log_difference
 from conformance.strategies import ccw
 from reference.arch.ebcdic import to_ebcdic
 from reference.arch.opcodes import BY_MNEMONIC, decode_fields, encode
 from reference.asm.assembler import assemble
 from reference.machine.machine import Machine
+from reference.session import differences as state_differences
 from reference.vm.virtual_machine import VirtualMachine
 
 CODE_ORIGIN = 0x200
