@@ -36,13 +36,16 @@ def log_difference(a: Sequence[Any], b: Sequence[Any]) -> str | None:
             f"({len(a)} vs {len(b)} in all)")
 
 
-def reported_state(out: Outcome, blocks: int) -> State:
+def reported_state(out: Outcome, blocks: int, fpr: bool = True) -> State:
     """The fields every implementation reports, as a state: PSW, general and control
-    registers, the keys of the first ``blocks`` 2K blocks and their storage; every
+    registers (the floating-point registers too with ``fpr``, where the outcome has
+    them), the keys of the first ``blocks`` 2K blocks and their storage; every
     other field is zero (the same for any two outcomes)."""
     # keys may be a lazy sequence (an adapter reads them on demand)
     keys = bytes(list(out.keys[:blocks]))
-    return State(psw=out.psw, gpr=tuple(out.gpr), cr=tuple(out.cr), prefix=0, tod=0,
+    fprs = out.fpr if fpr and out.fpr is not None else (0, 0, 0, 0)
+    return State(psw=out.psw, gpr=tuple(out.gpr), fpr=tuple(fprs), cr=tuple(out.cr), prefix=0,
+                 tod=0,
                  clock_comparator=0, cpu_timer=0, interval_timer=0,
                  storage=out.read(0, blocks * BLOCK), keys=keys, pending=(), stopped=None)
 
@@ -61,7 +64,8 @@ def differences(expected: Outcome, got: Outcome) -> list[str]:
         if len(expected.keys) != len(got.keys):
             out.append(f"storage: {len(expected.keys) * BLOCK} vs {len(got.keys) * BLOCK} "
                        f"bytes")
-        a, b = reported_state(expected, blocks), reported_state(got, blocks)
+        fpr = expected.fpr is not None and got.fpr is not None
+        a, b = reported_state(expected, blocks, fpr), reported_state(got, blocks, fpr)
     out += [f"{name}: {x} vs {y}" for name, x, y in state_differences(a, b)]
     log = log_difference([(k, c, ilc, old) for k, c, ilc, old in expected.interruptions],
                          [(k, c, ilc, old) for k, c, ilc, old in got.interruptions])

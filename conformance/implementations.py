@@ -35,6 +35,9 @@ class Outcome:
                                               # on demand: conformance.adapter)
     interruptions: list[tuple[str, int, int, int]] = field(default_factory=list)
     state: State | None = None                # the whole state, where known
+    # The floating-point registers 0, 2, 4, 6, where the implementation reports
+    # them (None: it does not, or has no floating-point facility).
+    fpr: tuple[int, ...] | None = None
     # With devices: what each output device and disk holds at the end (the file's
     # bytes, None when no file was written), by I/O address (conformance.corpus).
     outputs: dict[int, bytes | None] = field(default_factory=dict)
@@ -62,7 +65,8 @@ def _outcome(cpu: CPU, stop: str) -> Outcome:
     return Outcome(
         stop=stop, steps=cpu.steps, psw=cpu.psw_value(), gpr=tuple(cpu.gpr),
         cr=tuple(cpu.cr), read=cpu.real_storage, keys=bytes(cpu.keys),
-        interruptions=[(r.kind, r.code, r.ilc, r.old_psw) for r in log], state=cpu.state())
+        interruptions=[(r.kind, r.code, r.ilc, r.old_psw) for r in log], state=cpu.state(),
+        fpr=tuple(cpu.fpr))
 
 
 # Architectural coverage (``--s370-coverage``, conformance.coverage): while set,
@@ -78,7 +82,7 @@ class Reference:
 
     name = "reference"
     modes: tuple[str, ...] = ("native", "vmcp")
-    facilities: tuple[str, ...] = ("channel-io",)   # no floating point
+    facilities: tuple[str, ...] = ("floating-point", "channel-io")
 
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
         if mode == "native":

@@ -95,8 +95,10 @@ def read_source(path: str) -> str:
             from None
 
 
-def start_machine(image: bytes, storage: int, path: str = "image") -> Machine:
-    """Clear reset, the image at absolute 0, then the PSW from location 0.
+def start_machine(image: bytes, storage: int, path: str = "image",
+                  floating_point: bool = True) -> Machine:
+    """Clear reset, the image at absolute 0, then the PSW from location 0, on a
+    machine with (by default) or without the floating-point facility.
 
     The PSW is loaded by a restart interruption, as Hercules' ``restart`` does: the
     current PSW (all zeros after clear reset) is stored at 8 and the PSW at 0 loaded.
@@ -104,7 +106,7 @@ def start_machine(image: bytes, storage: int, path: str = "image") -> Machine:
     if len(image) > storage:
         raise UsageError(f"{path}: image of {len(image)} bytes is larger than storage "
                          f"({storage} bytes)")
-    m = Machine(storage)
+    m = Machine(storage, floating_point=floating_point)
     m.load_image(image, 0)
     m.restart_interruption()
     return m
@@ -112,7 +114,7 @@ def start_machine(image: bytes, storage: int, path: str = "image") -> Machine:
 
 def start_vm(image: bytes, storage: int, max_steps: int,
              path: str = "image", virtual_cpu_id: bool = False,
-             max_time: int | None = None) -> VirtualMachine:
+             max_time: int | None = None, floating_point: bool = True) -> VirtualMachine:
     """One VM under a new VMCP, started as ``start_machine`` starts the native one,
     run to its stop.  Returns the VM (its state is the guest's virtual state)."""
 
@@ -124,7 +126,7 @@ def start_vm(image: bytes, storage: int, max_steps: int,
         raise UsageError(f"{path}: image of {len(image)} bytes is larger than storage "
                          f"({storage} bytes)")
     try:
-        cp = VMCP(real_storage=real)
+        cp = VMCP(real_storage=real, floating_point=floating_point)
         vm = cp.create_vm(image, storage, max_steps=max_steps,
                           virtual_cpu_id=virtual_cpu_id, max_time=max_time)
     except VMCPError as e:
@@ -135,16 +137,18 @@ def start_vm(image: bytes, storage: int, max_steps: int,
 
 def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
                path: str, virtual_cpu_id: bool = False,
-               max_time: int | None = None) -> tuple[CPU, str]:
+               max_time: int | None = None, floating_point: bool = True
+               ) -> tuple[CPU, str]:
     """(CPU, stop reason) of a native run, or of a run under the VMCP."""
     if under == "vmcp":
-        vm = start_vm(image, storage, max_steps, path, virtual_cpu_id, max_time)
+        vm = start_vm(image, storage, max_steps, path, virtual_cpu_id, max_time,
+                      floating_point)
         return vm, vm.stop_reason or ""
-    m = start_machine(image, storage, path)
+    m = start_machine(image, storage, path, floating_point)
     return m, m.run(max_steps, max_time)
 
 
-STATE_FIELDS = ("stopped", "psw", "gpr", "cr", "prefix", "tod", "clock_comparator",
+STATE_FIELDS = ("stopped", "psw", "gpr", "fpr", "cr", "prefix", "tod", "clock_comparator",
                 "cpu_timer", "interval_timer", "pending", "keys", "storage")
 
 
@@ -168,6 +172,9 @@ def differences(a: State, b: State) -> list[tuple[str, str, str]]:
         elif name in ("gpr", "cr"):
             r = next(r for r in range(16) if x[r] != y[r])
             out.append((f"{name}{r}", f"{x[r]:08X}", f"{y[r]:08X}"))
+        elif name == "fpr":
+            r = next(r for r in range(4) if x[r] != y[r])
+            out.append((f"fpr{2 * r}", f"{x[r]:016X}", f"{y[r]:016X}"))
         elif name == "psw":
             out.append((name, f"{x:016X}", f"{y:016X}"))
         else:
@@ -265,7 +272,8 @@ def configured_guest(config: Any, image: bytes, storage: int, *,
     if real > 16 * 1024 * 1024:
         raise VMCPError(f"a guest of {storage} bytes with devices needs {real} bytes of "
                         f"real storage, more than the 16M the machine has")
-    cp = VMCP(real_storage=real, spool_directory=spool_directory)
+    cp = VMCP(real_storage=real, spool_directory=spool_directory,
+              floating_point=config.floating_point)
     try:
         vm = cp.create_vm(image, storage, max_steps=max_steps, ipl=ipl,
                           devices=devices_from_configuration(cp, config),

@@ -145,7 +145,7 @@ def test_nesting_limit_counts_each_array_as_a_level(tmp_path, levels, nested):
     if nested:
         assert err.startswith("cfg.toml:1: nested more than 64 levels deep")
     else:
-        assert err == "cfg.toml:1: unknown key 'x' (storage, [[device]])"
+        assert err == "cfg.toml:1: unknown key 'x' (storage, floating_point, [[device]])"
 
 
 def test_brackets_in_strings_and_comments_are_not_nesting(tmp_path):

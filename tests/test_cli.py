@@ -42,7 +42,8 @@ def test_run_json_has_exactly_the_contract_fields(tmp_path, capsys):
     p = tmp_path / "prog.bin"
     p.write_bytes(raw_image())
     out = run_json(capsys, str(p), "--dump", "400-403", "--storage", "64K")
-    assert set(out) == {"stop", "steps", "psw", "gpr", "cr", "storage", "keys"}
+    assert set(out) == {"stop", "steps", "psw", "gpr", "fpr", "cr", "storage", "keys"}
+    assert out["fpr"] == ["0000000000000000"] * 4
     assert out["stop"] == "disabled-wait"
     assert out["steps"] == 3
     assert out["psw"] == "000A0000000000FF"

@@ -51,9 +51,10 @@ pytest_plugins = ["pytester"]
 # 1 the data model
 # ---------------------------------------------------------------------------
 def test_target_codes_are_the_program_exceptions_and_per():
-    # GA22-7000 ch.6: 0001-000B, 0010-0013, 0040 (monitor event), 0080 (PER).
+    # GA22-7000 ch.6: 0001-000F (000C-000F the floating-point exceptions), 0010-0013,
+    # 0040 (monitor event), 0080 (PER).
     assert TARGET_CODES == (0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B,
-                            0x10, 0x11, 0x12, 0x13, 0x40, 0x80)
+                            0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x40, 0x80)
     assert PROGRAM_CODES[0x80] == "PER event"
     assert PROGRAM_CODES[0x09] == "fixed point divide"
 
@@ -291,7 +292,7 @@ def test_summary_targets_met_when_everything_was_reached():
                                       "missing": [], **({"privileged_not_simulated": []}
                                                         if mode == "vmcp" else {})}
         assert s["program_codes"][mode]["missing"] == []
-        assert len(s["program_codes"][mode]["reached"]) == 17
+        assert len(s["program_codes"][mode]["reached"]) == 21
 
 
 def test_summary_lists_what_is_missing_per_mode():
@@ -309,7 +310,7 @@ def test_summary_lists_what_is_missing_per_mode():
     assert s["program_codes"]["native"]["reached"] == ["0001", "0006"]
     assert s["program_codes"]["native"]["missing"] == [
         "0002", "0003", "0004", "0005", "0007", "0008", "0009", "000A", "000B",
-        "0010", "0011", "0012", "0013", "0040", "0080"]
+        "000C", "000D", "000E", "000F", "0010", "0011", "0012", "0013", "0040", "0080"]
     assert s["program_codes"]["vmcp"]["missing"] == []
     assert s["interruption_classes"]["native"] == {
         "reached": ["program"], "missing": ["restart", "external", "svc", "machine-check",

@@ -76,6 +76,33 @@ class DecimalDivide(ProgramInterruption):
     code = 0x000B
 
 
+class ExponentOverflow(ProgramInterruption):
+    """A floating-point result's characteristic would exceed 127 (completed, the
+    characteristic wrapped)."""
+
+    code = 0x000C
+
+
+class ExponentUnderflow(ProgramInterruption):
+    """A floating-point result's characteristic would be below zero, with the
+    exponent-underflow mask one (completed, the characteristic wrapped)."""
+
+    code = 0x000D
+
+
+class Significance(ProgramInterruption):
+    """A floating-point sum or difference has a zero fraction, with the
+    significance mask one (completed)."""
+
+    code = 0x000E
+
+
+class FloatingPointDivide(ProgramInterruption):
+    """A floating-point divisor has a zero fraction (suppressed)."""
+
+    code = 0x000F
+
+
 class SegmentTranslation(ProgramInterruption):
     code = 0x0010
     nullify = True
@@ -124,7 +151,8 @@ class SupervisorCall(Interruption):
 PROGRAM_EXCEPTIONS: tuple[type[ProgramInterruption], ...] = (
     OperationException, PrivilegedOperation, ExecuteException, ProtectionException,
     AddressingException, SpecificationException, DataException, FixedPointOverflow,
-    FixedPointDivide, DecimalOverflow, DecimalDivide, SegmentTranslation, PageTranslation,
+    FixedPointDivide, DecimalOverflow, DecimalDivide, ExponentOverflow, ExponentUnderflow,
+    Significance, FloatingPointDivide, SegmentTranslation, PageTranslation,
     TranslationSpecification, SpecialOperation, MonitorEvent)
 
 PER_EVENT_CODE = 0x0080  # ORed into the program interruption code (GA22-7000 ch.4 PER)

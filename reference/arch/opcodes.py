@@ -5,9 +5,10 @@ One row per instruction drives the decoder (``decode``), the executor (the row's
 (``encode`` and the row's operand syntax) and the disassembler.  The table follows
 the Principles of Operation, GA22-7000 (IBM System/370 Principles of Operation):
 chapter 7 (general instructions), chapter 8 (decimal instructions), chapter 10
-(control instructions) and chapter 13 (input/output instructions).  Floating point
-(chapter 9) is not part of this machine yet: its opcodes end in an operation
-exception, as on a model without the facility.
+(control instructions), chapter 9 (floating-point instructions, rows marked with
+the ``floating_point`` trait: a machine without the facility treats their opcodes
+as unassigned, see ``reference.machine.machine.Machine``) and chapter 13
+(input/output instructions).
 
 Layouts (bit positions as the manual numbers them, bit 0 leftmost):
 
@@ -75,7 +76,8 @@ class Instruction:
     test before the handler runs (``reference.machine.instructions.HANDLERS``), so
     the handler does not.  ``semiprivileged`` is True for those whose privilege
     depends on a control-register or PSW-key-mask test (their handlers make the
-    test).  ``section`` cites the Principles of Operation.
+    test).  ``floating_point`` is True for the instructions of the floating-point
+    facility.  ``section`` cites the Principles of Operation.
     """
 
     opcode: int
@@ -87,6 +89,7 @@ class Instruction:
     section: str
     privileged: bool = False
     semiprivileged: bool = False
+    floating_point: bool = False
 
     @property
     def length(self) -> int:
@@ -101,12 +104,14 @@ G = "GA22-7000 ch.7 General Instructions"
 D = "GA22-7000 ch.8 Decimal Instructions"
 C = "GA22-7000 ch.10 Control Instructions"
 IO = "GA22-7000 ch.13 Input/Output Instructions"
+F = "GA22-7000 ch.9 Floating-Point Instructions"
 
 
 def _row(opcode: int, mnemonic: str, layout: str, operands: str, name: str,
          handler: str, section: str, flags: str = "") -> Instruction:
     return Instruction(opcode, mnemonic, layout, operands, name, handler, section,
-                       privileged="P" in flags, semiprivileged="Q" in flags)
+                       privileged="P" in flags, semiprivileged="Q" in flags,
+                       floating_point=section is F)
 
 
 TABLE: tuple[Instruction, ...] = (
@@ -226,6 +231,89 @@ TABLE: tuple[Instruction, ...] = (
     _row(0xFB, "SP", "SS2", "D1(L1,B1),D2(L2,B2)", "SUBTRACT DECIMAL", "subtract_decimal", D),
     _row(0xFC, "MP", "SS2", "D1(L1,B1),D2(L2,B2)", "MULTIPLY DECIMAL", "multiply_decimal", D),
     _row(0xFD, "DP", "SS2", "D1(L1,B1),D2(L2,B2)", "DIVIDE DECIMAL", "divide_decimal", D),
+    # --- Floating-point instructions (chapter 9) ----------------------------
+    _row(0x20, "LPDR", "RR", "R1,R2", "LOAD POSITIVE (long)",
+         "load_positive_long_register", F),
+    _row(0x21, "LNDR", "RR", "R1,R2", "LOAD NEGATIVE (long)",
+         "load_negative_long_register", F),
+    _row(0x22, "LTDR", "RR", "R1,R2", "LOAD AND TEST (long)",
+         "load_and_test_long_register", F),
+    _row(0x23, "LCDR", "RR", "R1,R2", "LOAD COMPLEMENT (long)",
+         "load_complement_long_register", F),
+    _row(0x24, "HDR", "RR", "R1,R2", "HALVE (long)", "halve_long_register", F),
+    _row(0x25, "LRDR", "RR", "R1,R2", "LOAD ROUNDED (extended to long)",
+         "load_rounded_extended_to_long_register", F),
+    _row(0x26, "MXR", "RR", "R1,R2", "MULTIPLY (extended)", "multiply_extended_register", F),
+    _row(0x27, "MXDR", "RR", "R1,R2", "MULTIPLY (long to extended)",
+         "multiply_long_to_extended_register", F),
+    _row(0x28, "LDR", "RR", "R1,R2", "LOAD (long)", "load_long_register", F),
+    _row(0x29, "CDR", "RR", "R1,R2", "COMPARE (long)", "compare_long_register", F),
+    _row(0x2A, "ADR", "RR", "R1,R2", "ADD NORMALIZED (long)",
+         "add_normalized_long_register", F),
+    _row(0x2B, "SDR", "RR", "R1,R2", "SUBTRACT NORMALIZED (long)",
+         "subtract_normalized_long_register", F),
+    _row(0x2C, "MDR", "RR", "R1,R2", "MULTIPLY (long)", "multiply_long_register", F),
+    _row(0x2D, "DDR", "RR", "R1,R2", "DIVIDE (long)", "divide_long_register", F),
+    _row(0x2E, "AWR", "RR", "R1,R2", "ADD UNNORMALIZED (long)",
+         "add_unnormalized_long_register", F),
+    _row(0x2F, "SWR", "RR", "R1,R2", "SUBTRACT UNNORMALIZED (long)",
+         "subtract_unnormalized_long_register", F),
+    _row(0x30, "LPER", "RR", "R1,R2", "LOAD POSITIVE (short)",
+         "load_positive_short_register", F),
+    _row(0x31, "LNER", "RR", "R1,R2", "LOAD NEGATIVE (short)",
+         "load_negative_short_register", F),
+    _row(0x32, "LTER", "RR", "R1,R2", "LOAD AND TEST (short)",
+         "load_and_test_short_register", F),
+    _row(0x33, "LCER", "RR", "R1,R2", "LOAD COMPLEMENT (short)",
+         "load_complement_short_register", F),
+    _row(0x34, "HER", "RR", "R1,R2", "HALVE (short)", "halve_short_register", F),
+    _row(0x35, "LRER", "RR", "R1,R2", "LOAD ROUNDED (long to short)",
+         "load_rounded_long_to_short_register", F),
+    _row(0x36, "AXR", "RR", "R1,R2", "ADD NORMALIZED (extended)",
+         "add_normalized_extended_register", F),
+    _row(0x37, "SXR", "RR", "R1,R2", "SUBTRACT NORMALIZED (extended)",
+         "subtract_normalized_extended_register", F),
+    _row(0x38, "LER", "RR", "R1,R2", "LOAD (short)", "load_short_register", F),
+    _row(0x39, "CER", "RR", "R1,R2", "COMPARE (short)", "compare_short_register", F),
+    _row(0x3A, "AER", "RR", "R1,R2", "ADD NORMALIZED (short)",
+         "add_normalized_short_register", F),
+    _row(0x3B, "SER", "RR", "R1,R2", "SUBTRACT NORMALIZED (short)",
+         "subtract_normalized_short_register", F),
+    _row(0x3C, "MER", "RR", "R1,R2", "MULTIPLY (short to long)",
+         "multiply_short_to_long_register", F),
+    _row(0x3D, "DER", "RR", "R1,R2", "DIVIDE (short)", "divide_short_register", F),
+    _row(0x3E, "AUR", "RR", "R1,R2", "ADD UNNORMALIZED (short)",
+         "add_unnormalized_short_register", F),
+    _row(0x3F, "SUR", "RR", "R1,R2", "SUBTRACT UNNORMALIZED (short)",
+         "subtract_unnormalized_short_register", F),
+    _row(0x60, "STD", "RX", "R1,D2(X2,B2)", "STORE (long)", "store_long", F),
+    _row(0x67, "MXD", "RX", "R1,D2(X2,B2)", "MULTIPLY (long to extended)",
+         "multiply_long_to_extended", F),
+    _row(0x68, "LD", "RX", "R1,D2(X2,B2)", "LOAD (long)", "load_long", F),
+    _row(0x69, "CD", "RX", "R1,D2(X2,B2)", "COMPARE (long)", "compare_long", F),
+    _row(0x6A, "AD", "RX", "R1,D2(X2,B2)", "ADD NORMALIZED (long)", "add_normalized_long", F),
+    _row(0x6B, "SD", "RX", "R1,D2(X2,B2)", "SUBTRACT NORMALIZED (long)",
+         "subtract_normalized_long", F),
+    _row(0x6C, "MD", "RX", "R1,D2(X2,B2)", "MULTIPLY (long)", "multiply_long", F),
+    _row(0x6D, "DD", "RX", "R1,D2(X2,B2)", "DIVIDE (long)", "divide_long", F),
+    _row(0x6E, "AW", "RX", "R1,D2(X2,B2)", "ADD UNNORMALIZED (long)",
+         "add_unnormalized_long", F),
+    _row(0x6F, "SW", "RX", "R1,D2(X2,B2)", "SUBTRACT UNNORMALIZED (long)",
+         "subtract_unnormalized_long", F),
+    _row(0x70, "STE", "RX", "R1,D2(X2,B2)", "STORE (short)", "store_short", F),
+    _row(0x78, "LE", "RX", "R1,D2(X2,B2)", "LOAD (short)", "load_short", F),
+    _row(0x79, "CE", "RX", "R1,D2(X2,B2)", "COMPARE (short)", "compare_short", F),
+    _row(0x7A, "AE", "RX", "R1,D2(X2,B2)", "ADD NORMALIZED (short)",
+         "add_normalized_short", F),
+    _row(0x7B, "SE", "RX", "R1,D2(X2,B2)", "SUBTRACT NORMALIZED (short)",
+         "subtract_normalized_short", F),
+    _row(0x7C, "ME", "RX", "R1,D2(X2,B2)", "MULTIPLY (short to long)",
+         "multiply_short_to_long", F),
+    _row(0x7D, "DE", "RX", "R1,D2(X2,B2)", "DIVIDE (short)", "divide_short", F),
+    _row(0x7E, "AU", "RX", "R1,D2(X2,B2)", "ADD UNNORMALIZED (short)",
+         "add_unnormalized_short", F),
+    _row(0x7F, "SU", "RX", "R1,D2(X2,B2)", "SUBTRACT UNNORMALIZED (short)",
+         "subtract_unnormalized_short", F),
     # --- Control instructions (chapter 10) ----------------------------------
     _row(0x08, "SSK", "RR", "R1,R2", "SET STORAGE KEY", "set_storage_key", C, "P"),
     _row(0x09, "ISK", "RR", "R1,R2", "INSERT STORAGE KEY", "insert_storage_key", C, "P"),

@@ -134,6 +134,7 @@ def state_json(m: CPU, stop: str, dumps: list[tuple[int, int]]) -> dict[str, obj
         "steps": m.steps,
         "psw": f"{m.psw_value():016X}",
         "gpr": [f"{v:08X}" for v in m.gpr],
+        "fpr": [f"{v:016X}" for v in m.fpr],
         "cr": [f"{v:08X}" for v in m.cr],
         "storage": storage,
         "keys": list(m.keys),
@@ -158,6 +159,10 @@ def print_human(out: dict[str, object]) -> None:
         for row in range(0, 16, 4):
             cells = "  ".join(f"{label}{r:<2d}={regs[r]}" for r in range(row, row + 4))
             print(f"       {cells}")
+        if name == "gpr":
+            fpr = out["fpr"]
+            assert isinstance(fpr, list)
+            print("       " + "  ".join(f"FR{2 * i}={v}" for i, v in enumerate(fpr)))
     storage = out["storage"]
     assert isinstance(storage, list)
     for d in storage:
@@ -239,6 +244,8 @@ def run_configured(args: argparse.Namespace) -> int:
     starts as without a configuration; with --ipl it is loaded from the device by
     initial program loading instead."""
     config = read_configuration(args.config)
+    if args.no_floating_point:
+        config.floating_point = False
     storage = parse_size(args.storage) if args.storage is not None else (
         config.storage or DEFAULT_STORAGE)
     max_steps, max_time = run_bounds(args)
@@ -303,7 +310,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.virtual_cpu_id and args.under != "vmcp":
         raise UsageError("--virtual-cpu-id: only with --under vmcp")
     m, stop = run_either(image, storage, max_steps, args.under, args.program,
-                         args.virtual_cpu_id, max_time)
+                         args.virtual_cpu_id, max_time, not args.no_floating_point)
     print_state(state_json(m, stop, dumps), args.json)
     return EXIT_OK
 
@@ -679,6 +686,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="machine configuration (TOML): storage and I/O devices")
     r.add_argument("--ipl", metavar="ADDRESS",
                    help="with --config: initial program loading from this device (hex)")
+    r.add_argument("--no-floating-point", action="store_true",
+                   help="a model without the floating-point facility: its instructions "
+                        "are operation exceptions")
     r.set_defaults(func=cmd_run)
 
     c = sub.add_parser("compare", help="run natively and under the VMCP; exit 0 when "

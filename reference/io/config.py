@@ -102,6 +102,8 @@ class Configuration:
     path: str
     storage: int | None = None
     devices: list[DeviceSpec] = field(default_factory=list)
+    # Whether the floating-point facility is installed (key ``floating_point``).
+    floating_point: bool = True
 
     def attach(self, cpu: Any) -> ChannelSubsystem:
         """Create the devices (opening their files) and connect them to ``cpu``.
@@ -133,7 +135,7 @@ class Configuration:
         --config`` starts it: clear reset, ``image`` at absolute 0, then the restart
         interruption, or initial program loading from ``ipl``.  ConfigError (a
         device file) or IPLError; the devices are closed then."""
-        m = Machine(storage)
+        m = Machine(storage, floating_point=self.floating_point)
         m.load_image(image, 0)
         channels = self.attach(m)
         if ipl is None:
@@ -360,10 +362,16 @@ def load_configuration(path: str | os.PathLike[str]) -> Configuration:
         return ConfigError(f"{name}:{line}: {message}")
 
     for key in data:
-        if key not in ("storage", "device"):
-            raise fail(key_line(text, 0, key), f"unknown key {key!r} (storage, [[device]])")
+        if key not in ("storage", "floating_point", "device"):
+            raise fail(key_line(text, 0, key), f"unknown key {key!r} (storage, "
+                       f"floating_point, [[device]])")
     if "storage" in data:
         config.storage = parse_storage(data["storage"], fail_at_key(fail, text, 0, "storage"))
+    if "floating_point" in data:
+        if not isinstance(data["floating_point"], bool):
+            raise fail(key_line(text, 0, "floating_point"),
+                       "floating_point must be true or false")
+        config.floating_point = data["floating_point"]
     devices = data.get("device", [])
     starts = table_lines(text, "device")
     if not isinstance(devices, list):

@@ -130,14 +130,16 @@ class StorageSizeError(ValueError):
 class State:
     """The whole architectural state as a plain value that compares with ``==``.
 
-    ``storage`` is the absolute storage as bytes, ``keys`` the storage key of every
-    2K block (as ISK places it in bits 24-31), ``timers`` the TOD clock, clock
-    comparator, CPU timer and the interval-timer word, ``pending`` the external and
-    machine-check conditions waiting to be taken.
+    ``fpr`` holds the floating-point registers 0, 2, 4 and 6 (zeros on a machine
+    without the facility), ``storage`` is the absolute storage as bytes, ``keys``
+    the storage key of every 2K block (as ISK places it in bits 24-31), ``timers``
+    the TOD clock, clock comparator, CPU timer and the interval-timer word,
+    ``pending`` the external and machine-check conditions waiting to be taken.
     """
 
     psw: int
     gpr: tuple[int, ...]
+    fpr: tuple[int, ...]
     cr: tuple[int, ...]
     prefix: int
     tod: int
@@ -300,6 +302,7 @@ class CPU:
         self.mem = mem
         self.keys = keys
         self.gpr = [0] * 16
+        self.fpr = [0] * 4       # floating-point registers 0, 2, 4, 6: fpr[r >> 1]
         self.cr = [0] * 16
         self.interruption_log: list[InterruptionRecord] | None = None
         self.tod_offset = 0
@@ -347,6 +350,7 @@ class CPU:
         self.mem[:] = bytes(self.size)
         self.keys[:] = bytes(len(self.keys))
         self.gpr = [0] * 16
+        self.fpr[:] = [0] * 4
         self.initial_cpu_reset()
 
     # ------------------------------------------------------------------
@@ -1205,7 +1209,8 @@ class CPU:
         if self.channels is not None:
             pending += self.channels.pending_names()
         return State(
-            psw=self.psw_value(), gpr=tuple(self.gpr), cr=tuple(self.cr), prefix=self.prefix,
+            psw=self.psw_value(), gpr=tuple(self.gpr), fpr=tuple(self.fpr), cr=tuple(self.cr),
+            prefix=self.prefix,
             tod=self.tod(), clock_comparator=self.clock_comparator, cpu_timer=self.cpu_timer(),
             interval_timer=int.from_bytes(self.read_real(INTERVAL_TIMER, 4), "big"),
             storage=bytes(self.mem), keys=bytes(self.keys), pending=tuple(pending),

@@ -49,15 +49,27 @@ from reference.machine.cpu import (
 )
 from reference.machine.instructions import HANDLERS
 
+# The instructions of a model without the floating-point facility: its opcodes
+# are unassigned there, so they end in an operation exception (GA22-7000 ch.9:
+# the facility is optional; ch.6 "Operation Exception").
+HANDLERS_WITHOUT_FLOATING_POINT: dict[str, Callable[..., Any]] = {
+    name: fn for name, fn in HANDLERS.items()
+    if name not in {row.handler for row in opcodes.TABLE if row.floating_point}}
+
 
 class Machine(CPU):
-    """One System/370 CPU with its main storage."""
+    """One System/370 CPU with its main storage.  ``floating_point`` says whether
+    the floating-point facility is installed (it is by default); without it the
+    floating-point registers stay zero and its opcodes are operation exceptions."""
 
-    def __init__(self, storage_size: int = 2 * 1024 * 1024) -> None:
+    def __init__(self, storage_size: int = 2 * 1024 * 1024,
+                 floating_point: bool = True) -> None:
         if not MIN_STORAGE <= storage_size <= MAX_STORAGE or storage_size % 2048:
             raise StorageSizeError(
                 f"storage size {storage_size} is not a multiple of 2K from 64K to 16M")
-        self._handlers: dict[str, Callable[..., Any]] = HANDLERS
+        self.floating_point = floating_point
+        self._handlers: dict[str, Callable[..., Any]] = (
+            HANDLERS if floating_point else HANDLERS_WITHOUT_FLOATING_POINT)
         super().__init__(bytearray(storage_size), bytearray(storage_size >> 11))
 
     # ------------------------------------------------------------------
@@ -115,12 +127,14 @@ class Machine(CPU):
             b = self._absolute((ia + first_part) & MASK24, False, key)
             pieces = [(a, a + first_part), (b, b + length - first_part)]
         row = opcodes.lookup(code)
+        handler = None if row is None else self._handlers.get(row.handler)
+        if handler is None:
+            row = None          # an opcode this model does not have
         hooks = self.hooks
         info = None if hooks is None else hooks.decoded(ia, code, row)
-        if row is None:
+        if row is None or handler is None:
             raise OperationException(f"opcode {code[:2].hex()}")
         self.last_row = row
-        handler = self._handlers[row.handler]
         entry = (partial(handler, self, *opcodes.decode_fields(row.layout, code)), length,
                  info)
         cache = self._icache

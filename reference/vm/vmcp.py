@@ -186,11 +186,13 @@ class VMCP:
     # virtual supervisor state are simulated from inside the real machine's run,
     # without the real interruption and the redispatch (``_assist``).
     assist: bool = True
+    # Whether the real machine, and so every VM, has the floating-point facility.
+    floating_point: bool = True
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
             raise VMCPError(f"unknown policy {self.policy!r} (round-robin, share)")
-        self.real = Machine(self.real_storage)
+        self.real = Machine(self.real_storage, floating_point=self.floating_point)
         self.scheduler: Policy = POLICIES[self.policy]()
         # Real storage above the VMCP's own low storage is handed out in 4K-aligned
         # regions, first fit: a VM's frames (one region) and its tables (another).
@@ -673,6 +675,7 @@ class VMCP:
         """The real machine's state for running ``vm`` directly for ``budget`` µs."""
         real = self.real
         real.gpr[:] = vm.gpr
+        real.fpr[:] = vm.fpr
         cr0 = REAL_CR0 | (vm.cr[0] & CR0_LOW_ADDRESS_PROTECTION)
         cr3 = vm.cr[3]
         if vm.problem:
@@ -759,6 +762,7 @@ class VMCP:
             return False        # the virtual problem state; PER: the full path
         real = self.real
         vm.gpr[:] = real.gpr
+        vm.fpr[:] = real.fpr
         vm.cc, vm.program_mask, vm.key, vm.ia = (real.cc, real.program_mask, real.key,
                                                  real.ia)
         vm.steps += real.steps - self._steps0
@@ -781,6 +785,7 @@ class VMCP:
             real.set_psw(PSW.from_int(ENTRY_WAIT_PSW | ENTRY_ASSIST))
             return True
         real.gpr[:] = vm.gpr
+        real.fpr[:] = vm.fpr
         real.set_tod(vm.tod())
         real.set_cpu_timer(budget * TOD_UNITS_PER_US - 1)
         # The real PSW's masks, mode and state are what they were (the
@@ -799,6 +804,7 @@ class VMCP:
         """Back from the real machine: the guest's registers and PSW fields."""
         real = self.real
         vm.gpr[:] = real.gpr
+        vm.fpr[:] = real.fpr
         old = PSW.from_int(int.from_bytes(real.read_real(entry, 8), "big"))
         vm.cc, vm.program_mask, vm.key, vm.ia = old.cc, old.program_mask, old.key, old.address
 

@@ -2,6 +2,7 @@
 
 - ``general``: chapter 7, general instructions
 - ``decimal``: chapter 8, decimal instructions (and CVB/CVD, PACK, UNPK, MVO)
+- ``floating``: chapter 9, floating-point instructions
 - ``control``: chapter 10, control instructions
 - ``io``: chapter 13, input/output instructions
 
@@ -23,13 +24,13 @@ from collections.abc import Callable
 from typing import Any
 
 from reference.arch import opcodes
-from reference.machine.instructions import control, decimal, general, io
+from reference.machine.instructions import control, decimal, floating, general, io
 from reference.machine.instructions.common import privileged
 
 _NAMES = frozenset(row.handler for row in opcodes.TABLE)
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     name: fn
-    for module in (general, decimal, control, io)
+    for module in (general, decimal, floating, control, io)
     for name, fn in vars(module).items()
     if name in _NAMES and callable(fn) and getattr(fn, "__module__", "") == module.__name__
 }
