@@ -77,10 +77,11 @@ MAX_CHARACTERISTIC = 127
 LOW_ORDER_OFFSET = 14   # extended: low-order characteristic = high-order one less 14
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Format:
     """A floating-point format: its fraction length in hexadecimal digits and the
-    width of its image in bits."""
+    width of its image in bits.  The three formats below are the only ones; they
+    compare by identity."""
 
     name: str
     digits: int
@@ -101,8 +102,7 @@ class Number(NamedTuple):
     fraction: int
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """What a floating-point instruction does.
 
     ``value``: the image to store at the first-operand location, in the result's
@@ -115,6 +115,11 @@ class Result:
     value: int | None
     cc: int | None = None
     interruption: int | None = None
+
+
+# ``Result(value, cc, None)`` without the keyword handling of a named tuple's
+# constructor: the operations' common path.
+_new_result = tuple.__new__
 
 
 def _require(fmt: Format, allowed: tuple[Format, ...], what: str) -> None:
@@ -130,13 +135,19 @@ def unpack(fmt: Format, value: int) -> Number:
     characteristic are ignored (ch.9 "Floating-Point-Data Format")."""
     if not 0 <= value < 1 << fmt.bits:
         raise ValueError(f"{value:#x} is not a {fmt.name} floating-point image")
+    return Number(*_fields(fmt, value))
+
+
+def _fields(fmt: Format, value: int) -> tuple[int, int, int]:
+    """``unpack`` without the check, as a plain tuple (the operations' fast path:
+    their operands are images by construction)."""
     if fmt is EXTENDED:
-        high, low = value >> 64, value & (1 << 64) - 1
-        return Number(high >> 63, (high >> 56) & 0x7F,
-                      ((high & (1 << 56) - 1) << 56) | (low & (1 << 56) - 1))
-    fraction_bits = fmt.bits - 8
-    return Number(value >> (fmt.bits - 1), (value >> fraction_bits) & 0x7F,
-                  value & (1 << fraction_bits) - 1)
+        high = value >> 64
+        return (high >> 63, (high >> 56) & 0x7F,
+                ((high & 0xFFFFFFFFFFFFFF) << 56) | (value & 0xFFFFFFFFFFFFFF))
+    if fmt is LONG:
+        return value >> 63, (value >> 56) & 0x7F, value & 0xFFFFFFFFFFFFFF
+    return value >> 31, (value >> 24) & 0x7F, value & 0xFFFFFF
 
 
 def pack(fmt: Format, sign: int, characteristic: int, fraction: int) -> int:
@@ -148,6 +159,11 @@ def pack(fmt: Format, sign: int, characteristic: int, fraction: int) -> int:
             or not 0 <= fraction < 16 ** fmt.digits:
         raise ValueError(f"no {fmt.name} number has sign {sign}, characteristic "
                          f"{characteristic:#x}, fraction {fraction:#x}")
+    return _image(fmt, sign, characteristic, fraction)
+
+
+def _image(fmt: Format, sign: int, characteristic: int, fraction: int) -> int:
+    """``pack`` without the check (the operations build valid fields)."""
     if fmt is EXTENDED:
         high = (sign << 63) | (characteristic << 56) | (fraction >> 56)
         if sign == 0 and characteristic == 0 and fraction == 0:
@@ -155,7 +171,9 @@ def pack(fmt: Format, sign: int, characteristic: int, fraction: int) -> int:
         low_characteristic = (characteristic - LOW_ORDER_OFFSET) % 128
         low = (sign << 63) | (low_characteristic << 56) | (fraction & (1 << 56) - 1)
         return (high << 64) | low
-    return (sign << (fmt.bits - 1)) | (characteristic << (fmt.bits - 8)) | fraction
+    if fmt is LONG:
+        return (sign << 63) | (characteristic << 56) | fraction
+    return (sign << 31) | (characteristic << 24) | fraction
 
 
 def _cc(sign: int, fraction: int) -> int:
@@ -180,6 +198,9 @@ def _finish(fmt: Format, sign: int, characteristic: int, fraction: int, *,
     """Store a result whose fraction is not zero: the exponent-overflow and
     exponent-underflow rules (see the module's docstring) decide the characteristic
     and the exception."""
+    if 0 <= characteristic <= MAX_CHARACTERISTIC:       # no exception
+        return _new_result(Result, (_image(fmt, sign, characteristic, fraction),
+                                    (2 - sign if fraction else 0) if set_cc else None, None))
     interruption = None
     if characteristic > MAX_CHARACTERISTIC:
         characteristic -= 128
@@ -189,7 +210,7 @@ def _finish(fmt: Format, sign: int, characteristic: int, fraction: int, *,
             return Result(0, 0 if set_cc else None)
         characteristic += 128
         interruption = EXPONENT_UNDERFLOW
-    value = pack(fmt, sign, characteristic, fraction)
+    value = _image(fmt, sign, characteristic, fraction)
     return Result(value, _cc(sign, fraction) if set_cc else None, interruption)
 
 
@@ -198,7 +219,7 @@ def _zero_sum(fmt: Format, characteristic: int, significance_mask: bool) -> Resu
     keeps the intermediate characteristic (sign plus) when the mask is one, else a
     true zero without interruption.  The condition code is 0 either way."""
     if significance_mask:
-        return Result(pack(fmt, 0, characteristic, 0), 0, SIGNIFICANCE)
+        return Result(_image(fmt, 0, characteristic, 0), 0, SIGNIFICANCE)
     return Result(0, 0)
 
 
@@ -211,16 +232,33 @@ def _intermediate_sum(fmt: Format, a: int, b: int, subtract: bool) -> tuple[int,
     of difference; the leftmost digit shifted out stays as the guard digit and the
     digits beyond it are lost.  The other fraction has a zero guard digit.  For a
     subtraction the sign of the second operand is inverted first."""
-    x, y = unpack(fmt, a), unpack(fmt, b)
-    y_sign = y.sign ^ subtract
-    characteristic = max(x.characteristic, y.characteristic)
-    x_aligned = (x.fraction << 4) >> (4 * (characteristic - x.characteristic))
-    y_aligned = (y.fraction << 4) >> (4 * (characteristic - y.characteristic))
-    total = (-x_aligned if x.sign else x_aligned) + (-y_aligned if y_sign else y_aligned)
-    return (1 if total < 0 else 0), characteristic, abs(total)
+    if fmt is EXTENDED:
+        x_sign, x_characteristic, x_fraction = _fields(fmt, a)
+        y_sign, y_characteristic, y_fraction = _fields(fmt, b)
+    else:   # _fields, inline: this is the hot path of every addition
+        sign_bit = fmt.bits - 1
+        fraction_bits = sign_bit - 7
+        fraction_mask = (1 << fraction_bits) - 1
+        x_sign, x_characteristic, x_fraction = (
+            a >> sign_bit, (a >> fraction_bits) & 0x7F, a & fraction_mask)
+        y_sign, y_characteristic, y_fraction = (
+            b >> sign_bit, (b >> fraction_bits) & 0x7F, b & fraction_mask)
+    y_sign ^= subtract
+    if x_characteristic >= y_characteristic:
+        characteristic = x_characteristic
+        x_aligned = x_fraction << 4
+        y_aligned = (y_fraction << 4) >> (4 * (characteristic - y_characteristic))
+    else:
+        characteristic = y_characteristic
+        x_aligned = (x_fraction << 4) >> (4 * (characteristic - x_characteristic))
+        y_aligned = y_fraction << 4
+    total = (-x_aligned if x_sign else x_aligned) + (-y_aligned if y_sign else y_aligned)
+    if total < 0:
+        return 1, characteristic, -total
+    return 0, characteristic, total
 
 
-def _add(fmt: Format, a: int, b: int, subtract: bool, *, underflow_mask: bool,
+def _add(fmt: Format, a: int, b: int, subtract: bool, underflow_mask: bool,
          significance_mask: bool) -> Result:
     """ADD NORMALIZED / SUBTRACT NORMALIZED: a carry shifts the intermediate sum
     right one digit (characteristic + 1); otherwise it is normalized together with
@@ -229,11 +267,12 @@ def _add(fmt: Format, a: int, b: int, subtract: bool, *, underflow_mask: bool,
     sign, characteristic, magnitude = _intermediate_sum(fmt, a, b, subtract)
     if magnitude == 0:
         return _zero_sum(fmt, characteristic, significance_mask)
-    if magnitude >> (4 * (fmt.digits + 1)):
+    digits = fmt.digits
+    if magnitude >> (4 * (digits + 1)):
         magnitude >>= 4
         characteristic += 1
-    else:
-        characteristic, magnitude = _normalized(characteristic, magnitude, fmt.digits + 1)
+    elif not magnitude >> (4 * digits):
+        characteristic, magnitude = _normalized(characteristic, magnitude, digits + 1)
     return _finish(fmt, sign, characteristic, magnitude >> 4,
                    underflow_mask=underflow_mask, set_cc=True)
 
@@ -242,8 +281,7 @@ def add(fmt: Format, a: int, b: int, *, underflow_mask: bool,
         significance_mask: bool) -> Result:
     """ADD NORMALIZED (AER, AE short; ADR, AD long; AXR extended): ``a + b``."""
     _require(fmt, (SHORT, LONG, EXTENDED), "ADD NORMALIZED")
-    return _add(fmt, a, b, False, underflow_mask=underflow_mask,
-                significance_mask=significance_mask)
+    return _add(fmt, a, b, False, underflow_mask, significance_mask)
 
 
 def subtract(fmt: Format, a: int, b: int, *, underflow_mask: bool,
@@ -251,8 +289,7 @@ def subtract(fmt: Format, a: int, b: int, *, underflow_mask: bool,
     """SUBTRACT NORMALIZED (SER, SE; SDR, SD; SXR): ``a - b``, the addition with the
     sign of the second operand inverted (ch.9 "SUBTRACT NORMALIZED")."""
     _require(fmt, (SHORT, LONG, EXTENDED), "SUBTRACT NORMALIZED")
-    return _add(fmt, a, b, True, underflow_mask=underflow_mask,
-                significance_mask=significance_mask)
+    return _add(fmt, a, b, True, underflow_mask, significance_mask)
 
 
 def _add_unnormalized(fmt: Format, a: int, b: int, subtract: bool, *,
@@ -304,12 +341,12 @@ def halve(fmt: Format, a: int, *, underflow_mask: bool) -> Result:
     fraction gives a true zero; exponent underflow is possible, overflow is not.
     The condition code is unchanged."""
     _require(fmt, (SHORT, LONG), "HALVE")
-    x = unpack(fmt, a)
-    if x.fraction == 0:
+    sign, characteristic, fraction = _fields(fmt, a)
+    if fraction == 0:
         return Result(0)
-    with_guard = (x.fraction << 4) >> 1
-    characteristic, with_guard = _normalized(x.characteristic, with_guard, fmt.digits + 1)
-    return _finish(fmt, x.sign, characteristic, with_guard >> 4,
+    with_guard = (fraction << 4) >> 1
+    characteristic, with_guard = _normalized(characteristic, with_guard, fmt.digits + 1)
+    return _finish(fmt, sign, characteristic, with_guard >> 4,
                    underflow_mask=underflow_mask, set_cc=False)
 
 
@@ -325,9 +362,8 @@ def load_rounded(fmt: Format, a: int) -> Result:
     _require(fmt, (LONG, EXTENDED), "LOAD ROUNDED")
     target = SHORT if fmt is LONG else LONG
     dropped = 4 * (fmt.digits - target.digits)
-    x = unpack(fmt, a)
-    fraction = (x.fraction + (1 << (dropped - 1))) >> dropped
-    characteristic = x.characteristic
+    sign, characteristic, fraction = _fields(fmt, a)
+    fraction = (fraction + (1 << (dropped - 1))) >> dropped
     if fraction >> (4 * target.digits):
         fraction >>= 4
         characteristic += 1
@@ -335,13 +371,14 @@ def load_rounded(fmt: Format, a: int) -> Result:
     if characteristic > MAX_CHARACTERISTIC:
         characteristic -= 128
         interruption = EXPONENT_OVERFLOW
-    return Result(pack(target, x.sign, characteristic, fraction), None, interruption)
+    return Result(_image(target, sign, characteristic, fraction), None, interruption)
 
 
 # MULTIPLY's operand and product formats (ch.9 "MULTIPLY"): MER, ME short operands
 # with a long product; MDR, MD long; MXDR, MXD long operands with an extended
 # product; MXR extended.
-_PRODUCT_FORMATS = ((SHORT, LONG), (LONG, LONG), (LONG, EXTENDED), (EXTENDED, EXTENDED))
+_PRODUCT_FORMATS = frozenset({(SHORT, LONG), (LONG, LONG), (LONG, EXTENDED),
+                              (EXTENDED, EXTENDED)})
 
 
 def multiply(operand_fmt: Format, product_fmt: Format, a: int, b: int, *,
@@ -356,17 +393,24 @@ def multiply(operand_fmt: Format, product_fmt: Format, a: int, b: int, *,
     characteristic.  The condition code is unchanged."""
     if (operand_fmt, product_fmt) not in _PRODUCT_FORMATS:
         raise ValueError(f"MULTIPLY has no {operand_fmt.name} to {product_fmt.name} form")
-    x, y = unpack(operand_fmt, a), unpack(operand_fmt, b)
-    if x.fraction == 0 or y.fraction == 0:
+    x_sign, x_characteristic, x_fraction = _fields(operand_fmt, a)
+    y_sign, y_characteristic, y_fraction = _fields(operand_fmt, b)
+    if x_fraction == 0 or y_fraction == 0:
         return Result(0)
     digits = operand_fmt.digits
-    x_characteristic, x_fraction = _normalized(x.characteristic, x.fraction, digits)
-    y_characteristic, y_fraction = _normalized(y.characteristic, y.fraction, digits)
-    characteristic, product = _normalized(x_characteristic + y_characteristic - BIAS,
-                                          x_fraction * y_fraction, 2 * digits)
+    leftmost = 4 * (digits - 1)         # the leftmost digit's position
+    if not x_fraction >> leftmost:
+        x_characteristic, x_fraction = _normalized(x_characteristic, x_fraction, digits)
+    if not y_fraction >> leftmost:
+        y_characteristic, y_fraction = _normalized(y_characteristic, y_fraction, digits)
+    characteristic = x_characteristic + y_characteristic - BIAS
+    product = x_fraction * y_fraction
+    if not product >> (4 * (2 * digits - 1)):
+        product <<= 4
+        characteristic -= 1
     excess = 2 * digits - product_fmt.digits
     fraction = product >> (4 * excess) if excess >= 0 else product << (-4 * excess)
-    return _finish(product_fmt, x.sign ^ y.sign, characteristic, fraction,
+    return _finish(product_fmt, x_sign ^ y_sign, characteristic, fraction,
                    underflow_mask=underflow_mask, set_cc=False)
 
 
@@ -381,41 +425,42 @@ def divide(fmt: Format, a: int, b: int, *, underflow_mask: bool) -> Result:
     Overflow and underflow are judged on the final characteristic.  The condition
     code is unchanged."""
     _require(fmt, (SHORT, LONG), "DIVIDE")
-    x, y = unpack(fmt, a), unpack(fmt, b)
-    if y.fraction == 0:
+    x_sign, x_characteristic, x_fraction = _fields(fmt, a)
+    y_sign, y_characteristic, y_fraction = _fields(fmt, b)
+    if y_fraction == 0:
         return Result(None, None, FLOATING_POINT_DIVIDE)
-    if x.fraction == 0:
+    if x_fraction == 0:
         return Result(0)
     digits = fmt.digits
-    x_characteristic, x_fraction = _normalized(x.characteristic, x.fraction, digits)
-    y_characteristic, y_fraction = _normalized(y.characteristic, y.fraction, digits)
+    x_characteristic, x_fraction = _normalized(x_characteristic, x_fraction, digits)
+    y_characteristic, y_fraction = _normalized(y_characteristic, y_fraction, digits)
     characteristic = x_characteristic - y_characteristic + BIAS
     if x_fraction >= y_fraction:
         characteristic += 1
         quotient = (x_fraction << (4 * (digits - 1))) // y_fraction
     else:
         quotient = (x_fraction << (4 * digits)) // y_fraction
-    return _finish(fmt, x.sign ^ y.sign, characteristic, quotient,
+    return _finish(fmt, x_sign ^ y_sign, characteristic, quotient,
                    underflow_mask=underflow_mask, set_cc=False)
 
 
 def _with_sign(fmt: Format, a: int, sign: int) -> Result:
-    x = unpack(fmt, a)
-    return Result(pack(fmt, sign, x.characteristic, x.fraction), _cc(sign, x.fraction))
+    _, characteristic, fraction = _fields(fmt, a)
+    return Result(_image(fmt, sign, characteristic, fraction), _cc(sign, fraction))
 
 
 def load_and_test(fmt: Format, a: int) -> Result:
     """LOAD AND TEST (LTER short, LTDR long): the operand unchanged, its condition
     code (ch.9 "LOAD AND TEST")."""
     _require(fmt, (SHORT, LONG), "LOAD AND TEST")
-    return _with_sign(fmt, a, unpack(fmt, a).sign)
+    return _with_sign(fmt, a, _fields(fmt, a)[0])
 
 
 def load_complement(fmt: Format, a: int) -> Result:
     """LOAD COMPLEMENT (LCER, LCDR): the sign bit inverted, even for a zero
     fraction; characteristic and fraction unchanged (ch.9 "LOAD COMPLEMENT")."""
     _require(fmt, (SHORT, LONG), "LOAD COMPLEMENT")
-    return _with_sign(fmt, a, unpack(fmt, a).sign ^ 1)
+    return _with_sign(fmt, a, _fields(fmt, a)[0] ^ 1)
 
 
 def load_negative(fmt: Format, a: int) -> Result:

@@ -77,10 +77,10 @@ def require_extended_pair(r: int) -> None:
 def read(m: CPU, fmt: hfp.Format, r: int) -> int:
     """The ``fmt`` operand in register ``r`` (checked by the caller)."""
     f = m.fpr
-    if fmt is SHORT:
-        return f[r >> 1] >> 32
     if fmt is LONG:
         return f[r >> 1]
+    if fmt is SHORT:
+        return f[r >> 1] >> 32
     return (f[r >> 1] << 64) | f[(r >> 1) + 1]
 
 
@@ -100,58 +100,66 @@ def write(m: CPU, fmt: hfp.Format, r: int, value: int) -> None:
 
 def storage_operand(m: CPU, fmt: hfp.Format, x2: int, b2: int, d2: int) -> int:
     """The short or long operand at D2(X2,B2)."""
-    n = fmt.bits >> 3
-    return int.from_bytes(m.fetch(m.address(x2, b2, d2), n), "big")
+    g = m.gpr
+    address = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & 0xFFFFFF
+    return int.from_bytes(m.fetch(address, fmt.bits >> 3), "big")
 
 
 def _complete(m: CPU, fmt: hfp.Format, r1: int, result: hfp.Result) -> None:
     """Store the result, set the condition code, take the exception."""
-    if result.value is not None:
-        write(m, fmt, r1, result.value)
-    if result.cc is not None:
-        m.cc = result.cc
-    if result.interruption is not None:
-        raise _EXCEPTIONS[result.interruption]()
+    value, cc, interruption = result
+    if value is not None:
+        if fmt is LONG:
+            m.fpr[r1 >> 1] = value
+        else:
+            write(m, fmt, r1, value)
+    if cc is not None:
+        m.cc = cc
+    if interruption is not None:
+        raise _EXCEPTIONS[interruption]()
 
 
 def _underflow_mask(m: CPU) -> bool:
+    """The program mask's exponent-underflow bit is one."""
     return bool(m.program_mask & hfp.EXPONENT_UNDERFLOW_MASK)
 
 
-def _significance_mask(m: CPU) -> bool:
-    return bool(m.program_mask & hfp.SIGNIFICANCE_MASK)
-
-
 def _rr(r1: int, r2: int) -> None:
-    require_register(r1)
-    require_register(r2)
+    """Both register fields of an RR instruction must be 0, 2, 4 or 6."""
+    if (r1 | r2) & 9:
+        raise SpecificationException(f"floating-point registers {r1}, {r2}")
 
 
 def _add_rr(m: CPU, fmt: hfp.Format, r1: int, r2: int, subtract: bool) -> None:
-    _rr(r1, r2)
-    _add(m, fmt, r1, read(m, fmt, r2), subtract)
+    if (r1 | r2) & 9:
+        raise SpecificationException(f"floating-point registers {r1}, {r2}")
+    _add(m, fmt, r1, m.fpr[r2 >> 1] if fmt is LONG else read(m, fmt, r2), subtract)
 
 
 def _add(m: CPU, fmt: hfp.Format, r1: int, b: int, subtract: bool) -> None:
-    op = hfp.subtract if subtract else hfp.add
-    _complete(m, fmt, r1, op(fmt, read(m, fmt, r1), b, underflow_mask=_underflow_mask(m),
-                             significance_mask=_significance_mask(m)))
+    mask = m.program_mask
+    _complete(m, fmt, r1, (hfp.subtract if subtract else hfp.add)(
+        fmt, m.fpr[r1 >> 1] if fmt is LONG else read(m, fmt, r1), b,
+        underflow_mask=bool(mask & hfp.EXPONENT_UNDERFLOW_MASK),
+        significance_mask=bool(mask & hfp.SIGNIFICANCE_MASK)))
 
 
 def _add_unnormalized(m: CPU, fmt: hfp.Format, r1: int, b: int, subtract: bool) -> None:
     op = hfp.subtract_unnormalized if subtract else hfp.add_unnormalized
     _complete(m, fmt, r1, op(fmt, read(m, fmt, r1), b,
-                             significance_mask=_significance_mask(m)))
+                             significance_mask=bool(m.program_mask & hfp.SIGNIFICANCE_MASK)))
 
 
 def _multiply(m: CPU, fmt: hfp.Format, product: hfp.Format, r1: int, b: int) -> None:
-    _complete(m, product, r1, hfp.multiply(fmt, product, read(m, fmt, r1), b,
-                                           underflow_mask=_underflow_mask(m)))
+    _complete(m, product, r1, hfp.multiply(
+        fmt, product, m.fpr[r1 >> 1] if fmt is LONG else read(m, fmt, r1), b,
+        underflow_mask=_underflow_mask(m)))
 
 
 def _divide(m: CPU, fmt: hfp.Format, r1: int, b: int) -> None:
-    _complete(m, fmt, r1, hfp.divide(fmt, read(m, fmt, r1), b,
-                                     underflow_mask=_underflow_mask(m)))
+    _complete(m, fmt, r1, hfp.divide(
+        fmt, read(m, fmt, r1), b,
+        underflow_mask=_underflow_mask(m)))
 
 
 def _compare(m: CPU, fmt: hfp.Format, r1: int, b: int) -> None:
