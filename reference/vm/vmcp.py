@@ -20,7 +20,7 @@ The rest lives beside it:
 - reference.vm.vmio: virtual devices, spool, minidisks.
 
 *Dispatch.*  To run a VM the VMCP loads the real machine with the guest's state:
-its general registers; its condition code, program mask, key and instruction
+its general and floating-point registers; its condition code, program mask, key and instruction
 address in a real EC-mode PSW that is in the **problem state** with **DAT on** and
 the external mask on; control registers whose CR1 designates a segment table the
 VMCP built for that VM, mapping guest-real storage (guest prefixing applied) onto
