@@ -59,6 +59,13 @@ def test_every_differing_field_in_the_words_of_first_difference():
                      ("storage at 000403", a.storage[0x403:0x40B].hex().upper(),
                       storage[0x403:0x40B].hex().upper())]
     assert found[0] == first_difference(a, b)
+
+
+def test_a_floating_point_register_difference_is_named_by_its_register_number():
+    a = run()
+    b = replace(a, fpr=(0, 0, 0x4110000000000000, 0))   # register 4 (the third)
+    assert differences(a, b) == [("fpr4", "0000000000000000", "4110000000000000")]
+    assert first_difference(a, replace(a, fpr=(0, 0, 0, 0))) is None
     assert differences(a, a) == [] and first_difference(a, a) is None
 
 
