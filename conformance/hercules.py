@@ -19,7 +19,7 @@ sets every storage key back to zero, then waits); its PSW and R15 cleared from t
 panel; ``restart`` (a restart interruption: the current PSW is stored at 8 and the
 PSW at 0 is loaded), then wait for the disabled-wait message HHCCP011I.  A program
 that does not reach a disabled wait within the timeout is stopped (``stop``) and
-reported as ``no wait``.  Then ``psw``, ``gpr``, ``cr``, ``pr`` (prefix),
+reported as ``no wait``.  Then ``psw``, ``gpr``, ``cr``, ``fpr``, ``pr`` (prefix),
 ``savecore`` (absolute storage, binary) and one ``r`` per 2K block whose key is
 wanted (``r`` shows the key of the block it displays: ``R:00000240:K:06=...``;
 ``r`` takes a real address, so prefixing is undone first).  Right after HHCCP011I
@@ -48,8 +48,9 @@ comparison instructions in comment lines of their header::
 
 ``known_differences`` reads the table of docs/hercules-differences.md (entry ->
 summary).  The panel commands other harnesses need (the Hercules adapter,
-adapters/hercules_adapter.py) are methods of ``Hercules``: ``command``,
-``loadcore``, ``savecore``, ``psw``, ``registers``, ``prefix``, ``key``.
+adapters/hercules_adapter.py; the floating-point cases, conformance/hercules_float.py)
+are methods of ``Hercules``: ``command``, ``loadcore``, ``savecore``, ``psw``,
+``registers``, ``fpr``, ``prefix``, ``key``.
 
 ``python -m conformance.hercules [paths...]`` runs the corpus (or the named programs)
 and prints one line per program and the agreement figure.
@@ -135,6 +136,7 @@ _GPR = re.compile(r"GR(\d\d)=([0-9A-F]{8})")
 _CR = re.compile(r"CR(\d\d)=([0-9A-F]{8})")
 _KEY = re.compile(r"R:([0-9A-F]{8,16}):K:([0-9A-F]{2})=")
 _PREFIX = re.compile(r"Prefix=([0-9A-F]{8})")
+_FPR = re.compile(r"FPR(\d)=([0-9A-F]{8}) ([0-9A-F]{8})")
 _WAIT = re.compile(r"HHCCP011I.*?PSW=", re.DOTALL)    # a disabled wait, then its PSW
 _ENTRY = re.compile(r"^\|\s*([A-Z]\d+)\s*\|\s*([^|]+?)\s*\|")
 
@@ -163,6 +165,7 @@ class Result:
     prefix: int = 0
     log: str = ""
     elapsed: float = 0.0
+    fpr: list[int] | None = None    # floating-point registers 0, 2, 4, 6 (None: not read)
 
 
 def hercules_executable() -> str | None:
@@ -415,6 +418,14 @@ class Hercules:
             raise HerculesError(f"cannot read the output of '{name}'")
         return [int(values[f"{i:02d}"], 16) for i in range(16)]
 
+    def fpr(self) -> list[int]:
+        """The four floating-point registers 0, 2, 4, 6 (``fpr`` shows them:
+        ``FPR0=41100000 00000000  FPR2=...``)."""
+        values = dict((n, hi + lo) for n, hi, lo in _FPR.findall(self.command("fpr")))
+        if sorted(values) != ["0", "2", "4", "6"]:
+            raise HerculesError("cannot read the output of 'fpr'")
+        return [int(values[str(r)], 16) for r in (0, 2, 4, 6)]
+
     def prefix(self) -> int:
         m = _PREFIX.search(self.command("pr"))
         if m is None:
@@ -504,7 +515,7 @@ class Hercules:
         log = self._text(begin)
         return Result(stopped=stopped, psw=self.psw(), gpr=self.registers("gpr"),
                       cr=self.registers("cr"), storage={}, keys={}, prefix=self.prefix(),
-                      log=log)
+                      log=log, fpr=self.fpr())
 
 
 def nonzero_runs(image: bytes) -> list[tuple[int, bytes]]:
@@ -538,7 +549,7 @@ def run_reference(image: bytes, ranges: list[tuple[int, int]],
     keys = {blk: m.keys[blk >> 11] for blk in blocks_of(ranges)}
     return Result(stopped=stopped, psw=m.psw_value(), gpr=list(m.gpr), cr=list(m.cr),
                   storage=storage, keys=keys, prefix=m.prefix,
-                  elapsed=time.monotonic() - t0)
+                  elapsed=time.monotonic() - t0, fpr=list(m.fpr))
 
 
 # ----------------------------------------------------------------------
@@ -650,6 +661,10 @@ def compare(ref: Result, herc: Result, prog: Program | None = None) -> list[str]
     for i in range(16):
         if ref.cr[i] != herc.cr[i]:
             diffs.append(f"CR{i}: reference {ref.cr[i]:08X}, hercules {herc.cr[i]:08X}")
+    if ref.fpr is not None and herc.fpr is not None:
+        for i, (x, y) in enumerate(zip(ref.fpr, herc.fpr, strict=True)):
+            if x != y:
+                diffs.append(f"FPR{2 * i}: reference {x:016X}, hercules {y:016X}")
     if ref.prefix != herc.prefix:
         diffs.append(f"prefix: reference {ref.prefix:08X}, hercules {herc.prefix:08X}")
     excluded = _excluded(prog)

@@ -31,10 +31,11 @@ model-independent (docs/hercules-differences.md, "M" entries).
 For a program whose header names a Hercules defect (``* KNOWN: Hn``), the fields
 Hercules gets wrong are taken from ``HAND`` below: values derived by hand from the
 Principles of Operation, each with its derivation, which the file carries as a
-comment beside the value.  The rest comes from Hercules.  The program that names an
-exclusion (``X5`` floating point: a facility the reference machine does not have)
-gets Hercules' values, for a machine that has it; the provenance says so, and the
-reference machine does not meet them.  What a person keeps in ``[program]``
+comment beside the value.  The rest comes from Hercules.  A program that names an
+exclusion (an ``X`` entry) gets Hercules' values too; none does now: ``X5`` (floating
+point) is resolved, the reference machine has the facility and
+interruptions/floating_point.asm meets the values Hercules gave it (its provenance keeps
+a parenthesis saying so).  What a person keeps in ``[program]``
 (``requires``, ``modes``, a parenthesis added to the provenance) is kept.  Programs with
 devices and programs that carry their expectations in ``*! `` lines are not this
 script's: their expectations are derived by hand.
@@ -371,9 +372,6 @@ def provenance(e: Expect) -> str:
         return (f"{HERCULES}; the fields Hercules gets wrong "
                 f"({e.hand.entry}, docs/hercules-differences.md) derived by hand from "
                 "GA22-7000 (derivations beside them)")
-    if e.known == "X5":
-        return (f"{HERCULES} (floating-point feature installed; the reference machine has "
-                "none: docs/hercules-differences.md X5)")
     if e.known == "X6":
         return (f"{HERCULES} (channel I/O: no device X'123', no channel 1: "
                 "docs/hercules-differences.md X6)")

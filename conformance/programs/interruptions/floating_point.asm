@@ -1,9 +1,11 @@
-* A floating-point instruction: the reference machine has no floating-point facility.
-* GA22-7000 ch.9 is not part of the reference machine (docs/machine.md): its opcodes are
-* operation exceptions there. Hercules has floating point. (The assembler has no
-* floating-point mnemonics: the instructions are written as constants.)
+* Floating-point LOAD and STORE complete without a program interruption.
+* GA22-7000 ch.9 "Load", "Store": LER 0,2 (both registers zero), LD 2,DW and STD 2,OUT
+* place the operand unchanged (OUT gets X'4110000000000000', DW's value), leave the
+* condition code unchanged and cause no interruption: the interruption log at X'C00'
+* stays empty. Both machines have the floating-point facility (docs/hercules-differences.md
+* X5, resolved); tests/test_hercules_float.py compares every floating-point instruction.
+* (Written as constants: the program predates the assembler's floating-point mnemonics.)
 * COMPARE: 0-FFF
-* KNOWN: X5
 *
 FLOATING START 0
          DC    X'00000000',A(BEGIN)    restart new PSW (BC mode)
