@@ -8,6 +8,9 @@ on standard output.  To adapt another implementation, keep ``main`` and replace 
 bodies of the request functions with calls into it; declare in ``hello`` whatever it
 cannot do.
 
+State: ``get_state`` and ``set_state`` have every field of the protocol, the
+floating-point registers (``fpr``) included.
+
 Modes: ``native`` runs the program on ``reference.machine.machine.Machine``; ``vmcp`` runs it as
 the only guest of ``reference.vm.vmcp.VMCP``.  A VM is created by the VMCP with its image
 and started by it, so in ``vmcp`` mode the machine kept between ``reset`` and the
@@ -48,7 +51,10 @@ from reference.vm.vmcp import VMCP, VMCPError  # noqa: E402
 
 PROTOCOL = 1
 MAX_NESTING = 32     # levels of a request (conformance/adapter.py's bound)
-FIELDS = ["psw", "gpr", "cr", "prefix", "storage", "keys"]
+# The state fields of get_state and set_state: "fpr" is the floating-point
+# registers 0, 2, 4, 6 (the reference has the floating-point facility).
+FIELDS = ["psw", "gpr", "cr", "prefix", "storage", "keys", "fpr"]
+FPR_NAMES = ("0", "2", "4", "6")
 # The device types and their keys (docs/configuration.md); in ``attach`` a key that
 # names a file to read carries its contents (base64), one that names a file to write
 # is true, and the disk's file is both.
@@ -85,13 +91,10 @@ def integer(value: object, what: str) -> int:
 
 
 def hexvalue(value: object, digits: int, what: str) -> int:
-    text = str(value)
-    try:
-        if len(text) != digits:
-            raise ValueError
-        return int(text, 16)
-    except ValueError:
-        raise RequestError(f"{what}: expected {digits} hex digits, got {value!r}") from None
+    """A string of exactly ``digits`` hex digits (upper or lower case) as a number."""
+    if isinstance(value, str) and re.fullmatch(f"[0-9A-Fa-f]{{{digits}}}", value):
+        return int(value, 16)
+    raise RequestError(f"{what}: expected {digits} hex digits, got {value!r}")
 
 
 def ranges(value: object, what: str) -> list[tuple[int, int]]:
@@ -296,6 +299,13 @@ class ReferenceAdapter:
                 if not str(r).isdigit() or int(r) > 15:
                     raise RequestError(f"set_state: {name} {r!r} is not 0-15")
                 registers[int(r)] = hexvalue(value, 8, f"set_state: {name}{r}")
+        fprs = request.get("fpr", {})
+        if not isinstance(fprs, dict):
+            raise RequestError("set_state: fpr is an object of registers 0, 2, 4, 6")
+        for r, value in fprs.items():
+            if r not in FPR_NAMES:
+                raise RequestError(f"set_state: fpr {r!r} is not 0, 2, 4 or 6")
+            m.fpr[int(r) >> 1] = hexvalue(value, 16, f"set_state: fpr{r}")
         if "prefix" in request:
             # SET PREFIX keeps bits 8-19 (GA22-7000 ch.10 "Set Prefix").
             m.prefix = hexvalue(request["prefix"], 8, "set_state: prefix") & 0x00FFF000
@@ -326,7 +336,7 @@ class ReferenceAdapter:
             keys.append({"address": first << 11, "data": b64(bytes(c.keys[first:last + 1]))})
         return {"psw": f"{c.psw_value():016X}", "gpr": [f"{v:08X}" for v in c.gpr],
                 "cr": [f"{v:08X}" for v in c.cr], "prefix": f"{c.prefix:08X}",
-                "storage": storage, "keys": keys}
+                "fpr": [f"{v:016X}" for v in c.fpr], "storage": storage, "keys": keys}
 
     # -- run -------------------------------------------------------------------
     def run(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,11 @@ only when the comparison asks for them, a 4K page or a 2K block at a time, and o
 while the adapter still holds that run's state (an ``Outcome`` of an earlier run says
 so rather than answer with another run's storage).
 
+An adapter that declares the optional ``fpr`` field in ``capabilities.get`` gives the
+floating-point registers 0, 2, 4, 6 with ``get_state`` (``Outcome.fpr``); without it
+the outcome has none (``fpr`` None) and the suite skips the programs that require
+the floating-point facility (``lacks_capability``), since it could not compare them.
+
 An adapter that declares the optional ``devices`` capability also runs programs with
 devices (``run_configured``): ``reset``, ``attach`` of the program's devices (input
 files as their contents, so that no host path reaches the adapter), ``load``, ``run``
@@ -59,7 +64,7 @@ RUN_MARGIN = 30.0           # ... and for a run, its time limit plus this
 RUN_TIME_LIMIT = 5.0        # host seconds for a run of an adapter that cannot count steps
 STOPS = ("disabled-wait", "enabled-wait", "check-stop", "step-limit", "timeout")
 DEVICE_TYPES = ("3215", "2540R", "2540P", "1403", "3370")   # docs/configuration.md
-FIELDS = ("psw", "gpr", "cr", "prefix", "storage", "keys")
+FIELDS = ("psw", "gpr", "cr", "prefix", "storage", "keys", "fpr")
 PAGE = 4096
 BLOCK = 2048
 # The bounds of a response line: its length (the newline included; at least twice
@@ -572,6 +577,14 @@ class AdapterImplementation:
 
     def registers(self) -> tuple[int, tuple[int, ...], tuple[int, ...], int]:
         """(PSW, general registers, control registers, prefix) from get_state."""
+        psw, gpr, cr, prefix, _ = self.all_registers()
+        return psw, gpr, cr, prefix
+
+    def all_registers(self) -> tuple[int, tuple[int, ...], tuple[int, ...], int,
+                                     tuple[int, ...] | None]:
+        """(PSW, general registers, control registers, prefix, floating-point
+        registers 0, 2, 4, 6) from one get_state; the floating-point registers are
+        None when the adapter does not declare ``fpr`` in ``capabilities.get``."""
         a = self.adapter
         r = a.request("get_state", storage=[], keys=[])
         psw = _hex(a, "get_state", r, r.get("psw"), 16, "psw")
@@ -583,7 +596,25 @@ class AdapterImplementation:
             regs.append(tuple(_hex(a, "get_state", r, v, 8, f"{name}{i}")
                               for i, v in enumerate(values)))
         prefix = _hex(a, "get_state", r, r.get("prefix"), 8, "prefix")
-        return psw, regs[0], regs[1], prefix
+        fpr = None
+        if "fpr" in self.gets:
+            values = r.get("fpr")
+            if not isinstance(values, list) or len(values) != 4:
+                raise a.malformed("get_state", "fpr is not a list of 4 (registers 0, 2, 4, "
+                                               "6)", r)
+            fpr = tuple(_hex(a, "get_state", r, v, 16, f"fpr{2 * i}")
+                        for i, v in enumerate(values))
+        return psw, regs[0], regs[1], prefix, fpr
+
+    def lacks_capability(self, requires: Sequence[str]) -> str | None:
+        """Why a program that requires the facilities ``requires`` (all of which the
+        adapter declares) cannot be compared on it, or None: a floating-point
+        program needs the floating-point registers (``fpr`` in
+        ``capabilities.get``)."""
+        if "floating-point" in requires and "fpr" not in self.gets:
+            return (f"needs the floating-point registers, which {self.name} does not give "
+                    f"(no \"fpr\" in capabilities.get, docs/adapter-protocol.md)")
+        return None
 
     def storage(self, address: int, length: int) -> bytes:
         """Absolute storage, read from the adapter."""
@@ -621,11 +652,11 @@ class AdapterImplementation:
         self.reset(mode, storage)
         self.load(0, image)
         response = self.start_run(start="restart", steps=max_steps)
-        psw, gpr, cr, prefix = self.registers()
+        psw, gpr, cr, prefix, fpr = self.all_registers()
         snapshot = _Snapshot(self, storage, prefix)
         return Outcome(
             stop=response["stop"], steps=response["steps"] or 0, psw=psw, gpr=gpr, cr=cr,
-            read=snapshot.read, keys=snapshot.keys,
+            read=snapshot.read, keys=snapshot.keys, fpr=fpr,
             interruptions=[(r["class"], r["code"], r["ilc"], r["old_psw"])
                            for r in response.get("interruptions", [])
                            if r["class"] != "restart"])
@@ -704,7 +735,7 @@ class AdapterImplementation:
             response = self.start_run(start="restart", steps=max_steps)
         else:
             response = self.start_run(start="ipl", steps=max_steps, device=f"{ipl:03X}")
-        psw, gpr, cr, prefix = self.registers()
+        psw, gpr, cr, prefix, fpr = self.all_registers()
         snapshot = _Snapshot(self, storage, prefix)
         got = self.outputs()
         outputs: dict[int, bytes | None] = {}
@@ -721,7 +752,7 @@ class AdapterImplementation:
             outputs[address] = data
         return Outcome(
             stop=response["stop"], steps=response["steps"] or 0, psw=psw, gpr=gpr, cr=cr,
-            read=snapshot.read, keys=snapshot.keys, outputs=outputs,
+            read=snapshot.read, keys=snapshot.keys, outputs=outputs, fpr=fpr,
             interruptions=[(r["class"], r["code"], r["ilc"], r["old_psw"])
                            for r in response.get("interruptions", [])
                            if r["class"] != "restart"])

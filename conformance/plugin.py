@@ -16,7 +16,9 @@ a facility the implementation lacks is skipped; so is a program with devices
 (``[[device]]``) on an implementation that takes no device configurations
 (``conformance.implementations.takes_devices``: adapters do only with the ``devices``
 capability of docs/adapter-protocol.md), or in a mode, or with a device type, that
-the implementation's devices capability does not cover (``lacks_devices``).
+the implementation's devices capability does not cover (``lacks_devices``), and a
+program that requires floating point on an adapter that does not give the
+floating-point registers (``lacks_capability``).
 
 Hypothesis profiles (choose with ``--hypothesis-profile``): ``dev`` (fast, for the
 edit-run loop), ``ci`` (the default), ``thorough`` (long runs; see README for running
@@ -162,6 +164,13 @@ class ProgramItem(pytest.Item):
         if missing:
             pytest.skip(f"needs the {', '.join(missing)} facility, which {self.impl.name} "
                         f"does not have")
+        # An adapter with the facility but without a state field the comparison needs
+        # (the floating-point registers: conformance/adapter.py).
+        lacks_capability = getattr(self.impl, "lacks_capability", None)
+        if callable(lacks_capability):
+            why = lacks_capability(self.program.expectations.requires)
+            if why:
+                pytest.skip(why)
         if self.program.has_devices and not takes_devices(self.impl):
             how = " (an adapter without the devices capability, docs/adapter-protocol.md)" \
                 if isinstance(self.impl, AdapterImplementation) else ""

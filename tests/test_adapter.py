@@ -9,7 +9,7 @@ closed output, an adapter that stops reading) and what a test run shows of them,
 the parser fuzz of adapter responses; 3 the Hercules adapter; 4 Hypothesis-generated
 programs (``conformance.strategies.guest_programs``: problem- and supervisor-state
 programs full of privileged instructions with interruption handlers) on both
-machines.
+machines; 5 devices; 6 the floating-point registers (the ``fpr`` capability).
 
 The parser fuzz (``test_fuzzed_adapter_responses_...``) replaces one response of a
 fixed session with a structural mutation of it (tests/jsonfuzz.py: nesting, other
@@ -91,7 +91,7 @@ from reference.machine.machine import Machine
 from reference.session import start_machine
 from reference.trace import record_lines
 from tests.jsonfuzz import mutated_line
-from tests.support import asm, fuzz_examples, within
+from tests.support import asm, fuzz_examples, ins, within
 
 PROPERTY_STEPS = 400     # the step limit the VMCP property runs these programs with
 
@@ -158,7 +158,8 @@ def test_hello_declares_protocol_1_and_the_reference_capabilities(example):
     assert example.modes == ("native", "vmcp")
     assert example.facilities == Reference.facilities
     assert example.step_limit and example.interruptions and example.trace_capable
-    assert example.gets == example.sets == {"psw", "gpr", "cr", "prefix", "storage", "keys"}
+    assert example.gets == example.sets == {"psw", "gpr", "cr", "prefix", "storage", "keys",
+                                            "fpr"}
     assert example.known_differences == {}
 
 
@@ -761,8 +762,9 @@ def test_hercules_hello_declares_what_it_cannot_do(hercules):
     assert not hercules.trace_capable
     assert {"interval-timer", "tod-clock", "cpu-timer"} <= set(hercules.nondeterministic)
     assert hercules.reserved == ((0x1FF000, 0x1FFFFF),)
-    # Every H entry of docs/hercules-differences.md, H1 to H8.
-    assert sorted(hercules.known_differences) == [f"H{i}" for i in range(1, 9)]
+    # Every H entry of docs/hercules-differences.md, H1 to H9.
+    assert sorted(hercules.known_differences, key=lambda h: int(h[1:])) == \
+        [f"H{i}" for i in range(1, 10)]
 
 
 @pytest.mark.hercules
@@ -1415,3 +1417,148 @@ def test_the_io_programs_run_in_the_suite_on_the_example_adapter_and_skip_withou
                                           str(IO))
     result.assert_outcomes(passed=4, skipped=4)
     assert "reference declares no devices in mode vmcp" in result.stdout.str()
+
+
+# ===========================================================================
+# 6. The floating-point registers: the fpr capability
+# ===========================================================================
+# LD 0,X'300'; LPSW X'1F0'.  At X'300' the long operand 1.0: 0.1 (hex) x 16**1, so
+# characteristic 64 + 1 = X'41' and fraction X'10000000000000' (GA22-7000 ch.9
+# "Data Format").
+FP_ONE = 0x41100000_00000000
+FP_PROGRAM = bytearray(0x400)
+FP_PROGRAM[0:8] = bytes.fromhex("0000000000000200")
+FP_PROGRAM[0x1F0:0x1F8] = bytes.fromhex("0002000000000000")
+FP_PROGRAM[0x200:0x208] = ins("LD", 0, 0, 0, 0x300) + ins("LPSW", 0, 0x1F0)
+FP_PROGRAM[0x300:0x308] = FP_ONE.to_bytes(8, "big")
+FLOATING_POINT = REPO / "conformance" / "programs" / "interruptions" / "floating_point.asm"
+
+# The example adapter with its floating-point registers changed: not declared
+# (S370_FPR=undeclared), or given wrongly in get_state.
+FPR_SOURCE = '''
+import os, sys
+sys.path.insert(0, {adapters!r})
+import example_adapter as ex
+how = os.environ.get("S370_FPR", "")
+
+class Fpr(ex.ReferenceAdapter):
+    def hello(self, request):
+        response = super().hello(request)
+        if how == "undeclared":
+            caps = response["capabilities"]
+            caps["get"] = [f for f in caps["get"] if f != "fpr"]
+            caps["set"] = [f for f in caps["set"] if f != "fpr"]
+        return response
+
+    def get_state(self, request):
+        response = super().get_state(request)
+        fpr = response["fpr"]
+        if how in ("undeclared", "absent"):
+            del response["fpr"]
+        elif how == "three":
+            response["fpr"] = fpr[:3]
+        elif how == "short":
+            fpr[1] = "41100000"
+        elif how == "number":
+            fpr[0] = 0
+        elif how == "sign":
+            fpr[3] = "-" + fpr[3][1:]
+        elif how == "lower":
+            response["fpr"] = [v.lower() for v in fpr]
+        return response
+
+ex.ReferenceAdapter = Fpr
+ex.main()
+'''
+
+
+@pytest.fixture(scope="module")
+def fpr_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _script(tmp_path_factory, "fpr_adapter.py", FPR_SOURCE)
+
+
+def test_the_floating_point_registers_come_back_in_the_outcome_in_both_modes(example):
+    for mode in ("native", "vmcp"):
+        out = example.run(bytes(FP_PROGRAM), 64 * 1024, 100, mode)
+        assert (out.stop, out.steps) == ("disabled-wait", 2)
+        assert out.fpr == (FP_ONE, 0, 0, 0)
+        assert Reference().run(bytes(FP_PROGRAM), 64 * 1024, 100, mode).fpr == out.fpr
+    assert example.lacks_capability(["floating-point"]) is None
+
+
+def test_set_state_sets_floating_point_registers_and_refuses_what_is_not_one(example):
+    example.reset("native", 64 * 1024)
+    example.set_state(fpr={"2": "c1200000000000ab", "6": "4110000000000000"})
+    assert example.all_registers()[4] == (0, 0xC1200000000000AB, 0, FP_ONE)
+    for fpr, message in [({"1": "4110000000000000"}, "set_state: fpr '1' is not 0, 2, 4 or 6"),
+                         ({"8": "4110000000000000"}, "set_state: fpr '8' is not 0, 2, 4 or 6"),
+                         ({"0": "41100000"}, "set_state: fpr0: expected 16 hex digits"),
+                         ({"0": "0x41100000000000"}, "set_state: fpr0: expected 16 hex"),
+                         (["4110000000000000"], "set_state: fpr is an object of registers")]:
+        with pytest.raises(AdapterError) as e:
+            example.set_state(fpr=fpr)
+        assert f"adapter '{EXAMPLE}': {message}" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_the_trace_of_the_example_adapter_has_the_floating_point_record(example):
+    _, records = example.trace(bytes(FP_PROGRAM), 64 * 1024, 100)
+    assert records[0] == {"t": "i", "n": 1, "p": "0000000000000200", "b": "68000300",
+                          "f": {"0": "4110000000000000"}}
+
+
+@pytest.mark.parametrize("how, message", [
+    ("absent", r"\(fpr is not a list of 4 \(registers 0, 2, 4, 6\)\)"),
+    ("three", r"\(fpr is not a list of 4 \(registers 0, 2, 4, 6\)\)"),
+    ("short", r"\(fpr2 is not 16 hex digits\)"),
+    ("number", r"\(fpr0 is not 16 hex digits\)"),
+    ("sign", r"\(fpr6 is not 16 hex digits\)"),
+])
+def test_a_malformed_fpr_is_one_line_naming_get_state_and_the_adapter_is_stopped(
+        fpr_script, monkeypatch, how, message):
+    impl = _started(fpr_script, "S370_FPR", how, monkeypatch)
+    proc = impl.adapter._proc
+    try:
+        with within(60), pytest.raises(AdapterError,
+                                       match=r"malformed response to 'get_state' " + message) \
+                as e:
+            impl.run(bytes(FP_PROGRAM), 64 * 1024, 100, "native")
+        assert "\n" not in str(e.value) and str(e.value).startswith(f"adapter '{PYTHON} ")
+        assert impl.adapter._proc is None and proc is not None and proc.returncode is not None
+    finally:
+        impl.close()
+
+
+def test_lower_case_fpr_is_read_and_an_undeclared_one_is_not(fpr_script, monkeypatch):
+    impl = _started(fpr_script, "S370_FPR", "lower", monkeypatch)
+    try:
+        assert impl.run(bytes(FP_PROGRAM), 64 * 1024, 100, "native").fpr == (FP_ONE, 0, 0, 0)
+    finally:
+        impl.close()
+    impl = _started(fpr_script, "S370_FPR", "undeclared", monkeypatch)
+    try:
+        assert "fpr" not in impl.gets
+        out = impl.run(bytes(FP_PROGRAM), 64 * 1024, 100, "native")
+        assert out.fpr is None and out.gpr == (0,) * 16     # the rest as before
+        assert impl.lacks_capability(["floating-point"]) == (
+            'needs the floating-point registers, which reference does not give (no "fpr" '
+            "in capabilities.get, docs/adapter-protocol.md)")
+        assert impl.lacks_capability(["channel-io"]) is None
+    finally:
+        impl.close()
+
+
+def test_floating_point_programs_run_on_the_example_adapter_and_skip_without_fpr(
+        pytester: pytest.Pytester, fpr_script, monkeypatch):
+    args = ["-p", "no:cacheprovider", "-q", "-rs", f"--rootdir={REPO}",
+            "-c", str(REPO / "pyproject.toml")]
+    result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{EXAMPLE}",
+                                          str(FLOATING_POINT))
+    result.assert_outcomes(passed=2)                  # native and vmcp
+    monkeypatch.setenv("S370_FPR", "undeclared")
+    result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{PYTHON} {fpr_script}",
+                                          str(FLOATING_POINT), str(REPO / "conformance" /
+                                                                   "programs" / "general" /
+                                                                   "example_add.asm"))
+    result.assert_outcomes(passed=2, skipped=2)       # example_add runs: no floating point
+    assert "needs the floating-point registers, which reference does not give" in \
+        result.stdout.str()

@@ -1,8 +1,9 @@
 """Traces (reference/trace/, traces/FORMAT.md): the records of hand-built programs
 derived from the Principles of Operation, the format's round trip and schema, diff and
-verify (divergences, exit statuses, bad files), the bounds and the one reading rule of
-both commands, native against VMCP traces, and the golden traces of the conformance
-corpus reproduced byte for byte.
+verify (divergences, exit statuses, bad files), the floating-point extension (the
+record key "f": what it records, how it is checked, the digest), the bounds and the
+one reading rule of both commands, native against VMCP traces, and the golden traces
+of the conformance corpus reproduced byte for byte.
 
 The parser fuzzes (``test_fuzzed_*``) mutate valid headers and records structurally
 (tests/jsonfuzz.py: nesting, other JSON types, sizes, encodings, dropped and
@@ -29,6 +30,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import reference.trace.format as trace_module
+import reference.trace.recorder as recorder_module
 from conformance.corpus import programs
 from conformance.goldens import GOLDEN, golden_cases
 from conformance.strategies import guest_programs
@@ -197,6 +199,231 @@ def test_recording_does_not_change_the_run(name):
     m = start_machine(p.image, exp.storage)
     stop = m.run(exp.max_steps)
     assert (footer["stop"], footer["n"], footer["sha256"]) == (stop, m.steps, state_digest(m))
+
+
+# --- floating-point registers: the key "f" (FORMAT.md "Floating-point registers") ----
+# Hexadecimal floating point (GA22-7000 ch.9 "Data Format"): sign bit, 7-bit
+# characteristic (excess 64, a power of 16), fraction.  1.0 = 0.1 (hex) x 16**1:
+# characteristic 64 + 1 = X'41', fraction X'10000000000000'; 2.0 = 0.2 x 16**1.
+ONE = "4110000000000000"
+TWO = "4120000000000000"
+FOUR = "4140000000000000"
+
+# LD 0,X'300' (1.0); ADR 0,0 (2.0, CC 2: the result is greater than zero); LDR 2,0;
+# LDR 0,0 (the value it had: no change); STD 2,X'310'; LPSW X'1F0'.
+FP_PROGRAM = image(ins("LD", 0, 0, 0, 0x300) + ins("ADR", 0, 0) + ins("LDR", 2, 0)
+                   + ins("LDR", 0, 0) + ins("STD", 2, 0, 0, 0x310) + ins("LPSW", 0, 0x1F0),
+                   data={0x300: bytes.fromhex(ONE)})
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_floating_point_register_writes_are_recorded_under_f(mode):
+    h, *recs, f = records(FP_PROGRAM, mode)
+    assert "fpr" not in h["init"]           # zero after the clear reset: not in init
+    assert recs == [
+        {"t": "i", "n": 1, "p": "0000000000000200", "b": "68000300", "f": {"0": ONE}},
+        {"t": "i", "n": 2, "p": "0000000000000204", "b": "2A00", "f": {"0": TWO}},
+        # BC mode: the CC is PSW bits 34-35, X'20000000' in the second word for CC 2
+        {"t": "i", "n": 3, "p": "0000000020000206", "b": "2820", "f": {"2": TWO}},
+        {"t": "i", "n": 4, "p": "0000000020000208", "b": "2800"},
+        {"t": "i", "n": 5, "p": "000000002000020A", "b": "60200310",
+         "w": {"000310": TWO}},
+        {"t": "i", "n": 6, "p": "000000002000020E", "b": "820001F0"}]
+    assert (f["stop"], f["n"]) == ("disabled-wait", 6)
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_f_names_every_register_written_in_ascending_order_whole(mode):
+    # LD 4,X'300' (2.0); LDR 0,4; MXDR 0,4: 2.0 x 2.0 = 4.0 extended in registers 0
+    # and 2 (ch.9 "Extended Operands": the low-order part's characteristic is 14 less
+    # than the high-order part's, X'41' - 14 = X'33', its fraction zero).  LD 6 then
+    # LE 6,X'300': LE replaces the left half of register 6 only, the right half stays
+    # the X'89ABCDEF' that LD loaded (ch.9 "Short Operands").
+    code = (ins("LD", 4, 0, 0, 0x300) + ins("LDR", 0, 4) + ins("MXDR", 0, 4)
+            + ins("LD", 6, 0, 0, 0x308) + ins("LE", 6, 0, 0, 0x300) + ins("LPSW", 0, 0x1F0))
+    img = image(code, data={0x300: bytes.fromhex(TWO),
+                            0x308: bytes.fromhex("C212345689ABCDEF")})
+    _, _, _, mxdr, ld, le, _, _ = records(img, mode)
+    assert mxdr["b"] == "2704" and mxdr["f"] == {"0": FOUR, "2": "3300000000000000"}
+    assert list(mxdr["f"]) == ["0", "2"]
+    assert ld["f"] == {"6": "C212345689ABCDEF"}
+    assert le["f"] == {"6": "4120000089ABCDEF"}
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_a_floating_point_result_with_its_program_interruption_is_one_record(mode):
+    # EC mode with the significance mask (program mask bit 23 of the PSW: X'01' in
+    # byte 2).  SDR 0,0 of 1.0: the result fraction is zero, a significance exception
+    # (code X'000E'); with the mask one the operation completes with the
+    # intermediate characteristic, X'41', and a zero fraction (ch.9 "Significance
+    # Exception").  The register and the interruption are in the SDR's record.
+    img = image(ins("LD", 0, 0, 0, 0x300) + ins("SDR", 0, 0), psw="0008010000000200",
+                data={0x300: bytes.fromhex(ONE), 0x68: bytes.fromhex("000A000000000BAD")})
+    _, ld, sdr, f = records(img, mode)
+    assert ld["f"] == {"0": ONE}
+    old = "0008010000000206"    # EC, the program mask, the address after SDR (2 bytes)
+    assert sdr == {"t": "i", "n": 2, "p": "0008010000000204", "b": "2B00",
+                   "f": {"0": "4100000000000000"},
+                   "w": {"000028": old, "00008C": "0002000E"},
+                   "x": {"k": "program", "c": "000E", "l": 1, "old": old,
+                         "new": "000A000000000BAD"}}
+    assert f["stop"] == "disabled-wait"
+
+
+# LD 0,X'300' (1.0); EX 0,X'320' whose target is LDR 2,0; LA 1,1; LPSW X'1F0'.
+EX_FP_PROGRAM = image(ins("LD", 0, 0, 0, 0x300) + ins("EX", 0, 0, 0, 0x320)
+                      + ins("LA", 1, 0, 0, 1) + ins("LPSW", 0, 0x1F0),
+                      data={0x300: bytes.fromhex(ONE), 0x320: ins("LDR", 2, 0)})
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_a_floating_point_register_written_under_execute_is_in_the_execute_record(mode):
+    _, ld, ex, la, _, _ = records(EX_FP_PROGRAM, mode)
+    assert ld["f"] == {"0": ONE}
+    assert ex == {"t": "i", "n": 2, "p": "0000000000000204", "b": "44000320",
+                  "f": {"2": ONE}}
+    assert la == {"t": "i", "n": 3, "p": "0000000000000208", "b": "41100001",
+                  "g": {"1": "00000001"}}
+
+
+def _floating_point_images() -> list[tuple[str, bytes, int, int]]:
+    """(name, image, storage, step limit) of the hand-built floating-point programs
+    and of the corpus programs that require floating point."""
+    out = [("FP_PROGRAM", FP_PROGRAM, 64 * 1024, 1000),
+           ("EX_FP_PROGRAM", EX_FP_PROGRAM, 64 * 1024, 1000)]
+    for p in programs():
+        exp = p.expectations
+        if "floating-point" in exp.requires and not p.has_devices:
+            out.append((p.name, p.image, exp.storage, exp.max_steps))
+    return out
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_recording_one_instruction_at_a_time_gives_the_same_floating_point_records(
+        monkeypatch, mode):
+    # The fast loop compares the floating-point registers only after the
+    # instructions that can write them; one instruction at a time (RunHooks
+    # one_at_a_time) every record compares all four.  The two traces are one.
+    cases = _floating_point_images()
+    fast = {name: record_lines(img, storage, mode, steps)
+            for name, img, storage, steps in cases}
+    monkeypatch.setattr(recorder_module._Recorder, "one_at_a_time", True)
+    for name, img, storage, steps in cases:
+        assert record_lines(img, storage, mode, steps) == fast[name], name
+    assert any('"f":' in line for lines in fast.values() for line in lines)
+
+
+def test_footer_digest_has_the_floating_point_registers_when_one_is_not_zero():
+    # FORMAT.md "Final state digest": the line "fpr" after "gpr", only when a
+    # floating-point register is not zero.
+    lines = record_lines(FP_PROGRAM, 64 * 1024, "native", 1000)
+    m = start_machine(FP_PROGRAM, 64 * 1024)
+    m.run(1000)
+    s = m.state()
+    assert s.fpr == (int(TWO, 16), int(TWO, 16), 0, 0)
+
+    def digest(fpr_line: str) -> str:
+        text = ("s370-state 1\n"
+                f"psw {s.psw:016X}\n"
+                "gpr " + " ".join(f"{v:08X}" for v in s.gpr) + "\n" + fpr_line +
+                "cr " + " ".join(f"{v:08X}" for v in s.cr) + "\n"
+                f"prefix {s.prefix:08X}\ntod {s.tod:016X}\nckc {s.clock_comparator:016X}\n"
+                f"cpt {s.cpu_timer:016X}\nitimer {s.interval_timer:08X}\n"
+                f"pending {' '.join(s.pending)}\nstopped \n"
+                f"keys {s.keys.hex().upper()}\nstorage 65536\n")
+        return hashlib.sha256(text.encode("ascii") + s.storage).hexdigest()
+
+    footer = json.loads(lines[-1])
+    assert footer["sha256"] == digest(f"fpr {TWO} {TWO} 0000000000000000 0000000000000000\n")
+    assert footer["sha256"] != digest("")
+
+
+def test_a_trace_without_floating_point_writes_has_no_f_and_verifies(tmp_path):
+    # A run that writes no floating-point register: no "f" anywhere, the version 1
+    # text as before the extension (the golden traces check it for the corpus).
+    lines = record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000)
+    assert not any('"f":' in line for line in lines)
+    fp = record_lines(FP_PROGRAM, 64 * 1024, "native", 1000)
+    assert json.loads(fp[0])["version"] == 1
+    assert verify_file(write(tmp_path / "fp.jsonl", fp)).divergence is None
+
+
+def test_f_records_validate_against_the_json_schema_and_bad_ones_do_not():
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
+    for line in record_lines(FP_PROGRAM, 64 * 1024, "vmcp", 1000):
+        assert not list(validator.iter_errors(json.loads(line))), line
+    for bad in BAD_F:
+        obj = json.loads(bad)
+        if list(obj) == ["t", "n", "p", "f", "g"]:
+            continue            # the key order: FORMAT.md's rule, not the schema's
+        if list(obj["f"]) == ["2", "0"]:
+            continue            # ascending order: likewise
+        assert list(validator.iter_errors(obj)), bad
+
+
+# Records with a malformed "f", and the problem each is refused with.
+BAD_F = {
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":{"1":"4110000000000000"}}':
+        "\"f\": bad key '1' (the floating-point registers are 0, 2, 4 and 6)",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":{"8":"4110000000000000"}}':
+        "\"f\": bad key '8'",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":{"00":"4110000000000000"}}':
+        "\"f\": bad key '00'",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":{"0":"41100000"}}':
+        "\"f.0\": bad value '41100000' (a floating-point register is 16 upper-case hex",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":{"0":"41100000000000000"}}':
+        "\"f.0\": bad value",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":{"0":"41100000000000ab"}}':
+        "\"f.0\": bad value '41100000000000ab'",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":{"0":1}}':
+        "\"f.0\": bad value 1",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":{}}':
+        "\"f\" must be a non-empty object",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300","f":["4110000000000000"]}':
+        "\"f\" must be a non-empty object",
+    '{"t":"i","n":1,"p":"0000000000000200","b":"68000300",'
+    '"f":{"2":"4110000000000000","0":"4110000000000000"}}':
+        "\"f\": keys not in ascending order",
+    '{"t":"i","n":1,"p":"0000000000000200","f":{"0":"4110000000000000"},"g":{"1":"00000001"}}':
+        "keys not in the format's order",
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_F))
+def test_checker_rejects_a_malformed_f(bad):
+    err = check_record(json.loads(bad))
+    assert err is not None and err.startswith(BAD_F[bad]), err
+
+
+@pytest.mark.parametrize("bad", list(BAD_F))
+@pytest.mark.parametrize("command", ["verify", "diff"])
+def test_a_malformed_f_is_one_line_naming_file_and_line_and_exit_2(tmp_path, bad, command):
+    lines = record_lines(FP_PROGRAM, 64 * 1024, "native", 1000)
+    good = write(tmp_path / "good.jsonl", lines)
+    path = write(tmp_path / "bad.jsonl", [lines[0], bad + "\n"] + lines[2:])
+    status, out, err = _run(_argv(command, path, good))
+    assert status == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"{path}:2: {BAD_F[bad]}"), err
+
+
+def test_diff_and_verify_name_a_floating_point_register_difference(tmp_path):
+    lines = record_lines(FP_PROGRAM, 64 * 1024, "native", 1000)
+    a = write(tmp_path / "a.jsonl", lines)
+    b = write(tmp_path / "b.jsonl.gz", _plant(lines, 3, f'"2":"{TWO}"', f'"2":"{FOUR}"'))
+    status, out, err = _run(["trace", "diff", str(a), str(b)])
+    assert (status, err) == (1, "")
+    assert "at step 3 (line 4): f.2" in out and f"  {a}: {TWO}" in out \
+        and f"  {b}: {FOUR}" in out
+    assert "instruction 000206: LDR" in out
+    status, out, err = _run(["trace", "verify", str(b)])
+    assert (status, err) == (1, "")
+    assert out.splitlines()[:3] == ["first divergence at step 3 (line 4): f.2",
+                                    f"  {b}: {FOUR}", f"  reference: {TWO}"]
+    # a record without the "f" the replay has: the field "f", "(absent)"
+    c = write(tmp_path / "c.jsonl", _plant(lines, 3, f',"f":{{"2":"{TWO}"}}', ""))
+    d = verify_file(c).divergence
+    assert d is not None and (d.step, d.field, d.a) == (3, "f", "(absent)")
 
 
 # --- the format ----------------------------------------------------------------------
@@ -594,13 +821,15 @@ def test_a_header_whose_image_found_by_its_sha256_has_another_size_is_refused(tm
 
 # --- the parser fuzz: headers and records, through verify and diff ---------------------
 
-# Valid traces to mutate: LA/ST/LPSW with its image embedded, and the SSM program (an
-# interruption record) with its image named by path.
+# Valid traces to mutate: LA/ST/LPSW with its image embedded, the SSM program (an
+# interruption record) with its image named by path, and the floating-point program
+# (records with "f").
 SSM_EARLY = image(ins("SSM", 0, 0x300), psw="0008000000000200",
                   data={0x300: b"\x80", 0x68: bytes.fromhex("000A000000000BAD")})
 FUZZ_BASES = [record_lines(LA_ST_LPSW, 64 * 1024, "native", 1000),
               record_lines(SSM_EARLY, 64 * 1024, "native", 1000,
-                           referenced_image(SSM_EARLY, "prog.bin"))]
+                           referenced_image(SSM_EARLY, "prog.bin")),
+              record_lines(FP_PROGRAM, 64 * 1024, "native", 1000)]
 
 
 def _fuzz_trace(data: st.DataObject, header: bool) -> None:

@@ -8,6 +8,11 @@ out.  ``parse_line`` is the one reading of a line for ``diff``, ``verify`` and
 ``iter_records``: bounded (``MAX_LINE``, ``MAX_NESTING``), parsed, checked
 against the rules of ``trace-v1.schema.json`` (``check_record``) and required in
 the canonical form.
+
+The floating-point extension of version 1 is the optional record key ``f`` (the
+floating-point registers written): a trace without it is a version 1 trace as it
+always was, and a reader recognizes the extension by the key; the final-state
+digest has a line for the floating-point registers only when one is not zero.
 """
 
 from __future__ import annotations
@@ -28,9 +33,13 @@ VERSION = 1
 MODES = ("native", "vmcp")
 INTERRUPTION_KINDS = ("program", "svc", "external", "machine-check", "restart", "io")
 # Keys of instruction ("i") and interruption ("x") records, in their serialized order.
-RECORD_KEYS = ("t", "n", "p", "b", "g", "c", "px", "w", "k", "d", "it", "sck", "spt",
+# "f" (floating-point registers written) is the floating-point extension of
+# version 1 (traces/FORMAT.md "Floating-point registers"): optional, so every trace
+# without it is as it was; a reader recognizes the extension by the key.
+RECORD_KEYS = ("t", "n", "p", "b", "g", "f", "c", "px", "w", "k", "d", "it", "sck", "spt",
                "ckc", "x")
-INTERRUPTION_RECORD_KEYS = ("t", "n", "g", "c", "px", "w", "k", "d", "it", "x")
+INTERRUPTION_RECORD_KEYS = ("t", "n", "g", "f", "c", "px", "w", "k", "d", "it", "x")
+FPR_NAMES = ("0", "2", "4", "6")   # the floating-point registers, as "f" names them
 HEADER_KEYS = ("t", "format", "version", "machine", "max_steps", "image", "init")
 FOOTER_KEYS = ("t", "stop", "n", "psw", "sha256")
 INTERRUPTION_KEYS = ("k", "c", "l", "old", "new")
@@ -55,12 +64,17 @@ class TraceError(Exception):
 # The canonical state digest (FORMAT.md "Final state digest")
 # ---------------------------------------------------------------------------
 def canonical_state(cpu: CPU) -> bytes:
-    """The whole architectural state of ``cpu`` as the bytes the digest covers."""
+    """The whole architectural state of ``cpu`` as the bytes the digest covers.
+    The floating-point registers have a line only when one is not zero, so the
+    digest of a state whose registers are all zero (every run without a
+    floating-point instruction) is what it was before the extension."""
     s = cpu.state()
+    fpr = f"fpr {' '.join(f'{v:016X}' for v in s.fpr)}\n" if any(s.fpr) else ""
     text = (
         "s370-state 1\n"
         f"psw {s.psw:016X}\n"
         f"gpr {' '.join(f'{v:08X}' for v in s.gpr)}\n"
+        f"{fpr}"
         f"cr {' '.join(f'{v:08X}' for v in s.cr)}\n"
         f"prefix {s.prefix:08X}\n"
         f"tod {s.tod:016X}\n"
@@ -154,6 +168,10 @@ def _reg_key(k: str) -> bool:
     return k.isascii() and k.isdigit() and str(int(k)) == k and int(k) < 16
 
 
+def _fpr_key(k: str) -> bool:
+    return k in FPR_NAMES
+
+
 def _addr_key(k: str) -> bool:
     return _is_hex(k, 6)
 
@@ -208,6 +226,7 @@ def check_record(obj: object) -> str | None:
         "b": lambda v: None if _is_hex(v) and len(v) in (4, 8, 12)
         else '"b" must be 4, 8 or 12 hex digits',
         "g": lambda v: _check_map(v, _reg_key, lambda x: _is_hex(x, 8), "g", True),
+        "f": _check_fpr,
         "c": lambda v: _check_map(v, _reg_key, lambda x: _is_hex(x, 8), "c", True),
         "px": lambda v: None if _is_hex(v, 8) else '"px" must be 8 hex digits',
         "w": lambda v: _check_map(v, _addr_key, lambda x: _is_hex(x), "w"),
@@ -225,6 +244,18 @@ def check_record(obj: object) -> str | None:
             if err:
                 return err
     return None
+
+
+def _check_fpr(v: object) -> str | None:
+    """The floating-point registers written: ``{"0"|"2"|"4"|"6": 16 hex digits}``."""
+    err = _check_map(v, _fpr_key, lambda x: _is_hex(x, 16), "f", True)
+    if err is None:
+        return None
+    if err.startswith('"f": bad key'):
+        return f"{err} (the floating-point registers are 0, 2, 4 and 6)"
+    if err.startswith('"f.'):
+        return f"{err} (a floating-point register is 16 upper-case hex digits)"
+    return err
 
 
 def _check_interruption(v: object) -> str | None:

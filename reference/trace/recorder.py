@@ -5,13 +5,14 @@ Theory of operation
 *Record spans.*  A record begins where its instruction begins (or, for an
 interruption record, where its interruption begins) and ends where the next record
 begins; it holds every change of architectural state in that span: registers,
-control registers, prefix, storage bytes written, storage keys (reference and
-change bits included), the wait, the interval-timer update, timer settings, and the
-interruption taken.  An instruction record holds at most one interruption: the one
-that ends the instruction or, if it completed, the first one taken after it; each
-further interruption taken before the next instruction (an external interruption
-after a program interruption, the PER interruption after an SVC, the early
-exception of an invalid PSW) opens an interruption record.
+floating-point registers, control registers, prefix, storage bytes written,
+storage keys (reference and change bits included), the wait, the interval-timer
+update, timer settings, and the interruption taken.  An instruction record holds
+at most one interruption: the one that ends the instruction or, if it completed,
+the first one taken after it; each further interruption taken before the next
+instruction (an external interruption after a program interruption, the PER
+interruption after an SVC, the early exception of an invalid PSW) opens an
+interruption record.
 
 *Recording with the machine's own loop.*  The recorder is a ``RunHooks``
 (``reference.machine.cpu``) attached to the machine that executes and to the CPU
@@ -21,7 +22,9 @@ loop tells it what it needs: ``decoded`` caches with each decoded instruction th
 text of its record's address and bytes, ``completed`` writes the record of an
 instruction that completed when the loop goes on (only registers, storage and
 keys can have changed: registers compared as lists, storage keys as bytes, stores
-collected by ``CPU.store_watcher``), and ``loop_ends`` leaves the record of the
+collected by ``CPU.store_watcher``; the floating-point registers only after a
+floating-point instruction or EXECUTE, so that integer programs pay one test of a
+flag on their general path), and ``loop_ends`` leaves the record of the
 loop's last instruction open, for whatever comes before the next record to go
 into it.  One at a time (PER, an invalid PSW) ``step_begins`` opens the record.
 Every interruption of the traced CPU tells the recorder where it begins (a record
@@ -97,7 +100,9 @@ class _Recorder(RunHooks):
     is a list: the rest of "p" after bits 0-39 (the address: the same every time
     it runs) with "b"; the register it changed last time; the address; the
     bytes; whether it writes no register but R1; whether the fast loop can leave
-    storage and keys alone after it; whether it accesses no storage."""
+    storage and keys alone after it; whether it accesses no storage; whether it can
+    write a floating-point register (a floating-point instruction, or EXECUTE,
+    whose target may be one)."""
 
     def __init__(self, cpu: CPU, machine: Machine, origin: int, size: int,
                  sink: Sink) -> None:
@@ -155,6 +160,9 @@ class _Recorder(RunHooks):
     def _gpr(self) -> list[int]:
         return self.machine.gpr if self.inside else self.cpu.gpr
 
+    def _fpr(self) -> list[int]:
+        return self.machine.fpr if self.inside else self.cpu.fpr
+
     def _psw_value(self) -> int:
         cpu = self.cpu
         if not (self.guest and self.inside):
@@ -173,6 +181,10 @@ class _Recorder(RunHooks):
     def start(self, header: dict[str, Any]) -> None:
         cpu = self.cpu
         self.gs = list(self._gpr())
+        # The floating-point registers are zero at the start (clear reset); the
+        # header has none, so a register that were not would be a change of the
+        # first record.
+        self.fs = [0] * 4
         self.cs = list(cpu.cr)
         self.prefix = cpu.prefix
         self.ks = bytes(self.machine.keys)
@@ -238,6 +250,9 @@ class _Recorder(RunHooks):
         g = self._gpr()
         if g != self.gs:
             parts.append(self._g_part(g, self.info))
+        f = self._fpr()
+        if f != self.fs:
+            parts.append(self._f_part(f))
         if cpu.cr != self.cs:
             cs = self.cs
             parts.append(',"c":{' + ",".join(f'"{r}":"{v:08X}"' for r, v in enumerate(cpu.cr)
@@ -283,6 +298,13 @@ class _Recorder(RunHooks):
         if info is not None and len(changed) == 1:
             info[1] = changed[0]
         return ',"g":{' + ",".join(f'"{r}":"{g[r]:08X}"' for r in changed) + "}"
+
+    def _f_part(self, f: list[int]) -> str:
+        """The floating-point registers written (0, 2, 4, 6: ``f[r >> 1]``)."""
+        fs = self.fs
+        changed = [i for i in range(4) if f[i] != fs[i]]
+        fs[:] = f
+        return ',"f":{' + ",".join(f'"{2 * i}":"{f[i]:016X}"' for i in changed) + "}"
 
     def _w_part(self) -> str:
         """Storage written: the bytes' values now, as maximal runs of consecutive
@@ -357,7 +379,8 @@ class _Recorder(RunHooks):
         # Storage and keys are looked at after its first completion whatever it
         # is: its fetch may have set a reference bit.
         return [f'{ia_hex}","b":"{hx}"', int(hx[2], 16) if only_r1 else 0, ia_hex, hx,
-                only_r1, False, row.mnemonic in ACCESSES_NO_STORAGE]
+                only_r1, False, row.mnemonic in ACCESSES_NO_STORAGE,
+                row.floating_point or row.mnemonic == "EX"]
 
     def loop_begins(self) -> Callable[[Any], None]:
         """The fast loop begins: the open record ends.  Returns what the loop calls
@@ -371,6 +394,7 @@ class _Recorder(RunHooks):
         psw_high = self._psw_high()
         ph = psw_high[m.cc][m.program_mask]    # of the instruction executing
         g, gs, keys, stores = m.gpr, self.gs, m.keys, self.stores
+        fpr, fs = m.fpr, self.fs
         append = self.out.append
         origin, end, mem = self.origin, self.end, m.mem
         offset = self.step_offset
@@ -409,6 +433,14 @@ class _Recorder(RunHooks):
                            f'{reg[r]}{hex4[v >> 16]}{hex4[v & 0xFFFF]}"}}{rest}')
                 else:
                     append(f'{{"t":"i","n":{m.steps + offset},"p":"{p}{info[0]}{rest}')
+                return
+            if info[7]:
+                # A floating-point instruction or EXECUTE: the only ones that can
+                # write the floating-point registers (the general registers are
+                # compared as after any other instruction).
+                gp = self._g_part(g, info) if g != gs else ""
+                fp = self._f_part(fpr) if fpr != fs else ""
+                append(f'{{"t":"i","n":{m.steps + offset},"p":"{p}{info[0]}{gp}{fp}{rest}')
                 return
             if v != gs[r]:
                 old = gs[r]
