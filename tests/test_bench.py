@@ -6,9 +6,13 @@ check that the benchmarks measure what they claim to measure.
 
 from __future__ import annotations
 
+import pytest
+
+from conformance import hercules as H
 from reference.asm.assembler import assemble
 from reference.cli import bench
 from reference.cli.main import main
+from reference.session import start_machine
 
 
 def test_compute_loop_executes_seven_instructions_an_iteration():
@@ -57,3 +61,92 @@ def test_hostile_bench_times_the_innocent_loop_next_to_each_hostile_kind():
     assert set(slowdowns) == {f"{kind} {policy}" for kind in bench.HOSTILE_KINDS
                               for policy in ("round-robin", "share")}
     assert all(ratio > 0 for ratio in slowdowns.values())
+
+
+# ---------------------------------------------------------------------------
+# The floating-point loop
+# ---------------------------------------------------------------------------
+# The dot product of X = (1, 2, ..., 8) and Y = (8, 7, ..., 1):
+# 1x8 + 2x7 + 3x6 + 4x5 + 5x4 + 6x3 + 7x2 + 8x1 = 8 + 14 + 18 + 20 + 20 + 18 + 14 + 8
+# = 120 = X'78' = 0.78 (hex) x 16**2: characteristic 64 + 2 = X'42', fraction
+# X'78000000000000' -> X'4278000000000000'.  Every product and partial sum is a small
+# integer, exact in hexadecimal floating point, so truncation never shows.
+DOT_PRODUCT = 0x4278000000000000
+
+
+def test_floating_point_loop_computes_the_dot_product_and_counts_its_instructions():
+    image = bench.fp_bench_image(3)
+    result_at = assemble(bench.FP_BENCH_SOURCE.format(count=3), "<fp>").symbols["RESULT"]
+    m = start_machine(image, 1 << 20)
+    assert m.run(10_000) == "disabled-wait"
+    assert m.fpr[0] == DOT_PRODUCT
+    assert m.mem[result_at:result_at + 8] == DOT_PRODUCT.to_bytes(8, "big")
+    # 3 set-up instructions, 3 iterations of SDR, SR, 8 x (LD, MD, ADR, BXLE) and
+    # BCT (2 + 32 + 1 = 35), then STD and LPSW
+    assert bench.FP_INSTRUCTIONS_PER_ITERATION == 35
+    assert m.steps == 3 + 3 * 35 + 2
+
+
+def test_floating_point_loop_operands_are_the_two_vectors():
+    # D'1' = 0.1 x 16**1: X'4110000000000000'; D'8' = 0.8 x 16: X'4180000000000000';
+    # X at its label, Y eight doublewords later.
+    assembly = assemble(bench.FP_BENCH_SOURCE.format(count=1), "<fp>")
+    x, y = assembly.symbols["X"], assembly.symbols["Y"]
+    words = [int.from_bytes(assembly.image[a:a + 8], "big") for a in range(x, x + 128, 8)]
+    assert y == x + 64
+    assert words[:8] == [(0x41 << 56) | (v << 52) for v in (1, 2, 3, 4, 5, 6, 7, 8)]
+    assert words[8:] == [(0x41 << 56) | (v << 52) for v in (8, 7, 6, 5, 4, 3, 2, 1)]
+
+
+def test_time_reference_runs_the_floating_point_loop():
+    executed, elapsed = bench.time_reference(35 * 100 + bench.FP_SETUP_INSTRUCTIONS,
+                                             bench.FLOATING_POINT_LOOP)
+    assert executed == 100 * 35 + bench.FP_SETUP_INSTRUCTIONS
+    assert elapsed > 0
+
+
+def test_bench_command_prints_the_floating_point_figures_and_the_ratio(capsys):
+    assert main(["bench", "--steps", "2000"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("reference: ") and "million instructions per second" in out[0]
+    assert out[1].startswith("reference floating point: ")
+    assert "million instructions per second" in out[1]
+    assert out[2].startswith("reference floating point/integer = ")
+
+
+def test_run_bench_reports_hercules_floating_point_figures_beside_the_reference(monkeypatch):
+    # Hercules replaced by fixed times: 2 s for any integer run, 4 s for any
+    # floating-point run.  The report gives both loops on both machines and the
+    # floating-point/integer ratio of each (the numbers themselves are not checked).
+    def fake(iterations, loop=bench.INTEGER_LOOP):
+        return 2.0 if loop is bench.INTEGER_LOOP else 4.0
+
+    monkeypatch.setattr(bench, "time_hercules", fake)
+    lines: list[str] = []
+    result = bench.run_bench(2000, hercules=True, out=lines.append)
+    assert set(result) == {"reference_ips", "reference_fp_ips", "fp_ratio", "hercules_ips",
+                           "hercules_fp_ips", "hercules_fp_ratio"}
+    prefixes = ["reference: ", "reference floating point: ",
+                "reference floating point/integer = ", "hercules:  ",
+                "hercules floating point: ", "hercules floating point/integer = "]
+    assert len(lines) == len(prefixes)
+    assert all(line.startswith(prefix) for line, prefix in zip(lines, prefixes, strict=True))
+    assert "hercules/reference = " in lines[3] and "hercules/reference = " in lines[4]
+    # the Hercules rates: instructions of the run over its time
+    per = bench.HERCULES_INSTRUCTIONS
+    assert result["hercules_ips"] == (per // 7) * 7 / 2.0
+    assert result["hercules_fp_ips"] == (per // 35) * 35 / 4.0
+    assert result["hercules_fp_ratio"] == result["hercules_fp_ips"] / result["hercules_ips"]
+
+
+@pytest.mark.hercules
+@pytest.mark.skipif(H.hercules_executable() is None, reason="hercules is not installed")
+def test_hercules_computes_the_same_dot_product():
+    # The image timed on Hercules computes what the reference computes.
+    assembly = assemble(bench.FP_BENCH_SOURCE.format(count=3), "<fp>")
+    at = assembly.symbols["RESULT"]
+    with H.Hercules() as herc:
+        result = herc.run(assembly.image, [(at, at + 7)])
+    assert result.stopped == "disabled-wait"
+    assert result.fpr is not None and result.fpr[0] == DOT_PRODUCT
+    assert result.storage[(at, at + 7)] == DOT_PRODUCT.to_bytes(8, "big")

@@ -630,3 +630,41 @@ def test_disasm_addresses_are_1_to_6_hex_digits(tmp_path, capsys, value):
     p.write_bytes(raw_image())
     assert main(["disasm", str(p), "--start", value]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+# --- a model without the floating-point facility ----------------------------------
+
+FLOATING_POINT_PROGRAM = """\
+FP       START 0
+         USING FP,0
+         DC    X'00000000',A(BEGIN)
+         DC    XL8'00'
+         ORG   FP+X'68'
+         DC    X'00020000',A(X'BAD')    program new PSW: disabled wait
+         ORG   FP+X'200'
+BEGIN    LD    0,ONE
+         LPSW  DONE
+         DS    0D
+DONE     DC    X'00020000',A(0)
+ONE      DC    D'1'
+         END
+"""
+
+
+@pytest.mark.parametrize("under", [[], ["--under", "vmcp"]])
+def test_run_no_floating_point_makes_ld_an_operation_exception(tmp_path, capsys, under):
+    # With the facility LD loads 1.0 (X'4110000000000000') and the program ends at
+    # its wait PSW.  With --no-floating-point (GA22-7000 ch.9: the facility is
+    # optional; "Operation (if the floating-point facility is not installed)") LD
+    # is an operation exception: the program old PSW at X'28' holds code X'0001',
+    # ILC 2 (LD is 4 bytes: bits 32-33 = 10, X'80'), CC 0, and the address of the
+    # next instruction X'204'; the run ends at the program-new wait PSW (X'BAD').
+    program = tmp_path / "fp.asm"
+    program.write_text(FLOATING_POINT_PROGRAM)
+    with_fp = run_json(capsys, str(program), *under)
+    assert with_fp["fpr"][0] == "4110000000000000"
+    assert with_fp["psw"] == "0002000000000000"
+    without = run_json(capsys, str(program), "--no-floating-point", "--dump", "28-2F", *under)
+    assert without["fpr"] == ["0000000000000000"] * 4
+    assert without["psw"] == "0002000000000BAD"
+    assert without["storage"][0]["hex"] == "0000000180000204"

@@ -1485,3 +1485,60 @@ def test_disk_write_and_read_agree_with_hercules(tmp_path):
     assert [f"{v:08X}" for v in hercules_gpr(log)] == ref["gpr"]
     assert hercules_storage(log, 0x200, 0x3FF).hex().upper() == ref["storage"][0]["hex"]
     assert hercules_storage(log, 0x1000, 0x17FF).hex().upper() == ref["storage"][1]["hex"]
+
+
+# ---------------------------------------------------------------------------
+# The configuration key floating_point
+# ---------------------------------------------------------------------------
+def floating_point_image() -> bytes:
+    """Restart PSW -> X'200': LD 0,X'300' (1.0 there), then LPSW of a disabled
+    wait at X'1F0'.  The program-new PSW is a disabled wait at X'BAD'."""
+    image = bytearray(0x308)
+    image[0:8] = bytes.fromhex("0000000000000200")
+    image[0x68:0x70] = bytes.fromhex("0002000000000BAD")
+    image[0x1F0:0x1F8] = bytes.fromhex("0002000000000000")
+    code = ins("LD", 0, 0, 0, 0x300) + ins("LPSW", 0, 0x1F0)
+    image[0x200:0x200 + len(code)] = code
+    image[0x300:0x308] = bytes.fromhex("4110000000000000")   # 1.0
+    return bytes(image)
+
+
+def test_configuration_floating_point_false_makes_ld_an_operation_exception(tmp_path):
+    # floating_point = false: a model without the facility.  LD (RX, 4 bytes) is an
+    # operation exception: program old PSW code X'0001', ILC 2 (X'80'), next
+    # instruction X'204'; the register stays zero.
+    p = write_config(tmp_path, "floating_point = false\n")
+    m = load_configuration(p).start(floating_point_image(), 64 * 1024)
+    assert m.run(100) == "disabled-wait"
+    assert m.mem[0x28:0x30].hex().upper() == "0000000180000204"
+    assert m.fpr == [0, 0, 0, 0] and m.psw_value() & 0xFFFFFF == 0xBAD
+
+
+@pytest.mark.parametrize("text", ["floating_point = true\n", ""])
+def test_configuration_floating_point_true_or_absent_installs_the_facility(tmp_path, text):
+    p = write_config(tmp_path, text)
+    assert load_configuration(p).floating_point is True
+    m = load_configuration(p).start(floating_point_image(), 64 * 1024)
+    assert m.run(100) == "disabled-wait"
+    assert m.fpr[0] == 0x41100000_00000000 and m.psw_value() & 0xFFFFFF == 0
+
+
+def test_configuration_floating_point_must_be_true_or_false(tmp_path):
+    p = write_config(tmp_path, 'storage = "64K"\nfloating_point = "no"\n')
+    with pytest.raises(ConfigError) as e:
+        load_configuration(p)
+    assert str(e.value).startswith(f"{p}:2: ")
+    assert "floating_point must be true or false" in str(e.value)
+
+
+def test_cli_config_floating_point_false_and_no_floating_point_option(tmp_path, capsys):
+    # The key in the configuration and --no-floating-point with a configuration
+    # that leaves the facility installed both remove it.
+    (tmp_path / "fp.bin").write_bytes(floating_point_image())
+    for text, extra in (("floating_point = false\n", []), ("", ["--no-floating-point"])):
+        p = write_config(tmp_path, text)
+        assert main(["run", str(tmp_path / "fp.bin"), "--config", str(p), "--json",
+                     "--dump", "28-2F", *extra]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["storage"][0]["hex"] == "0000000180000204", (text, extra)
+        assert out["fpr"] == ["0000000000000000"] * 4

@@ -1,10 +1,13 @@
-"""``s370 bench``: native instructions per second on a compute loop.
+"""``s370 bench``: native instructions per second on two compute loops.
 
-The loop is register arithmetic, logic, a shift, LOAD ADDRESS and BRANCH ON
-COUNT, seven instructions an iteration.  With ``--hercules`` the same image runs
-on Hercules (when installed) in the same invocation, so the two figures are
-measured side by side on the same machine; Hercules' start-up time is removed by
-timing a run of one iteration as well.
+The integer loop is register arithmetic, logic, a shift, LOAD ADDRESS and BRANCH
+ON COUNT, seven instructions an iteration.  The floating-point loop is a dot
+product of two vectors of eight long operands (LD, MD, ADR and BXLE for each
+element, 35 instructions an iteration with the reset of the sum and BCT); its
+rate is also given as a ratio to the integer loop's.  With ``--hercules`` the
+same images run on Hercules (when installed) in the same invocation, so the
+figures are measured side by side on the same machine; Hercules' start-up time is
+removed by timing a run of one iteration as well.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -53,19 +57,81 @@ COUNT    DC    F'{count}'
 INSTRUCTIONS_PER_ITERATION = 7
 SETUP_INSTRUCTIONS = 5  # four before the loop, LPSW after it
 
+# The floating-point loop: the dot product of X and Y, eight long operands each,
+# computed afresh in every iteration of the outer loop (SDR 0,0 makes the sum a
+# true zero: the significance mask is zero).  The inner loop steps register 1
+# through the indexes 0, 8, ..., 56 with BXLE (increment in register 4, limit in
+# register 5).  The sum ends in floating-point register 0 and at RESULT.
+FP_BENCH_SOURCE = """\
+FPBENCH  START 0
+         USING FPBENCH,0                addresses below 4096 need no base
+         DC    X'00000000',A(BEGIN)     BC-mode PSW: key 0, enabled for nothing
+         DC    XL8'00'                  restart old PSW
+         ORG   FPBENCH+X'200'
+BEGIN    L     6,COUNT
+         LA    4,8                      increment: one long operand
+         LA    5,56                     limit: the index of the last one
+OUTER    SDR   0,0                      sum := 0
+         SR    1,1                      index := 0
+INNER    LD    2,X(1)
+         MD    2,Y(1)
+         ADR   0,2
+         BXLE  1,4,INNER
+         BCT   6,OUTER
+         STD   0,RESULT
+         LPSW  DONE
+         DS    0D
+DONE     DC    X'000A0000',A(0)         disabled wait
+X        DC    D'1,2,3,4,5,6,7,8'
+Y        DC    D'8,7,6,5,4,3,2,1'
+RESULT   DC    D'0'
+COUNT    DC    F'{count}'
+         END
+"""
+FP_INSTRUCTIONS_PER_ITERATION = 2 + 8 * 4 + 1   # SDR, SR; 8 x (LD MD ADR BXLE); BCT
+FP_SETUP_INSTRUCTIONS = 5  # three before the loop, STD and LPSW after it
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A benchmark loop: its source (``{count}`` is the number of iterations), the
+    instructions of one iteration, and those outside the loop."""
+
+    name: str
+    source: str
+    per_iteration: int
+    setup: int
+
+    def image(self, iterations: int) -> bytes:
+        return assemble(self.source.format(count=iterations), f"<{self.name} bench>").image
+
+    def iterations(self, steps: int) -> int:
+        """The iterations of a run of about ``steps`` instructions."""
+        return max(1, (steps - self.setup) // self.per_iteration)
+
+
+INTEGER_LOOP = Loop("integer", BENCH_SOURCE, INSTRUCTIONS_PER_ITERATION, SETUP_INSTRUCTIONS)
+FLOATING_POINT_LOOP = Loop("floating point", FP_BENCH_SOURCE, FP_INSTRUCTIONS_PER_ITERATION,
+                           FP_SETUP_INSTRUCTIONS)
+
 
 def bench_image(iterations: int) -> bytes:
-    return assemble(BENCH_SOURCE.format(count=iterations), "<bench>").image
+    return INTEGER_LOOP.image(iterations)
 
 
-def time_reference(steps: int) -> tuple[int, float]:
-    iterations = max(1, (steps - SETUP_INSTRUCTIONS) // INSTRUCTIONS_PER_ITERATION)
-    m = start_machine(bench_image(iterations), 1 << 20)
+def fp_bench_image(iterations: int) -> bytes:
+    return FLOATING_POINT_LOOP.image(iterations)
+
+
+def time_reference(steps: int, loop: Loop = INTEGER_LOOP) -> tuple[int, float]:
+    """(instructions executed, seconds) of ``loop`` run for about ``steps``
+    instructions on the reference machine."""
+    m = start_machine(loop.image(loop.iterations(steps)), 1 << 20)
     t0 = time.perf_counter()
     stop = m.run(10 * steps + 100)
     elapsed = time.perf_counter() - t0
     if stop != "disabled-wait":
-        raise RuntimeError(f"bench loop ended in {stop}")
+        raise RuntimeError(f"{loop.name} bench loop ended in {stop}")
     return m.steps, elapsed
 
 
@@ -80,9 +146,9 @@ PANRATE   SLOW
 """
 
 
-def _hercules_once(workdir: Path, iterations: int) -> float:
+def _hercules_once(workdir: Path, iterations: int, loop: Loop = INTEGER_LOOP) -> float:
     image = workdir / "bench.bin"
-    image.write_bytes(bench_image(iterations))
+    image.write_bytes(loop.image(iterations))
     (workdir / "s370.cnf").write_text(HERCULES_CONFIG)
     (workdir / "dump.rc").write_text("quit\n")
     (workdir / "run.rc").write_text(
@@ -96,33 +162,52 @@ def _hercules_once(workdir: Path, iterations: int) -> float:
     return time.perf_counter() - t0
 
 
-def time_hercules(iterations: int) -> float | None:
+def time_hercules(iterations: int, loop: Loop = INTEGER_LOOP) -> float | None:
     """Seconds Hercules takes for ``iterations`` loop iterations, start-up removed."""
     if shutil.which("hercules") is None:
         return None
     with tempfile.TemporaryDirectory() as d:
-        base = min(_hercules_once(Path(d), 1) for _ in range(3))
-        full = _hercules_once(Path(d), iterations)
+        base = min(_hercules_once(Path(d), 1, loop) for _ in range(3))
+        full = _hercules_once(Path(d), iterations, loop)
     return max(full - base, 1e-9)
 
 
-def run_bench(steps: int, hercules: bool = False) -> dict[str, float]:
-    executed, elapsed = time_reference(steps)
-    ips = executed / elapsed
-    print(f"reference: {executed} instructions in {elapsed:.3f} s = "
-          f"{ips / 1e6:.2f} million instructions per second")
-    result = {"reference_ips": ips}
+HERCULES_INSTRUCTIONS = 200_000_000   # per loop: long enough to dwarf start-up noise
+
+
+def run_bench(steps: int, hercules: bool = False,
+              out: Callable[[str], None] = print) -> dict[str, float]:
+    """Both loops on the reference (about ``steps`` instructions each) and, with
+    ``hercules``, on Hercules in the same run.  Returns the rates (instructions per
+    second) and the floating-point loop's rate as a fraction of the integer loop's,
+    on each machine."""
+    result: dict[str, float] = {}
+    for loop, key in ((INTEGER_LOOP, "reference_ips"), (FLOATING_POINT_LOOP, "reference_fp_ips")):
+        executed, elapsed = time_reference(steps, loop)
+        result[key] = executed / elapsed
+        label = "reference:" if loop is INTEGER_LOOP else "reference floating point:"
+        out(f"{label} {executed} instructions in {elapsed:.3f} s = "
+            f"{result[key] / 1e6:.2f} million instructions per second")
+    result["fp_ratio"] = result["reference_fp_ips"] / result["reference_ips"]
+    out(f"reference floating point/integer = {result['fp_ratio']:.2f}")
     if hercules:
-        iterations = 200_000_000 // INSTRUCTIONS_PER_ITERATION
-        seconds = time_hercules(iterations)
-        if seconds is None:
-            print("hercules: not installed")
+        for loop, key, ref_key in ((INTEGER_LOOP, "hercules_ips", "reference_ips"),
+                                   (FLOATING_POINT_LOOP, "hercules_fp_ips",
+                                    "reference_fp_ips")):
+            iterations = HERCULES_INSTRUCTIONS // loop.per_iteration
+            seconds = time_hercules(iterations, loop)
+            if seconds is None:
+                out("hercules: not installed")
+                break
+            executed = iterations * loop.per_iteration
+            result[key] = executed / seconds
+            label = "hercules: " if loop is INTEGER_LOOP else "hercules floating point:"
+            out(f"{label} {executed} instructions in {seconds:.3f} s = "
+                f"{result[key] / 1e6:.2f} million instructions per second "
+                f"(hercules/reference = {result[key] / result[ref_key]:.0f}x)")
         else:
-            h_ips = iterations * INSTRUCTIONS_PER_ITERATION / seconds
-            print(f"hercules:  {iterations * INSTRUCTIONS_PER_ITERATION} instructions in "
-                  f"{seconds:.3f} s = {h_ips / 1e6:.2f} million instructions per second "
-                  f"(hercules/reference = {h_ips / ips:.0f}x)")
-            result["hercules_ips"] = h_ips
+            result["hercules_fp_ratio"] = result["hercules_fp_ips"] / result["hercules_ips"]
+            out(f"hercules floating point/integer = {result['hercules_fp_ratio']:.2f}")
     return result
 
 
