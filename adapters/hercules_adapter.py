@@ -28,7 +28,8 @@ How each request maps onto Hercules:
   instructions for us: a run ends at a disabled wait or, after ``time_limit``
   seconds, with ``stop`` (stop ``timeout``; an enabled wait that nothing ends also
   ends so).
-- ``get_state``: ``psw``, ``gpr``, ``cr``, ``pr``; storage with ``savecore``
+- ``get_state``: ``psw``, ``gpr``, ``cr``, ``fpr`` (the floating-point registers are
+  read, not set: ``set_state`` does not offer them), ``pr``; storage with ``savecore``
   (absolute); each key with one ``r`` of the block's first byte (``r`` takes a real
   address and shows the key: ``R:00000800:K:06=...``).
 
@@ -172,6 +173,9 @@ class HerculesAdapter:
     def registers(self, name: str) -> list[int]:
         return self.panel.registers(name)
 
+    def fpr(self) -> list[int]:
+        return self.panel.fpr()
+
     def prefix(self) -> int:
         return self.panel.prefix()
 
@@ -268,7 +272,7 @@ class HerculesAdapter:
                 "facilities": ["floating-point", "channel-io"],
                 "storage": {"min": STORAGE_SIZE, "max": STORAGE_SIZE},
                 "reserved": [[HELPER_AT, STORAGE_SIZE - 1]],
-                "get": every,
+                "get": [*every, "fpr"],
                 "set": every,
                 "step_limit": False,
                 "interruptions": False,
@@ -389,6 +393,7 @@ class HerculesAdapter:
             "psw": f"{self.psw():016X}",
             "gpr": [f"{v:08X}" for v in self.registers("gpr")],
             "cr": [f"{v:08X}" for v in self.registers("cr")],
+            "fpr": [f"{v:016X}" for v in self.fpr()],
         }
         prefix = self.prefix()
         response["prefix"] = f"{prefix:08X}"

@@ -740,10 +740,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--origin", help="hex address of the image's first byte")
     d.set_defaults(func=cmd_disasm)
 
-    b = sub.add_parser("bench", help="native instructions per second on a compute loop")
+    b = sub.add_parser("bench", help="native instructions per second on an integer loop "
+                                     "and a floating-point dot product")
     b.add_argument("--steps", type=int, default=3_000_000)
     b.add_argument("--hercules", action="store_true",
-                   help="also time Hercules on the same loop (needs hercules)")
+                   help="also time Hercules on the same loops (needs hercules)")
     b.add_argument("--under", choices=["vmcp"],
                    help="measure the VMCP against native runs: compute loop, "
                         "privileged-heavy loop, dispatch cost with 4 and 256 VMs")
