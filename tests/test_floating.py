@@ -32,6 +32,7 @@ instruction functions directly on a machine.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -1376,3 +1377,54 @@ def test_every_modelled_instruction_agrees_with_the_model_on_a_machine(
             expected[r1 >> 1] = outcome.bits >> 64
             expected[(r1 >> 1) + 1] = outcome.bits & ((1 << 64) - 1)
     assert m.fpr == expected
+
+
+# ---------------------------------------------------------------------------
+# Hercules' own floating-point test (software written by others)
+# ---------------------------------------------------------------------------
+HERCULES_TESTS = Path(__file__).resolve().parents[1].parent / "shared" / "workloads" / \
+    "hercules-tests"
+
+
+def _first_testcase_wants(script: str) -> tuple[list[tuple[int, int, int]], dict[int, int]]:
+    """The checks of the script's first testcase (S/370, no extensions): each
+    ``r ADDR.LEN`` display with the value its ``*Want`` line expects, and each
+    ``*Fpr N VALUE``."""
+    wants: list[tuple[int, int, int]] = []
+    fprs: dict[int, int] = {}
+    display: tuple[int, int] | None = None
+    for line in script.splitlines():
+        words = line.split()
+        if line.startswith("*Done"):
+            break
+        if words[:1] == ["r"]:
+            address, length = words[1].split(".")
+            display = (int(address, 16), int(length, 16))
+        elif line.startswith("*Want") and display is not None:
+            wants.append((*display, int(words[-1], 16)))
+        elif line.startswith("*Fpr"):
+            fprs[int(words[1])] = int(words[2], 16)
+    return wants, fprs
+
+
+@pytest.mark.skipif(not (HERCULES_TESTS / "float.tst").exists(),
+                    reason="../shared/workloads/hercules-tests is not beside the checkout")
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_hercules_own_floating_point_test_passes_natively_and_under_the_vmcp(mode):
+    # float.tst loads float.core at 0 into 2M and runs it from the restart PSW to a
+    # disabled wait; it then wants the failure flags at X'600' zero and the four
+    # floating-point registers as its *Fpr lines give them.
+    script = (HERCULES_TESTS / "float.tst").read_text()
+    image = (HERCULES_TESTS / "float.core").read_bytes()
+    wants, fprs = _first_testcase_wants(script)
+    assert wants and sorted(fprs) == [0, 2, 4, 6]
+    if mode == "native":
+        cpu = start_machine(image, 2 * 1024 * 1024)
+        stop = cpu.run(1_000_000)
+    else:
+        cpu = start_vm(image, 2 * 1024 * 1024, 1_000_000)
+        stop = cpu.stop_reason
+    assert stop == "disabled-wait"
+    for address, length, value in wants:
+        assert int.from_bytes(cpu.real_storage(address, length), "big") == value
+    assert list(cpu.fpr) == [fprs[r] for r in (0, 2, 4, 6)]
