@@ -122,6 +122,9 @@ class Result(NamedTuple):
 _new_result = tuple.__new__
 
 
+_TRUE_ZERO = Result(0)   # a true zero, the condition code unchanged
+
+
 def _require(fmt: Format, allowed: tuple[Format, ...], what: str) -> None:
     """The operations exist only in the formats the manual defines them for; any
     other request is an error of the caller."""
@@ -273,6 +276,12 @@ def _add(fmt: Format, a: int, b: int, subtract: bool, underflow_mask: bool,
         characteristic += 1
     elif not magnitude >> (4 * digits):
         characteristic, magnitude = _normalized(characteristic, magnitude, digits + 1)
+    if 0 <= characteristic <= MAX_CHARACTERISTIC and fmt is not EXTENDED:
+        # _finish without an exception, inline: the fraction is not zero (its
+        # leftmost digit is not), so the condition code is 1 or 2 by the sign
+        bits = fmt.bits
+        return _new_result(Result, ((sign << (bits - 1)) | (characteristic << (bits - 8))
+                                    | (magnitude >> 4), 2 - sign, None))
     return _finish(fmt, sign, characteristic, magnitude >> 4,
                    underflow_mask=underflow_mask, set_cc=True)
 
@@ -393,10 +402,19 @@ def multiply(operand_fmt: Format, product_fmt: Format, a: int, b: int, *,
     characteristic.  The condition code is unchanged."""
     if (operand_fmt, product_fmt) not in _PRODUCT_FORMATS:
         raise ValueError(f"MULTIPLY has no {operand_fmt.name} to {product_fmt.name} form")
-    x_sign, x_characteristic, x_fraction = _fields(operand_fmt, a)
-    y_sign, y_characteristic, y_fraction = _fields(operand_fmt, b)
+    if operand_fmt is EXTENDED:
+        x_sign, x_characteristic, x_fraction = _fields(operand_fmt, a)
+        y_sign, y_characteristic, y_fraction = _fields(operand_fmt, b)
+    else:   # _fields, inline: this is the hot path of every multiplication
+        sign_bit = operand_fmt.bits - 1
+        fraction_bits = sign_bit - 7
+        fraction_mask = (1 << fraction_bits) - 1
+        x_sign, x_characteristic, x_fraction = (
+            a >> sign_bit, (a >> fraction_bits) & 0x7F, a & fraction_mask)
+        y_sign, y_characteristic, y_fraction = (
+            b >> sign_bit, (b >> fraction_bits) & 0x7F, b & fraction_mask)
     if x_fraction == 0 or y_fraction == 0:
-        return Result(0)
+        return _TRUE_ZERO
     digits = operand_fmt.digits
     leftmost = 4 * (digits - 1)         # the leftmost digit's position
     if not x_fraction >> leftmost:
@@ -410,7 +428,12 @@ def multiply(operand_fmt: Format, product_fmt: Format, a: int, b: int, *,
         characteristic -= 1
     excess = 2 * digits - product_fmt.digits
     fraction = product >> (4 * excess) if excess >= 0 else product << (-4 * excess)
-    return _finish(product_fmt, x_sign ^ y_sign, characteristic, fraction,
+    sign = x_sign ^ y_sign
+    if 0 <= characteristic <= MAX_CHARACTERISTIC and product_fmt is LONG:
+        # _finish without an exception, inline
+        return _new_result(Result, ((sign << 63) | (characteristic << 56) | fraction,
+                                    None, None))
+    return _finish(product_fmt, sign, characteristic, fraction,
                    underflow_mask=underflow_mask, set_cc=False)
 
 
