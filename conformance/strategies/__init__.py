@@ -13,10 +13,15 @@ Conventions:
 By subject:
 
 - ``conformance.strategies.instructions``: one instruction of the opcode table
-  (``instructions``) and state values: ``psw_values``, ``control_register_values``,
-  ``storage_keys``.
+  (``instructions``; a floating-point one with its register fields from
+  ``float_registers``, now and then invalid, and its storage operand in the
+  floating-point data at ``FLOAT_DATA``) and state values: ``psw_values``,
+  ``control_register_values``, ``storage_keys``, ``float_values`` (floating-point
+  registers and operands).
 - ``conformance.strategies.programs``: ``guest_programs``, whole guest programs
-  that mix privileged and general instructions with interruption handlers.
+  that mix privileged, general and floating-point instructions (``FLOATING_POOL``)
+  with interruption handlers, the floating-point registers loaded from random
+  values.
 - ``conformance.strategies.dat``: ``dat_programs``, guests that turn DAT on through
   tables they carry.
 - ``conformance.strategies.channel``: channel command words (``ccw`` encodes one;
@@ -46,17 +51,25 @@ from .channel import (
 from .dat import dat_programs
 from .instructions import (
     CR_POOLS,
+    EXTENDED_R1,
+    EXTENDED_R2,
+    FLOAT_DATA,
+    FLOAT_DOUBLEWORDS,
     PROGRAM_STORAGE,
     control_register_values,
+    float_registers,
+    float_values,
     instructions,
     psw_values,
     storage_keys,
 )
-from .programs import GENERAL_POOL, PRIVILEGED_POOL, guest_programs
+from .programs import FLOATING_POOL, GENERAL_POOL, PRIVILEGED_POOL, guest_programs
 
 __all__ = [
-    "CHANNEL_DEVICES", "CHANNEL_DISK_BLOCKS", "CHANNEL_STORAGE", "CR_POOLS", "GENERAL_POOL",
+    "CHANNEL_DEVICES", "CHANNEL_DISK_BLOCKS", "CHANNEL_STORAGE", "CR_POOLS", "EXTENDED_R1",
+    "EXTENDED_R2", "FLOATING_POOL", "FLOAT_DATA", "FLOAT_DOUBLEWORDS", "GENERAL_POOL",
     "PRIVILEGED_POOL", "PROGRAM_STORAGE", "ccw", "ccw_flags", "ccws", "channel_programs",
-    "control_register_values", "dat_programs", "define_extent", "extents", "guest_programs",
-    "instructions", "locate", "locates", "psw_values", "storage_keys", "valid_extents",
+    "control_register_values", "dat_programs", "define_extent", "extents", "float_registers",
+    "float_values", "guest_programs", "instructions", "locate", "locates", "psw_values",
+    "storage_keys", "valid_extents",
 ]

@@ -1,7 +1,15 @@
 """Instructions and state values.
 
-- ``instructions(mnemonic=None, layout=None)``: the bytes of one instruction of the
-  opcode table, fields drawn (``mnemonic`` or ``layout`` narrows the rows).
+- ``instructions(mnemonic=None, layout=None, floating_point=None)``: the bytes of
+  one instruction of the opcode table, fields drawn (``mnemonic``, ``layout`` or
+  ``floating_point`` narrows the rows).  A floating-point instruction's register
+  fields come from ``float_registers`` (now and then an invalid one), and its
+  storage operand is most often in the floating-point data at ``FLOAT_DATA``.
+- ``float_registers(extended=None)``: a floating-point register field: 0, 2, 4, 6
+  (0 or 4 for an extended pair), now and then any of 0-15.
+- ``float_values()``: the 64 bits of a floating-point register or long operand:
+  normalized and unnormalized numbers, the extreme characteristics, zero fractions
+  of either sign, any bits.
 - ``psw_values(ec=None, problem=None, wait=None, dat=None, valid=None,
   address=None)``: a PSW as a 64-bit integer, BC or EC mode; ``valid=False`` draws an
   EC-mode PSW with a one in a bit that must be zero.
@@ -11,7 +19,10 @@
 - ``storage_keys(blocks=None)``: a storage-key map, one key byte per 2K block (the
   form ISK gives: access control, fetch protection, reference, change, 0).
 
-``PROGRAM_STORAGE`` is the storage every generated program is written for.
+``PROGRAM_STORAGE`` is the storage every generated program is written for;
+``FLOAT_DATA`` is where a generated program keeps ``FLOAT_DOUBLEWORDS`` doublewords of
+floating-point operands (its floating-point registers are loaded from the first four
+at its start).
 """
 
 from __future__ import annotations
@@ -23,6 +34,12 @@ from reference.arch.psw import EC_MUST_BE_ZERO, PSW
 
 K = 1024
 PROGRAM_STORAGE = 64 * K   # the storage a guest program is written for
+FLOAT_DATA = 0xC00         # floating-point operands of a generated program ...
+FLOAT_DOUBLEWORDS = 16     # ... this many doublewords, X'C00'-X'C7F'
+# The floating-point instructions whose first (R1) or second (R2) operand is an
+# extended pair (GA22-7000 ch.9 "Extended Operands": register 0 or 4).
+EXTENDED_R1 = frozenset({"AXR", "SXR", "MXR", "MXDR", "MXD"})
+EXTENDED_R2 = frozenset({"AXR", "SXR", "MXR", "LRDR"})
 
 # Control-register values, by register: CR0 subclass masks, SSM suppression (bit 1),
 # low-address protection (3), extraction authority (4); CR3 PSW-key masks; CR8
@@ -49,16 +66,73 @@ _FIELD_WIDTHS = {
 }
 
 
+def float_registers(extended: bool | None = None) -> st.SearchStrategy[int]:
+    """A floating-point register field (GA22-7000 ch.9 "Floating-Point Registers"):
+    0, 2, 4 or 6, or with ``extended`` 0 or 4 (a pair); one time in eight any of
+    0-15, mostly invalid (a specification exception).  ``extended`` None: either."""
+    if extended is None:
+        return st.booleans().flatmap(float_registers)
+    valid = [0, 4] if extended else [0, 2, 4, 6]
+    return st.integers(0, 7).flatmap(
+        lambda k: st.integers(0, 15) if k == 0 else st.sampled_from(valid))
+
+
+_FRACTIONS = [0, 1, 0x10000000000000, 0x10000000000001, 0x80000000000000,
+              0xFFFFFFFFFFFFFF, 0xFFFFFF00000000, 0xFFFFFF80000000, 0x0FFFFFFFFFFFFF,
+              0x00000100000000, 0x00000080000000]
+_CHARACTERISTICS = [0x00, 0x01, 0x0D, 0x0E, 0x0F, 0x3F, 0x40, 0x41, 0x42, 0x71, 0x72,
+                    0x7E, 0x7F]
+
+
+@st.composite
+def float_values(draw: st.DrawFn) -> int:
+    """The 64 bits of a floating-point register or long operand (a short operand
+    is its leftmost 32 bits; an extended one two of them): a sign, a
+    characteristic (the extremes and the neighbourhood of 64 often) and a 56-bit
+    fraction that is normalized, unnormalized, zero or one of a few edge patterns
+    (all ones, a lone one bit, the rounding bit of LOAD ROUNDED); one time in
+    eight any 64 bits."""
+    if draw(st.integers(0, 7)) == 0:
+        return draw(st.integers(0, (1 << 64) - 1))
+    sign = draw(st.booleans())
+    characteristic = draw(st.one_of(st.sampled_from(_CHARACTERISTICS), st.integers(0, 127)))
+    fraction = draw(st.one_of(
+        st.integers(1 << 52, (1 << 56) - 1),                      # normalized
+        st.integers(1 << 52, (1 << 56) - 1),
+        st.integers(0, (1 << 52) - 1),                            # unnormalized
+        st.integers(1 << 28, (1 << 32) - 1).map(lambda f: f << 24),   # short, normalized
+        st.sampled_from(_FRACTIONS)))
+    return (sign << 63) | (characteristic << 56) | fraction
+
+
+def _float_fields(draw: st.DrawFn, row: opcodes.Instruction) -> tuple[int, ...]:
+    """The fields of a floating-point instruction: register fields from
+    ``float_registers``; an RX storage operand most often in the data at
+    ``FLOAT_DATA`` (at any byte, X2 and B2 zero), otherwise any fields."""
+    r1 = draw(float_registers(row.mnemonic in EXTENDED_R1))
+    if row.layout == "RR":
+        return r1, draw(float_registers(row.mnemonic in EXTENDED_R2))
+    if draw(st.integers(0, 3)):
+        return r1, 0, 0, FLOAT_DATA + draw(st.integers(0, 8 * FLOAT_DOUBLEWORDS - 8))
+    return (r1,) + tuple(draw(st.integers(0, (1 << w) - 1)) for w in (4, 4, 12))
+
+
 @st.composite
 def instructions(draw: st.DrawFn, mnemonic: str | None = None,
-                 layout: str | None = None) -> bytes:
-    """The bytes of one instruction of the opcode table, its fields drawn."""
+                 layout: str | None = None, floating_point: bool | None = None) -> bytes:
+    """The bytes of one instruction of the opcode table, its fields drawn
+    (``floating_point``: only the rows of the floating-point facility, or none of
+    them; None: any row)."""
     rows = [r for r in opcodes.TABLE
             if (mnemonic is None or r.mnemonic == mnemonic)
-            and (layout is None or r.layout == layout)]
+            and (layout is None or r.layout == layout)
+            and (floating_point is None or r.floating_point == floating_point)]
     if not rows:
-        raise ValueError(f"no opcode-table row for mnemonic={mnemonic!r} layout={layout!r}")
+        raise ValueError(f"no opcode-table row for mnemonic={mnemonic!r} layout={layout!r} "
+                         f"floating_point={floating_point!r}")
     row = draw(st.sampled_from(rows))
+    if row.floating_point:
+        return opcodes.encode(row, _float_fields(draw, row))
     fields = tuple(draw(st.integers(0, (1 << w) - 1)) for w in _FIELD_WIDTHS[row.layout])
     return opcodes.encode(row, fields)
 

@@ -1,22 +1,40 @@
-"""Whole guest programs that mix privileged and general instructions.
+"""Whole guest programs that mix privileged, general and floating-point instructions.
 
-``guest_programs(ec=None, problem=None, length=None, privileged=None, general=None)``:
-assembler source of a program that mixes privileged instructions
+``guest_programs(ec=None, problem=None, length=None, privileged=None, general=None,
+floating=None)``: assembler source of a program that mixes privileged instructions
 (``PRIVILEGED_POOL``: SSM, STNSM, STOSM, LPSW, SSK, ISK, RRB, IPK, SPKA, LCTL, STCTL,
 SPX, STPX, SCK, SCKC, STCKC, SPT, STPT, PTLB, LRA, TPROT, STIDP, STAP, SIGP, DIAG)
-with general ones (``GENERAL_POOL``) and interruption handlers, starting in
-supervisor or problem state, BC or EC mode.  Its storage map is below.  It never
-turns DAT on by itself (``conformance.strategies.dat`` does): the PSWs and mask bytes
-it may load are drawn without the DAT bit.  ``psw_operands`` and
+with general ones (``GENERAL_POOL``) and floating-point ones (``FLOATING_POOL``: the
+51 instructions of the floating-point facility, register fields now and then
+invalid, storage operands in the floating-point data or the scratch area) and
+interruption handlers, starting in supervisor or problem state, BC or EC mode, with
+the floating-point registers loaded from random values when it has floating-point
+instructions.  Its storage map is below.
+It never turns DAT on by itself (``conformance.strategies.dat`` does): the PSWs and
+mask bytes it may load are drawn without the DAT bit.  ``psw_operands`` and
 ``program_instructions`` are its pieces: a PSW as the operand of a DC, one
-instruction of the program.
+instruction of the program.  ``floating=None`` draws whether the program has
+floating-point instructions (about a third do); ``floating=[]`` never, for a machine
+without the facility (the prologue of such a program loads no floating-point
+register either).
 """
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from .instructions import CR_POOLS, hex_term
+from reference.arch import opcodes
+
+from .instructions import (
+    CR_POOLS,
+    EXTENDED_R1,
+    EXTENDED_R2,
+    FLOAT_DATA,
+    FLOAT_DOUBLEWORDS,
+    float_registers,
+    float_values,
+    hex_term,
+)
 
 # Storage of a random program (64K; everything below X'1000' is copied to X'8000',
 # so SET PREFIX X'8000' leaves the program running):
@@ -28,6 +46,8 @@ from .instructions import CR_POOLS, hex_term
 #   8E0-8E7  system-mask bytes for SSM                  8E8-8EF  prefix values
 #   900-9FF  scratch: every store of the program goes here (or through a register)
 #   A00-A7F  targets of EXECUTE                         B00-B1F  handler records
+#   C00-C7F  floating-point operands (FLOAT_DATA); the prologue loads FPR 0-6 from
+#            C00-C1F
 # No PSW or system mask the program can load has the DAT bit: the
 # PSWs and mask bytes are generated without it and nothing stores into them,
 # except a store through a random base register, which the property allows for
@@ -41,6 +61,7 @@ PRIVILEGED_POOL = ["SSM", "STNSM", "STOSM", "LPSW", "SSK", "ISK", "RRB", "IPK", 
                    "LCTL", "STCTL", "SPX", "STPX", "SCK", "SCKC", "STCKC", "SPT", "STPT",
                    "PTLB", "LRA", "TPROT", "STIDP", "STAP", "SIGP", "DIAG"]
 GENERAL_POOL = ["LA", "AR", "ST", "L", "BC", "SVC", "MC", "EX", "SPM", "BALR", "STCK"]
+FLOATING_POOL = [row.mnemonic for row in opcodes.TABLE if row.floating_point]
 
 
 @st.composite
@@ -70,12 +91,15 @@ def psw_operands(draw: st.DrawFn, target: str, ec: bool | None = None,
 @st.composite
 def program_instructions(draw: st.DrawFn, n_labels: int,
                          privileged: list[str] | None = None,
-                         general: list[str] | None = None) -> str:
+                         general: list[str] | None = None,
+                         floating: list[str] | None = None) -> str:
     """One instruction (assembler text) of a guest program: a privileged one from
-    ``privileged`` (default PRIVILEGED_POOL) or a general one from ``general``
-    (default GENERAL_POOL), with operands in the program's storage map."""
+    ``privileged`` (default PRIVILEGED_POOL), a general one from ``general``
+    (default GENERAL_POOL) or a floating-point one from ``floating`` (default
+    FLOATING_POOL), with operands in the program's storage map."""
     privileged_pool = PRIVILEGED_POOL if privileged is None else privileged
     general_pool = GENERAL_POOL if general is None else general
+    floating_pool = FLOATING_POOL if floating is None else floating
     def reg() -> int:
         return draw(st.integers(0, 15))
 
@@ -92,9 +116,27 @@ def program_instructions(draw: st.DrawFn, n_labels: int,
             return f"{hex_term(draw(st.integers(0, 0xFFF)), 3)}(0)"
         return f"{hex_term(draw(st.integers(0, 0xFF)), 3)}({draw(st.integers(1, 15))})"
 
-    kinds = ["privileged"] * 3 * bool(privileged_pool) + ["general"] * 2 * bool(general_pool)
+    def float_data(length: int) -> str:
+        at = FLOAT_DATA + draw(st.integers(0, 8 * FLOAT_DOUBLEWORDS - length))
+        return f"{hex_term(at, 3)}(0)"
+
+    kinds = (["privileged"] * 3 * bool(privileged_pool) + ["general"] * 2 * bool(general_pool)
+             + ["floating"] * 2 * bool(floating_pool))
     kind = draw(st.sampled_from(kinds))
-    mn = draw(st.sampled_from(privileged_pool if kind == "privileged" else general_pool))
+    mn = draw(st.sampled_from({"privileged": privileged_pool, "general": general_pool,
+                               "floating": floating_pool}[kind]))
+    if kind == "floating":
+        row = opcodes.BY_MNEMONIC[mn]
+        r1 = draw(float_registers(mn in EXTENDED_R1))
+        if row.layout == "RR":
+            return f"{mn:5} {r1},{draw(float_registers(mn in EXTENDED_R2))}"
+        length = 4 if mn.endswith(("E", "U")) or mn == "STE" else 8
+        if mn in ("STD", "STE"):
+            where = draw(st.sampled_from([scratch(length), scratch(length), float_data(length)]))
+        else:
+            where = draw(st.sampled_from([float_data(length), float_data(length),
+                                          float_data(length), scratch(length), anywhere()]))
+        return f"{mn:5} {r1},{where}"
     if mn == "SSM":
         return f"SSM   {hex_term(MASK_AREA + draw(st.integers(0, 7)), 3)}(0)"
     if mn == "STNSM":
@@ -155,18 +197,26 @@ def program_instructions(draw: st.DrawFn, n_labels: int,
 @st.composite
 def guest_programs(draw: st.DrawFn, ec: bool | None = None, problem: bool | None = None,
                    length: int | None = None, privileged: list[str] | None = None,
-                   general: list[str] | None = None) -> str:
+                   general: list[str] | None = None,
+                   floating: list[str] | None = None) -> str:
     """The assembler source of a whole guest program (see the storage map above):
-    ``length`` instructions mixing ``privileged`` and ``general`` ones, with
-    interruption handlers that record and return (or stop), starting in EC or BC
-    mode (``ec``), in the problem or supervisor state (``problem``).  Assemble it
-    with ``reference.asm.assembler.assemble``; ``s370 compare`` runs it natively and
-    under the VMCP."""
+    ``length`` instructions mixing ``privileged``, ``general`` and ``floating``
+    ones, with interruption handlers that record and return (or stop), starting in
+    EC or BC mode (``ec``), in the problem or supervisor state (``problem``), the
+    floating-point registers loaded from random values when it has floating-point
+    instructions (``floating`` None: drawn, FLOATING_POOL or none).  Assemble it
+    with ``reference.asm.assembler.assemble``; ``s370 compare`` runs it natively
+    and under the VMCP."""
     n = draw(st.integers(1, 20)) if length is None else length
-    body = [draw(program_instructions(n, privileged, general)) for _ in range(n)]
+    if floating is None:     # drawn: floating point in about a third of the programs
+        floating = FLOATING_POOL if draw(st.integers(0, 2)) == 0 else []
+    body = [draw(program_instructions(n, privileged, general, floating)) for _ in range(n)]
+    with_floating = bool(floating)
+    float_data = [draw(float_values()) for _ in range(FLOAT_DOUBLEWORDS)] \
+        if with_floating else []
     ex_pool = [m for m in (PRIVILEGED_POOL if privileged is None else privileged)
                if m != "LPSW"] or ["SSM"]
-    ex_targets = [draw(program_instructions(n, ex_pool, [])) for _ in range(4)]
+    ex_targets = [draw(program_instructions(n, ex_pool, [], floating)) for _ in range(4)]
     if ec is None:
         ec = draw(st.booleans())
     done = "000A000000000000" if ec else "0002000000000000"
@@ -207,6 +257,9 @@ def guest_programs(draw: st.DrawFn, ec: bool | None = None, problem: bool | None
                       f"         MVC   X'{RECORDS + 8 * i:X}'(8,0),{old}(0)   {name} handler",
                       f"         LPSW  {old}(0)"]
         lines += [org(0x400), "         LM    0,15,X'840'(0)"]
+        if with_floating:
+            lines += [f"         LD    {r},{hex_term(FLOAT_DATA + 4 * r, 3)}(0)"
+                      for r in (0, 2, 4, 6)]
         if load_crs:
             lines.append("         LCTL  0,15,X'880'(0)")
         for i, text in enumerate(body):
@@ -220,6 +273,8 @@ def guest_programs(draw: st.DrawFn, ec: bool | None = None, problem: bool | None
         lines += [org(MASK_AREA), "         DC    X'" + "".join(f"{m:02X}" for m in masks) + "'"]
         lines += [org(PFX_AREA)] + [f"         DC    {hex_term(p, 8)}" for p in prefixes]
         lines += [org(EX_AREA + 8 * i) + f"\n         {t}" for i, t in enumerate(ex_targets)]
+        if with_floating:
+            lines += [org(FLOAT_DATA)] + [f"         DC    {hex_term(v, 16)}" for v in float_data]
         return lines
 
     source = ["T        START 0"] + page(0, True) + page(0x8000, False) + ["         END"]
