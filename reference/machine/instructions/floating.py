@@ -100,9 +100,7 @@ def write(m: CPU, fmt: hfp.Format, r: int, value: int) -> None:
 
 def storage_operand(m: CPU, fmt: hfp.Format, x2: int, b2: int, d2: int) -> int:
     """The short or long operand at D2(X2,B2)."""
-    g = m.gpr
-    address = ((g[x2] if x2 else 0) + (g[b2] if b2 else 0) + d2) & 0xFFFFFF
-    return int.from_bytes(m.fetch(address, fmt.bits >> 3), "big")
+    return int.from_bytes(m.fetch(m.address(x2, b2, d2), fmt.bits >> 3), "big")
 
 
 def _complete(m: CPU, fmt: hfp.Format, r1: int, result: hfp.Result) -> None:
@@ -131,8 +129,7 @@ def _rr(r1: int, r2: int) -> None:
 
 
 def _add_rr(m: CPU, fmt: hfp.Format, r1: int, r2: int, subtract: bool) -> None:
-    if (r1 | r2) & 9:
-        raise SpecificationException(f"floating-point registers {r1}, {r2}")
+    _rr(r1, r2)
     _add(m, fmt, r1, m.fpr[r2 >> 1] if fmt is LONG else read(m, fmt, r2), subtract)
 
 
