@@ -182,7 +182,7 @@ class _Recorder(RunHooks):
         cpu = self.cpu
         self.gs = list(self._gpr())
         # The floating-point registers are zero at the start (clear reset); the
-        # header has none, so a register that were not would be a change of the
+        # header has none, so a register that was not would be a change of the
         # first record.
         self.fs = [0] * 4
         self.cs = list(cpu.cr)
