@@ -1086,9 +1086,13 @@ def test_generated_programs_agree_on_the_reference_and_hercules(example, hercule
     tally = run_generated(EXAMPLES, example, hercules)
     with capsys.disabled():
         print(f"\n  generated programs, reference and hercules: {tally}")
-    # The filters must leave a real comparison.
+    # The filters must leave a real comparison: a third of the programs compared,
+    # and every one of those agreeing or differing only by a known Hercules defect
+    # (an unexplained difference has already failed the test), most of them agreeing
+    # outright.
     assert tally.compared >= tally.generated // 3, str(tally)
-    assert tally.agreed >= tally.compared * 9 // 10, str(tally)
+    assert tally.agreed + sum(tally.explained.values()) == tally.compared, str(tally)
+    assert tally.agreed >= tally.compared * 3 // 4, str(tally)
 
 
 def test_the_interval_timer_mask_is_cleared_in_the_values_the_program_loads():
