@@ -10,6 +10,8 @@
              [--max-steps N] [--slice MICROSECONDS] [--paging SIZE] [--directory FILE]
              [--spool DIR]
     s370 bench [--steps N] [--hercules] [--under vmcp]
+    s370 dasd init TYPE FILE [--volser V] [--compress zlib|bzip2] [--cylinders N]
+    s370 dasd ls FILE
 
 ``s370 run`` is a contract that tools outside the project depend on; README.md
 states it in full.  Bad input of any kind gets one line on standard error naming
@@ -34,6 +36,7 @@ from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
 from reference.asm.assembler import AssemblyError, assemble
 from reference.asm.disassembler import disassemble, format_instruction
 from reference.cli.bench import run_bench, run_trace_bench, run_vmcp_bench
+from reference.cli.dasd import add_dasd_parsers
 from reference.io.config import ConfigError, Configuration, IPLError, load_configuration
 from reference.io.devices import FileUse, check_shared_files
 from reference.machine.cpu import CPU, default_max_time
@@ -220,6 +223,8 @@ def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, stora
         cp, vm = configured_guest(config, image, storage, max_steps=max_steps, ipl=ipl,
                                   virtual_cpu_id=args.virtual_cpu_id, max_time=max_time)
     except VMCPError as e:
+        if str(e).startswith(f"{config.path}:"):
+            raise UsageError(str(e)) from None      # it names its place already
         where = f"--ipl {args.ipl}" if ipl is not None and "IPL" in str(e) else config.path
         raise UsageError(f"{where}: {e}") from None
     try:
@@ -750,6 +755,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "privileged-heavy loop, dispatch cost with 4 and 256 VMs")
     b.set_defaults(func=cmd_bench)
     add_trace_parsers(sub)
+    add_dasd_parsers(sub, _Parser)
     return p
 
 
