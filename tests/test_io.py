@@ -540,6 +540,32 @@ def test_output_to_a_device_that_wants_more_is_incorrect_length_unless_sli():
     assert csw_of(m)[3:] == (0x00, 0)   # a device that takes "up to" 80 bytes
 
 
+def test_output_length_chosen_from_the_first_bytes_follows_data_chaining():
+    # Output.size (a CKD WRITE COUNT KEY AND DATA): the device sees the first
+    # ``want`` bytes of the data chain (here split over two CCWs), answers 2 + 3,
+    # and takes 5 bytes: no incorrect length.  Given fewer than it asks for, the
+    # transfer is an incorrect length as usual.
+    seen: list[bytes] = []
+
+    def size(head: bytes) -> int:
+        seen.append(head)
+        return 2 + head[1]
+
+    def sized() -> Start:
+        def finish(data: bytes) -> int:
+            f.written.append(data)
+            return CE_DE
+        return Output(2, finish, size=size)
+    f = Fake(answers={0x01: sized})
+    m, _ = run_chain([ccw(0x01, DATA, 0x80, 1), ccw(0x01, DATA + 16, 0, 4)], f,
+                     data={DATA: b"\x00", DATA + 16: b"\x03ABC"})
+    assert seen == [b"\x00\x03"] and f.written == [b"\x00\x03ABC"]
+    assert csw_of(m)[1:] == (CCWS + 16, 0x0C, 0x00, 0)
+    f = Fake(answers={0x01: sized})
+    m, _ = run_chain([ccw(0x01, DATA, 0, 4)], f, data={DATA: b"\x00\x09AB"})
+    assert f.written == [b"\x00\x09AB"] and csw_of(m)[3:] == (0x40, 0)
+
+
 def test_skip_suppresses_the_transfer_into_storage():
     m, _ = run_chain([ccw(0x02, DATA, 0x10, 80)], Fake(record=card("S")))
     assert bytes(m.mem[DATA:DATA + 80]) == bytes(80)

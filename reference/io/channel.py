@@ -49,7 +49,7 @@ for attention, at its device) until an I/O interruption, TEST I/O or CLEAR I/O
 clears it.  The CPU takes the oldest enabled condition first (ties by I/O
 address); the architecture leaves the order among channels to the model.
 
-Model-dependent choices and simplifications (each also in docs/machine.md):
+Model-dependent choices and simplifications (each also in docs/configuration.md):
 
 - START I/O FAST RELEASE is executed as START I/O (allowed by GA22-7000).
 - Programming errors in the CAW and in the first CCW (before any data transfer)
@@ -71,6 +71,9 @@ Model-dependent choices and simplifications (each also in docs/machine.md):
   subchannel and device available at once, with no interruption condition.
 - A PCI condition still pending when the channel program ends is merged into the
   final CSW (GA22-7000 allows either).
+- A device may take as many output bytes as its first bytes say (``Output.size``:
+  a CKD WRITE COUNT KEY AND DATA's count field gives its key and data lengths):
+  the channel reads those first bytes of the data chain ahead of the transfer.
 """
 
 from __future__ import annotations
@@ -181,6 +184,12 @@ class Output:
     # with the (absolute address, offset, length) pieces the device takes its
     # bytes from, in order, after checking them as for any output.
     direct: Callable[[list[tuple[int, int, int]]], int] | None = None
+    # A device whose length depends on the first bytes it receives (a CKD
+    # WRITE COUNT KEY AND DATA: the count field gives the key and data
+    # lengths): ``size`` receives the first ``want`` bytes of the data chain
+    # (fewer when the chain holds fewer) and returns the number of bytes the
+    # device takes, which replaces ``want``.
+    size: Callable[[bytes], int] | None = None
 
 
 Start = Reject | Immediate | Input | Output
@@ -723,6 +732,8 @@ class ChannelSubsystem:
         key = sc.key
         got = bytearray()
         sink = _Sink(0) if answer.direct is not None else None
+        if answer.size is not None:
+            answer.want = answer.size(self._peek(sc, ccw, answer.want))
 
         def fetch(area: _CCW, offset: int, n: int) -> None:
             if sink is not None:
@@ -738,6 +749,21 @@ class ChannelSubsystem:
         else:
             status = answer.finish(bytes(got))
         return self._finish(chain.ccw, chain.residual, status, chain.channel), moved
+
+    def _peek(self, sc: Subchannel, ccw: _CCW, n: int) -> bytes:
+        """The first ``n`` bytes of an output data chain, read ahead of the
+        transfer (the device looks at them to know its length); fewer when the
+        chain ends or a check stops it (the transfer then finds the check)."""
+        out = bytearray()
+        try:
+            while len(out) < n:
+                out += self._fetch_area(ccw, min(ccw.count, n - len(out)), sc.key)
+                if len(out) >= n or not ccw.flags & CD:
+                    break
+                ccw = self._next_data_ccw(ccw, sc.key)
+        except (_Partial, _ChannelError):
+            pass
+        return bytes(out)
 
     def _finish(self, ccw: _CCW, residual: int, status: int, channel: int) -> _Ending:
         """The ending of a command whose last CCW is ``ccw``: command chaining
