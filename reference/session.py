@@ -34,7 +34,7 @@ from reference.machine.machine import Machine
 from reference.vm.shadow import SHADOW_SPACE
 from reference.vm.virtual_machine import VirtualMachine
 from reference.vm.vmcp import VMCP, VMCPError
-from reference.vm.vmio import AREA_SIZE, devices_from_configuration
+from reference.vm.vmio import AREA_SIZE, VMIOError, devices_from_configuration
 
 
 class UsageError(Exception):
@@ -275,8 +275,11 @@ def configured_guest(config: Any, image: bytes, storage: int, *,
     cp = VMCP(real_storage=real, spool_directory=spool_directory,
               floating_point=config.floating_point)
     try:
-        vm = cp.create_vm(image, storage, max_steps=max_steps, ipl=ipl,
-                          devices=devices_from_configuration(cp, config),
+        try:
+            devices = devices_from_configuration(cp, config)
+        except VMIOError as e:
+            raise VMCPError(str(e)) from None
+        vm = cp.create_vm(image, storage, max_steps=max_steps, ipl=ipl, devices=devices,
                           virtual_cpu_id=virtual_cpu_id, max_time=max_time)
     except BaseException:
         cp.close()

@@ -45,6 +45,7 @@ from reference.io.devices import (
     input_problem,
     output_problem,
 )
+from reference.io.tape import COMPRESSIONS, FORMATS, Tape3420, scan_tape, tape_format
 from reference.machine.machine import Machine
 
 try:  # Python 3.11+: standard library
@@ -79,6 +80,7 @@ _KEYS = {
     "2540P": {"file", "format"},
     "1403": {"file"},
     "3370": {"file"},
+    "3420": {"file", "format", "compression", "ring", "max_size"},
 }
 _SIZE = re.compile(r"^([0-9]+)([KM]?)$")
 
@@ -113,7 +115,8 @@ class Configuration:
         made: list[tuple[DeviceSpec, Any]] = []
         try:
             writers_last = sorted(self.devices, key=lambda s: s.type_name in (
-                "2540P", "1403") or s.options.get("output") is not None)
+                "2540P", "1403") or s.options.get("output") is not None
+                or s.options.get("create", False))
             for spec in writers_last:
                 try:
                     made.append((spec, _make_device(spec)))
@@ -158,6 +161,8 @@ def _make_device(spec: DeviceSpec) -> Any:
         return CardPunch2540(o["file"], o.get("format") == "binary")
     if spec.type_name == "1403":
         return Printer1403(o["file"])
+    if spec.type_name == "3420":
+        return Tape3420(o["file"], o["format"], o["compression"], o["ring"], o["max_size"])
     return Disk3370(o["file"])
 
 
@@ -400,7 +405,7 @@ def device_spec(entry: Any, start: int, text: str, base: Path, fail: Fail,
     if "address" not in entry:
         raise fail(start, "device without an address (e.g. address = \"00C\")")
     if "type" not in entry:
-        raise fail(start, "device without a type (3215, 2540R, 2540P, 1403, 3370)")
+        raise fail(start, "device without a type (3215, 2540R, 2540P, 1403, 3370, 3420)")
     raw = entry["address"]
     address = parse_address(raw, fail_at_key(fail, text, start, "address"))
     if address in seen:
@@ -409,7 +414,7 @@ def device_spec(entry: Any, start: int, text: str, base: Path, fail: Fail,
     kind = str(entry["type"]).upper()
     if kind not in _KEYS:
         raise fail(at("type"), f"type {entry['type']!r}: not one of 3215, 2540R, 2540P, "
-                   "1403, 3370")
+                   "1403, 3370, 3420")
     options: dict[str, Any] = {}
     for key, value in entry.items():
         if key in ("address", "type"):
@@ -435,6 +440,12 @@ def device_spec(entry: Any, start: int, text: str, base: Path, fail: Fail,
 
     if kind != "3215" and "file" not in options:
         raise fail(start, f"{kind} {raw}: no file")
+    if kind == "3420":
+        if owner:
+            raise fail(at("type"), f"3420{owner}: a VM has no tape unit (the VMCP spools "
+                       "unit-record devices and gives minidisks only)")
+        _tape_spec(spec, options, path_of, at, fail, base)
+        return spec
     fmt = options.get("format", "text")
     if "format" in options and fmt not in ("text", "binary"):
         raise fail(at("format"), f"format {fmt!r}: text or binary")
@@ -465,6 +476,61 @@ def device_spec(entry: Any, start: int, text: str, base: Path, fail: Fail,
         spec.options["file"] = path_of("file", "output")
         spec.options["format"] = fmt
     return spec
+
+
+def _tape_spec(spec: DeviceSpec, options: dict[str, Any], path_of: Callable[[str, str], Path],
+               at: Callable[[str], int], fail: Fail, base: Path) -> None:
+    """The options of a 3420: its tape file (an AWS or HET file; a new, empty
+    one when it does not exist and the unit has its ring), ``format``,
+    ``compression`` (HET), ``ring`` and ``max_size``."""
+    ring = options.get("ring", True)
+    if not isinstance(ring, bool):
+        raise fail(at("ring"), "ring must be true or false")
+    value = options["file"]
+    exists = isinstance(value, str) and bool(value) and (
+        Path(value) if Path(value).is_absolute() else base / value).exists()
+    if not exists and ring:
+        path = path_of("file", "output")      # a new tape: created when the machine starts
+        compressed = False
+    else:
+        path = path_of("file", "input")
+        if ring and not os.access(path, os.W_OK):
+            raise fail(at("file"), f"file {value!r}: not writable (with ring = true the "
+                       "tape is written in place; ring = false only reads it)")
+        compressed, problem = scan_tape(path)
+        if problem is not None:
+            raise fail(at("file"), f"file {value!r}: {problem}")
+        spec.files[-1].role = "disk" if ring else "input"
+    fmt = options.get("format", tape_format(path, compressed))
+    if fmt not in FORMATS:
+        raise fail(at("format"), f"format {fmt!r}: aws or het")
+    if fmt == "aws" and compressed:
+        raise fail(at("format"), f"file {value!r} has compressed blocks: a HET file "
+                   "(format = \"het\")")
+    compression = options.get("compression", "zlib" if fmt == "het" else "none")
+    if compression not in COMPRESSIONS:
+        raise fail(at("compression"), f"compression {compression!r}: zlib, bzip2 or none")
+    if fmt == "aws" and compression != "none":
+        raise fail(at("compression"), "compression is for HET files (format = \"het\")")
+    max_size = options.get("max_size", 0)
+    if "max_size" in options:
+        max_size = _tape_size(max_size, lambda message: fail(at("max_size"), message))
+    spec.options.update(file=path, format=fmt, compression=compression, ring=ring,
+                        max_size=max_size, create=not exists)
+
+
+def _tape_size(value: Any, fail: FailHere) -> int:
+    """A tape's maximum file size: a number of bytes, or a string of digits with
+    K or M (at least 4K)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise fail(f"max_size {value!r}: a size in bytes, e.g. 2400000 or \"20M\"")
+    m = _SIZE.match(str(value).strip().upper())
+    if m is None or len(m.group(1)) > 12:
+        raise fail(f"max_size {value!r}: a size in bytes, e.g. 2400000 or \"20M\"")
+    size = int(m.group(1)) * {"": 1, "K": 1024, "M": 1024 * 1024}[m.group(2)]
+    if size < 4096:
+        raise fail(f"max_size {value!r}: at least 4K")
+    return size
 
 
 def _read_deck(path: Path, binary: bool, fail: Fail, line: int) -> list[bytes]:

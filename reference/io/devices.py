@@ -526,8 +526,8 @@ class Disk3370(DeviceBase):
 
 DEVICE_TYPES = {"3215": Console3215, "2540R": CardReader2540, "2540P": CardPunch2540,
                 "1403": Printer1403, "3370": Disk3370}
-
-
+# reference.io.tape adds "3420" (Tape3420) when it is imported (reference.io.config
+# imports it): it builds on DeviceBase, and this module may not import it back.
 
 
 # ---------------------------------------------------------------------------

@@ -587,6 +587,9 @@ def devices_from_configuration(cp: Any, config: Configuration) -> list[VirtualDe
     VMCP at the same address and a minidisk of the whole disk for the VM."""
     out = []
     for spec in config.devices:
+        if spec.type_name not in ("3370", *SUFFIX):
+            raise VMIOError(f"{config.path}:{spec.line}: device {spec.address:03X}: the VMCP "
+                            f"does not give a {spec.type_name} to a virtual machine")
         if spec.type_name == "3370":
             disk = cp.attach_real_disk(spec.address, spec.options["file"])
             out.append(VirtualDevice(spec.address, "MDISK", real=spec.address, start=0,
