@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import random
 import re
 import resource
@@ -37,6 +38,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from reference.cli.main import main
+from reference.io import dasd
 from reference.io.config import MAX_TOML_BYTES, MAX_TOML_NESTING, _toml_nesting
 from tests.support import fuzz_examples, within
 
@@ -749,3 +751,125 @@ def test_mutated_assembler_sources_end_in_success_or_one_line_error(data):
         status, _, err = run_cli(["run", "prog.asm", "--max-steps", MAX_STEPS, "--json"],
                                  Path(name))
     assert_clean_end(status, err)
+
+
+# ---------------------------------------------------------------------------
+# CKD disks in a configuration: every refusal is one line, exit 2, naming the
+# line, before the machine starts (the printer's old output is left alone)
+# ---------------------------------------------------------------------------
+def _ckd_truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:-100])
+
+
+def _ckd_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:300])
+
+
+def _ckd_not_an_image(path: Path) -> None:
+    path.write_bytes(b"HELLO, WORLD\n" * 100)
+
+
+def _cckd_cut(path: Path) -> None:
+    # The last bytes of a compressed image are track 1's stored image.
+    path.write_bytes(path.read_bytes()[:-10])
+
+
+def _cckd_overlap(path: Path) -> None:
+    # Track 1's level-2 entry made to point into track 0's space.
+    data = bytearray(path.read_bytes())
+    l2 = 512 + 512 + 4
+    pos0 = int.from_bytes(data[l2:l2 + 4], "little")
+    data[l2 + 8:l2 + 12] = (pos0 + 2).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+def _cckd_level1_outside(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[1024:1028] = (len(data) + 4096).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+CKD_CASES = [
+    # (image: compress, then damage), extra lines after `file`, line, message
+    (None, None, 'format = "fba"\n', 5, "format 'fba': ckd or cckd"),
+    ("zlib", None, 'format = "ckd"\n', 5, "format 'ckd': file 'vol.ckd' is a compressed"),
+    (None, None, 'format = "cckd"\n', 5, "format 'cckd': file 'vol.ckd' is an uncompressed"),
+    (None, None, 'readonly = "yes"\n', 5, "readonly must be true or false"),
+    (None, None, 'ring = true\n', 5, "3350: unknown key 'ring' (file, format, readonly)"),
+    (None, _ckd_truncated, "", 4, "file 'vol.ckd': truncated: "),
+    (None, _ckd_short, "", 4, "file 'vol.ckd': truncated: 300 bytes, shorter than the "
+                              "512-byte device header"),
+    (None, _ckd_not_an_image, "", 4, "file 'vol.ckd': not a Hercules CKD image"),
+    ("zlib", _cckd_cut, "", 4, "file 'vol.ckd': truncated: track 0/1 at offset"),
+    ("zlib", _cckd_overlap, "", 4, "file 'vol.ckd': space at offset"),
+    ("bzip2", _cckd_level1_outside, "", 4, "file 'vol.ckd': level-1 entry 0"),
+]
+
+
+@pytest.mark.parametrize("compress, damage, extra, line, message", CKD_CASES,
+                         ids=["format-value", "format-ckd-on-cckd", "format-cckd-on-ckd",
+                              "readonly-value", "unknown-key", "truncated", "short",
+                              "not-an-image", "cckd-cut", "cckd-overlap", "cckd-level1"])
+def test_bad_ckd_device_is_one_line_naming_its_line(tmp_path, compress, damage, extra,
+                                                     line, message):
+    vol = tmp_path / "vol.ckd"
+    dasd.create(str(vol), "3350", compress=compress, cylinders=2)
+    if damage is not None:
+        damage(vol)
+    (tmp_path / "print.txt").write_text("OLD PRINTER OUTPUT\n")
+    (tmp_path / "cfg.toml").write_text(
+        '[[device]]\naddress = "150"\ntype = "3350"\nfile = "vol.ckd"\n' + extra
+        + '[[device]]\naddress = "00E"\ntype = "1403"\nfile = "print.txt"\n')
+    err = one_line_error(["run", "--config", "cfg.toml", "--ipl", "150"], tmp_path)
+    assert err.startswith(f"cfg.toml:{line}: {message}"), err
+    assert (tmp_path / "print.txt").read_text() == "OLD PRINTER OUTPUT\n"
+
+
+def test_ckd_image_of_another_device_type_is_refused(tmp_path):
+    dasd.create(str(tmp_path / "vol.ckd"), "3350", cylinders=2)
+    (tmp_path / "cfg.toml").write_text(
+        '[[device]]\naddress = "150"\ntype = "3330"\nfile = "vol.ckd"\n')
+    err = one_line_error(["run", "--config", "cfg.toml", "--ipl", "150"], tmp_path)
+    assert err == "cfg.toml:4: file 'vol.ckd' is a 3350 image, not a 3330"
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ('[[device]]\naddress = "150"\ntype = "3380"\n', 1, "3380 150: no file"),
+    ('[[device]]\naddress = "150"\ntype = "3380"\nfile = "gone.ckd"\n', 4,
+     "file 'gone.ckd': no such file"),
+    ('[[device]]\naddress = "150"\ntype = "3380"\nfile = 3380\n', 4,
+     "file must be a file name"),
+    ('[[device]]\naddress = "150"\ntype = "3390"\nfile = "vol.ckd"\n', 3,
+     "type '3390': not one of 3215, 2540R, 2540P, 1403, 3370, 3420, 2311, 2314, 3330,"),
+])
+def test_ckd_device_without_a_usable_file_is_one_line(tmp_path, text, line, message):
+    (tmp_path / "cfg.toml").write_text(text)
+    err = one_line_error(["run", "--config", "cfg.toml", "--ipl", "150"], tmp_path)
+    assert err.startswith(f"cfg.toml:{line}: {message}"), err
+
+
+def test_ckd_image_not_writable_is_refused_unless_readonly(tmp_path, monkeypatch):
+    # Root passes permission bits: the host's refusal is simulated by os.access.
+    dasd.create(str(tmp_path / "vol.ckd"), "3380", cylinders=2)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: not mode & os.W_OK
+                        if Path(path).name == "vol.ckd" else real_access(path, mode, **kw))
+    (tmp_path / "cfg.toml").write_text(
+        '[[device]]\naddress = "150"\ntype = "3380"\nfile = "vol.ckd"\n')
+    err = one_line_error(["run", "--config", "cfg.toml", "--ipl", "150"], tmp_path)
+    assert err.startswith("cfg.toml:4: file 'vol.ckd': not writable (a CKD image is read "
+                          "and written in place"), err
+    (tmp_path / "cfg.toml").write_text(
+        '[[device]]\naddress = "150"\ntype = "3380"\nfile = "vol.ckd"\nreadonly = true\n')
+    status, out, err = run_cli(["run", "--config", "cfg.toml", "--ipl", "150"], tmp_path)
+    assert status == 0 and err == "" and "disabled-wait" in out
+
+
+def test_one_ckd_image_on_two_devices_is_refused_unless_both_only_read_it(tmp_path):
+    dasd.create(str(tmp_path / "vol.ckd"), "3350", cylinders=2)
+    (tmp_path / "cfg.toml").write_text(
+        '[[device]]\naddress = "150"\ntype = "3350"\nfile = "vol.ckd"\nreadonly = true\n'
+        '[[device]]\naddress = "151"\ntype = "3350"\nfile = "vol.ckd"\n')
+    err = one_line_error(["run", "--config", "cfg.toml", "--ipl", "150"], tmp_path)
+    assert err == ("cfg.toml:9: file 'vol.ckd' of device 151 (3350) is the same host file "
+                   "as file 'vol.ckd' of device 150 (3350) at line 4")

@@ -12,6 +12,8 @@ from conformance import hercules as H
 from reference.asm.assembler import assemble
 from reference.cli import bench
 from reference.cli.main import main
+from reference.io import dasd
+from reference.io.config import load_configuration
 from reference.session import start_machine
 
 
@@ -150,3 +152,68 @@ def test_hercules_computes_the_same_dot_product():
     assert result.stopped == "disabled-wait"
     assert result.fpr is not None and result.fpr[0] == DOT_PRODUCT
     assert result.storage[(at, at + 7)] == DOT_PRODUCT.to_bytes(8, "big")
+
+
+def test_disk_bench_reads_every_record_of_the_cylinder_in_each_pass():
+    # (g): two passes over cylinder 1 of a 3350 volume: 30 tracks, one START I/O
+    # each (SEEK, then a SEARCH ID EQUAL / TIC loop and READ DATA per record).
+    # Every record's data begins with its CCHHR (R6 counts those that do not); at
+    # the stop the buffer holds the last track's records as the volume has them.
+    result = bench.disk_bench(repeats=1, passes=2)
+    m = result.machine
+    assert result.stop == "disabled-wait" and m.state().psw & 0xFFFFFF == 0   # DONE, not X'BAD'
+    assert (result.tracks, result.records) == (30, 4)
+    assert m.gpr[5] == 2 * 30 * 4 and m.gpr[6] == 0
+    buffer = bytes(m.mem[bench.DISK_BENCH_BUFFER:bench.DISK_BENCH_BUFFER + 4 * 4000])
+    assert buffer == b"".join(bench.disk_bench_data(1, 29, r) for r in range(1, 5))
+    # The VMCP side (the volume a CKD minidisk of the guest) ran to the same state,
+    # or the VMCP refused the device and says why.
+    assert (result.vmcp is not None and result.vmcp > 0) != bool(result.why_no_vmcp)
+
+
+def test_disk_bench_program_counts_a_record_that_is_not_where_it_should_be(tmp_path):
+    # The same program on a volume whose record 3 of head 7 carries another
+    # record's CCHHR: it is read (the search finds its count) and counted in R6.
+    path = tmp_path / "v.3350"
+    bench.make_disk_bench_volume(str(path))
+    with dasd.open_image(str(path)) as image:
+        records = dasd.parse_track(image.read_track(1, 7))
+        bad = records[3]
+        records[3] = dasd.Record(bad.cyl, bad.head, bad.record, b"",
+                                 bench.disk_bench_data(1, 8, 3))
+        image.write_track(1, 7, dasd.build_track(1, 7, records))
+    (tmp_path / "c.toml").write_text('[[device]]\naddress = "150"\ntype = "3350"\n'
+                                     'file = "v.3350"\nreadonly = true\n')
+    image = assemble(bench.disk_bench_source(30, 4), "<disk bench>").image
+    m = load_configuration(tmp_path / "c.toml").start(image, 256 * 1024)
+    try:
+        assert m.run(10 ** 6) == "disabled-wait"
+    finally:
+        m.channels.close()
+    assert m.gpr[5] == 120 and m.gpr[6] == 1
+
+
+def test_vmcp_bench_prints_the_disk_case_with_its_ratio(monkeypatch, capsys):
+    # The (g) line of s370 bench --under vmcp; the other cases cut short.
+    real = bench.disk_bench
+    monkeypatch.setattr(bench, "disk_bench", lambda: real(repeats=1, passes=1))
+    monkeypatch.setattr(bench, "hostile_bench", lambda: {})
+    monkeypatch.setattr(bench, "_dispatch_cost", lambda *a: (1e-5, 1))
+    monkeypatch.setattr(bench, "_minios_image", lambda: None)
+    monkeypatch.setattr(bench, "io_bench", lambda cards: (1.0, 3.0, 1))
+    out = bench.run_vmcp_bench(2000)
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith("(g) disk-heavy guest (a 3350 cylinder read sequentially 1 times")
+    assert "30 I/O operations, 120 records: native " in line
+    assert out["disk_native_seconds"] > 0
+    assert ("disk_ratio" in out) == ("ratio" in line)
+
+
+def test_disk_bench_says_why_when_the_vmcp_refuses_the_disk(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise bench.VMCPError("cfg.toml:1: device 150: the VMCP does not give a 3350")
+    monkeypatch.setattr(bench, "configured_guest", refuse)
+    result = bench.disk_bench(repeats=2, passes=1)
+    assert result.vmcp is None and result.machine.gpr[5] == 120
+    assert result.why_no_vmcp == ("the VMCP refuses the disk: cfg.toml:1: device 150: the "
+                                  "VMCP does not give a 3350")

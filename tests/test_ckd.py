@@ -844,3 +844,14 @@ def test_ipl_from_a_hercules_image_written_through_the_device(tmp_path):
     assert channels.ipl(0x250) is None
     assert m.run(100) == "disabled-wait" and m.gpr[7] == 0x3C
     channels.close()
+
+
+def test_read_ipl_reads_the_data_of_record_1_without_its_key():
+    # dasdinit's track 0: R1 has the key "IPL1" and 24 bytes of data (the IPL
+    # PSW and CCWs); READ IPL transfers the data only.
+    v = MemVolume()
+    r1 = bytes(range(24))
+    v.tracks[(0, 0)] = track(0, 0, [(1, b"\xc9\xd7\xd3\xf1", r1)])
+    m, csw = run(CKDDevice(v), [ccw(0x02, BUF, 0, 24)])
+    assert csw == (at(0), 0x0C, 0, 0)
+    assert bytes(m.mem[BUF:BUF + 24]) == r1

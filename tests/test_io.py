@@ -40,7 +40,9 @@ from conformance.strategies import define_extent as de
 from conformance.strategies import locate as loc
 from reference.arch.ebcdic import to_ebcdic
 from reference.arch.opcodes import lookup
+from reference.asm.assembler import assemble
 from reference.cli.main import main
+from reference.io import dasd
 from reference.io.channel import (
     CE_DE,
     UNIT_CHECK,
@@ -1568,3 +1570,174 @@ def test_cli_config_floating_point_false_and_no_floating_point_option(tmp_path, 
         out = json.loads(capsys.readouterr().out)
         assert out["storage"][0]["hex"] == "0000000180000204", (text, extra)
         assert out["fpr"] == ["0000000000000000"] * 4
+
+
+# ---------------------------------------------------------------------------
+# CKD disks in the configuration (docs/configuration.md, "CKD disks in the
+# configuration"): Hercules CKD/CCKD images made by reference.io.dasd.create
+# ---------------------------------------------------------------------------
+# A channel program run by a small program: START I/O at X'150', the CSW of its
+# interruption stored at X'300', then SENSE (24 bytes, SLI) into X'320' and its
+# CSW at X'308'.  ``body`` is the channel program's CCWs and data (assembler).
+CKD_RUNNER = """\
+RUNNER   START 0
+         DC    X'00000000',A(BEGIN)
+         ORG   RUNNER+X'78'
+         DC    X'00000000',A(IOINT)
+         ORG   RUNNER+X'400'
+BEGIN    BALR  12,0
+         USING *,12
+         LA    1,PROG
+         BAL   14,DOIO
+         MVC   X'300'(8,0),X'40'
+         LA    1,SENSE
+         BAL   14,DOIO
+         MVC   X'308'(8,0),X'40'
+         LPSW  DONE
+DOIO     ST    1,X'48'
+         SIO   X'150'
+         BZ    WAIT                    CC 0: wait for the interruption
+         LPSW  BAD                     CC 1 (CSW stored), 2, 3
+WAIT     LPSW  WAITPSW
+IOINT    BR    14
+         DS    0D
+WAITPSW  DC    X'FE020000',A(0)
+DONE     DC    X'000A0000',A(0)
+BAD      DC    X'000A0000',A(X'BAD')
+SENSE    DC    X'04',AL3(X'320'),X'20',X'00',AL2(24)
+PROG     DS    0D
+{body}
+         END   BEGIN
+"""
+
+# Cylinder 0 head 0: SEEK, find R0 (SEARCH ID EQUAL / TIC loop), then WRITE COUNT
+# KEY AND DATA of R1 and R2 (erasing the rest of the track: dasdinit's IPL1, IPL2
+# and VOL1).  R1 is an IPL record: a BC-mode PSW to X'400', READ DATA (CC, SLI)
+# of the next record (R2) into X'400', NO-OPERATION; R2 is the program: LA 7,X'3C'
+# and LPSW of the disabled wait at X'410'.
+CKD_WRITE_IPL_RECORDS = """\
+         DC    X'07',AL3(SEEKARG),X'40',X'00',AL2(6)
+SRCH     DC    X'31',AL3(R0ID),X'40',X'00',AL2(5)
+         DC    X'08',AL3(SRCH),X'00',X'00',AL2(0)
+         DC    X'1D',AL3(REC1),X'40',X'00',AL2(32)
+         DC    X'1D',AL3(REC2),X'00',X'00',AL2(32)
+SEEKARG  DC    XL6'00'
+R0ID     DC    XL5'00'
+         DS    0D
+REC1     DC    X'0000000001000018',X'0000000000000400'
+         DC    X'0600040060000050',X'0300000020000001'
+REC2     DC    X'0000000002000018',X'4170003C82000410'
+         DC    X'0000000000000000',X'000A000000000000'"""
+
+# READ RECORD ZERO of cylinder 0 head 0 (16 bytes: count and data) into X'340'.
+CKD_READ_R0 = """\
+         DC    X'07',AL3(SEEKARG),X'40',X'00',AL2(6)
+         DC    X'16',AL3(X'340'),X'00',X'00',AL2(16)
+SEEKARG  DC    XL6'00'"""
+
+
+def ckd_config(tmp_path: Path, name: str, extra: str = "", type_name: str = "3350") -> Path:
+    p = tmp_path / f"{name}.toml"
+    p.write_text(f'[[device]]\naddress = "150"\ntype = "{type_name}"\nfile = "vol.ckd"\n'
+                 + extra)
+    return p
+
+
+def ckd_run(config: Path, body: str) -> Machine:
+    """The runner with ``body`` on the configured machine, run to its stop (the
+    devices closed); the program must end at DONE."""
+    image = assemble(CKD_RUNNER.format(body=body), "<ckd>").image
+    m = load_configuration(config).start(image, 64 * 1024)
+    try:
+        assert m.run(100_000) == "disabled-wait"
+    finally:
+        m.channels.close()
+    assert m.state().psw & 0xFFFFFF == 0, "stopped at X'BAD'"
+    return m
+
+
+@pytest.mark.parametrize("compress", [None, "zlib", "bzip2"])
+def test_ckd_volume_written_by_a_program_then_ipled_from(tmp_path, capsys, compress):
+    # s370 run PROGRAM --config: the program writes R1 and R2 of track 0; the image
+    # is closed with the machine (a compressed one made consistent: the "opened"
+    # bit of its header off).  Then s370 run --config --ipl 150 on the same image,
+    # read-only, loads R1, chains to the read of R2 and runs it.
+    vol = tmp_path / "vol.ckd"
+    dasd.create(str(vol), "3350", "IPL001", compress=compress, cylinders=2)
+    vtoc = dasd.open_image(str(vol), readonly=True).read_track(0, 1)
+    (tmp_path / "w.asm").write_text(CKD_RUNNER.format(body=CKD_WRITE_IPL_RECORDS))
+    cfg = ckd_config(tmp_path, "w")
+    assert main(["run", str(tmp_path / "w.asm"), "--config", str(cfg), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stop"] == "disabled-wait"
+    if compress is not None:
+        assert vol.read_bytes()[512 + 3] & 0x80 == 0      # closed: not "opened"
+    with dasd.open_image(str(vol), readonly=True) as image:
+        image.check_tables()
+        records = dasd.parse_track(image.read_track(0, 0))
+        assert [(r.record, len(r.key), len(r.data)) for r in records] == [
+            (0, 0, 8), (1, 0, 24), (2, 0, 24)]
+        assert records[2].data[:8] == bytes.fromhex("4170003C82000410")
+        assert image.read_track(0, 1) == vtoc             # the rest of the volume kept
+    ipl = ckd_config(tmp_path, "ipl", "readonly = true\n")
+    assert main(["run", "--config", str(ipl), "--ipl", "150", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stop"] == "disabled-wait" and out["gpr"][7] == "0000003C"
+
+
+def test_ckd_volume_fresh_from_create_ipls_into_dasdinits_wait(tmp_path, capsys):
+    # READ IPL reads the data of R1 (not its key "IPL1"): dasdinit's PSW, a
+    # disabled wait, is loaded.
+    dasd.create(str(tmp_path / "vol.ckd"), "3380", cylinders=2)
+    cfg = ckd_config(tmp_path, "c", type_name="3380")
+    assert main(["run", "--config", str(cfg), "--ipl", "150", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stop"] == "disabled-wait" and out["psw"] == "000601500000000F"
+
+
+def test_ckd_readonly_volume_refuses_a_write_with_equipment_check(tmp_path):
+    vol = tmp_path / "vol.ckd"
+    dasd.create(str(vol), "3350", cylinders=2)
+    before = vol.read_bytes()
+    m = ckd_run(ckd_config(tmp_path, "r", "readonly = true\n"), CKD_WRITE_IPL_RECORDS)
+    assert m.mem[0x304] & 0x02                             # unit check
+    assert bytes(m.mem[0x320:0x322]) == b"\x10\x02"       # equipment check, write inhibited
+    assert vol.read_bytes() == before
+
+
+@pytest.mark.parametrize("compress", [None, "zlib"])
+def test_ckd_corrupt_track_in_a_run_is_an_equipment_check(tmp_path, compress):
+    # The image passes the checks before the run (header, tables); track 0's own
+    # image is corrupt: a home address naming another track (plain image) or a
+    # stream that does not decompress (compressed).  Reading it is unit check
+    # with equipment check for the guest; the run goes on to its stop and the
+    # file is as it was.
+    vol = tmp_path / "vol.ckd"
+    dasd.create(str(vol), "3350", compress=compress, cylinders=2)
+    data = bytearray(vol.read_bytes())
+    if compress is None:
+        data[512 + 1:512 + 5] = b"\x00\x07\x00\x07"       # HA says cylinder 7 head 7
+    else:
+        track0 = 1024 + 4 + 2048                           # after the level-1 and -2 tables
+        data[track0 + 5:track0 + 25] = b"\x55" * 20
+    vol.write_bytes(bytes(data))
+    m = ckd_run(ckd_config(tmp_path, "c"), CKD_READ_R0)
+    assert m.mem[0x304] == 0x0E                            # CE, DE, unit check
+    assert m.mem[0x320] == 0x10                            # equipment check
+    assert vol.read_bytes() == bytes(data)
+
+
+def test_ckd_configuration_options_and_host_file_roles(tmp_path):
+    dasd.create(str(tmp_path / "vol.ckd"), "3330", compress="zlib", cylinders=3)
+    config = load_configuration(ckd_config(tmp_path, "a", type_name="3330-11"))
+    spec = config.devices[0]
+    assert spec.options == {"file": tmp_path / "vol.ckd", "format": "cckd", "readonly": False}
+    assert spec.files[0].role == "disk"                   # read and written in place
+    config = load_configuration(ckd_config(tmp_path, "b", 'readonly = true\nformat = "cckd"\n',
+                                           type_name="3330"))
+    assert config.devices[0].files[0].role == "input"
+    # Two read-only devices may share an image.
+    (tmp_path / "two.toml").write_text(
+        '[[device]]\naddress = "150"\ntype = "3330"\nfile = "vol.ckd"\nreadonly = true\n'
+        '[[device]]\naddress = "151"\ntype = "3330"\nfile = "vol.ckd"\nreadonly = true\n')
+    assert len(load_configuration(tmp_path / "two.toml").devices) == 2

@@ -1,4 +1,6 @@
 """``s370 bench``: native instructions per second on two compute loops.
+``s370 bench --under vmcp``: the VMCP's cost against the native machine's on
+compute, privileged, dispatch, DAT, unit-record I/O, hostile and disk cases.
 
 The integer loop is register arithmetic, logic, a shift, LOAD ADDRESS and BRANCH
 ON COUNT, seven instructions an iteration.  The floating-point loop is a dot
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 import time
@@ -24,10 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from reference.asm.assembler import assemble
+from reference.io.ckd_geometry import GEOMETRIES
 from reference.io.config import load_configuration
+from reference.io.dasd import Record, build_track, create, open_image
 from reference.session import configured_guest, real_storage_for, start_machine
 from reference.trace import diff_files, verify_file, write_trace
-from reference.vm.states import RunState
+from reference.vm.states import RunState, VMCPError
 from reference.vm.vmcp import VMCP
 from reference.vm.vmio import VirtualDevice
 
@@ -422,6 +427,18 @@ def run_vmcp_bench(steps: int) -> dict[str, float]:
               + ", ".join(f"{name} {slowdowns[name + ' round-robin']:.2f}/"
                           f"{slowdowns[name + ' share']:.2f}"
                           for name in HOSTILE_KINDS) + f"; worst {worst:.2f}")
+
+    disk = disk_bench()
+    reads = disk.passes * disk.tracks * disk.records
+    out["disk_native_seconds"] = disk.native
+    vmcp_part = (f"VMCP {disk.vmcp:.3f} s, ratio {disk.vmcp / disk.native:.2f}"
+                 if disk.vmcp is not None else f"VMCP not measured ({disk.why_no_vmcp})")
+    if disk.vmcp is not None:
+        out["disk_ratio"] = disk.vmcp / disk.native
+    print(f"(g) disk-heavy guest (a {DISK_BENCH_TYPE} cylinder read sequentially "
+          f"{disk.passes} times by SEARCH ID EQUAL/TIC loops), "
+          f"{disk.passes * disk.tracks} I/O operations, {reads} records: "
+          f"native {disk.native:.3f} s, {vmcp_part}")
     return out
 
 
@@ -516,3 +533,185 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
             operations = vm.interventions["simulate SIO"]
             per_io = sum(vm.interventions.values()) / max(1, operations)
     return best_vmcp / best_native, per_io, operations
+
+
+# ---------------------------------------------------------------------------
+# (g) A disk-heavy guest: a sequential CKD read of a cylinder
+# ---------------------------------------------------------------------------
+DISK_BENCH_ADDRESS = 0x150
+DISK_BENCH_TYPE = "3350"
+DISK_BENCH_CYLINDER = 1
+DISK_BENCH_LENGTH = 4000                 # data bytes of a record (no key)
+DISK_BENCH_BUFFER = 0x10000              # where the records of a track are read
+
+
+def disk_bench_records(type_name: str = DISK_BENCH_TYPE,
+                       length: int = DISK_BENCH_LENGTH) -> int:
+    """Records of ``length`` data bytes (no key) a track of ``type_name`` holds."""
+    return GEOMETRIES[type_name].records_per_track(0, length)
+
+
+def disk_bench_data(cyl: int, head: int, record: int, length: int = DISK_BENCH_LENGTH
+                    ) -> bytes:
+    """The data of a record of the bench's volume: its CCHHR, then a pattern of its
+    own (so that a record read in the wrong place shows)."""
+    ident = struct.pack(">HHB", cyl, head, record)
+    seed = (cyl * 7 + head * 13 + record * 31) & 0xFF
+    return ident + bytes((seed + i) & 0xFF for i in range(length - len(ident)))
+
+
+def make_disk_bench_volume(path: str, type_name: str = DISK_BENCH_TYPE,
+                           cylinder: int = DISK_BENCH_CYLINDER,
+                           length: int = DISK_BENCH_LENGTH) -> None:
+    """A new volume (``reference.io.dasd.create``, cylinder + 1 cylinders) whose
+    cylinder ``cylinder`` holds, on every track, records 1..n of ``length`` data
+    bytes (``disk_bench_data``) after R0."""
+    create(path, type_name, "BENCH1", cylinders=cylinder + 1)
+    records = disk_bench_records(type_name, length)
+    with open_image(path) as image:
+        for head in range(image.heads):
+            image.write_track(cylinder, head, build_track(cylinder, head, [
+                Record(cylinder, head, 0, b"", bytes(8))] + [
+                Record(cylinder, head, r, b"", disk_bench_data(cylinder, head, r, length))
+                for r in range(1, records + 1)]))
+
+
+def disk_bench_source(heads: int, records: int, passes: int = 1,
+                      cylinder: int = DISK_BENCH_CYLINDER, length: int = DISK_BENCH_LENGTH,
+                      address: int = DISK_BENCH_ADDRESS) -> str:
+    """The disk guest: ``passes`` times over the cylinder ``cylinder``, for each
+    head one channel program (one
+    START I/O, then an enabled wait for its interruption): SEEK, then for each
+    record 1..``records`` a SEARCH ID EQUAL / TIC loop on its CCHHR and READ DATA
+    into the buffer at DISK_BENCH_BUFFER.  After each track the program checks
+    that every record's data begins with its CCHHR.  At the stop: R5 the records
+    read, R6 those whose first bytes were not their CCHHR (0), R3 the heads; a
+    stop at X'BAD' is an unexpected status."""
+    assert 0 < length < 4096 and records * length <= 0x20000
+    check, ids, ccws = [], [], []
+    for r in range(1, records + 1):
+        check.append(f"         STH   3,ID{r}+2")
+        ids.append(f"ID{r}      DC    H'{cylinder}',H'0',AL1({r})")
+        flags = "X'40'" if r < records else "X'00'"
+        ccws += [f"S{r}       DC    X'31',AL3(ID{r}),X'40',X'00',AL2(5)   SEARCH ID EQUAL",
+                 f"         DC    X'08',AL3(S{r}),X'00',X'00',AL2(0)    TIC back to it",
+                 f"         DC    X'06',AL3(BUF+{(r - 1) * length}),{flags},X'00',"
+                 f"AL2({length})"]
+    compare = []
+    for r in range(1, records + 1):
+        compare += [f"         CLC   0(5,8),ID{r}",
+                    f"         BE    OK{r}",
+                    "         LA    6,1(,6)",
+                    f"OK{r}      LA    5,1(,5)",
+                    f"         LA    8,{length}(,8)"]
+    return "\n".join([
+        "DISKBNCH START 0",
+        "RESTART  DC    X'00000000',A(BEGIN)    BC mode, disabled, key 0",
+        "         ORG   DISKBNCH+X'78'",
+        "IONEW    DC    X'00000000',A(IOINT)    I/O new PSW: BC mode, disabled",
+        "         ORG   DISKBNCH+X'200'",
+        f"BUF      EQU   X'{DISK_BENCH_BUFFER:X}'",
+        "BEGIN    BALR  12,0",
+        "         USING *,12",
+        "         SR    5,5                     records read",
+        "         SR    6,6                     records not their CCHHR",
+        f"         LA    9,{passes}                    passes over the cylinder",
+        "PASS     SR    3,3                     head",
+        "TRACK    STH   3,SEEKARG+4",
+        *check,
+        "         LA    1,PROGRAM",
+        f"         LA    2,X'{address:03X}'",
+        "         BAL   14,DOIO",
+        "         TM    X'44',X'F3'             anything but CE, DE (and SM)?",
+        "         BNZ   FAIL",
+        "         L     8,BUFADDR",
+        *compare,
+        "         LA    3,1(,3)",
+        "         CH    3,HEADS",
+        "         BL    TRACK",
+        "         BCT   9,PASS",
+        "         LPSW  DONE",
+        "FAIL     LPSW  BAD",
+        "DOIO     ST    1,X'48'                 CAW: key 0, command address",
+        "         SIO   0(2)",
+        "         BNZ   FAIL",
+        "WAIT     LPSW  WAITPSW                 enabled wait for the I/O interruption",
+        "IOINT    CH    2,X'3A'",
+        "         BNE   WAIT",
+        "         BR    14",
+        "         DS    0D",
+        "WAITPSW  DC    X'FE020000',A(0)        BC, channels enabled, wait",
+        "DONE     DC    X'000A0000',A(0)",
+        "BAD      DC    X'000A0000',A(X'BAD')",
+        "PROGRAM  DC    X'07',AL3(SEEKARG),X'40',X'00',AL2(6)    SEEK",
+        *ccws,
+        f"SEEKARG  DC    H'0',H'{cylinder}',H'0'",
+        *ids,
+        "         DS    0F",
+        "BUFADDR  DC    A(BUF)",
+        f"HEADS    DC    H'{heads}'",
+        "         END   BEGIN",
+        ""])
+
+
+@dataclass
+class DiskBench:
+    """(g): the disk guest's runs: the best native time (seconds), the VMCP's
+    (None when not measured, ``why_no_vmcp`` says why), the native machine at its
+    stop and its stop; the tracks and the records of a track read in a pass."""
+
+    native: float
+    vmcp: float | None
+    machine: Any
+    stop: str
+    tracks: int
+    records: int
+    passes: int
+    why_no_vmcp: str = ""
+
+
+def disk_bench(repeats: int = 3, passes: int = 30,
+               type_name: str = DISK_BENCH_TYPE) -> DiskBench:
+    """(g) The disk guest (``disk_bench_source``, ``passes`` over the cylinder) on
+    a volume made by ``make_disk_bench_volume``, configured as a ``type_name`` at
+    150 (read-only), natively and as the only VM of a VMCP (the volume a real disk
+    of the VMCP, a minidisk of all of it for the VM); best of ``repeats``
+    interleaved runs.  The two must end in the same state (RuntimeError).  When
+    the VMCP refuses the device, ``vmcp`` is None and ``why_no_vmcp`` says why."""
+    g = GEOMETRIES[type_name]
+    records = disk_bench_records(type_name)
+    image = assemble(disk_bench_source(g.heads, records, passes), "<disk bench>").image
+    storage = 256 * 1024
+    best = best_vmcp = float("inf")
+    machine: Any = None
+    stop = why = ""
+    with tempfile.TemporaryDirectory(prefix="s370-bench-") as d:
+        work = Path(d)
+        make_disk_bench_volume(str(work / "bench.ckd"), type_name)
+        (work / "native.toml").write_text(
+            f'[[device]]\naddress = "{DISK_BENCH_ADDRESS:03X}"\ntype = "{type_name}"\n'
+            'file = "bench.ckd"\nreadonly = true\n', encoding="ascii")
+        for _ in range(repeats):
+            machine = load_configuration(work / "native.toml").start(image, storage)
+            try:
+                t0 = time.perf_counter()
+                stop = machine.run(10 ** 8)
+                best = min(best, time.perf_counter() - t0)
+            finally:
+                machine.channels.close()
+            if why:
+                continue
+            try:
+                cp, vm = configured_guest(load_configuration(work / "native.toml"), image,
+                                          storage, max_steps=10 ** 8)
+            except VMCPError as e:
+                why = f"the VMCP refuses the disk: {e}"
+                continue
+            try:
+                best_vmcp = min(best_vmcp, _time(cp.run))
+            finally:
+                cp.close()
+            if machine.state() != vm.state():
+                raise RuntimeError("the disk guest's state differs under the VMCP")
+    return DiskBench(best, None if why else best_vmcp, machine, stop, g.heads, records,
+                     passes, why)

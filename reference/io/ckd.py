@@ -501,6 +501,7 @@ class CKDDevice(DeviceBase):
             self.ipl = True
             self._load(0, 0)
             self._next_count(False)
+            self.pos += self.record[1]          # the data only: past the key
             return self._read(self._data())
         if command in (0x19, 0x15, 0x1D, 0x11, 0x05, 0x0D):
             return self._write(command, enables)

@@ -5,9 +5,10 @@ Theory of operation
 A configuration file (TOML; docs/configuration.md) names the storage size and
 the devices with their I/O addresses and host files.  ``load_configuration``
 checks it, host files included (the rules of ``reference.io.devices``:
-``input_problem``, ``output_problem``, ``check_shared_files``), and
-``Configuration.attach`` connects the devices to a machine, opening the disks
-before it creates or empties any output file.
+``input_problem``, ``output_problem``, ``check_shared_files``; a CKD disk's
+image is opened and checked then: ``_ckd_spec``), and ``Configuration.attach``
+connects the devices to a machine, opening the disks before it creates or
+empties any output file.
 
 Every error is a ``ConfigError`` whose text is one line, ``file:line: message``,
 naming the line of the key at fault (``key_line``) or of the table that lacks
@@ -32,6 +33,9 @@ from typing import Any
 from reference.arch.ebcdic import PRINTABLE, to_ebcdic
 from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
 from reference.io.channel import ChannelSubsystem
+from reference.io.ckd import CKDDevice
+from reference.io.ckd_geometry import GEOMETRIES
+from reference.io.dasd import DasdImageError, open_image
 from reference.io.devices import (
     CARD,
     CardPunch2540,
@@ -82,6 +86,11 @@ _KEYS = {
     "3370": {"file"},
     "3420": {"file", "format", "compression", "ring", "max_size"},
 }
+# The CKD disks, one type per geometry (reference.io.ckd_geometry): a Hercules
+# CKD or CCKD image file.
+_CKD_KEYS = {"file", "format", "readonly"}
+_KEYS.update({name: _CKD_KEYS for name in GEOMETRIES})
+_TYPES = ", ".join(_KEYS)
 _SIZE = re.compile(r"^([0-9]+)([KM]?)$")
 
 
@@ -123,6 +132,9 @@ class Configuration:
                 except OSError as e:
                     raise ConfigError(f"{self.path}:{spec.line}: device {spec.address:03X}: "
                                       f"{e.filename}: {e.strerror}") from None
+                except DasdImageError as e:
+                    raise ConfigError(f"{self.path}:{spec.line}: device {spec.address:03X}: "
+                                      f"{e}") from None
             devices = {id(spec): device for spec, device in made}
             for spec in self.devices:
                 channels.attach(spec.address, devices[id(spec)])
@@ -163,6 +175,8 @@ def _make_device(spec: DeviceSpec) -> Any:
         return Printer1403(o["file"])
     if spec.type_name == "3420":
         return Tape3420(o["file"], o["format"], o["compression"], o["ring"], o["max_size"])
+    if spec.type_name in GEOMETRIES:
+        return CKDDevice(open_image(str(o["file"]), o["readonly"]))
     return Disk3370(o["file"])
 
 
@@ -405,7 +419,7 @@ def device_spec(entry: Any, start: int, text: str, base: Path, fail: Fail,
     if "address" not in entry:
         raise fail(start, "device without an address (e.g. address = \"00C\")")
     if "type" not in entry:
-        raise fail(start, "device without a type (3215, 2540R, 2540P, 1403, 3370, 3420)")
+        raise fail(start, f"device without a type ({_TYPES})")
     raw = entry["address"]
     address = parse_address(raw, fail_at_key(fail, text, start, "address"))
     if address in seen:
@@ -413,8 +427,7 @@ def device_spec(entry: Any, start: int, text: str, base: Path, fail: Fail,
     seen[address] = at("address")
     kind = str(entry["type"]).upper()
     if kind not in _KEYS:
-        raise fail(at("type"), f"type {entry['type']!r}: not one of 3215, 2540R, 2540P, "
-                   "1403, 3370, 3420")
+        raise fail(at("type"), f"type {entry['type']!r}: not one of {_TYPES}")
     options: dict[str, Any] = {}
     for key, value in entry.items():
         if key in ("address", "type"):
@@ -441,10 +454,10 @@ def device_spec(entry: Any, start: int, text: str, base: Path, fail: Fail,
     if kind != "3215" and "file" not in options:
         raise fail(start, f"{kind} {raw}: no file")
     if kind == "3420":
-        if owner:
-            raise fail(at("type"), f"3420{owner}: a VM has no tape unit (the VMCP spools "
-                       "unit-record devices and gives minidisks only)")
         _tape_spec(spec, options, path_of, at, fail, base)
+        return spec
+    if kind in GEOMETRIES:
+        _ckd_spec(spec, options, path_of, at, fail)
         return spec
     fmt = options.get("format", "text")
     if "format" in options and fmt not in ("text", "binary"):
@@ -517,6 +530,46 @@ def _tape_spec(spec: DeviceSpec, options: dict[str, Any], path_of: Callable[[str
         max_size = _tape_size(max_size, lambda message: fail(at("max_size"), message))
     spec.options.update(file=path, format=fmt, compression=compression, ring=ring,
                         max_size=max_size, create=not exists)
+
+
+def _ckd_spec(spec: DeviceSpec, options: dict[str, Any], path_of: Callable[[str, str], Path],
+              at: Callable[[str], int], fail: Fail) -> None:
+    """The options of a CKD disk: its image file (``file``, read and written in
+    place unless ``readonly``), checked by opening it: its format (``format``:
+    ckd or cckd; the header says which when omitted), its device type (the
+    configured type's family: a 3330 image is a 3330 or a 3330-11) and, for a
+    compressed image, its tables (every track image inside the file, no two
+    spaces overlapping)."""
+    readonly = options.get("readonly", False)
+    if not isinstance(readonly, bool):
+        raise fail(at("readonly"), "readonly must be true or false")
+    if "format" in options and options["format"] not in ("ckd", "cckd"):
+        raise fail(at("format"), f"format {options['format']!r}: ckd or cckd")
+    value = options["file"]
+    path = path_of("file", "input")
+    if not readonly:
+        if not os.access(path, os.W_OK):
+            raise fail(at("file"), f"file {value!r}: not writable (a CKD image is read "
+                       "and written in place; readonly = true only reads it)")
+        spec.files[-1].role = "disk"
+    try:
+        with open_image(str(path), readonly=True) as image:
+            compressed = image.compressed
+            found = image.geometry
+            image.check_tables()
+    except DasdImageError as e:
+        problem = str(e).removeprefix(f"{path}: ")
+        raise fail(at("file"), f"file {value!r}: {problem}") from None
+    fmt = options.get("format", "cckd" if compressed else "ckd")
+    if fmt != ("cckd" if compressed else "ckd"):
+        raise fail(at("format"), f"format {fmt!r}: file {value!r} is "
+                   + ("a compressed (CCKD) image" if compressed
+                      else "an uncompressed (CKD) image"))
+    wanted = GEOMETRIES[spec.type_name]
+    if found.devtype != wanted.devtype:
+        raise fail(at("file"), f"file {value!r} is a {found.type_name} image, not a "
+                   f"{spec.type_name}")
+    spec.options.update(file=path, format=fmt, readonly=readonly)
 
 
 def _tape_size(value: Any, fail: FailHere) -> int:

@@ -422,6 +422,21 @@ class CKDImage:
         self._end = end
         self._spaces_known = True
 
+    def check_tables(self) -> None:
+        """For a compressed image, read every level-2 table: DasdImageError when
+        a track image runs past the end of the file or two spaces overlap (what
+        a device could not read, or would write over, in the middle of a run)."""
+        if not self.compressed:
+            return
+        self._load_spaces()
+        for l1x in range(self._numl1):
+            for trk, (pos, length, _) in enumerate(self._l2_table(l1x) or (), l1x << 8):
+                if pos not in (0, 0xFFFFFFFF) and pos + length > self._file_size:
+                    cyl, head = divmod(trk, self.heads)
+                    raise self._fail(f"truncated: track {cyl}/{head} at offset {pos} "
+                                     f"({length} bytes) runs past the end of the file "
+                                     f"({self._file_size} bytes)")
+
     def _allocate(self, need: int, whole_ok: bool) -> tuple[int, int]:
         """(offset, size) of new space of ``need`` bytes: the first free space big
         enough (all of it when what is left would be small and ``whole_ok``), else
