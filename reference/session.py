@@ -28,6 +28,7 @@ from typing import Any
 
 from reference.arch.lowcore import MAX_STORAGE
 from reference.asm.assembler import MAX_SOURCE, AssemblyError, assemble
+from reference.io.ckd_geometry import GEOMETRIES
 from reference.io.config import ConfigError
 from reference.machine.cpu import CPU, State
 from reference.machine.machine import Machine
@@ -194,7 +195,7 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
                    ) -> tuple[CPU, str, dict[str, bytes]]:
     """A run with the devices of ``config``, natively or as the only VM of a
     VMCP, with every file it writes (console, punch and printer output; 3370
-    images, copied first) in ``workdir``: (CPU, stop, the contents of each output
+    and CKD images, copied first) in ``workdir``: (CPU, stop, the contents of each output
     and disk by device, e.g. ``"00E 1403"``)."""
 
 
@@ -207,7 +208,7 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
             if spec.type_name == "2540R" or spec.options.get(key) is None:
                 continue
             target = workdir / f"{spec.address:03X}.{spec.type_name}"
-            if spec.type_name == "3370":
+            if spec.type_name == "3370" or spec.type_name in GEOMETRIES:
                 shutil.copyfile(spec.options[key], target)
             spec.options[key] = target
             files[f"{spec.address:03X} {spec.type_name}"] = target
@@ -264,8 +265,10 @@ def configured_guest(config: Any, image: bytes, storage: int, *,
     """A machine configuration (reference.io.devices) as the only guest of a new
     VMCP, as ``s370 run --config --under vmcp`` runs it: the unit-record devices
     and console spooled (their spool files go to the configured files when the
-    VMCP closes: ``VMCP.close``), each 3370 a real disk of the VMCP given whole to
-    the VM as a minidisk; ``image`` at absolute 0, then the restart interruption,
+    VMCP closes: ``VMCP.close``), each 3370 or CKD disk a real disk of the VMCP
+    given whole to the VM as a minidisk (closed, so flushed, with the VMCP), each
+    3420 a real tape unit attached to the VM; ``image`` at absolute 0, then the
+    restart interruption,
     or initial program loading from ``ipl``.  VMCPError when it cannot be set up
     (the VMCP is closed then)."""
     real = real_storage_for(storage) + AREA_SIZE

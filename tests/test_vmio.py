@@ -60,7 +60,10 @@ from reference.io.channel import (
     SLI,
     ChannelSubsystem,
 )
+from reference.io.ckd import CKDDevice
 from reference.io.config import load_configuration
+from reference.io.dasd import Record as CKDRecord
+from reference.io.dasd import build_track, create, open_image
 from reference.io.devices import (
     CardPunch2540,
     CardReader2540,
@@ -68,13 +71,14 @@ from reference.io.devices import (
     Disk3370,
     Printer1403,
 )
+from reference.io.tape import Tape3420
 from reference.machine.machine import Machine
-from reference.session import start_machine
+from reference.session import configured_guest, start_machine
 from reference.vm.directory import load_directory
 from reference.vm.paging import PAGE as PAGE_4K
 from reference.vm.virtual_machine import VirtualMachine
 from reference.vm.vmcp import VMCP, VMCPError
-from reference.vm.vmio import AREA_SIZE, Minidisk, VirtualDevice, VMIOError
+from reference.vm.vmio import AREA_SIZE, CKDMinidisk, Minidisk, VirtualDevice, VMIOError
 from tests.support import DISK_PROGRAM, asm, card, differences, ipl_deck
 
 REPO = Path(__file__).resolve().parent.parent
@@ -2168,3 +2172,807 @@ def test_a_directory_file_that_cannot_serve_is_one_line_naming_it(tmp_path, file
     with pytest.raises(VMIOError) as e:
         load_directory(p)
     assert str(e.value) == f"{p}:{line}: " + problem.format(tmp=tmp_path)
+
+
+# ===========================================================================
+# CKD minidisks and tapes under the VMCP
+# ===========================================================================
+# A CKD minidisk (reference.vm.vmio.CKDMinidisk) is cylinders start ..
+# start + N - 1 of a real CKD volume, given to the VM as a device of the real
+# volume's type with N cylinders.  "Right": the guest's channel programs end as
+# they end natively on a volume of N cylinders whose tracks hold what the
+# minidisk's tracks hold (state, CSWs, sense bytes, and the tracks afterwards),
+# and no track of the real volume outside the minidisk changes, byte for byte.
+# CKD commands (reference.io.ckd): X'07' SEEK (BB CC HH), X'1B' SEEK HEAD, X'13'
+# RECALIBRATE, X'1F' SET FILE MASK, X'19' WRITE HA, X'15' WRITE R0, X'1D' WRITE
+# CKD, X'05' WRITE DATA, X'31' SEARCH ID EQUAL (X'B1' multitrack), X'29'
+# SEARCH KEY EQUAL, X'1A' READ HA (X'9A'), X'16' READ R0, X'12' READ COUNT,
+# X'1E' READ CKD (X'9E'), X'06' READ DATA, X'5E' READ MULTIPLE CKD, X'08' TIC.
+# Sense byte 0 X'81' command reject with seek check; byte 1 X'20' end of
+# cylinder; on a 3330-1, bytes 5-6 the cylinder and head.
+
+REAL_CKD, TAPE, REAL_TAPE = 0x240, 0x181, 0x580
+CKD_CCWS, CKD_DATA = 0x1000, 0x4000      # where the chains and their data go
+SEEK_CHECK_REJECT = 0x81
+END_OF_CYLINDER = 0x20
+
+
+class Chains:
+    """Channel programs for the driver: each chain a request, followed by a
+    SENSE of the same device whose 24 bytes stay in storage (so that the sense
+    bytes are compared with the rest of the state).  A CCW is (command,
+    argument, flags, count): bytes to send, None for a zeroed buffer of
+    ``count`` bytes, or for a TIC (X'08') the index of the CCW it goes to."""
+
+    def __init__(self, device: int) -> None:
+        self.device = device
+        self.data: dict[int, bytes] = {}
+        self.requests: list[tuple[int, int, int]] = []
+        self.sense_at: list[int] = []
+        self.reads: list[list[int]] = []      # the buffers of each chain's CCWs
+        self._ccw_at = CKD_CCWS
+        self._data_at = CKD_DATA
+
+    def _put(self, data: bytes) -> int:
+        at = self._data_at
+        self.data[at] = data
+        self._data_at = (at + len(data) + 7) & ~7
+        assert self._data_at < GUEST
+        return at
+
+    def chain(self, ccws: list[tuple[int, bytes | int | None, int, int]],
+              device: int | None = None) -> int:
+        """Add a chain (and its SENSE) for ``device`` (default: the device of
+        these chains); returns its number (its requests: 2n and 2n + 1)."""
+        device = self.device if device is None else device
+        start = self._ccw_at
+        out, buffers = b"", []
+        for command, argument, flags, count in ccws:
+            if command == 0x08:
+                assert isinstance(argument, int)
+                out += ccw(0x08, start + 8 * argument, 0, 0)
+                buffers.append(-1)
+                continue
+            at = self._put(argument if isinstance(argument, bytes) else bytes(count))
+            out += ccw(command, at, flags, count)
+            buffers.append(at)
+        self.data[start] = out
+        self._ccw_at = start + len(out)
+        sense = self._put(bytes(24))
+        self.data[self._ccw_at] = ccw(0x04, sense, SLI, 24)
+        self.requests += [(start, device, 0), (self._ccw_at, device, 0)]
+        self._ccw_at += 8
+        assert self._ccw_at < CKD_DATA and len(self.requests) <= 46
+        self.sense_at.append(sense)
+        self.reads.append(buffers)
+        return len(self.sense_at) - 1
+
+    def image(self) -> bytes:
+        return image(self.requests, self.data)
+
+
+def seek(c: int, h: int) -> bytes:
+    return bytes(2) + c.to_bytes(2, "big") + h.to_bytes(2, "big")
+
+
+def count_field(c: int, h: int, r: int, kl: int, dl: int) -> bytes:
+    return c.to_bytes(2, "big") + h.to_bytes(2, "big") + bytes([r, kl]) + dl.to_bytes(2, "big")
+
+
+def slot_range(path: Path, c0: int, c1: int) -> tuple[int, int]:
+    """The file bytes of cylinders [c0, c1) of an uncompressed image."""
+    with open_image(str(path), readonly=True) as v:
+        size, heads = v.track_size, v.heads
+    return 512 + c0 * heads * size, 512 + c1 * heads * size
+
+
+def mark_neighbours(path: Path, cylinders: list[int]) -> None:
+    """A record of its own on every track of ``cylinders``: a read of a wrong
+    track would show."""
+    with open_image(str(path)) as v:
+        for c in cylinders:
+            for h in range(v.heads):
+                v.write_track(c, h, build_track(c, h, [
+                    CKDRecord(c, h, 0, b"", bytes(8)),
+                    CKDRecord(c, h, 1, b"NBR1", bytes([c, h]) * 40)]))
+
+
+@dataclass
+class CKDBoth:
+    m: Machine
+    vm: VirtualMachine
+    cp: VMCP
+    native: Path
+    real: Path
+    before: bytes
+    start: int
+    cylinders: int
+    other: VirtualMachine | None = None
+
+    def assert_same(self) -> None:
+        diff = differences(self.m, self.vm)
+        assert not diff, "\n".join(diff)
+        with open_image(str(self.native), readonly=True) as n, \
+                open_image(str(self.real), readonly=True) as r:
+            view = CKDMinidisk(r, self.start, self.cylinders)
+            for c in range(self.cylinders):
+                for h in range(n.heads):
+                    assert view.read_track(c, h) == n.read_track(c, h), f"track {c}/{h}"
+            compressed = r.compressed
+        if compressed:
+            # Track by track: every real track outside the minidisk as it was.
+            (self.real.parent / "before.ckd").write_bytes(self.before)
+            with open_image(str(self.real.parent / "before.ckd"), readonly=True) as b, \
+                    open_image(str(self.real), readonly=True) as r:
+                for c in range(r.cylinders):
+                    if self.start <= c < self.start + self.cylinders:
+                        continue
+                    for h in range(r.heads):
+                        assert r.read_track(c, h) == b.read_track(c, h), f"real {c}/{h}"
+            return
+        lo, hi = slot_range(self.real, self.start, self.start + self.cylinders)
+        after = self.real.read_bytes()
+        assert after[:lo] == self.before[:lo], "real tracks before the minidisk changed"
+        assert after[hi:] == self.before[hi:], "real tracks after the minidisk changed"
+
+    def sense(self, chains: Chains, i: int) -> bytes:
+        at = chains.sense_at[i]
+        return bytes(self.vm.mem[at:at + 24])
+
+
+def ckd_volumes(tmp: Path, kind: str, cylinders: int, start: int,
+                real_cylinders: int, compress: str | None = None) -> tuple[Path, Path]:
+    """A real volume of ``real_cylinders`` (its neighbouring cylinders marked)
+    and a native volume of ``cylinders`` holding what the minidisk of
+    ``cylinders`` from ``start`` holds."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    real, native = tmp / "real.ckd", tmp / "native.ckd"
+    create(str(real), kind, cylinders=real_cylinders, compress=compress)
+    mark_neighbours(real, [c for c in (start - 1, start + cylinders) if 0 <= c < real_cylinders])
+    create(str(native), kind, cylinders=cylinders)
+    with open_image(str(real), readonly=True) as r, open_image(str(native)) as n:
+        view = CKDMinidisk(r, start, cylinders)
+        for c in range(cylinders):
+            for h in range(n.heads):
+                n.write_track(c, h, view.read_track(c, h))
+    return real, native
+
+
+def run_ckd_both(tmp: Path, img: bytes, kind: str = "3330", cylinders: int = 3,
+                 start: int = 4, real_cylinders: int = 10, steps: int = 200_000,
+                 neighbour: bytes | None = None, paged: bool = False,
+                 compress: str | None = None) -> CKDBoth:
+    """``img`` natively with a ``kind`` of ``cylinders`` cylinders at DISK, and
+    as a VM whose DISK is the minidisk of as many cylinders from ``start`` of a
+    real volume of ``real_cylinders`` (with ``neighbour``: a second VM running
+    it, with the minidisk of the cylinders after the first one's); ``paged``: the
+    VM paged in 8 frames; ``compress``: the real volume a compressed image."""
+    real, native = ckd_volumes(tmp, kind, cylinders, start, real_cylinders, compress)
+    before = real.read_bytes()
+    m = start_machine(img, GUEST)
+    channels = ChannelSubsystem(m)
+    channels.attach(DISK, CKDDevice(open_image(str(native))))
+    m.channels = channels
+    m.interruption_log = []
+    m.run(steps)
+    channels.close()
+    cp = VMCP(real_storage=M, paging=8 * PAGE_4K if paged else 0)
+    cp.attach_real_ckd(REAL_CKD, real, kind)
+    vm = cp.create_vm(img, GUEST, max_steps=steps, paged=paged, devices=[
+        VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=start, cylinders=cylinders)])
+    vm.interruption_log = []
+    other = None
+    if neighbour is not None:
+        other = cp.create_vm(neighbour, GUEST, max_steps=steps, devices=[
+            VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=start + cylinders,
+                          cylinders=real_cylinders - start - cylinders)])
+    cp.run()
+    cp.close()
+    return CKDBoth(m, vm, cp, native, real, before, start, cylinders, other)
+
+
+def format_chain(c: int, h: int, records: list[tuple[bytes, bytes]],
+                 mask: int = 0xC0) -> list[tuple[int, bytes | int | None, int, int]]:
+    """SEEK, SET FILE MASK, WRITE HA, WRITE R0, then WRITE CKD of each (key,
+    data) as records 1, 2, ..."""
+    out: list[tuple[int, bytes | int | None, int, int]] = [
+        (0x07, seek(c, h), CC, 6), (0x1F, bytes([mask]), CC, 1),
+        (0x19, b"\0" + seek(c, h)[2:], CC, 5),
+        (0x15, count_field(c, h, 0, 0, 8) + bytes(8), CC, 16)]
+    for r, (key, data) in enumerate(records, 1):
+        body = count_field(c, h, r, len(key), len(data)) + key + data
+        out.append((0x1D, body, CC, len(body)))
+    out[-1] = out[-1][:2] + (0,) + out[-1][3:]
+    return out
+
+
+@pytest.mark.parametrize("paged, compress", [(False, None), (True, None), (False, "zlib")])
+def test_a_formatted_ckd_minidisk_is_written_searched_and_read_as_natively(
+        tmp_path, paged, compress):
+    heads = 19                        # a 3330
+    n = 3
+    ch = Chains(DISK)
+    data1, data2 = bytes(range(100)), b"\xc2" * 50
+    fmt = ch.chain(format_chain(1, 0, [(b"KEY1", data1), (b"KEY2", data2), (b"", b"")]))
+    update = ch.chain([(0x07, seek(1, 0), CC, 6), (0x31, b"\0\x01\0\0\x02", CC, 5),
+                       (0x08, 1, 0, 0), (0x05, b"\xe4" * 50, 0, 50)])
+    read = ch.chain([(0x07, seek(1, 0), CC, 6), (0x1A, None, CC, 5), (0x16, None, CC, 16),
+                     (0x1E, None, CC, 112), (0x12, None, CC, 8), (0x29, b"KEY2", CC, 4),
+                     (0x08, 5, 0, 0), (0x06, None, CC, 50), (0x1E, None, 0, 8)])
+    multiple = ch.chain([(0x07, seek(1, 0), CC, 6), (0x5E, None, SLI, 512)])
+    eoc = ch.chain([(0x07, seek(n - 1, heads - 2), CC, 6),
+                    (0xB1, b"\0\xff\0\xff\x01", CC, 5), (0x08, 1, 0, 0)])
+    beyond = ch.chain([(0x07, seek(n, 0), 0, 6)])
+    beyond_head = ch.chain([(0x07, seek(n - 1, heads), 0, 6)])
+    home = ch.chain([(0x07, seek(n - 1, 3), CC, 6), (0x1B, seek(0, heads - 1), CC, 6),
+                     (0x1A, None, CC, 5), (0x13, None, CC, 1), (0x1A, None, 0, 5)])
+    mt_home = ch.chain([(0x07, seek(n - 1, heads - 1), CC, 6), (0x9A, None, 0, 5)])
+    both = run_ckd_both(tmp_path, ch.image(), "3330", n, 4, 10, paged=paged,
+                        compress=compress)
+    both.assert_same()
+    vm = both.vm
+
+    def buffer(chain: int, k: int, length: int) -> bytes:
+        at = ch.reads[chain][k]
+        return bytes(vm.mem[at:at + length])
+
+    for i in range(2 * len(ch.sense_at)):
+        assert logged(vm, i).cc == 0
+    assert logged(vm, 2 * fmt).end[2] == CE_DE
+    assert logged(vm, 2 * update).end[2] == CE_DE
+    # The guest sees its own cylinder in the home address and R0 of the track.
+    assert buffer(read, 1, 5) == b"\0\0\x01\0\0"
+    assert buffer(read, 2, 16) == count_field(1, 0, 0, 0, 8) + bytes(8)
+    assert buffer(read, 3, 112) == count_field(1, 0, 1, 4, 100) + b"KEY1" + data1
+    assert buffer(read, 4, 8) == count_field(1, 0, 2, 4, 50)
+    assert buffer(read, 7, 50) == b"\xe4" * 50                 # updated by WRITE DATA
+    assert logged(vm, 2 * read).end[2] == CE_DE | UNIT_EXCEPTION   # R3: end of file
+    assert buffer(multiple, 1, 12) == count_field(1, 0, 1, 4, 100) + b"KEY1"
+    # The multitrack search runs off the minidisk's last cylinder: end of cylinder.
+    assert logged(vm, 2 * eoc).end[2] == CE_DE | UNIT_CHECK
+    assert both.sense(ch, eoc)[1] == END_OF_CYLINDER
+    assert both.sense(ch, eoc)[5:7] == bytes([n - 1, heads - 1])   # 3330-1: CC << 6 | HH
+    # A seek beyond the minidisk is the seek check of a 3330 of 3 cylinders.
+    for chain in (beyond, beyond_head):
+        assert logged(vm, 2 * chain).end[2] == CE_DE | UNIT_CHECK
+        assert both.sense(ch, chain)[0] == SEEK_CHECK_REJECT
+    assert buffer(home, 2, 5) == b"\0\0\x02\0" + bytes([heads - 1])
+    assert buffer(home, 4, 5) == bytes(5)                       # recalibrated: 0/0
+    assert logged(vm, 2 * mt_home).end[2] == CE_DE | UNIT_CHECK
+    assert both.sense(ch, mt_home)[1] == END_OF_CYLINDER
+    # The real volume: the track is at real cylinder 5, its home address real.
+    with open_image(str(both.real), readonly=True) as r:
+        t = r.read_track(5, 0)
+    assert t[:5] == b"\0\0\x05\0\0" and t[5:13] == count_field(5, 0, 0, 0, 8)
+    assert t[21:29] == count_field(1, 0, 1, 4, 100)           # the guest's own count
+
+
+def test_reading_the_neighbours_cylinder_is_impossible_by_any_seek(tmp_path):
+    # Every seek argument to the cylinders of the real volume around the
+    # minidisk (real cylinder numbers, 16-bit wrap, BB not zero) is refused as
+    # natively; the neighbour's marked records are never read.
+    ch = Chains(DISK)
+    chains = []
+    for c in (3, 4, 5, 6, 7, 8, 0xFFFF, 0x10000 - 4):
+        chains.append(ch.chain([(0x07, seek(c & 0xFFFF, 0), CC, 6), (0x1E, None, SLI, 200)]))
+    chains.append(ch.chain([(0x07, b"\0\x01\0\0\0\0", CC, 6), (0x1E, None, SLI, 200)]))
+    both = run_ckd_both(tmp_path, ch.image(), "2311", 2, 4, 8)
+    both.assert_same()
+    for i in chains:
+        at = ch.reads[i][1]
+        assert b"NBR1" not in bytes(both.vm.mem[at:at + 200])
+    assert logged(both.vm, 2 * chains[2]).end[2] == CE_DE | UNIT_CHECK
+    assert both.sense(ch, chains[2])[0] == SEEK_CHECK_REJECT
+
+
+def test_a_ckd_minidisk_at_cylinder_0_of_the_whole_volume_is_the_volume(tmp_path):
+    # start 0, every cylinder: the view is the real volume itself.
+    ch = Chains(DISK)
+    ch.chain(format_chain(0, 1, [(b"", b"ONE")]))
+    ch.chain([(0x02, None, SLI, 24)])                    # READ IPL: record 1 of 0/0
+    both = run_ckd_both(tmp_path, ch.image(), "2314", 4, 0, 4)
+    both.assert_same()
+    with open_image(str(both.real), readonly=True) as r, \
+            open_image(str(both.native), readonly=True) as n:
+        for c in range(4):
+            for h in range(r.heads):
+                assert r.read_track(c, h) == n.read_track(c, h)
+
+
+# --- random CKD channel programs: equivalence and isolation -----------------
+_CKD_COMMANDS = [0x07, 0x0B, 0x1B, 0x13, 0x1F, 0x19, 0x15, 0x1D, 0x05, 0x0D, 0x11,
+                 0x31, 0x51, 0x71, 0xB1, 0xD1, 0xF1, 0x29, 0x49, 0x69, 0xA9, 0x39, 0xB9,
+                 0x1A, 0x9A, 0x16, 0x12, 0x92, 0x06, 0x86, 0x0E, 0x8E, 0x1E, 0x9E, 0x5E,
+                 0x02, 0x04, 0x03, 0x22, 0x23, 0xB4, 0x94]
+
+
+@st.composite
+def ckd_argument(draw: st.DrawFn, command: int, cylinders: int, heads: int,
+                 start: int) -> bytes:
+    """An argument near what the command takes, its cylinder numbers drawn
+    from the minidisk's, the real ones around it and beyond."""
+    cyl = draw(st.sampled_from([0, 1, cylinders - 1, cylinders, start, start - 1,
+                                start + cylinders, 0xFFFF]))
+    head = draw(st.integers(0, heads + 1))
+    if command in (0x07, 0x0B, 0x1B):
+        return draw(st.sampled_from([seek(cyl, head), seek(cyl, head),
+                                     b"\0\x01" + seek(cyl, head)[2:], seek(cyl, head)[:4]]))
+    if command == 0x1F:
+        return bytes([draw(st.sampled_from([0x00, 0x40, 0x80, 0xC0, 0xC8, 0xD0, 0xD8, 0x20]))])
+    if command == 0x19:
+        return b"\0" + cyl.to_bytes(2, "big") + head.to_bytes(2, "big")
+    if command in (0x15, 0x1D):
+        kl = draw(st.sampled_from([0, 4]))
+        dl = draw(st.sampled_from([0, 8, 60, 300]))
+        r = draw(st.integers(0, 3))
+        return count_field(cyl, head, r, kl, dl) + draw(st.binary(min_size=kl + dl,
+                                                                 max_size=kl + dl))
+    if command & 0x7F in (0x31, 0x51, 0x71):
+        return cyl.to_bytes(2, "big") + head.to_bytes(2, "big") + bytes([draw(
+            st.integers(0, 3))])
+    if command & 0x7F == 0x39:
+        return cyl.to_bytes(2, "big") + head.to_bytes(2, "big")
+    if command & 0x7F in (0x29, 0x49, 0x69):
+        return draw(st.sampled_from([b"KEY1", b"\0\0\0\0", b"NBR1"]))
+    return draw(st.binary(max_size=40))
+
+
+@st.composite
+def ckd_chains(draw: st.DrawFn, cylinders: int, heads: int,
+               start: int) -> list[list[tuple[int, bytes | int | None, int, int]]]:
+    """A few chains of random CKD commands (a seek first, mostly), TIC loops
+    after searches included."""
+    out = []
+    numbers = [0, 1, cylinders - 1, cylinders, start, start - 1, start + cylinders, 0xFFFF]
+    for _ in range(draw(st.integers(1, 5))):
+        chain: list[tuple[int, bytes | int | None, int, int]] = []
+        c, h = draw(st.integers(0, cylinders)), draw(st.integers(0, heads - 1))
+        kind = draw(st.sampled_from(["format", "update", "random"]))
+        if kind == "format":
+            # A track formatted: its home address, R0 and records with counts
+            # naming the minidisk's cylinder or real ones around it.
+            named = draw(st.sampled_from([c, c, *numbers]))
+            records = draw(st.lists(st.tuples(st.sampled_from([b"", b"KEY1", b"NBR1"]),
+                                              st.binary(min_size=1, max_size=300)),
+                                    min_size=1, max_size=4))
+            chain = format_chain(c, h, records)
+            for k, (command, argument, flags, n) in enumerate(chain):
+                if command in (0x19, 0x15, 0x1D) and isinstance(argument, bytes):
+                    at = 1 if command == 0x19 else 0
+                    argument = argument[:at] + named.to_bytes(2, "big") + argument[at + 2:]
+                    chain[k] = (command, argument, flags | CC, n)
+        elif kind == "update":
+            # SEARCH ID EQUAL / TIC, then a write that needs it.
+            chain = [(0x07, seek(c, h), CC, 6),
+                     (0x1F, bytes([draw(st.sampled_from([0x00, 0x80, 0xC0, 0x40]))]), CC, 1),
+                     (0x31, seek(c, h)[2:] + bytes([draw(st.integers(0, 2))]), CC, 5),
+                     (0x08, 2, 0, 0)]
+            command = draw(st.sampled_from([0x05, 0x0D, 0x1D, 0x11]))
+            argument = draw(ckd_argument(0x1D, cylinders, heads, start)) \
+                if command == 0x1D else draw(st.binary(min_size=1, max_size=120))
+            chain.append((command, argument, CC | SLI, len(argument)))
+        else:
+            chain.append((0x07, seek(c, h), CC, 6))
+        for _ in range(draw(st.integers(0 if kind != "random" else 1, 4))):
+            command = draw(st.sampled_from(_CKD_COMMANDS))
+            flags = draw(st.sampled_from([CC, CC | SLI, SLI | CC]))
+            if command in (0x07, 0x0B, 0x1B, 0x1F, 0x19, 0x15, 0x1D, 0x31, 0x51, 0x71,
+                           0xB1, 0xD1, 0xF1, 0x29, 0x49, 0x69, 0xA9, 0x39, 0xB9, 0x05,
+                           0x0D, 0x11, 0x23):
+                argument = draw(ckd_argument(command, cylinders, heads, start))
+                if command in (0x05, 0x0D, 0x11, 0x23):
+                    argument = draw(st.binary(min_size=1, max_size=80))
+                chain.append((command, argument, flags, max(len(argument), 1)))
+                if command & 0x7F in (0x31, 0x29, 0x39, 0x51, 0x49) and draw(st.booleans()):
+                    chain.append((0x08, len(chain) - 1, 0, 0))
+            else:
+                chain.append((command, None, flags, draw(st.sampled_from([5, 8, 16, 120,
+                                                                          600]))))
+        last = chain[-1]
+        if last[0] != 0x08:
+            chain[-1] = (last[0], last[1], last[2] & ~CC, last[3])
+        out.append(chain)
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_random_ckd_programs_on_a_minidisk_run_as_natively_and_stay_on_it(data):
+    # One VM's random channel programs on its minidisk (cylinders 2-4 of a
+    # real 2311 of 8 cylinders) while a second VM reads its own minidisk (the
+    # cylinders after it): the first VM ends as natively on a 2311 of 3
+    # cylinders, the tracks alike; the real volume outside its minidisk is
+    # unchanged byte for byte; the neighbour reads its own track 0/0.
+    cylinders, heads, start = 3, 10, 2
+    ch = Chains(DISK)
+    for chain in data.draw(ckd_chains(cylinders, heads, start)):
+        ch.chain(chain)
+    neighbour = Chains(DISK)
+    probe = neighbour.chain([(0x07, seek(0, 0), CC, 6), (0x1A, None, CC, 5),
+                             (0x1E, None, SLI, 96)])
+    folder = Path(tempfile.mkdtemp(prefix="ckd-iso-"))
+    try:
+        both = run_ckd_both(folder, ch.image(), "2311", cylinders, start, 8, steps=100_000,
+                            neighbour=neighbour.image())
+        both.assert_same()
+        assert both.other is not None
+        home, record = neighbour.reads[probe][1:3]
+        assert bytes(both.other.mem[home:home + 5]) == bytes(5)    # its own 0/0
+        assert bytes(both.other.mem[record + 8:record + 12]) == b"NBR1"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_ckd_isolation_check_finds_a_view_that_lets_a_seek_through(tmp_path,
+                                                                       monkeypatch):
+    # The check of the test above is not vacuous: a minidisk view whose bound is
+    # one cylinder too far lets a guest write on the neighbour's first cylinder.
+    original = CKDMinidisk.__init__
+
+    def wider(self: CKDMinidisk, real: Any, start: int, cylinders: int) -> None:
+        original(self, real, start, cylinders)
+        self.cylinders = cylinders + 1
+
+    ch = Chains(DISK)
+    ch.chain(format_chain(3, 0, [(b"", b"LEAK")]))
+    img = ch.image()
+    real, _ = ckd_volumes(tmp_path, "2311", 3, 2, 8)
+    before = real.read_bytes()
+    monkeypatch.setattr(CKDMinidisk, "__init__", wider)
+    cp = VMCP(real_storage=M)
+    cp.attach_real_ckd(REAL_CKD, real)
+    cp.create_vm(img, GUEST, max_steps=100_000, devices=[
+        VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=2, cylinders=3)])
+    cp.run()
+    cp.close()
+    lo, hi = slot_range(real, 2, 5)
+    after = real.read_bytes()
+    assert after[:lo] == before[:lo] and after[hi:] != before[hi:]
+
+
+# --- directory, VMCP and configuration checks ----------------------------------
+def test_ckd_minidisks_that_overlap_or_leave_the_volume_are_refused(tmp_path):
+    real = tmp_path / "r.ckd"
+    create(str(real), "2311", cylinders=6)
+    cp = VMCP(real_storage=M)
+    cp.attach_real_ckd(REAL_CKD, real)
+    a = cp.create_vm(b"", GUEST, name="a", devices=[
+        VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=1, cylinders=2)])
+    for start, cylinders, message in ((2, 2, "overlap a minidisk of a"),
+                                      (5, 2, "are not on the real 2311"),
+                                      (4, 3, "cylinders 4-6 are not on the real 2311")):
+        with pytest.raises(VMCPError, match=message):
+            cp.create_vm(b"", GUEST, name="b", devices=[
+                VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=start,
+                              cylinders=cylinders)])
+    with pytest.raises(VMCPError, match="no real CKD volume at 130"):
+        cp.create_vm(b"", GUEST, name="c", devices=[
+            VirtualDevice(DISK, "MDISK", real=0x130, start=0, cylinders=1)])
+    with pytest.raises(VMCPError, match="no real 3370 at 240"):
+        cp.create_vm(b"", GUEST, name="d", devices=[
+            VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=0, blocks=1)])
+    cp.destroy_vm(a)                # its cylinders are free again
+    cp.create_vm(b"", GUEST, name="e", devices=[
+        VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=0, cylinders=6)])
+    with pytest.raises(VMCPError, match="is a 2311 image, not a 3350"):
+        cp.attach_real_ckd(0x241, real, "3350")
+    cp.close()
+
+
+def _ckd_directory(tmp_path: Path, disk: str, devices: list[str]) -> Path:
+    (tmp_path / "p.asm").write_text("P        START 0\n         DC    X'000A0000',A(0)\n"
+                                    "         END\n")
+    text = disk + "".join(
+        f'[[vm]]\nname = "v{i}"\nprogram = "p.asm"\nstorage = "64K"\n' + d
+        for i, d in enumerate(devices))
+    path = tmp_path / "d.toml"
+    path.write_text(text)
+    return path
+
+
+_CKD_DISK = '[[disk]]\naddress = "240"\ntype = "2311"\nfile = "r.ckd"\n'
+_MD = '  [[vm.device]]\n  address = "150"\n  type = "MDISK"\n  disk = "240"\n'
+
+
+@pytest.mark.parametrize("disk, devices, line, message", [
+    (_CKD_DISK, [_MD + "  start = 0\n  cylinders = 3\n", _MD + "  start = 2\n  cylinders = 2\n"],
+     24, "cylinders 2-3 of disk 240 overlap the minidisk at line 9"),
+    (_CKD_DISK, [_MD + "  start = 4\n  cylinders = 3\n"], 14,
+     "cylinders 4-6 are not on disk 240 (2311, 6 cylinders)"),
+    (_CKD_DISK, [_MD + "  start = 0\n  blocks = 3\n"], 14,
+     "disk 240 is a 2311: a minidisk of it has cylinders, not blocks"),
+    (_CKD_DISK.replace("2311", "3350"), [], 4, "file 'r.ckd': a 2311 image, not a 3350"),
+    (_CKD_DISK.replace("2311", "3351"), [], 3, "type '3351': a disk is a 3370 or one of"),
+    (_CKD_DISK, ['  [[vm.device]]\n  address = "150"\n  type = "2311"\n  file = "r.ckd"\n'],
+     9, "a VM's disk is a minidisk"),
+    (_CKD_DISK.replace("r.ckd", "x.img").replace('type = "2311"', 'type = "3370"') + "", [
+        '  [[vm.device]]\n  address = "150"\n  type = "MDISK"\n  disk = "240"\n'
+        '  cylinders = 1\n'], 13, "disk 240 is a 3370: a minidisk of it has blocks"),
+])
+def test_a_bad_ckd_minidisk_in_the_directory_is_one_line_with_its_place(
+        tmp_path, disk, devices, line, message):
+    create(str(tmp_path / "r.ckd"), "2311", cylinders=6)
+    (tmp_path / "x.img").write_bytes(bytes(512 * 8))
+    path = _ckd_directory(tmp_path, disk, devices)
+    with pytest.raises(VMIOError) as e:
+        load_directory(path)
+    assert str(e.value).startswith(f"{path}:{line}: "), str(e.value)
+    assert message in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_a_directory_gives_ckd_minidisks_a_dedicated_tape_and_a_tape_of_its_own(
+        tmp_path, capsys):
+    # VM v0: cylinders 0-2 of the real 2311 and the real tape unit 580 dedicated
+    # to it at 181; VM v1: cylinders 3-5 and a tape unit on its own file.  Each
+    # formats track 1/0 of its minidisk with a record of its own and writes a
+    # block on its tape.
+    create(str(tmp_path / "r.ckd"), "2311", cylinders=6)
+    for name in ("v0", "v1"):
+        ch = Chains(DISK)
+        ch.chain(format_chain(1, 0, [(b"", f"{name} DISK".encode())]))
+        ch.chain([(0x01, f"{name} TAPE".encode(), 0, 7)], TAPE)
+        (tmp_path / f"{name}.bin").write_bytes(ch.image())
+    vm = '[[vm]]\nname = "{0}"\nprogram = "{0}.bin"\nstorage = "64K"\nmax_steps = 50000\n'
+    d = tmp_path / "d.toml"
+    d.write_text(_CKD_DISK + '[[tape]]\naddress = "580"\nfile = "real.aws"\n'
+                 + vm.format("v0") + _MD + "  start = 0\n  cylinders = 3\n"
+                 '  [[vm.device]]\n  address = "181"\n  type = "TAPE"\n  tape = "580"\n'
+                 + vm.format("v1") + _MD + "  start = 3\n  cylinders = 3\n"
+                 '  [[vm.device]]\n  address = "181"\n  type = "3420"\n  file = "own.aws"\n')
+    directory = load_directory(d)
+    assert directory.ckd == {0x240: ("2311", 6)}
+    assert directory.dedicated == {0x580: ("v0", 22)}
+    devices = directory.vms[1].devices
+    assert (devices[0].start, devices[0].cylinders) == (3, 3)
+    assert devices[1].type_name == "3420" and devices[1].tape["path"] == tmp_path / "own.aws"
+    assert main(["vmcp", "--directory", str(d)]) == 0
+    capsys.readouterr()
+    assert b"v0 TAPE" in (tmp_path / "real.aws").read_bytes()
+    assert b"v1 TAPE" in (tmp_path / "own.aws").read_bytes()
+    with open_image(str(tmp_path / "r.ckd"), readonly=True) as r:
+        assert b"v0 DISK" in r.read_track(1, 0) and b"v1 DISK" in r.read_track(4, 0)
+        assert r.read_track(4, 0)[21:29] == count_field(1, 0, 1, 0, 7)   # the guest's
+
+
+def test_a_tape_dedicated_to_two_vms_or_not_in_the_directory_is_one_line(tmp_path):
+    (tmp_path / "p.asm").write_text("P        START 0\n         DC    X'000A0000',A(0)\n"
+                                    "         END\n")
+    vm = '[[vm]]\nname = "{0}"\nprogram = "p.asm"\n'
+    dev = '  [[vm.device]]\n  address = "181"\n  type = "TAPE"\n  tape = "{0}"\n'
+    tape = '[[tape]]\naddress = "580"\nfile = "real.aws"\n'
+    for text, line, message in (
+            (tape + vm.format("a") + dev.format("580") + vm.format("b") + dev.format("580"),
+             17, "tape 580 is dedicated to VM a at line 10: a tape unit goes to one VM"),
+            (tape + vm.format("a") + dev.format("581"), 10,
+             "tape 581: not a [[tape]] of the directory"),
+            (tape + '[[tape]]\naddress = "580"\nfile = "other.aws"\n', 5,
+             "address 580 already configured at line 2")):
+        (tmp_path / "d.toml").write_text(text)
+        with pytest.raises(VMIOError) as e:
+            load_directory(tmp_path / "d.toml")
+        assert str(e.value).startswith(f"{tmp_path / 'd.toml'}:{line}: "), str(e.value)
+        assert message in str(e.value)
+
+
+# --- tapes ------------------------------------------------------------------------
+def tape_program() -> Chains:
+    ch = Chains(TAPE)
+    ch.chain([(0x01, b"FIRST BLOCK", CC, 11), (0x1F, None, CC, 1),
+              (0x01, b"SECOND" * 20, 0, 120)])
+    ch.chain([(0x07, None, 0, 1)])                       # rewind
+    ch.chain([(0x02, None, SLI, 40)])                    # FIRST BLOCK
+    ch.chain([(0x02, None, 0, 40)])                      # the tape mark: unit exception
+    ch.chain([(0x02, None, 0, 100)])                     # incorrect length
+    ch.chain([(0x27, None, CC, 1), (0x0C, None, SLI, 120)])  # backspace, read backward
+    ch.chain([(0x3F, None, 0, 1)])                       # past the end: unit check
+    ch.chain([(0x0F, None, 0, 1)])                       # rewind unload
+    ch.chain([(0x02, None, 0, 8)])                       # not ready: intervention
+    return ch
+
+
+def test_an_attached_tape_runs_as_natively(tmp_path):
+    img = tape_program().image()
+    m = start_machine(img, GUEST)
+    channels = ChannelSubsystem(m)
+    channels.attach(TAPE, Tape3420(tmp_path / "native.aws"))
+    m.channels = channels
+    m.interruption_log = []
+    m.run(50_000)
+    channels.close()
+    cp = VMCP(real_storage=M)
+    tape = cp.attach_real_tape(REAL_TAPE, tmp_path / "vm.aws")
+    vm = cp.create_vm(img, GUEST, max_steps=50_000,
+                      devices=[VirtualDevice(TAPE, "TAPE", real=REAL_TAPE)])
+    vm.interruption_log = []
+    cp.run()
+    cp.release_spool(vm)
+    assert cp.real.channels is not None
+    assert cp.real.channels.subchannels[REAL_TAPE].device is tape    # back to the VMCP
+    cp.close()
+    diff = differences(m, vm)
+    assert not diff, "\n".join(diff)
+    assert (tmp_path / "vm.aws").read_bytes() == (tmp_path / "native.aws").read_bytes()
+    assert b"SECOND" in (tmp_path / "vm.aws").read_bytes()
+    assert logged(vm, 6).end[2] == CE_DE | UNIT_EXCEPTION      # the tape mark
+    rejected = logged(vm, 16)                    # intervention required: CC 1, unit check
+    assert rejected.cc == 1 and rejected.sio[2] == UNIT_CHECK
+
+
+def test_a_tape_is_attached_to_one_vm_at_a_time(tmp_path):
+    cp = VMCP(real_storage=M)
+    cp.attach_real_tape(REAL_TAPE, tmp_path / "t.aws")
+    a = cp.create_vm(b"", GUEST, name="a",
+                     devices=[VirtualDevice(TAPE, "TAPE", real=REAL_TAPE)])
+    with pytest.raises(VMCPError, match="tape 580 is attached to a"):
+        cp.create_vm(b"", GUEST, name="b", devices=[VirtualDevice(TAPE, "TAPE",
+                                                                  real=REAL_TAPE)])
+    with pytest.raises(VMCPError, match="no real tape unit at 581"):
+        cp.create_vm(b"", GUEST, name="c", devices=[VirtualDevice(TAPE, "TAPE", real=0x581)])
+    cp.destroy_vm(a)                          # detached: the tape stays open for the next
+    b = cp.create_vm(tape_program().image(), GUEST, name="b", max_steps=50_000,
+                     devices=[VirtualDevice(TAPE, "TAPE", real=REAL_TAPE)])
+    cp.run()
+    cp.close()
+    assert logged(b, 0).end[2] == CE_DE
+    assert b"FIRST BLOCK" in (tmp_path / "t.aws").read_bytes()
+
+
+def test_a_configuration_with_a_ckd_disk_and_a_tape_runs_under_the_vmcp_as_natively(
+        tmp_path):
+    # configured_guest: the 2311 a real volume and a whole-volume minidisk, the
+    # 3420 a real tape attached to the VM; the files end as the native run's.
+    ch = Chains(DISK)
+    ch.chain(format_chain(1, 2, [(b"K", b"DATA" * 10)]))
+    ch.chain([(0x07, seek(1, 2), CC, 6), (0x1E, None, SLI, 60)])
+    ch.chain([(0x07, seek(6, 0), 0, 6)])                       # beyond the volume
+    ch.chain([(0x01, b"TAPE BLOCK", 0, 10)], TAPE)
+    img = ch.image()
+    results = {}
+    for mode in ("native", "vmcp"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        create(str(folder / "d.ckd"), "2311", cylinders=6)
+        (folder / "c.toml").write_text(
+            '[[device]]\naddress = "150"\ntype = "2311"\nfile = "d.ckd"\n'
+            '[[device]]\naddress = "181"\ntype = "3420"\nfile = "t.aws"\n')
+        config = load_configuration(folder / "c.toml")
+        if mode == "native":
+            cpu: Any = config.start(img, GUEST)
+            cpu.interruption_log = []
+            cpu.run(100_000)
+            assert cpu.channels is not None
+            cpu.channels.close()
+        else:
+            cp, cpu = configured_guest(config, img, GUEST, max_steps=100_000)
+            cpu.interruption_log = []
+            cp.run()
+            cp.close()
+        results[mode] = (cpu, (folder / "d.ckd").read_bytes(), (folder / "t.aws").read_bytes())
+    diff = differences(results["native"][0], results["vmcp"][0])
+    assert not diff, "\n".join(diff)
+    assert results["native"][1:] == results["vmcp"][1:]
+    assert b"TAPE BLOCK" in results["vmcp"][2]
+    vm = results["vmcp"][0]
+    assert logged(vm, 4).end[2] == CE_DE | UNIT_CHECK           # seek to cylinder 6
+
+
+def test_a_compressed_real_volume_is_flushed_and_closed_when_the_vmcp_closes(tmp_path):
+    # The CCKD header's "opened" bit (byte 3 of the compressed-device header,
+    # X'80', reference/io/dasd.py) is on while the image is open for writing
+    # and off once it is flushed and closed.
+    real = tmp_path / "r.cckd"
+    create(str(real), "2314", cylinders=4, compress="zlib")
+    ch = Chains(DISK)
+    ch.chain(format_chain(0, 3, [(b"", b"KEPT" * 20)]))
+    cp = VMCP(real_storage=M)
+    cp.attach_real_ckd(REAL_CKD, real, "2314")
+    cp.create_vm(ch.image(), GUEST, max_steps=50_000, devices=[
+        VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=1, cylinders=2)])
+    cp.run()
+    assert real.read_bytes()[512 + 3] & 0x80          # written, not yet closed
+    cp.close()
+    assert not real.read_bytes()[512 + 3] & 0x80
+    with open_image(str(real), readonly=True) as v:
+        assert b"KEPT" * 20 in v.read_track(1, 3)
+        v.check_tables()
+
+
+def test_ipl_from_a_ckd_minidisk_as_natively(tmp_path):
+    # A new volume's IPL records (reference/io/dasd.py ``create``, as dasdinit
+    # writes them): READ IPL of cylinder 0 head 0 record 1, natively and from the
+    # minidisk of cylinders 2-4 of a larger volume whose cylinder 0 was copied
+    # there.
+    create(str(tmp_path / "n.ckd"), "3350", cylinders=3)
+    create(str(tmp_path / "r.ckd"), "3350", cylinders=6)
+    with open_image(str(tmp_path / "n.ckd"), readonly=True) as n, \
+            open_image(str(tmp_path / "r.ckd")) as r:
+        view = CKDMinidisk(r, 2, 3)
+        for h in range(n.heads):
+            view.write_track(0, h, n.read_track(0, h))
+    m = Machine(GUEST)
+    channels = ChannelSubsystem(m)
+    channels.attach(DISK, CKDDevice(open_image(str(tmp_path / "n.ckd"))))
+    m.channels = channels
+    assert channels.ipl(DISK) is None
+    m.interruption_log = []
+    m.run(1000)
+    channels.close()
+    cp = VMCP(real_storage=M)
+    cp.attach_real_ckd(REAL_CKD, tmp_path / "r.ckd", "3350")
+    vm = cp.create_vm(b"", GUEST, max_steps=1000, ipl=DISK, devices=[
+        VirtualDevice(DISK, "MDISK", real=REAL_CKD, start=2, cylinders=3)])
+    vm.interruption_log = []
+    cp.run()
+    cp.close()
+    diff = differences(m, vm)
+    assert not diff, "\n".join(diff)
+    assert vm.stop_reason == "disabled-wait" and bytes(vm.mem[2:4]) == DISK.to_bytes(2, "big")
+    with open_image(str(tmp_path / "r.ckd"), readonly=True) as r:
+        assert r.read_track(2, 0)[1:5] == b"\0\x02\0\0"       # the real home address
+
+
+_TAPE_COMMANDS = [0x01, 0x01, 0x02, 0x02, 0x0C, 0x1F, 0x17, 0x07, 0x37, 0x27, 0x3F, 0x2F,
+                  0xC3, 0x03, 0x04, 0x0F, 0xFF]
+
+
+@st.composite
+def tape_chains(draw: st.DrawFn) -> list[list[tuple[int, bytes | int | None, int, int]]]:
+    out = []
+    for _ in range(draw(st.integers(1, 8))):
+        chain: list[tuple[int, bytes | int | None, int, int]] = []
+        for _ in range(draw(st.integers(1, 3))):
+            command = draw(st.sampled_from(_TAPE_COMMANDS))
+            flags = draw(st.sampled_from([CC, CC | SLI]))
+            if command == 0x01:
+                block = draw(st.binary(min_size=1, max_size=90))
+                chain.append((command, block, flags, len(block)))
+            else:
+                chain.append((command, None, flags, draw(st.sampled_from([1, 8, 24, 100]))))
+        last = chain[-1]
+        chain[-1] = (last[0], last[1], last[2] & ~CC, last[3])
+        out.append(chain)
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(chains=tape_chains(), attached=st.booleans(), existing=st.booleans())
+def test_random_tape_programs_run_as_natively(chains, attached, existing):
+    # Random chains of 3420 commands on a new tape or one with two blocks and a
+    # tape mark, natively and on an attached real tape unit or a virtual one on
+    # its own file: the same state, CSWs and sense bytes, the same tape file.
+    ch = Chains(TAPE)
+    for chain in chains:
+        ch.chain(chain)
+    img = ch.image()
+    folder = Path(tempfile.mkdtemp(prefix="tape-"))
+    try:
+        for name in ("native.aws", "vm.aws"):
+            if existing:
+                # AWS: length LE16, previous length LE16, flags (X'A0' a block,
+                # X'40' a tape mark), 0.
+                (folder / name).write_bytes(bytes.fromhex("0300 0000 A000") + b"ONE"
+                                            + bytes.fromhex("0000 0300 4000")
+                                            + bytes.fromhex("0300 0000 A000") + b"TWO")
+        m = start_machine(img, GUEST)
+        channels = ChannelSubsystem(m)
+        channels.attach(TAPE, Tape3420(folder / "native.aws"))
+        m.channels = channels
+        m.interruption_log = []
+        m.run(50_000)
+        channels.close()
+        cp = VMCP(real_storage=M)
+        if attached:
+            cp.attach_real_tape(REAL_TAPE, folder / "vm.aws")
+            device = VirtualDevice(TAPE, "TAPE", real=REAL_TAPE)
+        else:
+            device = VirtualDevice(TAPE, "3420", tape={"path": folder / "vm.aws"})
+        vm = cp.create_vm(img, GUEST, max_steps=50_000, devices=[device])
+        vm.interruption_log = []
+        cp.run()
+        cp.close()
+        diff = differences(m, vm)
+        assert not diff, "\n".join(diff)
+        assert (folder / "vm.aws").read_bytes() == (folder / "native.aws").read_bytes()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

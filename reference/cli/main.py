@@ -468,7 +468,10 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
         try:
             if directory is not None:
                 for address, (path, _) in sorted(directory.disks.items()):
-                    cp.attach_real_disk(address, path)
+                    cp.attach_real_disk(address, path,
+                                        directory.ckd.get(address, ("3370", 0))[0])
+                for address, (arguments, _) in sorted(directory.tapes.items()):
+                    cp.attach_real_tape(address, **arguments)
             vms = []
             for name, image, size, share, max_steps, devices, ipl in guests:
                 if len(image) > size:

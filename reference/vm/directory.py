@@ -3,19 +3,24 @@
 Theory of operation
 -------------------
 The directory is a TOML file (docs/vmcp.md, "The directory"), as VM/370's user
-directory: ``[[disk]]`` tables name the VMCP's real 3370s (an I/O address and a
-host image file), ``[[vm]]`` tables the VMs (a name, the program it runs or the
-device it is loaded from by IPL, storage, share, step limit), and each VM's
-``[[vm.device]]`` tables its devices.  A device is a minidisk (``type =
-"MDISK"``: blocks ``start`` to ``start + blocks - 1`` of a ``[[disk]]``) or any
-device of a machine configuration but a 3370, checked as a configuration's
-device is (``reference.io.config.device_spec``) and spooled
-(``reference.vm.vmio``).
+directory: ``[[disk]]`` tables name the VMCP's real disks (an I/O address, a
+host image file and a type: 3370, the default, or a CKD type of
+``reference.io.ckd_geometry``, a Hercules CKD or CCKD image), ``[[tape]]``
+tables its real tape units (a configured 3420's keys), ``[[vm]]`` tables
+the VMs (a name, the program it runs or the device it is loaded from by IPL,
+storage, share, step limit), and each VM's ``[[vm.device]]`` tables its devices.
+A device is a minidisk (``type = "MDISK"``: blocks ``start`` to ``start + blocks
+- 1`` of a 3370 ``[[disk]]``, or cylinders ``start`` to ``start + cylinders - 1``
+of a CKD one), a ``[[tape]]`` dedicated to the VM (``type = "TAPE"``, ``tape``:
+one VM per tape unit), a 3420 on a tape file of its own, or any other device of a
+machine configuration but a disk, checked as a configuration's device is
+(``reference.io.config.device_spec``) and spooled (``reference.vm.vmio``).
 
 ``load_directory`` reads the file with the bounds of a configuration file
 (``reference.io.config.read_toml``) and checks it whole before any VM exists:
 keys, names, addresses, sizes, that every minidisk lies on its disk and does
-not overlap another VM's minidisk there, and the host files, by the rules of a
+not overlap another VM's minidisk there (a CKD minidisk: any other minidisk),
+that a CKD image is of the type its ``[[disk]]`` says, and the host files, by the rules of a
 machine configuration (``reference.io.devices``: inputs readable, disk images
 writable and of whole blocks, outputs writable, and no host file serving two
 uses unless both only read it).  Every error is a ``VMIOError`` of one line,
@@ -30,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reference.io.ckd_geometry import GEOMETRIES
 from reference.io.config import (
     ConfigError,
     Fail,
@@ -41,8 +47,9 @@ from reference.io.config import (
     read_toml,
     table_lines,
 )
+from reference.io.dasd import DasdImageError, open_image
 from reference.io.devices import FileUse, check_shared_files, input_problem
-from reference.vm.vmio import BLOCK, VirtualDevice, VMIOError, virtual_device
+from reference.vm.vmio import BLOCK, VirtualDevice, VMIOError, tape_arguments, virtual_device
 
 __all__ = ["Directory", "DirectoryVM", "load_directory"]
 
@@ -68,6 +75,12 @@ class Directory:
 
     path: str
     disks: dict[int, tuple[Path, int]] = field(default_factory=dict)   # file, line
+    # The CKD disks: their type and cylinders (a disk not here is a 3370).
+    ckd: dict[int, tuple[str, int]] = field(default_factory=dict)
+    # The real tape units (I/O address -> the arguments of Tape3420, line) and
+    # the VM each is dedicated to (its name, the line).
+    tapes: dict[int, tuple[dict[str, Any], int]] = field(default_factory=dict)
+    dedicated: dict[int, tuple[str, int]] = field(default_factory=dict)
     vms: list[DirectoryVM] = field(default_factory=list)
     # The minidisks on each disk: (first block, end, the VM's device table, line).
     extents: dict[int, list[tuple[int, int, dict[int, int], int]]] = field(
@@ -77,7 +90,8 @@ class Directory:
 
 
 _VM_KEYS = {"name", "program", "ipl", "storage", "share", "max_steps", "device"}
-_MDISK_KEYS = {"address", "type", "disk", "start", "blocks"}
+_MDISK_KEYS = {"address", "type", "disk", "start", "blocks", "cylinders"}
+_DISK_KEYS = {"address", "file", "type"}
 
 
 def load_directory(path: str | os.PathLike[str]) -> Directory:
@@ -97,16 +111,18 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
     directory = Directory(name)
     directory.files.append(FileUse(Path(path), "input", "this directory file", 0))
     for key in data:
-        if key not in ("disk", "vm"):
-            raise fail(key_line(text, 0, key), f"unknown key {key!r} ([[disk]], [[vm]])")
-    disks, vms = data.get("disk", []), data.get("vm", [])
-    if not isinstance(disks, list) or not isinstance(vms, list):
-        raise fail(1, "disk and vm must be arrays of tables ([[disk]], [[vm]])")
+        if key not in ("disk", "tape", "vm"):
+            raise fail(key_line(text, 0, key), f"unknown key {key!r} ([[disk]], [[tape]], "
+                       "[[vm]])")
+    disks, tapes, vms = data.get("disk", []), data.get("tape", []), data.get("vm", [])
+    if not isinstance(disks, list) or not isinstance(vms, list) or not isinstance(tapes, list):
+        raise fail(1, "disk, tape and vm must be arrays of tables ([[disk]], [[tape]], "
+                   "[[vm]])")
     for entry, start in zip(disks, table_lines(text, "disk") + [1] * len(disks),
                             strict=False):
-        if not isinstance(entry, dict) or set(entry) - {"address", "file"} \
+        if not isinstance(entry, dict) or set(entry) - _DISK_KEYS \
                 or "address" not in entry or "file" not in entry:
-            raise fail(start, "a disk has an address and a file, nothing else")
+            raise fail(start, "a disk has an address, a file and a type, nothing else")
         address = parse_address(entry["address"], fail_at_key(fail, text, start, "address"))
         if address in directory.disks:
             raise fail(key_line(text, start, "address"), f"disk {address:03X} twice")
@@ -114,12 +130,31 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
         if not isinstance(file, str) or not file:
             raise fail(key_line(text, start, "file"), "file must be a file name")
         p = base / file
-        problem = input_problem(p, disk=True)
+        kind = str(entry.get("type", "3370")).upper()
+        if kind != "3370" and kind not in GEOMETRIES:
+            raise fail(key_line(text, start, "type"), f"type {entry['type']!r}: a disk is "
+                       f"a 3370 or one of {', '.join(GEOMETRIES)}")
+        problem = input_problem(p, disk=kind == "3370")
+        if problem is None and kind != "3370":
+            problem = _ckd_problem(p, kind)
+            if problem is None:
+                with open_image(str(p), readonly=True) as image:
+                    directory.ckd[address] = (kind, image.cylinders)
         if problem is not None:
             raise fail(key_line(text, start, "file"), f"file {file!r}: {problem}")
         directory.files.append(FileUse(p, "disk", f"file {file!r} of disk {address:03X}",
                                        key_line(text, start, "file")))
         directory.disks[address] = (p, start)
+    real_addresses = {a: line for a, (_, line) in directory.disks.items()}
+    for entry, start in zip(tapes, table_lines(text, "tape") + [1] * len(tapes),
+                            strict=False):
+        if not isinstance(entry, dict) or "type" in entry:
+            raise fail(start, "a tape is a table of a 3420's keys (address, file, format, "
+                       "compression, ring, max_size)")
+        spec = device_spec({**entry, "type": "3420"}, start, text, base, fail,
+                           real_addresses, " (a real tape unit)")
+        directory.files.extend(spec.files)
+        directory.tapes[spec.address] = (tape_arguments(spec), start)
     vm_starts = table_lines(text, "vm")
     device_starts = table_lines(text, "vm.device")
     names: set[str] = set()
@@ -174,17 +209,36 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
         for j, spec_entry in enumerate(entries):
             d_start = mine[j] if j < len(mine) else start
             devices.append(_directory_device(spec_entry, d_start, text, base, directory,
-                                             seen, fail, f" of VM {vm_name}"))
+                                             seen, fail, f" of VM {vm_name}", vm_name))
         directory.vms.append(DirectoryVM(vm_name, start, program_path, ipl_address, storage,
                                          share, max_steps, devices))
     check_shared_files(directory.files, fail)
     return directory
 
 
+def _ckd_problem(path: Path, kind: str) -> str | None:
+    """Why ``path`` cannot be the image of a real CKD disk of type ``kind``."""
+    if not os.access(path, os.W_OK):
+        return "not writable (a disk image is read and written in place)"
+    try:
+        with open_image(str(path), readonly=True) as image:
+            image.check_tables()
+            found = image.geometry
+    except DasdImageError as e:
+        return str(e).removeprefix(f"{path}: ")
+    if found.devtype != GEOMETRIES[kind].devtype:
+        return f"a {found.type_name} image, not a {kind}"
+    return None
+
+
 def _directory_device(entry: Any, start: int, text: str, base: Path, directory: Directory,
-                      seen: dict[int, int], fail: Fail, owner: str = "") -> VirtualDevice:
-    """One [[vm.device]]: a minidisk, or a device as in a machine configuration
-    (spooled; a 3370 is not: use a minidisk)."""
+                      seen: dict[int, int], fail: Fail, owner: str = "",
+                      vm_name: str = "") -> VirtualDevice:
+    """One [[vm.device]]: a minidisk, a real tape unit dedicated to the VM, or a
+    device as in a machine configuration (spooled, or a 3420 on its own file; a
+    disk is not: use a minidisk)."""
+    if isinstance(entry, dict) and str(entry.get("type", "")).upper() == "TAPE":
+        return _dedicated_tape(entry, start, text, directory, seen, fail, vm_name)
     if isinstance(entry, dict) and str(entry.get("type", "")).upper() == "MDISK":
         for key in entry:
             if key not in _MDISK_KEYS:
@@ -199,6 +253,11 @@ def _directory_device(entry: Any, start: int, text: str, base: Path, directory: 
         if disk not in directory.disks:
             raise fail(key_line(text, start, "disk"), f"disk {disk:03X}: not a [[disk]] of "
                        "the directory")
+        if disk in directory.ckd:
+            return _ckd_minidisk(entry, start, text, directory, seen, fail, address, disk)
+        if "cylinders" in entry:
+            raise fail(key_line(text, start, "cylinders"), f"disk {disk:03X} is a 3370: a "
+                       "minidisk of it has blocks, not cylinders")
         first, blocks = entry.get("start", 0), entry.get("blocks")
         for key, value in (("start", first), ("blocks", blocks)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -216,7 +275,60 @@ def _directory_device(entry: Any, start: int, text: str, base: Path, directory: 
         directory.extents.setdefault(disk, []).append((first, first + blocks, seen, start))
         return VirtualDevice(address, "MDISK", real=disk, start=first, blocks=blocks)
     spec = device_spec(entry, start, text, base, fail, seen, owner)
-    if spec.type_name == "3370":
-        raise fail(start, "a VM's disk is a minidisk (type = \"MDISK\", disk, start, blocks)")
+    if spec.type_name == "3370" or spec.type_name in GEOMETRIES:
+        raise fail(start, "a VM's disk is a minidisk (type = \"MDISK\", disk, start, blocks "
+                   "or cylinders)")
     directory.files.extend(spec.files)
     return virtual_device(spec)
+
+
+def _ckd_minidisk(entry: dict[str, Any], start: int, text: str, directory: Directory,
+                  seen: dict[int, int], fail: Fail, address: int,
+                  disk: int) -> VirtualDevice:
+    """A minidisk of the CKD ``[[disk]]`` ``disk``: cylinders ``start`` to
+    ``start + cylinders - 1``; it overlaps no other minidisk."""
+    kind, size = directory.ckd[disk]
+    if "blocks" in entry:
+        raise fail(key_line(text, start, "blocks"), f"disk {disk:03X} is a {kind}: a "
+                   "minidisk of it has cylinders, not blocks")
+    first, cylinders = entry.get("start", 0), entry.get("cylinders")
+    for key, value in (("start", first), ("cylinders", cylinders)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise fail(key_line(text, start, key) if key in entry else start,
+                       f"{key} {value!r}: a number of cylinders")
+    assert isinstance(cylinders, int) and isinstance(first, int)
+    end = first + cylinders
+    if cylinders < 1 or end > size:
+        raise fail(key_line(text, start, "cylinders"), f"cylinders {first}-{end - 1} are "
+                   f"not on disk {disk:03X} ({kind}, {size} cylinders)")
+    for lo, hi, _, line in directory.extents.get(disk, []):
+        if first < hi and lo < end:
+            raise fail(key_line(text, start, "cylinders"), f"cylinders {first}-{end - 1} "
+                       f"of disk {disk:03X} overlap the minidisk at line {line}")
+    directory.extents.setdefault(disk, []).append((first, end, seen, start))
+    return VirtualDevice(address, "MDISK", real=disk, start=first, cylinders=cylinders)
+
+
+def _dedicated_tape(entry: dict[str, Any], start: int, text: str, directory: Directory,
+                    seen: dict[int, int], fail: Fail, vm_name: str) -> VirtualDevice:
+    """A [[vm.device]] of type TAPE: the real tape unit ``tape`` (a [[tape]])
+    dedicated to the VM at ``address``; a tape unit goes to one VM only."""
+    for key in entry:
+        if key not in ("address", "type", "tape"):
+            raise fail(key_line(text, start, key), f"TAPE: unknown key {key!r} (address, "
+                       "tape, type)")
+    address = parse_address(entry.get("address"), fail_at_key(fail, text, start, "address"))
+    if address in seen:
+        raise fail(key_line(text, start, "address"), f"address {address:03X} already "
+                   f"configured at line {seen[address]}")
+    seen[address] = key_line(text, start, "address")
+    tape = parse_address(entry.get("tape"), fail_at_key(fail, text, start, "tape"))
+    if tape not in directory.tapes:
+        raise fail(key_line(text, start, "tape"), f"tape {tape:03X}: not a [[tape]] of the "
+                   "directory")
+    if tape in directory.dedicated:
+        owner, line = directory.dedicated[tape]
+        raise fail(key_line(text, start, "tape"), f"tape {tape:03X} is dedicated to VM "
+                   f"{owner} at line {line}: a tape unit goes to one VM")
+    directory.dedicated[tape] = (vm_name, key_line(text, start, "tape"))
+    return VirtualDevice(address, "TAPE", real=tape)

@@ -94,7 +94,11 @@ from reference.arch.lowcore import (
 )
 from reference.arch.psw import PSW
 from reference.io.channel import ChannelSubsystem
+from reference.io.ckd import CKDDevice
+from reference.io.ckd_geometry import GEOMETRIES
+from reference.io.dasd import DasdImageError, open_image
 from reference.io.devices import Disk3370
+from reference.io.tape import Tape3420
 from reference.machine.cpu import STOP_TIME_LIMIT
 from reference.machine.instructions.general import execute_target
 from reference.machine.machine import Machine
@@ -108,6 +112,7 @@ from reference.vm.states import RunState, VMCPError
 from reference.vm.virtual_machine import NO_LIMIT, VirtualMachine
 from reference.vm.vmio import (
     AREA_SIZE,
+    CKDMinidisk,
     Minidisk,
     RealIO,
     Spool,
@@ -229,29 +234,112 @@ class VMCP:
         self.io: RealIO | None = None
         self.devices: dict[int, VMDevices] = {}        # by the VM's order
         self._extents: list[tuple[int, int, int, VirtualMachine]] = []  # real, start, end
+        # CKD minidisks: real address, first cylinder, end; attached tapes' owners.
+        self._ckd_extents: list[tuple[int, int, int, VirtualMachine]] = []
+        self._tapes: dict[int, VirtualMachine] = {}
 
     # --- real devices, minidisks, spool (reference.vm.vmio) --------------------
-    def attach_real_disk(self, address: int, path: Any) -> Disk3370:
+    def attach_real_disk(self, address: int, path: Any, type_name: str = "3370") -> Any:
         """A real 3370 at real I/O ``address`` on the host image file ``path``,
-        for minidisks."""
-        real = self.real
-        if real.channels is None:
-            real.channels = ChannelSubsystem(real)
+        for minidisks (another ``type_name``: a real CKD volume, ``attach_real_ckd``)."""
+        if type_name != "3370":
+            return self.attach_real_ckd(address, path, type_name)
+        real = self._real_channels()
         if self.io is None:
             at = self._allocate(AREA_SIZE)
             if at is None:
                 raise VMCPError("real storage is full: no room for channel programs")
-            self.io = RealIO(real, at)
+            self.io = RealIO(self.real, at)
         try:
             disk = Disk3370(path)
         except OSError as e:
             raise VMCPError(f"real disk {address:03X}: {e.strerror or e}") from None
-        try:
-            real.channels.attach(address, disk)
-        except ValueError as e:
-            disk.close()
-            raise VMCPError(str(e)) from None
+        self._attach_real(real, address, disk)
         return disk
+
+    def _real_channels(self) -> ChannelSubsystem:
+        real = self.real
+        if real.channels is None:
+            real.channels = ChannelSubsystem(real)
+        return real.channels
+
+    @staticmethod
+    def _attach_real(channels: ChannelSubsystem, address: int, device: Any) -> None:
+        try:
+            channels.attach(address, device)
+        except ValueError as e:
+            device.close()
+            raise VMCPError(str(e)) from None
+
+    def attach_real_ckd(self, address: int, path: Any, type_name: str | None = None,
+                        readonly: bool = False) -> CKDDevice:
+        """A real CKD volume at real I/O ``address``: the Hercules CKD or CCKD
+        image ``path`` (of device type ``type_name``, when given), for CKD
+        minidisks.  It is closed (flushed) with the VMCP."""
+        channels = self._real_channels()
+        try:
+            volume = open_image(str(path), readonly=readonly)
+        except DasdImageError as e:
+            raise VMCPError(f"real disk {address:03X}: {e}") from None
+        if type_name is not None and (type_name not in GEOMETRIES or GEOMETRIES[
+                type_name].devtype != volume.geometry.devtype):
+            volume.close()
+            raise VMCPError(f"real disk {address:03X}: {path} is a "
+                            f"{volume.geometry.type_name} image, not a {type_name}")
+        device = CKDDevice(volume)
+        self._attach_real(channels, address, device)
+        return device
+
+    def ckd_minidisk(self, vm: VirtualMachine, real_address: int, start: int,
+                     cylinders: int) -> CKDMinidisk:
+        """Cylinders [start, start + cylinders) of the real CKD volume at
+        ``real_address`` as a minidisk of ``vm`` (the volume of its CKD device).
+        CKD minidisks never overlap, not even two of one VM."""
+        channels = self.real.channels
+        sc = channels.subchannels.get(real_address) if channels is not None else None
+        if sc is None or not isinstance(sc.device, CKDDevice):
+            raise VMIOError(f"minidisk: no real CKD volume at {real_address:03X}")
+        volume = sc.device.volume
+        end = start + cylinders
+        if cylinders < 1 or start < 0 or end > volume.cylinders:
+            raise VMIOError(f"minidisk: cylinders {start}-{end - 1} are not on the real "
+                            f"{sc.device.type_name} {real_address:03X} ({volume.cylinders} "
+                            f"cylinders)")
+        for real, lo, hi, owner in self._ckd_extents:
+            if real == real_address and start < hi and lo < end:
+                raise VMIOError(f"minidisk: cylinders {start}-{end - 1} of {real_address:03X} "
+                                f"overlap a minidisk of {owner.name} (cylinders "
+                                f"{lo}-{hi - 1})")
+        self._ckd_extents.append((real_address, start, end, vm))
+        return CKDMinidisk(volume, start, cylinders)
+
+    def attach_real_tape(self, address: int, path: Any, fmt: str = "aws",
+                         compression: str = "zlib", ring: bool = True,
+                         max_size: int = 0) -> Tape3420:
+        """A real 3420 at real I/O ``address`` on the tape file ``path``, to be
+        attached to one VM at a time (``attach_tape``)."""
+        channels = self._real_channels()
+        try:
+            tape = Tape3420(path, fmt, compression, ring, max_size)
+        except OSError as e:
+            raise VMCPError(f"real tape {address:03X}: {e.strerror or e}") from None
+        self._attach_real(channels, address, tape)
+        return tape
+
+    def attach_tape(self, vm: VirtualMachine, real_address: int) -> Tape3420:
+        """The real tape unit at ``real_address``, attached to ``vm`` (dedicated:
+        VMIOError when another VM has it).  It goes back with ``forget_minidisks``."""
+        channels = self.real.channels
+        sc = channels.subchannels.get(real_address) if channels is not None else None
+        if sc is None or not isinstance(sc.device, Tape3420):
+            raise VMIOError(f"tape: no real tape unit at {real_address:03X}")
+        owner = self._tapes.get(real_address)
+        if owner is not None and owner is not vm:
+            raise VMIOError(f"tape {real_address:03X} is attached to {owner.name}")
+        if owner is vm:
+            raise VMIOError(f"tape {real_address:03X} is already attached to {vm.name}")
+        self._tapes[real_address] = vm
+        return sc.device
 
     def minidisk(self, vm: VirtualMachine, real_address: int, start: int,
                  blocks: int) -> Minidisk:
@@ -272,7 +360,10 @@ class VMCP:
         return Minidisk(self.io, real_address, start, blocks, vm, on_page_in=self.build_tables)
 
     def forget_minidisks(self, vm: VirtualMachine) -> None:
+        """``vm``'s minidisk extents are free again, its attached tapes the VMCP's."""
         self._extents = [e for e in self._extents if e[3] is not vm]
+        self._ckd_extents = [e for e in self._ckd_extents if e[3] is not vm]
+        self._tapes = {a: owner for a, owner in self._tapes.items() if owner is not vm}
 
     def close(self) -> None:
         """Hand on every VM's spooled output and close the real devices."""

@@ -52,6 +52,34 @@ What stands behind each virtual device:
   the minidisk's own extent: whatever the guest writes, the real disk refuses
   any block outside it.
 
+* **CKD minidisks** (``CKDMinidisk``): a 2311, 2314, 3330, 3340, 3350 or 3380
+  of ``cylinders`` cylinders that is cylinders [start, start + cylinders) of a
+  real CKD volume of the VMCP (a Hercules image, reference.io.dasd), as VM/370
+  gives them (VM/370 Planning and System Generation Guide, "Minidisks": a
+  volume holding minidisks has tracks whose R0 and R1 counts name different
+  cylinders).  The minidisk is a *volume* (the interface of
+  ``reference.io.ckd.CKDVolume``) of that many cylinders over the real one: the
+  VM's virtual device is a ``CKDDevice`` of the real volume's type on it, so
+  every command, status and sense byte is the native device's for a volume of
+  that size (a seek beyond it is the seek check of that device; a multitrack
+  operation ends at the end of the minidisk's cylinder; the sense bytes name
+  the minidisk's cylinder), and the only way to the real volume is the view,
+  which maps minidisk cylinder c to real cylinder start + c and refuses any
+  other: no seek, multitrack operation or end-of-cylinder path can name a
+  neighbour's cylinder.  The track images are the guest's: the records it
+  writes keep the counts it writes (as on VM/370, whose guests format their
+  minidisks with the minidisk's cylinder numbers), except that, as VM/370's CP
+  "unrelocates" the cylinder returned by READ HOME ADDRESS and READ RECORD ZERO
+  (VM/370 System Logic, SY20-0886, "alternate tracks"), the view shows the home
+  address and the count of record 0 with the minidisk's cylinder: the numbers c
+  and start + c are exchanged in those two fields, both ways, so that every
+  track image reads back exactly as the guest wrote it, and the real volume's
+  home addresses stay the real ones.
+* **Tapes** (3420): a real tape unit of the VMCP attached to one VM (a dedicated
+  device: the VM's channel drives it, no other VM can have it, and it goes back
+  to the VMCP when the VM ends), or a virtual tape unit on a tape file of its
+  own.
+
 Restrictions (each tested in tests/test_vmio.py, and in docs/vmcp.md):
 
 1. Real minidisk I/O is synchronous: the VMCP starts the real channel program
@@ -63,8 +91,9 @@ Restrictions (each tested in tests/test_vmio.py, and in docs/vmcp.md):
    interprets the guest's program as the channel does, so channel programs that
    modify themselves while running run as natively (not a restriction: a test
    shows it).
-3. Devices are virtual or minidisks: no real device is dedicated to a VM, and
-   no guest CCW reaches a real device untranslated.
+3. Devices are virtual or minidisks, but for an attached tape (dedicated to
+   one VM: its channel drives the real unit): no guest CCW reaches a real disk
+   untranslated.
 4. A real disk error (the host file) is an equipment check on the minidisk.
 5. Paged VMs: the VMCP brings the guest pages of a transfer in before the real
    START I/O and moves at most four pages per real channel program; a single
@@ -73,6 +102,10 @@ Restrictions (each tested in tests/test_vmio.py, and in docs/vmcp.md):
 6. A real read error ends the minidisk's command with channel end, device end
    and unit check (equipment check) after its data would have been transferred,
    where a native 3370 whose host file fails rejects the read at once.
+7. A CKD minidisk's channel programs are interpreted by the VM's channel and a
+   CKD device of the minidisk's size working on the real volume's tracks (the
+   view of the minidisk), not translated into real channel programs: the real
+   volume sees reads and writes of the minidisk's own tracks only.
 
 On input with data chaining the translated transfer is delivered before the
 channel fetches the next CCW of the chain, as the channel stores the data before
@@ -103,6 +136,8 @@ from reference.io.channel import (
     Output,
     Start,
 )
+from reference.io.ckd import CKDDevice
+from reference.io.ckd_geometry import GEOMETRIES
 from reference.io.config import Configuration, DeviceSpec
 from reference.io.devices import (
     EQUIPMENT_CHECK,
@@ -113,6 +148,7 @@ from reference.io.devices import (
     Disk3370,
     Printer1403,
 )
+from reference.io.tape import Tape3420
 from reference.vm.paging import PAGE as PAGE_4K
 
 BLOCK = Disk3370.BLOCK
@@ -400,6 +436,60 @@ def _split_at_blocks(pieces: list[tuple[int, int, int]]) -> list[tuple[int, int,
     return out
 
 
+class CKDMinidisk:
+    """Cylinders [start, start + cylinders) of the real CKD volume ``real`` (an
+    open image, reference.io.dasd) as a volume of ``cylinders`` cylinders: the
+    volume of a VM's ``CKDDevice`` (module text).  Minidisk cylinder c is real
+    cylinder start + c; in the home address and record 0's count the two
+    numbers are exchanged, so that the guest sees its own cylinder there."""
+
+    def __init__(self, real: Any, start: int, cylinders: int) -> None:
+        if not (0 <= start and 1 <= cylinders and start + cylinders <= real.cylinders):
+            raise VMIOError(f"minidisk: cylinders {start}-{start + cylinders - 1} are not "
+                            f"on the real volume ({real.cylinders} cylinders)")
+        self.real = real
+        self.start = start
+        self.cylinders = cylinders
+        self.heads: int = real.heads
+        self.readonly: bool = real.readonly
+        self.geometry = real.geometry
+
+    def _real_cylinder(self, cyl: int, head: int) -> int:
+        if not (0 <= cyl < self.cylinders and 0 <= head < self.heads):
+            # The device never asks for one (its seeks are checked against the
+            # minidisk's size); the view refuses it all the same.
+            raise ValueError(f"minidisk: no track {cyl}/{head} on a minidisk of "
+                             f"{self.cylinders} cylinders")
+        return self.start + cyl
+
+    def _exchange(self, track: bytes, cyl: int) -> bytes:
+        """``track`` with the cylinder numbers ``cyl`` and start + ``cyl``
+        exchanged in the home address and in record 0's count (its own inverse)."""
+        real = self.start + cyl
+        if real == cyl or len(track) < 5:
+            return track
+        out = bytearray(track)
+        fields = [1]
+        if len(out) >= 13 and out[9] == 0 and out[5:13] != b"\xff" * 8:
+            fields.append(5)          # the first count is record 0's
+        for at in fields:
+            value = int.from_bytes(out[at:at + 2], "big")
+            if value == cyl:
+                out[at:at + 2] = real.to_bytes(2, "big")
+            elif value == real:
+                out[at:at + 2] = cyl.to_bytes(2, "big")
+        return bytes(out)
+
+    def read_track(self, cyl: int, head: int) -> bytes:
+        return self._exchange(self.real.read_track(self._real_cylinder(cyl, head), head), cyl)
+
+    def write_track(self, cyl: int, head: int, data: bytes) -> None:
+        self.real.write_track(self._real_cylinder(cyl, head), head, self._exchange(data, cyl))
+
+    def close(self) -> None:
+        pass                          # the real volume is the VMCP's: closed with it
+
+
 # ---------------------------------------------------------------------------
 # Spool
 # ---------------------------------------------------------------------------
@@ -471,8 +561,12 @@ def spool_problem(path: Path) -> str | None:
 class VirtualDevice:
     """One device of a VM, as the VMCP's directory entry describes it.
 
-    ``type_name``: 3215, 2540R, 2540P, 1403 (spooled), or MDISK (a minidisk of
-    ``blocks`` blocks from block ``start`` of the real 3370 ``real``).  For a
+    ``type_name``: 3215, 2540R, 2540P, 1403 (spooled), MDISK (a minidisk of
+    ``blocks`` blocks from block ``start`` of the real 3370 ``real``, or, with
+    ``cylinders``, of that many cylinders from cylinder ``start`` of the real CKD
+    volume ``real``), TAPE (the real tape unit ``real``, attached to the VM) or
+    3420 (a virtual tape unit on its own file: ``tape`` holds the arguments of
+    ``reference.io.tape.Tape3420``: path, fmt, compression, ring, max_size).  For a
     reader, ``cards`` is the deck spooled to it; for the console, ``script`` its
     scripted input lines and ``attention`` the guest times of attention.  A
     spooled output device's file goes to ``release_to`` when the VM ends (None:
@@ -489,6 +583,8 @@ class VirtualDevice:
     start: int = 0
     blocks: int = 0
     release_to: Path | None = None
+    cylinders: int = 0
+    tape: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -498,6 +594,7 @@ class VMDevices:
     channels: ChannelSubsystem
     spool_files: dict[int, tuple[Path, Path | None]] = field(default_factory=dict)
     minidisks: dict[int, Minidisk] = field(default_factory=dict)
+    attached: dict[int, Any] = field(default_factory=dict)   # real tapes, by address
     name: str = ""                  # the VM's
     spool: Spool | None = None      # where undelivered output is listed
 
@@ -511,9 +608,20 @@ def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
     try:
         for spec in devices:
             device: Any
-            if spec.type_name == "MDISK":
+            if spec.type_name == "MDISK" and spec.cylinders:
+                device = CKDDevice(cp.ckd_minidisk(vm, spec.real, spec.start,
+                                                   spec.cylinders))
+            elif spec.type_name == "MDISK":
                 device = cp.minidisk(vm, spec.real, spec.start, spec.blocks)
                 kept.minidisks[spec.address] = device
+            elif spec.type_name == "TAPE":
+                device = cp.attach_tape(vm, spec.real)
+            elif spec.type_name == "3420":
+                try:
+                    device = Tape3420(**spec.tape)
+                except OSError as e:
+                    raise VMIOError(f"device {spec.address:03X}: tape {e.filename}: "
+                                    f"{e.strerror or e}") from None
             else:
                 try:
                     device, path = _spooled_device(cp.spool, vm, spec)
@@ -525,10 +633,15 @@ def attach_devices(cp: Any, vm: Any, devices: list[VirtualDevice]) -> VMDevices:
             try:
                 channels.attach(spec.address, device)
             except ValueError as e:
+                if spec.type_name == "3420":
+                    device.close()
                 raise VMIOError(str(e)) from None
+            if spec.type_name == "TAPE":
+                kept.attached[spec.address] = device
             if isinstance(device, Minidisk):
                 device.subchannel = channels.subchannels[spec.address]
     except BaseException:
+        _detach_attached(kept)
         channels.close()
         cp.forget_minidisks(vm)
         raise
@@ -562,7 +675,9 @@ def release_spool(kept: VMDevices) -> list[Path]:
     """Close the VM's devices and hand its spooled output on: each file with a
     destination is copied there (as CP prints or punches a closed spool file).
     A file whose destination cannot be written stays in the spool and is listed
-    in the spool's ``undelivered``.  Returns the destinations written."""
+    in the spool's ``undelivered``.  Returns the destinations written.  An
+    attached tape is not closed: it goes back to the VMCP."""
+    _detach_attached(kept)
     kept.channels.close()
     written = []
     for address, (path, destination) in sorted(kept.spool_files.items()):
@@ -580,30 +695,57 @@ def release_spool(kept: VMDevices) -> list[Path]:
     return written
 
 
+def _detach_attached(kept: VMDevices) -> None:
+    """Take the attached real devices out of the VM's channel subsystem: they
+    are the VMCP's, and closing the VM's channels must not close them."""
+    for address in kept.attached:
+        kept.channels.subchannels.pop(address, None)
+    kept.attached.clear()
+
+
 def devices_from_configuration(cp: Any, config: Configuration) -> list[VirtualDevice]:
     """The devices of a machine configuration (reference.io.config) for the only VM
     of ``cp``: spooled unit-record devices and console whose spool files go to
-    the configured files when the VM ends; each 3370 becomes a real disk of the
-    VMCP at the same address and a minidisk of the whole disk for the VM."""
+    the configured files when the VM ends; each 3370 or CKD disk becomes a real
+    disk of the VMCP at the same address and a minidisk of the whole disk for the
+    VM; each 3420 a real tape unit of the VMCP attached to the VM."""
     out = []
     for spec in config.devices:
-        if spec.type_name not in ("3370", *SUFFIX):
+        if spec.type_name not in ("3370", "3420", *GEOMETRIES, *SUFFIX):
             raise VMIOError(f"{config.path}:{spec.line}: device {spec.address:03X}: the VMCP "
                             f"does not give a {spec.type_name} to a virtual machine")
+        o = spec.options
         if spec.type_name == "3370":
-            disk = cp.attach_real_disk(spec.address, spec.options["file"])
+            disk = cp.attach_real_disk(spec.address, o["file"])
             out.append(VirtualDevice(spec.address, "MDISK", real=spec.address, start=0,
                                      blocks=disk.blocks))
+        elif spec.type_name in GEOMETRIES:
+            volume = cp.attach_real_ckd(spec.address, o["file"], spec.type_name,
+                                        o.get("readonly", False)).volume
+            out.append(VirtualDevice(spec.address, "MDISK", real=spec.address, start=0,
+                                     cylinders=volume.cylinders))
+        elif spec.type_name == "3420":
+            cp.attach_real_tape(spec.address, **tape_arguments(spec))
+            out.append(VirtualDevice(spec.address, "TAPE", real=spec.address))
         else:
             out.append(virtual_device(spec))
     return out
 
 
+def tape_arguments(spec: DeviceSpec) -> dict[str, Any]:
+    """The arguments of ``Tape3420`` for a configured 3420."""
+    o = spec.options
+    return {"path": o["file"], "fmt": o["format"], "compression": o["compression"],
+            "ring": o["ring"], "max_size": o["max_size"]}
+
+
 def virtual_device(spec: DeviceSpec) -> VirtualDevice:
     """A configured unit-record device or console (``reference.io.config``) as a
-    spooled virtual device."""
+    spooled virtual device, or a 3420 as a virtual tape unit on its own file."""
     o = spec.options
     kind = spec.type_name
+    if kind == "3420":
+        return VirtualDevice(spec.address, kind, tape=tape_arguments(spec))
     if kind == "3215":
         return VirtualDevice(spec.address, kind, script=list(o.get("script", [])),
                              attention=list(o.get("attention", [])),
