@@ -9,10 +9,12 @@ the instruction concerned with its disassembly, and the commands that reproduce 
 
 A program with devices (``[[device]]``) runs in a temporary directory of its own
 (``run_program``): its configuration is written there with the inputs named from
-the program's directory, the outputs in the directory and each disk image copied
-there first, so that no run ever writes into the repository; what the output
-devices and disks hold at the end is read into the outcome before the directory
-goes, and ``compare`` checks it against ``[expect.output]``.
+the program's directory, the outputs in the directory and each disk image (and
+a tape's initial reel) copied there first (a new CKD volume made there), so that
+no run ever writes into the repository; what the output devices, disks and tapes
+hold at the end is read into the outcome before the directory goes, and
+``compare`` checks it against ``[expect.output]`` (a CKD disk's tracks by their
+records: ``_track_difference``).
 """
 
 from __future__ import annotations
@@ -28,9 +30,19 @@ from pathlib import Path
 from reference.asm.assembler import assemble
 from reference.asm.disassembler import format_instruction
 from reference.io.config import ConfigError, load_configuration
+from reference.io.dasd import DasdImageError, create, open_image, parse_track
 
 from . import PROGRAMS
-from .expectations import INPUT_KEYS, OUTPUT_KEYS, Expectations, Output, embedded, load
+from .expectations import (
+    CKD_TYPES,
+    INPUT_KEYS,
+    NEW_VOLUME_KEYS,
+    OUTPUT_KEYS,
+    Expectations,
+    Output,
+    embedded,
+    load,
+)
 from .implementations import DeviceSetupError, Implementation, Outcome
 
 FAILURES = Path(tempfile.gettempdir()) / "s370-corpus-failures"
@@ -112,11 +124,31 @@ def configuration_text(program: Program, directory: Path) -> tuple[str, dict[int
         lines += ["[[device]]", f'address = "{device.address:03X}"',
                   f'type = "{device.type_name}"']
         for key, value in device.options.items():
-            if key == "file" and device.type_name == "3370":
+            if key in NEW_VOLUME_KEYS and device.type_name in CKD_TYPES:
+                continue
+            if key == "file" and device.type_name in CKD_TYPES:
+                volume = directory / f"{device.address:03X}-{Path(value).name}"
+                o = device.options
+                if "volser" in o:       # a new volume, made here
+                    create(str(volume), device.type_name, o["volser"],
+                           "zlib" if o.get("format") == "cckd" else None,
+                           cylinders=o.get("cylinders", 2))
+                else:
+                    shutil.copyfile(home / value, volume)
+                value = str(volume)
+                results[device.address] = volume
+            elif key == "file" and device.type_name == "3370":
                 copy = directory / f"{device.address:03X}-{Path(value).name}"
                 shutil.copyfile(home / value, copy)
                 value = str(copy)
                 results[device.address] = copy
+            elif key == "file" and device.type_name == "3420":
+                # The initial reel beside the program, copied; none: a new tape.
+                tape = directory / f"{device.address:03X}-{value}"
+                if (home / value).is_file():
+                    shutil.copyfile(home / value, tape)
+                value = str(tape)
+                results[device.address] = tape
             elif key == OUTPUT_KEYS.get(device.type_name):
                 value = str(directory / value)
                 results[device.address] = Path(value)
@@ -193,6 +225,8 @@ def output_difference(name: str, want: Output, got: bytes | None) -> Mismatch | 
     for text, by offset (8 bytes shown, as for storage) otherwise."""
     if got is None:
         return Mismatch(name, "a file", "no file written")
+    if want.tracks:
+        return _track_difference(name, want.tracks, got)
     if want.at:
         for offset, data in sorted(want.at.items()):
             part = got[offset:offset + len(data)]
@@ -217,6 +251,44 @@ def output_difference(name: str, want: Output, got: bytes | None) -> Mismatch | 
               if i >= len(expected) or i >= len(got) or expected[i] != got[i])
     return Mismatch(f"{name} at {i:06X}", expected[i:i + 8].hex().upper() or "(end of file)",
                     got[i:i + 8].hex().upper() or "(end of file)")
+
+
+def _record_text(record: bytes) -> str:
+    """A record as count (CCHH R KL DLDL), key, data in hex; long data cut."""
+    kl = record[5]
+    text = (f"{record[:4].hex().upper()} {record[4]:02X} {kl:02X} {record[6:8].hex().upper()}"
+            f" {record[8:8 + kl].hex().upper()} {record[8 + kl:8 + kl + 24].hex().upper()}")
+    return text.replace("  ", " ").strip() + ("..." if len(record) > 8 + kl + 24 else "")
+
+
+def _track_difference(name: str, tracks: dict[tuple[int, int], list[bytes]],
+                      image: bytes) -> Mismatch | None:
+    """The first track of ``tracks`` whose records the CKD image ``image`` does not
+    hold: the first record that differs (count, key, data), or the record count."""
+    with tempfile.TemporaryDirectory(prefix="s370-volume-") as tmp:
+        path = Path(tmp) / "volume"
+        path.write_bytes(image)
+        try:
+            with open_image(str(path), readonly=True) as volume:
+                found = {}
+                for (cyl, head) in sorted(tracks):
+                    try:
+                        found[cyl, head] = parse_track(volume.read_track(cyl, head))
+                    except (ValueError, DasdImageError) as e:
+                        return Mismatch(f"{name} track {cyl:04X} {head:04X}",
+                                        "a track image", str(e))
+        except DasdImageError as e:
+            return Mismatch(name, "a CKD image", str(e))
+    for (cyl, head), want in sorted(tracks.items()):
+        got = [bytes.fromhex(f"{r.cyl:04X}{r.head:04X}{r.record:02X}{len(r.key):02X}"
+                             f"{len(r.data):04X}") + r.key + r.data for r in found[cyl, head]]
+        place = f"{name} track {cyl:04X} {head:04X}"
+        for n in range(max(len(want), len(got))):
+            if n >= len(want) or n >= len(got) or want[n] != got[n]:
+                return Mismatch(f"{place} record {n}",
+                                _record_text(want[n]) if n < len(want) else "(no record)",
+                                _record_text(got[n]) if n < len(got) else "(no record)")
+    return None
 
 
 def check(program: Program, impl: Implementation, mode: str) -> tuple[Outcome, list[Mismatch]]:

@@ -16,9 +16,12 @@ table (``reference.arch.opcodes.TABLE``) and every mode (``native``, ``vmcp``)
   the VMCP; a PER event shows as the code ORed with X'0080');
 
 and per mode every interruption the architectural CPU took (``interruption_log``),
-by class and code.  Instructions that could not be fetched or decoded (an odd
-address, an access exception on fetch, an opcode not in the table) are counted
-apart as ``not_decoded``.
+by class and code, and every channel command that reached a device, by device
+type and command code (``commands``: the commands the architectural CPU's channel
+subsystem gave its devices, natively the machine's, under the VMCP the guest's
+virtual channel's, so a minidisk counts as the disk type it is).  Instructions
+that could not be fetched or decoded (an odd address, an access exception on
+fetch, an opcode not in the table) are counted apart as ``not_decoded``.
 
 The summary states the coverage targets of the suite and what is missing:
 
@@ -27,6 +30,11 @@ The summary states the coverage targets of the suite and what is missing:
   (``reference.arch.interrupts.PROGRAM_EXCEPTIONS``, plus PER X'0080') reached in every
   mode.  A code with the PER bit reaches both parts: X'0086' reaches X'0006' and
   X'0080'.
+
+and reports (not a target) the channel commands per device type and mode: those
+reached, those of the type's command set (``DEVICE_COMMANDS`` of
+conformance.strategies.channel) never reached, and the other codes that reached the
+device (invalid commands it rejected).
 
 How it is gathered: ``conformance.implementations.coverage_hook`` is set while the
 option is on; ``Reference.run`` calls it before each run and it attaches a
@@ -56,6 +64,7 @@ from reference.arch.opcodes import TABLE, Instruction
 
 from . import implementations
 from .expectations import MODES
+from .strategies.channel import DEVICE_COMMANDS
 
 FORMAT = "s370-coverage/1"
 WORKER_KEY = "s370_coverage"
@@ -76,6 +85,10 @@ TARGET_CODES: tuple[int, ...] = tuple(sorted(PROGRAM_CODES))
 
 def _hex4(code: int) -> str:
     return f"{code:04X}"
+
+
+def _hex2(code: int) -> str:
+    return f"{code:02X}"
 
 
 def _opcode(row: Instruction) -> str:
@@ -130,6 +143,7 @@ class ModeCoverage:
     rows: dict[str, RowCounts] = field(default_factory=dict)      # by mnemonic
     not_decoded: RowCounts = field(default_factory=RowCounts)
     interruptions: dict[str, Counter[int]] = field(default_factory=dict)  # class -> codes
+    commands: dict[str, Counter[int]] = field(default_factory=dict)  # device type -> codes
 
     def row(self, mnemonic: str) -> RowCounts:
         counts = self.rows.get(mnemonic)
@@ -140,6 +154,9 @@ class ModeCoverage:
     def interruption(self, kind: str, code: int) -> None:
         self.interruptions.setdefault(kind, Counter())[code] += 1
 
+    def command(self, device_type: str, code: int) -> None:
+        self.commands.setdefault(device_type, Counter())[code] += 1
+
     def merge(self, other: ModeCoverage) -> None:
         self.runs += other.runs
         for mnemonic, counts in other.rows.items():
@@ -147,6 +164,8 @@ class ModeCoverage:
         self.not_decoded.merge(other.not_decoded)
         for kind, codes in other.interruptions.items():
             self.interruptions.setdefault(kind, Counter()).update(codes)
+        for device_type, codes in other.commands.items():
+            self.commands.setdefault(device_type, Counter()).update(codes)
 
     def program_codes_reached(self) -> set[int]:
         return {part for code in self.interruptions.get("program", {})
@@ -157,7 +176,9 @@ class ModeCoverage:
                 "rows": {m: c.to_data() for m, c in sorted(self.rows.items())},
                 "not_decoded": self.not_decoded.to_data(),
                 "interruptions": {k: {_hex4(c): n for c, n in sorted(v.items())}
-                                  for k, v in sorted(self.interruptions.items())}}
+                                  for k, v in sorted(self.interruptions.items())},
+                "commands": {t: {_hex2(c): n for c, n in sorted(v.items())}
+                             for t, v in sorted(self.commands.items())}}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ModeCoverage:
@@ -166,7 +187,9 @@ class ModeCoverage:
             rows={m: RowCounts.from_data(c) for m, c in data.get("rows", {}).items()},
             not_decoded=RowCounts.from_data(data.get("not_decoded", {})),
             interruptions={k: Counter({int(c, 16): int(n) for c, n in v.items()})
-                           for k, v in data.get("interruptions", {}).items()})
+                           for k, v in data.get("interruptions", {}).items()},
+            commands={t: Counter({int(c, 16): int(n) for c, n in v.items()})
+                      for t, v in data.get("commands", {}).items()})
 
 
 @dataclass
@@ -208,6 +231,8 @@ class RunRecorder:
     interruptions of the mode.  A program interruption is charged to the row of
     the instruction whose step it carries (``InterruptionRecord.step``); those of
     no instruction (the early exception of an invalid PSW) count only for the mode.
+    The devices of the CPU's channel subsystem (``cpu.channels``) are watched for
+    the commands the channel gives them (their ``start``, wrapped for the run).
     """
 
     def __init__(self, into: ModeCoverage, cpu: Any, real: Any, cp: Any = None) -> None:
@@ -225,6 +250,25 @@ class RunRecorder:
         real.observer = self
         if cp is not None:
             cp.observer = self
+        self.watched: list[Any] = []
+        channels = getattr(cpu, "channels", None)
+        for sc in getattr(channels, "subchannels", {}).values():
+            self._watch(sc.device)
+
+    def _watch(self, device: Any) -> None:
+        """Count the commands ``device`` is given (its ``start``, by its type)."""
+        if device in self.watched or not callable(getattr(device, "start", None)):
+            return
+        start = device.start
+        kind = str(getattr(device, "type_name", "") or type(device).__name__)
+        data = self.data
+
+        def counted(command: int, previous: int | None) -> Any:
+            data.command(kind, command)
+            return start(command, previous)
+
+        device.start = counted
+        self.watched.append(device)
 
     # Machine.observer
     def instruction(self, machine: Any, row: Instruction | None, exc: BaseException | None
@@ -265,6 +309,10 @@ class RunRecorder:
     def finish(self) -> None:
         self._take_log()
         self.data.runs += 1
+        for device in self.watched:
+            if "start" in vars(device):
+                del device.start           # the class's again
+        self.watched = []
         self.real.observer = None
         if self.cp is not None:
             self.cp.observer = None
@@ -301,6 +349,7 @@ def summary(cov: Coverage) -> dict[str, Any]:
     opcodes: dict[str, Any] = {}
     codes: dict[str, Any] = {}
     classes: dict[str, Any] = {}
+    commands: dict[str, Any] = {}
     for name in MODES:
         data = cov.mode(name)
         done = [m for m in rows if m in data.rows and data.rows[m].executed]
@@ -318,6 +367,7 @@ def summary(cov: Coverage) -> dict[str, Any]:
         classes[name] = {"reached": [k for k in CLASSES if k in taken] + sorted(
                              taken - set(CLASSES)),
                          "missing": [k for k in CLASSES if k not in taken]}
+        commands[name] = channel_commands(data)
     return {
         "runs": {name: cov.mode(name).runs for name in MODES},
         "targets": {
@@ -329,7 +379,25 @@ def summary(cov: Coverage) -> dict[str, Any]:
         "opcodes": opcodes,
         "program_codes": codes,
         "interruption_classes": classes,
+        "channel_commands": commands,
     }
+
+
+def channel_commands(data: ModeCoverage) -> dict[str, Any]:
+    """Per device type (those of DEVICE_COMMANDS and any other that was given a
+    command): the command codes that reached it, with counts; those of its command
+    set never reached (``missing``); and the codes outside its set that reached it
+    (``other``: commands it rejected)."""
+    out: dict[str, Any] = {}
+    for kind in [*DEVICE_COMMANDS, *sorted(set(data.commands) - set(DEVICE_COMMANDS))]:
+        given = data.commands.get(kind, Counter())
+        known = DEVICE_COMMANDS.get(kind, ())
+        out[kind] = {
+            "reached": {_hex2(c): given[c] for c in sorted(given)},
+            "missing": [_hex2(c) for c in sorted(known) if not given[c]],
+            "other": [_hex2(c) for c in sorted(given) if known and c not in known],
+        }
+    return out
 
 
 def report(cov: Coverage) -> dict[str, Any]:
@@ -445,6 +513,30 @@ def to_html(data: dict[str, Any]) -> str:
                          + '</td>')
         out.append(f'<tr><td>{_e(kind)}</td>{"".join(cells)}</tr>')
     out.append('</table>')
+
+    out.append('<h2>Channel commands by device type</h2>')
+    out.append('<table><tr><th>device type</th>' + "".join(
+        f'<th>{_e(m)} reached</th><th>{_e(m)} missing</th>' for m in modes) + '</tr>')
+    device_types: list[str] = []
+    for m in modes:
+        device_types += [k for k in s["channel_commands"][m] if k not in device_types]
+    for kind in device_types:
+        cells = []
+        for m in modes:
+            c = s["channel_commands"][m].get(kind, {"reached": {}, "missing": [],
+                                                   "other": []})
+            other = set(c["other"])
+            reached = ", ".join(f'{_e(code)}{"*" if code in other else ""}&#215;{n}'
+                                for code, n in c["reached"].items())
+            cells.append(f'<td class="mono {"hit" if c["reached"] else "miss"}">'
+                         f'{reached or "none"}</td>')
+            cells.append(f'<td class="mono{" miss" if c["missing"] else ""}">'
+                         f'{_e(" ".join(c["missing"])) or "none"}</td>')
+        out.append(f'<tr><td>{_e(kind)}</td>{"".join(cells)}</tr>')
+    out.append('</table><p>Reached: the command codes the channel gave a device of the '
+               'type, with counts (under the VMCP the guest\'s virtual channel; * a code '
+               'outside the type\'s command set). Missing: commands of its set never '
+               'given.</p>')
 
     out.append('<h2>Opcodes</h2>')
     head = ['opcode', 'mnemonic', 'name', 'flags']

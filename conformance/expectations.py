@@ -43,6 +43,40 @@ have written::
     "00E" = "LINE 1\\nLINE 2\\n"          # the text, inline
     "00D" = { file = "punch.expected" }     # a file beside the program (bytes)
     "150" = { bytes = { "A00" = "C1C2" } }  # bytes at hex offsets of the file
+    "181" = { hex = ["0500 0000 A000 C1C2C3C4C5", "0000 0500 4000"] }
+                                # the whole file, in hex: one string or a list of
+                                # them (joined; blanks allowed), e.g. a block a line
+
+A CKD disk (``type`` a CKD device type of reference.io.ckd_geometry: ``"2311"``,
+``"2314"``, ``"3330"``, ``"3350"``, ...; ``format``, ``readonly`` as in a
+configuration) has a ``file``: an image beside the program (copied into the run's
+directory first), or, with ``volser``, a new volume that the run makes in its
+directory (``reference.io.dasd.create``: track 0 the IPL records and the VOL1 label
+``volser``, track 1 an empty VTOC, every other track only R0; ``format = "cckd"``
+compressed; ``cylinders``, default 2: a small volume).  Its ``[expect.output]`` may name
+the records of tracks, each track by its cylinder and head (CCCCHHHH in hex) and
+each record (R0 first, every record of the track) as the hex of its count, key and
+data; the other tracks are not compared::
+
+    [[device]]
+    address = "190"
+    type = "3350"
+    file = "vol.cckd"
+    volser = "CKD001"
+    format = "cckd"
+    cylinders = 2
+    [expect.output]
+    "190" = { tracks = { "0000 0005" = [
+        "00000005 00 00 0008 0000000000000000",        # R0: 8 bytes of data
+        "00000005 01 04 0002 D2C5E8F1 C1C2",            # R1: key KEY1, data AB
+    ] } }
+
+A 3420 tape (``type = "3420"``; ``format``, ``compression``, ``ring``, ``max_size`` as
+in a configuration) has a ``file``, a plain file name: a tape file of that name
+beside the program is copied into the run's directory first (the initial reel); with
+no such file the tape starts new and empty (created in the run's directory).  Its
+``[expect.output]`` is the tape file at the end (AWS: a 6-byte header before each
+block and tape mark, reference/io/tape.py).
 
 A program with devices requires the ``channel-io`` facility (implied) and runs only
 on an implementation that takes device configurations (``conformance.implementations``).
@@ -64,6 +98,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
+
+from reference.io.ckd_geometry import GEOMETRIES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,8 +126,15 @@ DEVICE_KEYS = {
     "2540P": {"file", "format"},
     "1403": {"file"},
     "3370": {"file"},
+    "3420": {"file", "format", "compression", "ring", "max_size"},
 }
-OUTPUT_KEYS = {"3215": "output", "2540P": "file", "1403": "file"}
+# CKD disks: the configuration's keys and, for a new volume, volser and cylinders
+# (not passed to the configuration).
+CKD_TYPES = tuple(GEOMETRIES)
+NEW_VOLUME_KEYS = ("volser", "cylinders")
+DEVICE_KEYS.update({name: {"file", "format", "readonly", *NEW_VOLUME_KEYS}
+                    for name in CKD_TYPES})
+OUTPUT_KEYS = {"3215": "output", "2540P": "file", "1403": "file", "3420": "file"}
 INPUT_KEYS = {"3215": "input", "2540R": "file", "3370": "file"}
 
 
@@ -114,14 +157,20 @@ class Device:
 @dataclass(frozen=True)
 class Output:
     """What a device's file must hold at the end: ``text`` (the whole file, as
-    text), ``file`` (the whole file, the bytes of a file beside the program), or
-    ``at`` (bytes at offsets of the file, the rest not compared)."""
+    text), ``file`` (the whole file, the bytes of a file beside the program),
+    ``data`` (the whole file, given in hex), ``at`` (bytes at offsets of the
+    file, the rest not compared), or ``tracks`` (a CKD image: the records, count,
+    key and data, of the tracks named by (cylinder, head); the rest not compared)."""
 
     text: str | None = None
     file: Path | None = None
     at: dict[int, bytes] = field(default_factory=dict)
+    data: bytes | None = None
+    tracks: dict[tuple[int, int], list[bytes]] = field(default_factory=dict)
 
     def expected_bytes(self) -> bytes | None:
+        if self.data is not None:
+            return self.data
         if self.text is not None:
             return self.text.encode("ascii")
         if self.file is not None:
@@ -314,9 +363,13 @@ def _devices(table: object, where: str, directory: Path) -> tuple[Device, ...]:
                                    f"({', '.join(sorted(DEVICE_KEYS[kind]))})")
         if kind != "3215" and "file" not in options:
             raise ExpectationError(f"{here}: {kind} needs a file")
+        if kind in CKD_TYPES:
+            _ckd_device(options, here, directory, names)
         out_key, in_key = OUTPUT_KEYS.get(kind), INPUT_KEYS.get(kind)
         if out_key in options:
             name = options[out_key]
+            if kind == "3420" and isinstance(name, str) and (directory / name).is_dir():
+                raise ExpectationError(f"{here}: file {name!r} is a directory")
             if not isinstance(name, str) or not name or PurePath(name).name != name \
                     or name in (".", "..", "machine.toml"):
                 raise ExpectationError(f"{here}: {out_key} {name!r}: an output is a plain "
@@ -336,10 +389,70 @@ def _devices(table: object, where: str, directory: Path) -> tuple[Device, ...]:
     return tuple(out)
 
 
+def _ckd_device(options: dict[str, Any], here: str, directory: Path,
+                names: set[str]) -> None:
+    """A CKD disk's keys: an image beside the program, or with ``volser`` a new
+    volume (a plain file name in the run's directory)."""
+    name = options["file"]
+    if "volser" not in options:
+        if "cylinders" in options:
+            raise ExpectationError(f"{here}: cylinders is for a new volume (volser)")
+        if not isinstance(name, str) or not name or PurePath(name).is_absolute() \
+                or not (directory / name).is_file():
+            raise ExpectationError(f"{here}: file {name!r}: no such image beside the "
+                                   f"program (or give volser for a new volume)")
+        return
+    volser = options["volser"]
+    if not isinstance(volser, str) or not re.fullmatch(r"[A-Z0-9@#$]{1,6}", volser):
+        raise ExpectationError(f"{here}: volser {volser!r}: 1 to 6 letters or digits")
+    cylinders = options.get("cylinders", 2)
+    if not isinstance(cylinders, int) or isinstance(cylinders, bool) or \
+            not 2 <= cylinders <= 0xFFFF:
+        raise ExpectationError(f"{here}: cylinders {cylinders!r}: a number from 2 to 65535")
+    if options.get("format", "ckd") not in ("ckd", "cckd"):
+        raise ExpectationError(f"{here}: format {options['format']!r}: ckd or cckd")
+    if not isinstance(name, str) or not name or PurePath(name).name != name \
+            or name in (".", "..", "machine.toml") or name in names:
+        raise ExpectationError(f"{here}: file {name!r}: a new volume is a plain file name, "
+                               f"used once (it is made in the run's directory)")
+    names.add(name)
+
+
+def _tracks(table: object, here: str) -> dict[tuple[int, int], list[bytes]]:
+    """{tracks = {"CCCCHHHH" = [record hex, ...]}}: each record its count (8 bytes:
+    CCHHR, key length, data length), key and data, the lengths agreeing."""
+    if not isinstance(table, dict) or not table:
+        raise ExpectationError(f"{here}: tracks must be a table of \"CCCCHHHH\" = "
+                               f"[records]")
+    out: dict[tuple[int, int], list[bytes]] = {}
+    for name, records in table.items():
+        digits = str(name).replace(" ", "")
+        place = f"{here}: track {name}"
+        if not re.fullmatch(r"[0-9A-Fa-f]{8}", digits):
+            raise ExpectationError(f"{place}: a track is CCCCHHHH (8 hex digits)")
+        if not isinstance(records, list) or not all(isinstance(r, str) for r in records):
+            raise ExpectationError(f"{place}: a list of records in hex")
+        got = []
+        for n, text in enumerate(records):
+            hexes = text.replace(" ", "")
+            if len(hexes) % 2:
+                raise ExpectationError(f"{place}: record {n}: odd number of hex digits")
+            _hex(hexes or "0", f"{place}: record {n}")
+            record = bytes.fromhex(hexes)
+            if len(record) < 8 or len(record) != 8 + record[5] + \
+                    int.from_bytes(record[6:8], "big"):
+                raise ExpectationError(f"{place}: record {n}: its count field's key and "
+                                       f"data lengths do not match its bytes")
+            got.append(record)
+        out[(int(digits[:4], 16), int(digits[4:], 16))] = got
+    return out
+
+
 def _outputs(table: object, where: str, directory: Path,
              devices: tuple[Device, ...]) -> dict[int, Output]:
-    """[expect.output]: device address -> text, {file = ...}, {text = ...} or
-    {bytes = {offset = hex}}."""
+    """[expect.output]: device address -> text, {file = ...}, {text = ...},
+    {bytes = {offset = hex}}, {hex = "..." or [...]} or (a CKD disk) {tracks =
+    {"CCCCHHHH" = [...]}}."""
     if not isinstance(table, dict):
         raise ExpectationError(f"{where}: expect.output must be a table")
     by_address = {d.address: d for d in devices}
@@ -350,19 +463,33 @@ def _outputs(table: object, where: str, directory: Path,
         device = by_address.get(address)
         if device is None:
             raise ExpectationError(f"{here}: no such [[device]]")
-        if device.output_name is None and device.type_name != "3370":
+        if device.output_name is None and device.type_name != "3370" and \
+                device.type_name not in CKD_TYPES:
             raise ExpectationError(f"{here}: the {device.type_name} writes no file")
         if isinstance(value, str):
             value = {"text": value}
         if not isinstance(value, dict) or len(value) != 1 or \
-                next(iter(value)) not in ("text", "file", "bytes"):
+                next(iter(value)) not in ("text", "file", "bytes", "hex", "tracks"):
             raise ExpectationError(f"{here}: a string, or a table with one of text, file, "
-                                   f"bytes")
+                                   f"bytes, hex, tracks")
         kind, item = next(iter(value.items()))
-        if kind == "text":
+        if kind == "tracks":
+            if device.type_name not in CKD_TYPES:
+                raise ExpectationError(f"{here}: tracks are for a CKD disk")
+            out[address] = Output(tracks=_tracks(item, here))
+        elif kind == "text":
             if not isinstance(item, str) or not item.isascii():
                 raise ExpectationError(f"{here}: text must be an ASCII string")
             out[address] = Output(text=item)
+        elif kind == "hex":
+            parts = item if isinstance(item, list) else [item]
+            if not all(isinstance(part, str) for part in parts):
+                raise ExpectationError(f"{here}: hex must be a string or a list of strings")
+            digits = "".join(parts).replace(" ", "")
+            if len(digits) % 2:
+                raise ExpectationError(f"{here}: hex: odd number of hex digits")
+            _hex(digits or "0", f"{here}: hex")
+            out[address] = Output(data=bytes.fromhex(digits))
         elif kind == "file":
             if not isinstance(item, str) or not (directory / item).is_file():
                 raise ExpectationError(f"{here}: file {item!r}: no such file beside the "

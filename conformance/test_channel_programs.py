@@ -21,6 +21,17 @@ of zero, bits 38-39) the test also checks that START I/O gave CC 1 with a progra
 protection) check in the CSW and no unit status (the model reports these errors at
 START I/O: docs/configuration.md).
 
+``test_ckd_and_tape_channel_programs_end_architected``: the same guest with a
+channel program for a 3350 CKD disk (a small volume whose tracks ``CKD_TRACKS`` hold
+records) or a 3420 tape (a reel of ``TAPE_BLOCKS``): ``ckd_chains`` (SEEK, SET FILE
+MASK, SEARCH ID/KEY/HA with a TIC back to it, reads and writes) and ``tape_chains``
+(write, read, read backward, tape marks, rewind, spacing, sense), or any CCWs.  It
+ends in an architected outcome natively (the guest in its wait, its interruptions
+the device's with status, the tape file and every track valid), two fresh native
+runs agree (state, interruptions, tracks, tape), and under the VMCP, when it gives
+a VM a CKD minidisk and a tape (``vmcp_takes_ckd_and_tape``), the run is the native
+one with the same tracks and tape.
+
 ``test_the_property_finds_a_wrong_minidisk`` and
 ``test_the_property_finds_a_wrong_test_io`` show the property can fail: against a
 VMCP whose minidisks relocate to the wrong real block, or whose TEST I/O does not ask
@@ -33,6 +44,7 @@ examples, derandomized; the file runs in a few seconds).
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from pathlib import Path
@@ -40,23 +52,27 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, note, settings
+from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from reference.asm.assembler import assemble
 from reference.io.config import load_configuration
+from reference.io.dasd import Record, build_track, create, open_image, parse_track
+from reference.io.tape import TapeFile, scan_tape
 from reference.vm import vmio
 from reference.vm.simulate import SIMULATIONS, Simulation
 
 from .comparison import differences
 from .corpus import Program, check, programs, report
 from .expectations import ExpectationError, load
-from .implementations import Implementation, Outcome, Reference, takes_devices
+from .implementations import DeviceSetupError, Implementation, Outcome, Reference, takes_devices
 from .strategies import (
     CHANNEL_DEVICES,
     CHANNEL_DISK_BLOCKS,
     CHANNEL_STORAGE,
     channel_programs,
 )
+from .strategies.channel import CKD_CYLINDERS, CKD_HEADS, CKD_TRACKS, TAPE_BLOCKS
 
 STEPS = 3000
 DECK = ["CARD ONE", "CARD TWO: THE QUICK BROWN FOX", "", "LAST CARD (4)"]
@@ -218,6 +234,190 @@ def test_the_property_finds_a_wrong_test_io(monkeypatch):
 
 
 # ---------------------------------------------------------------------------
+# CKD disk and tape
+# ---------------------------------------------------------------------------
+CKD_ADDRESS, TAPE_ADDRESS = CHANNEL_DEVICES["3350"], CHANNEL_DEVICES["3420"]
+# Enough for the slowest chain to end while the guest loops on TEST I/O (five tape
+# writes of 2K: the transfer takes the channel's time).
+CKD_TAPE_STEPS = 40_000
+CKD_TAPE_CONFIGURATION = f"""\
+[[device]]
+address = "{CKD_ADDRESS:03X}"
+type = "3350"
+file = "disk.cckd"
+
+[[device]]
+address = "{TAPE_ADDRESS:03X}"
+type = "3420"
+file = "tape.aws"
+"""
+
+
+def aws_reel(blocks: list[bytes | None]) -> bytes:
+    """An AWS tape file of ``blocks`` (None: a tape mark), one chunk a block: the
+    6-byte header (length LE16, previous length LE16, flags X'A0' a whole block or
+    X'40' a tape mark, 0) before each (reference/io/tape.py)."""
+    out, previous = bytearray(), 0
+    for block in blocks:
+        data = block or b""
+        out += len(data).to_bytes(2, "little") + previous.to_bytes(2, "little")
+        out += bytes([0x40 if block is None else 0xA0, 0]) + data
+        previous = len(data)
+    return bytes(out)
+
+
+@functools.cache
+def ckd_volume() -> bytes:
+    """The 3350 volume of the CKD programs (a compressed image of CKD_CYLINDERS
+    cylinders): made by ``dasd.create``, then the tracks of CKD_TRACKS written, each
+    record's data all X'C0' + its number."""
+    with tempfile.TemporaryDirectory(prefix="s370-ckd-") as tmp:
+        path = str(Path(tmp) / "disk.cckd")
+        create(path, "3350", "CHN001", "zlib", cylinders=CKD_CYLINDERS)
+        with open_image(path) as image:
+            for (cyl, head), records in CKD_TRACKS.items():
+                image.write_track(cyl, head, build_track(cyl, head, [
+                    Record(cyl, head, 0, b"", bytes(8)),
+                    *(Record(cyl, head, r, key, bytes([0xC0 + r]) * dl)
+                      for r, key, dl in records)]))
+        return Path(path).read_bytes()
+
+
+def volume_tracks(path: Path) -> list[list[Record]]:
+    """Every track's records (ValueError: a track that is not a track image)."""
+    with open_image(str(path), readonly=True) as image:
+        return [parse_track(image.read_track(c, h))
+                for c in range(image.cylinders) for h in range(image.heads)]
+
+
+def run_ckd_tape(impl: Any, source: str, mode: str) -> tuple[Outcome, dict[int, Any]]:
+    """Run the generated program in ``mode`` with the CKD disk and the tape of
+    CKD_TAPE_CONFIGURATION (the volume ``ckd_volume``, the reel TAPE_BLOCKS) in a new
+    directory; returns the outcome and what the devices hold at the end: the
+    records of every track, the tape file."""
+    image = assemble(source, "<generated>").image
+    with tempfile.TemporaryDirectory(prefix="s370-ckd-tape-") as tmp:
+        work = Path(tmp)
+        (work / "disk.cckd").write_bytes(ckd_volume())
+        (work / "tape.aws").write_bytes(aws_reel(TAPE_BLOCKS))
+        (work / "machine.toml").write_text(CKD_TAPE_CONFIGURATION)
+        config = load_configuration(work / "machine.toml")
+        out = impl.run_configured(image, CHANNEL_STORAGE, CKD_TAPE_STEPS, mode, config,
+                                  None)
+        contents = {CKD_ADDRESS: volume_tracks(work / "disk.cckd"),
+                    TAPE_ADDRESS: (work / "tape.aws").read_bytes()}
+    return out, contents
+
+
+@functools.cache
+def vmcp_takes_ckd_and_tape() -> bool:
+    """Whether the reference's VMCP gives a VM the CKD disk and the tape of
+    CKD_TAPE_CONFIGURATION (``s370 run --config --under vmcp``)."""
+    try:
+        run_ckd_tape(Reference(), "T START 0\n DC X'000A0000',A(0)\n END\n", "vmcp")
+    except DeviceSetupError:
+        return False
+    return True
+
+
+def architected_end(out: Outcome, contents: dict[int, Any], device: int) -> list[str]:
+    """What is not architected in the end of a CKD or tape channel program: the guest
+    stops in its disabled wait (the end, or the program new PSW's X'E68'), or in its
+    enabled wait when nothing is left to interrupt it (HALT I/O or CLEAR I/O at once
+    ended the program: no interruption comes); each I/O
+    interruption it recorded (the log at X'A00') is the device's and reports status,
+    with the CSW's CCW address on a doubleword; the tape file is a valid AWS file;
+    every track a valid track image (``volume_tracks`` has parsed them)."""
+    problems = []
+    if out.stop not in ("disabled-wait", "enabled-wait") or \
+            out.psw & 0xFFFFFF not in (0, 0xE68):
+        problems.append(f"stopped {out.stop}, PSW {out.psw:016X}")
+    end = out.gpr[9]
+    if not 0xA00 <= end <= 0xB00 or end % 16:
+        problems.append(f"interruption log ends at {end:X}")
+    for at in range(0xA00, min(max(end, 0xA00), 0xB00), 16):
+        record = out.read(at, 16)
+        address = int.from_bytes(record[0:2], "big")
+        csw = record[8:16]
+        if address != device:
+            problems.append(f"an interruption of {address:03X}, not {device:03X}")
+        if not csw[4] and not csw[5]:
+            problems.append(f"CSW {csw.hex().upper()}: no status")
+        if int.from_bytes(csw[1:4], "big") % 8:
+            problems.append(f"CSW {csw.hex().upper()}: CCW address not on a doubleword")
+    with tempfile.TemporaryDirectory(prefix="s370-reel-") as tmp:
+        reel = Path(tmp) / "tape.aws"
+        reel.write_bytes(contents[TAPE_ADDRESS])
+        _, problem = scan_tape(reel)
+    if problem is not None:
+        problems.append(f"tape file: {problem}")
+    return problems
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(source=st.sampled_from(["3350", "3420"]).flatmap(
+    lambda device: channel_programs(device=device)))
+def test_ckd_and_tape_channel_programs_end_architected(source, s370_impl, s370_modes):
+    """A CKD (3350) or tape (3420) channel program (``ckd_chains``, ``tape_chains``, or
+    any CCWs) ends in an architected outcome natively: no Python exception, the
+    guest in its disabled wait, its I/O interruptions the device's with status, the
+    tape file and the tracks valid; two fresh native runs agree (state,
+    interruptions, tracks and tape); and under the VMCP, when it gives a VM these
+    devices (``vmcp_takes_ckd_and_tape``), the run is the native one."""
+    note(source)
+    if not takes_devices(s370_impl):
+        pytest.skip(f"{s370_impl.name} takes no device configurations")
+    image = assemble(source, "<generated>").image
+    device = int.from_bytes(image[0x804:0x808], "big")     # the strategy's storage map
+    native, contents = run_ckd_tape(Reference(), source, "native")
+    problems = architected_end(native, contents, device)
+    assert not problems, "\n".join(problems)
+    again, contents_again = run_ckd_tape(Reference(), source, "native")
+    assert not differences(native, again), "\n".join(differences(native, again))
+    assert contents_again == contents, "two native runs left different device contents"
+    if definitely_invalid_start(image):
+        result = native.read(0xB00, 16)
+        assert result[0] >> 4 & 3 == 1 and result[13] & 0x30 and not result[12], \
+            f"START I/O of an invalid first CCW: {result.hex().upper()}"
+    for mode in _modes_to_compare(s370_impl, s370_modes):
+        if mode == "vmcp" and isinstance(s370_impl, Reference) and \
+                not vmcp_takes_ckd_and_tape():
+            continue
+        got, got_contents = run_ckd_tape(s370_impl, source, mode)
+        diff = differences(native, got)
+        assert not diff, "\n".join(diff)
+        assert got_contents == contents, f"{mode}: the devices hold something else"
+
+
+def test_the_ckd_and_tape_devices_start_as_the_strategy_says():
+    volume = volume_tracks_of(ckd_volume())
+    heads = CKD_HEADS
+    assert len(volume) == CKD_CYLINDERS * heads
+    for (cyl, head), records in CKD_TRACKS.items():
+        got = volume[cyl * heads + head]
+        assert [(r.record, r.key, r.data) for r in got[1:]] == [
+            (r, key, bytes([0xC0 + r]) * dl) for r, key, dl in records]
+    assert [r.record for r in volume[5]] == [0]                # an empty track: R0
+    with tempfile.TemporaryDirectory() as tmp:
+        reel = Path(tmp) / "t.aws"
+        reel.write_bytes(aws_reel(TAPE_BLOCKS))
+        tape = TapeFile(reel, writable=False)
+        try:
+            kinds = [tape.forward() for _ in range(len(TAPE_BLOCKS) + 1)]
+        finally:
+            tape.close()
+    assert [b.data if b.kind == "data" else b.kind for b in kinds] == [
+        *(b if b is not None else "mark" for b in TAPE_BLOCKS), "end"]
+
+
+def volume_tracks_of(data: bytes) -> list[list[Record]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "v.cckd"
+        path.write_bytes(data)
+        return volume_tracks(path)
+
+
+# ---------------------------------------------------------------------------
 # The corpus runner with devices (conformance.corpus, conformance.expectations)
 # ---------------------------------------------------------------------------
 PRINT_PROGRAM = """\
@@ -300,6 +500,26 @@ def test_a_wrong_device_output_is_a_miss_naming_the_device_and_line(tmp_path, mo
     ('[expect.output]\n"00E" = "X"\n', "no such [[device]]"),
     ('[[device]]\naddress = "009"\ntype = "3215"\n[expect.output]\n"009" = "X"\n',
      "writes no file"),
+    ('[[device]]\naddress = "181"\ntype = "3420"\nfile = "a/t.aws"\n', "plain file name"),
+    ('[[device]]\naddress = "181"\ntype = "3420"\nfile = "t.aws"\n[expect.output]\n'
+     '"181" = { hex = "A0B" }\n', "odd number of hex digits"),
+    ('[[device]]\naddress = "181"\ntype = "3420"\nfile = "t.aws"\n[expect.output]\n'
+     '"181" = { hex = [1] }\n', "a string or a list of strings"),
+    ('[[device]]\naddress = "181"\ntype = "3420"\nfile = "t.aws"\n[expect.output]\n'
+     '"181" = { tracks = { "00000001" = [] } }\n', "tracks are for a CKD disk"),
+    ('[[device]]\naddress = "190"\ntype = "3350"\nfile = "no-such.cckd"\n',
+     "no such image beside the program"),
+    ('[[device]]\naddress = "190"\ntype = "3350"\nfile = "v.ckd"\nvolser = "lower"\n',
+     "volser 'lower'"),
+    ('[[device]]\naddress = "190"\ntype = "3350"\nfile = "v.ckd"\nvolser = "V1"\n'
+     'cylinders = 1\n', "cylinders 1"),
+    ('[[device]]\naddress = "190"\ntype = "3350"\nfile = "sub/v.ckd"\nvolser = "V1"\n',
+     "a new volume is a plain file name"),
+    ('[[device]]\naddress = "190"\ntype = "3350"\nfile = "v.ckd"\nvolser = "V1"\n'
+     '[expect.output]\n"190" = { tracks = { "0001" = [] } }\n', "CCCCHHHH"),
+    ('[[device]]\naddress = "190"\ntype = "3350"\nfile = "v.ckd"\nvolser = "V1"\n'
+     '[expect.output]\n"190" = { tracks = { "00000001" = ["0000000100000002 C1"] } }\n',
+     "do not match its bytes"),
 ])
 def test_malformed_device_tables_are_expectation_errors(tmp_path, table, problem):
     path = tmp_path / "p.toml"
@@ -313,5 +533,131 @@ def test_programs_with_devices_are_left_out_of_the_plain_enumeration():
     # programs(): a program with devices cannot run there.
     plain = {p.name for p in programs()}
     every = {p.name for p in programs(devices=True)}
-    assert {"io/console", "io/cards", "io/disk", "io/ipl"} <= every - plain
+    assert {"io/console", "io/cards", "io/disk", "io/ipl", "io/tape", "io/ckd"} <= \
+        every - plain
     assert "control/channel_io" in plain
+
+
+TAPE_PROGRAM = """\
+* Write one block of 3 bytes on the tape at 181 and stop.
+*! [program]
+*! storage = "64K"
+*! [[device]]
+*! address = "181"
+*! type = "3420"
+*! file = "t.aws"
+*! [expect]
+*! stop = "disabled-wait"
+*! [expect.output]
+*! "181" = { hex = ["0500 0000 A000 F1F2F3F4F5", "0300 0500 A000 C1C2C3"] }
+P        START 0
+         DC    X'00000000',A(X'200')
+         ORG   P+X'200'
+         MVC   X'48'(4,0),X'300'(0)
+         SIO   X'181'(0)
+         TIO   X'181'(0)
+         BC    2,X'20A'(0,0)
+         LPSW  X'310'(0)
+         ORG   P+X'300'
+         DC    A(X'320')
+         ORG   P+X'310'
+         DC    X'000A0000',A(0)
+         ORG   P+X'320'
+         DC    X'37',AL3(0),X'40',X'00',AL2(1)
+         DC    X'01',AL3(X'330'),X'00',X'00',AL2(3)
+         ORG   P+X'330'
+         DC    C'ABC'
+         END
+"""
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_a_tape_program_starts_from_the_reel_beside_it_and_is_checked_whole(tmp_path, mode):
+    """The reel beside the program (one block of 5 bytes) is copied for the run:
+    FORWARD SPACE BLOCK over it, then WRITE ABC after it; the file beside the program
+    is unchanged.  Without the reel the tape starts empty and the forward space runs
+    off the blank tape (unit check: the chain ends, nothing is written)."""
+    source = tmp_path / "p.asm"
+    source.write_text(TAPE_PROGRAM)
+    reel = aws_reel([bytes.fromhex("F1F2F3F4F5")])
+    (tmp_path / "t.aws").write_bytes(reel)
+    out, misses = check(Program(source), Reference(), mode)
+    assert misses == [], misses
+    assert out.outputs[TAPE_ADDRESS] == reel + bytes.fromhex("0300 0500 A000 C1C2C3")
+    assert (tmp_path / "t.aws").read_bytes() == reel
+    (tmp_path / "t.aws").unlink()
+    out, misses = check(Program(source), Reference(), mode)
+    assert out.outputs[TAPE_ADDRESS] == b""
+    assert [(m.field, m.expected, m.actual) for m in misses] == [
+        ("output 181 at 000000", "05000000A000F1F2", "(end of file)")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.asm"]
+
+
+CKD_PROGRAM = """\
+* Write record 1 (key K, data AB) on cylinder 0 head 3 of a new 3330 volume.
+*! [program]
+*! storage = "64K"
+*! [[device]]
+*! address = "190"
+*! type = "3330"
+*! file = "v.cckd"
+*! volser = "T00001"
+*! format = "cckd"
+*! [expect]
+*! stop = "disabled-wait"
+*! [expect.output]
+*! "190" = { tracks = { "0000 0003" = ["00000003 00 00 0008 0000000000000000",
+*!                                     "00000003 01 01 0002 D2 C1C2"] } }
+P        START 0
+         DC    X'00000000',A(X'200')
+         ORG   P+X'200'
+         MVC   X'48'(4,0),X'300'(0)
+         SIO   X'190'(0)
+         TIO   X'190'(0)
+         BC    2,X'20A'(0,0)
+         LPSW  X'310'(0)
+         ORG   P+X'300'
+         DC    A(X'320')
+         ORG   P+X'310'
+         DC    X'000A0000',A(0)
+         ORG   P+X'320'
+         DC    X'07',AL3(X'360'),X'40',X'00',AL2(6)
+         DC    X'1F',AL3(X'368'),X'40',X'00',AL2(1)
+         DC    X'31',AL3(X'370'),X'40',X'00',AL2(5)
+         DC    X'08',AL3(X'330'),X'00',X'00',AL2(0)
+         DC    X'1D',AL3(X'378'),X'00',X'00',AL2(11)
+         ORG   P+X'360'
+         DC    X'000000000003'
+         ORG   P+X'368'
+         DC    X'C0'
+         ORG   P+X'370'
+         DC    X'0000000300'
+         ORG   P+X'378'
+         DC    X'0000000301010002',C'K',C'AB'
+         END
+"""
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_a_ckd_program_on_a_new_volume_is_checked_by_track(tmp_path, mode):
+    """A new 3330 volume made for the run (nothing beside the program); SEARCH ID
+    R0 and WRITE CKD of R1 on track 0/3.  The expectation names the track's records;
+    a wrong one is a miss naming the track and the record."""
+    source = tmp_path / "p.asm"
+    source.write_text(CKD_PROGRAM)
+    out, misses = check(Program(source), Reference(), mode)
+    assert misses == [], misses
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.asm"]
+    source.write_text(CKD_PROGRAM.replace("D2 C1C2", "D2 C1C3"))
+    program = Program(source)
+    out, misses = check(program, Reference(), mode)
+    assert [(m.field, m.expected, m.actual) for m in misses] == [
+        ("output 190 track 0000 0003 record 1", "00000003 01 01 0002 D2 C1C3",
+         "00000003 01 01 0002 D2 C1C2")]
+    source.write_text(CKD_PROGRAM.replace('"00000003 01 01 0002 D2 C1C2"',
+                                          '"00000003 01 01 0002 D2 C1C2", '
+                                          '"00000003 02 00 0001 00"'))
+    out, misses = check(Program(source), Reference(), mode)
+    assert [(m.field, m.actual) for m in misses] == [
+        ("output 190 track 0000 0003 record 2", "(no record)")]
+    assert "--config" in report(program, Reference(), mode, out, misses)

@@ -6,7 +6,8 @@ instruction a program interruption is charged to); 3 real runs of a small progra
 natively and under the VMCP, with every count derived from the program by hand;
 4 the report (summary targets, JSON, a well-formed self-contained HTML); 5 the
 pytest side (the option in a pytest session, the pytest-xdist exchange); 6 watching
-does not change what a program does.
+does not change what a program does; 7 the channel commands per device type (the
+data, the summary and HTML, and the commands of the io/tape and io/ckd programs).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from conformance.coverage import (
     write,
 )
 from conformance.implementations import Reference
+from conformance.strategies.channel import DEVICE_COMMANDS
 from reference.arch.opcodes import BY_MNEMONIC, TABLE
 from reference.machine.cpu import InterruptionRecord
 from reference.machine.machine import Machine
@@ -474,3 +476,111 @@ def test_cpu_timer_is_taken_where_it_falls_when_instructions_run_one_at_a_time(
     assert [(r.kind, r.code, r.step) for r in m.interruption_log] == [("external", 0x1005, 105)]
     assert m.gpr[1] == 50
     assert int.from_bytes(m.mem[0x18:0x20], "big") & 0xFFFFFF == 0x212
+
+
+# ---------------------------------------------------------------------------
+# 7 channel commands per device type
+# ---------------------------------------------------------------------------
+def test_channel_commands_merge_and_round_trip():
+    a, b = ModeCoverage(), ModeCoverage()
+    a.command("3420", 0x01)
+    a.command("3420", 0x01)
+    b.command("3420", 0x01)
+    b.command("3350", 0x31)
+    a.merge(b)
+    assert a.commands == {"3420": Counter({0x01: 3}), "3350": Counter({0x31: 1})}
+    data = json.loads(json.dumps(a.to_data()))
+    assert data["commands"] == {"3350": {"31": 1}, "3420": {"01": 3}}
+    assert ModeCoverage.from_data(data).commands == a.commands
+    # data without commands (an older worker's) reads as none
+    assert ModeCoverage.from_data({"runs": 1}).commands == {}
+
+
+def test_summary_lists_channel_commands_reached_missing_and_other():
+    cov = Coverage()
+    native = cov.mode("native")
+    for code in DEVICE_COMMANDS["3420"]:
+        native.command("3420", code)
+    native.command("3420", 0x01)
+    native.command("3420", 0xE5)                 # not a 3420 command: rejected
+    native.command("3370", 0x42)
+    native.command("9999", 0x01)                 # a type without a command set
+    s = summary(cov)["channel_commands"]
+    tape = s["native"]["3420"]
+    assert tape["missing"] == [] and tape["other"] == ["E5"]
+    assert tape["reached"]["01"] == 2 and tape["reached"]["E5"] == 1
+    disk = s["native"]["3370"]
+    assert disk["reached"] == {"42": 1}
+    assert disk["missing"] == [f"{c:02X}" for c in sorted(DEVICE_COMMANDS["3370"])
+                               if c != 0x42]
+    assert s["native"]["9999"] == {"reached": {"01": 1}, "missing": [], "other": []}
+    # every type of the command sets is listed in every mode, reached or not
+    assert set(DEVICE_COMMANDS) <= set(s["vmcp"])
+    assert s["vmcp"]["3420"]["reached"] == {} and \
+        len(s["vmcp"]["3420"]["missing"]) == len(DEVICE_COMMANDS["3420"])
+    assert report(cov)["data"]["modes"]["native"]["commands"]["3420"]["E5"] == 1
+
+
+def test_html_has_the_channel_commands_table():
+    cov = Coverage()
+    cov.mode("native").command("3420", 0x02)
+    cov.mode("native").command("3420", 0xE5)
+    cov.mode("vmcp").command("<odd & type>", 0x01)            # escaped, not markup
+    root = _check_html(to_html(report(cov)))
+    rows = {"".join(tr[0].itertext()): ["".join(td.itertext()) for td in tr[1:]]
+            for tr in root.iter("tr") if len(tr) == 5 and tr[0].tag == "td"}
+    assert rows["3420"][0] == "02\u00d71, E5*\u00d71"            # native reached
+    assert "01" in rows["3420"][1] and "02" not in rows["3420"][1].split()
+    assert rows["3420"][2] == "none"                          # vmcp reached
+    assert rows["<odd & type>"][2] == "01\u00d71"
+
+
+# The commands io/tape.asm gives the 3420, by hand from its channel programs: WRITE
+# (01 01 1F 01 1F), REWREAD (07 02), SHORT (02), READTM (02), READ3 (02), BSB2 (27
+# 27), RDBACK (0C), FSFREAD (3F 02), REWRITE (2F 01 1F), SENSE1 (04), BSBLP (07 27),
+# SENSE2 (04): every CCW reached, none ended a chain early.
+TAPE_COMMANDS = Counter({0x01: 4, 0x1F: 3, 0x07: 2, 0x02: 5, 0x27: 3, 0x0C: 1, 0x3F: 1,
+                         0x2F: 1, 0x04: 2})
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_a_tape_program_counts_its_commands(collector, mode):
+    from conformance.corpus import Program, check
+
+    program = Program(PROGRAMS / "io" / "tape.asm")
+    if mode not in program.expectations.modes:
+        pytest.skip(f"io/tape.asm does not run in {mode}")
+    _, misses = check(program, Reference(), mode)
+    assert misses == []
+    data = collector.coverage.mode(mode)
+    assert data.runs == 1
+    assert data.commands == {"3420": TAPE_COMMANDS}
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_a_ckd_program_counts_its_commands_and_leaves_the_device_alone(collector, mode):
+    from conformance.corpus import Program, run_program
+
+    program = Program(PROGRAMS / "io" / "ckd.asm")
+    if mode not in program.expectations.modes:
+        pytest.skip(f"io/ckd.asm does not run in {mode}")
+    starts = []
+    original = RunRecorder._watch
+
+    def watch(self, device):
+        original(self, device)
+        starts.append(device)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(RunRecorder, "_watch", watch)
+        run_program(program, Reference(), mode)
+    commands = collector.coverage.mode(mode).commands["3350"]
+    # io/ckd.asm: SEEK, SEEK HEAD, SET FILE MASK, SEARCH HA, SEARCH ID (single and
+    # multitrack), SEARCH KEY, WRITE R0, WRITE CKD, WRITE DATA (twice: the second
+    # rejected), READ DATA, READ KEY AND DATA, READ CKD, SENSE (twice).
+    assert set(commands) == {0x07, 0x1B, 0x1F, 0x39, 0x31, 0xB1, 0x29, 0x15, 0x1D, 0x05,
+                             0x06, 0x0E, 0x1E, 0x04}
+    assert commands[0x1D] == 4 and commands[0x15] == 2 and commands[0x39] == 2
+    assert commands[0x05] == 2 and commands[0x04] == 2 and commands[0x07] == 7
+    # the recorder put every device's own start back when the run ended
+    assert starts and all("start" not in vars(device) for device in starts)

@@ -26,9 +26,12 @@ By subject:
   tables they carry.
 - ``conformance.strategies.channel``: channel command words (``ccw`` encodes one;
   ``ccws`` and ``ccw_flags`` draw them; ``define_extent``, ``locate``, ``extents``,
-  ``locates``, ``valid_extents`` for a 3370), and ``channel_programs``, a guest that
-  starts one channel program on a device of ``CHANNEL_DEVICES`` and records its
-  end.
+  ``locates``, ``valid_extents`` for a 3370; ``seek_address``, ``record_id``,
+  ``count_field`` and ``ckd_chains`` for a CKD disk, ``tape_chains`` for a 3420 tape,
+  on the volume and reel ``CKD_TRACKS`` and ``TAPE_BLOCKS``), ``DEVICE_COMMANDS``
+  (the command set of each device type, for the coverage report), and
+  ``channel_programs``, a guest that starts one channel program on a device of
+  ``CHANNEL_DEVICES`` and records its end.
 
 The properties that use them are in ``conformance/test_properties.py`` and
 ``conformance/test_channel_programs.py``; the unit tests use them too.
@@ -38,14 +41,24 @@ from .channel import (
     CHANNEL_DEVICES,
     CHANNEL_DISK_BLOCKS,
     CHANNEL_STORAGE,
+    CKD_CYLINDERS,
+    CKD_HEADS,
+    CKD_TRACKS,
+    DEVICE_COMMANDS,
+    TAPE_BLOCKS,
     ccw,
     ccw_flags,
     ccws,
     channel_programs,
+    ckd_chains,
+    count_field,
     define_extent,
     extents,
     locate,
     locates,
+    record_id,
+    seek_address,
+    tape_chains,
     valid_extents,
 )
 from .dat import dat_programs
@@ -66,10 +79,12 @@ from .instructions import (
 from .programs import FLOATING_POOL, GENERAL_POOL, PRIVILEGED_POOL, guest_programs
 
 __all__ = [
-    "CHANNEL_DEVICES", "CHANNEL_DISK_BLOCKS", "CHANNEL_STORAGE", "CR_POOLS", "EXTENDED_R1",
-    "EXTENDED_R2", "FLOATING_POOL", "FLOAT_DATA", "FLOAT_DOUBLEWORDS", "GENERAL_POOL",
-    "PRIVILEGED_POOL", "PROGRAM_STORAGE", "ccw", "ccw_flags", "ccws", "channel_programs",
-    "control_register_values", "dat_programs", "define_extent", "extents", "float_registers",
-    "float_values", "guest_programs", "instructions", "locate", "locates", "psw_values",
-    "storage_keys", "valid_extents",
+    "CHANNEL_DEVICES", "CHANNEL_DISK_BLOCKS", "CHANNEL_STORAGE", "CKD_CYLINDERS", "CKD_HEADS",
+    "CKD_TRACKS", "CR_POOLS", "DEVICE_COMMANDS", "EXTENDED_R1", "EXTENDED_R2",
+    "FLOATING_POOL", "FLOAT_DATA", "FLOAT_DOUBLEWORDS", "GENERAL_POOL", "PRIVILEGED_POOL",
+    "PROGRAM_STORAGE", "TAPE_BLOCKS", "ccw", "ccw_flags", "ccws", "channel_programs",
+    "ckd_chains", "control_register_values", "count_field", "dat_programs", "define_extent",
+    "extents", "float_registers", "float_values", "guest_programs", "instructions", "locate",
+    "locates", "psw_values", "record_id", "seek_address", "storage_keys", "tape_chains",
+    "valid_extents",
 ]

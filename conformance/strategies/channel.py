@@ -18,9 +18,23 @@ Channel command words (format 0, GA22-7000 ch.12 "Channel Command Word"):
 - ``extents(blocks)``, ``locates(blocks)``: parameters that are mostly wrong (near
   misses, now and then any bytes).
 
+CKD disk parameters (reference.io.ckd.CKDDevice) and the 3420 tape:
+
+- ``seek_address(cyl, head, bb=0)``, ``record_id(cyl, head, record)``,
+  ``count_field(cyl, head, record, key_length, data_length)``: the data of SEEK
+  (BBCCHH), of SEARCH ID (CCHHR) and the count of a record (CCHHRKLDLDL).
+- ``DEVICE_COMMANDS``: the command codes each device type of the programs
+  implements (the device models' docstrings); the coverage report
+  (conformance.coverage) lists those that never reached a device of the type.
+
 The guest: ``channel_programs(device=None, length=None, wait=None, caw_key=None)``
 starts one channel program on a device of ``CHANNEL_DEVICES`` and records its end;
-the storage map and what the program does are below.
+the storage map and what the program does are below.  For the CKD disk (``3350``)
+and the tape (``3420``): ``ckd_chains()`` and ``tape_chains()`` draw their channel
+programs (SEEK, SET FILE MASK, SEARCH ID or KEY with a TIC back to it, reads and
+writes; tape writes, reads, tape marks, rewind, spacing, read backward, SENSE), on
+the volume and reel that conformance/test_channel_programs.py prepares
+(``CKD_TRACKS``, ``TAPE_BLOCKS``).
 """
 
 from __future__ import annotations
@@ -153,8 +167,11 @@ def locates(draw: st.DrawFn, blocks: int) -> bytes:
 # conformance/test_channel_programs.py): a 3215 console, a 2540 reader with a deck,
 # a 2540 punch, a 1403 printer and a 3370 disk of CHANNEL_DISK_BLOCKS blocks; and an
 # address with no device (CC 3).
+# Two more, drawn only when asked for (``device="3350"`` or ``"3420"``): a 3350 CKD
+# disk of CKD_CYLINDERS cylinders whose tracks CKD_TRACKS hold records, and a 3420
+# tape whose reel holds TAPE_BLOCKS.
 CHANNEL_DEVICES = {"3215": 0x009, "2540R": 0x00C, "2540P": 0x00D, "1403": 0x00E,
-                   "3370": 0x150, "none": 0x123}
+                   "3370": 0x150, "none": 0x123, "3350": 0x190, "3420": 0x181}
 CHANNEL_DISK_BLOCKS = 16
 # Storage of a channel-program guest (64K; real addresses):
 #   0-7F     restart new PSW (EC mode, X'400'); program new PSW: stop at X'E68';
@@ -188,7 +205,173 @@ _COMMANDS = {
              0x03, 0x04],
     "3370": [0x63, 0x43, 0x42, 0x41, 0x02, 0x03, 0x04],
     "none": [0x01, 0x02],
+    # CKD (reference.io.ckd.CKDDevice): seeks, file mask, searches (and their
+    # multitrack forms), reads, writes, sense
+    "3350": [0x07, 0x0B, 0x1B, 0x13, 0x1F, 0x31, 0xB1, 0x51, 0x71, 0x29, 0xA9, 0x39,
+             0x1A, 0x16, 0x12, 0x06, 0x86, 0x0E, 0x1E, 0x9E, 0x5E, 0x02, 0x05, 0x0D,
+             0x1D, 0x11, 0x15, 0x19, 0x22, 0x23, 0xB4, 0x94, 0x03, 0x04],
+    # 3420 (reference.io.tape.Tape3420)
+    "3420": [0x01, 0x02, 0x0C, 0x1F, 0x17, 0x07, 0x37, 0x27, 0x3F, 0x2F, 0xC3, 0x03,
+             0x04],
 }
+# The command codes each device type implements (coverage: conformance.coverage).
+DEVICE_COMMANDS: dict[str, tuple[int, ...]] = {
+    "3215": (0x01, 0x09, 0x0A, 0x0B, 0x03, 0x04),
+    "2540R": (0x02, 0x42, 0x82, 0xC2, 0x03, 0x04),
+    "2540P": (0x01, 0x41, 0x81, 0xC1, 0x03, 0x04),
+    # writes spacing 0-3 lines, spaces at once, skips to channels 1-12 (write and control)
+    "1403": (0x01, 0x09, 0x11, 0x19, 0x0B, 0x13, 0x1B,
+             *(0x81 | ch << 3 for ch in range(1, 13)), *(0x83 | ch << 3 for ch in range(1, 13)),
+             0x03, 0x04),
+    "3370": (0x63, 0x43, 0x42, 0x41, 0x02, 0x03, 0x04),
+    "3350": (0x07, 0x0B, 0x1B, 0x13, 0x1F, 0x23, 0x22,
+             0x31, 0x51, 0x71, 0x29, 0x49, 0x69, 0x39,
+             0xB1, 0xD1, 0xF1, 0xA9, 0xC9, 0xE9, 0xB9,
+             0x1A, 0x16, 0x12, 0x06, 0x0E, 0x1E, 0x5E, 0x02,
+             0x9A, 0x96, 0x92, 0x86, 0x8E, 0x9E,
+             0x19, 0x15, 0x1D, 0x05, 0x0D, 0x11, 0xB4, 0x94, 0x04, 0x03),
+    "3420": (0x01, 0x02, 0x0C, 0x1F, 0x17, 0x07, 0x0F, 0x37, 0x27, 0x3F, 0x2F, 0xC3, 0xCB,
+             0xD3, 0x03, 0x04),
+}
+
+
+# The CKD volume and the tape reel of the CKD and tape programs (prepared by
+# conformance/test_channel_programs.py): a 3350 of CKD_CYLINDERS cylinders whose
+# tracks are empty (R0 only) but those of CKD_TRACKS, (cylinder, head) -> records
+# (record number, key, data length), each record's data all X'C0' + its number; a
+# 3420 reel of TAPE_BLOCKS (a block's bytes, or None: a tape mark).
+CKD_CYLINDERS, CKD_HEADS = 2, 30
+CKD_TRACKS: dict[tuple[int, int], list[tuple[int, bytes, int]]] = {
+    (0, 2): [(1, b"KEY00001", 100), (2, b"", 50), (3, b"KEY00003", 0)],
+    (0, 29): [(1, b"LASTHEAD", 40)],
+    (1, 0): [(1, b"CYL1KEY1", 64), (2, b"CYL1KEY2", 16)],
+}
+TAPE_BLOCKS: list[bytes | None] = [b"\xC1" * 20, b"\xC2" * 80, None, b"\xC3" * 5, None]
+# Parameters of the CKD programs: SEEK's BBCCHH, SEARCH ID's CCHHR, the file mask and
+# the key of SEARCH KEY in the area at DE_AT; the count, key and data written by WRITE
+# R0, WRITE CKD and ERASE at LOC_AT.
+SEEK_AT, ID_AT, MASK_AT, KEY_AT, CKD_AT = DE_AT, DE_AT + 8, DE_AT + 16, DE_AT + 24, LOC_AT
+
+
+def seek_address(cyl: int, head: int, bb: int = 0) -> bytes:
+    """The 6 bytes of a CKD SEEK: BB CC HH."""
+    return (bb.to_bytes(2, "big") + (cyl & 0xFFFF).to_bytes(2, "big")
+            + (head & 0xFFFF).to_bytes(2, "big"))
+
+
+def record_id(cyl: int, head: int, record: int) -> bytes:
+    """The 5 bytes of SEARCH ID: CC HH R."""
+    return (cyl & 0xFFFF).to_bytes(2, "big") + (head & 0xFFFF).to_bytes(2, "big") + \
+        bytes([record & 0xFF])
+
+
+def count_field(cyl: int, head: int, record: int, key_length: int, data_length: int) -> bytes:
+    """The 8-byte count of a CKD record: CC HH R KL DL DL."""
+    return record_id(cyl, head, record) + bytes([key_length]) + \
+        (data_length & 0xFFFF).to_bytes(2, "big")
+
+
+Chain = list[tuple[int, int, int, int]]
+_CKD_READS = [0x06, 0x06, 0x0E, 0x1E, 0x86, 0x9E, 0x5E, 0x12, 0x16, 0x1A]
+_CKD_WRITES = [0x05, 0x05, 0x0D, 0x1D, 0x1D, 0x11]
+_SEARCH_IDS = [0x31, 0x31, 0x31, 0x51, 0x71, 0xB1]
+
+
+@st.composite
+def ckd_chains(draw: st.DrawFn) -> tuple[Chain, bytes, bytes]:
+    """A CKD channel program for the volume of CKD_TRACKS, and its parameters (the
+    bytes at DE_AT and at LOC_AT): a SEEK (now and then SEEK CYLINDER or SEEK HEAD,
+    an address beyond the volume or with BB nonzero), perhaps SET FILE MASK (masks
+    that permit, inhibit and are invalid), then a search and a TIC back to it
+    (SEARCH ID EQUAL, HIGH, HIGH OR EQUAL, multitrack; SEARCH KEY EQUAL; SEARCH HOME
+    ADDRESS to format the track), then a read (READ DATA, KEY AND DATA, COUNT KEY
+    AND DATA, COUNT, R0, HA, MULTIPLE CKD, multitrack forms), a write (WRITE DATA,
+    KEY AND DATA, CKD, ERASE; WRITE R0 and CKD after SEARCH HA) or SENSE."""
+    track = draw(st.sampled_from([*CKD_TRACKS] * 4 + [(0, 5), (1, 29), (CKD_CYLINDERS, 0),
+                                                     (0, CKD_HEADS)]))
+    cyl, head = track
+    bb = 1 if draw(st.integers(0, 15)) == 0 else 0
+    shape = draw(st.sampled_from(["read", "read", "write", "write", "key", "format",
+                                  "multitrack"]))
+    mask = draw(st.sampled_from([0xC0] * 6 + [0x00, 0x80, 0x40, 0x18, 0x20]
+                                if shape in ("write", "format") else
+                                [0xC0, 0x00, 0x00, 0x80, 0x40, 0x18, 0x20]))
+    records = CKD_TRACKS.get(track, [])
+    number = draw(st.sampled_from([r for r, _, _ in records] * 3 + [0, 4]))
+    key, dl = next(((k, d) for r, k, d in records if r == number), (b"", 8))
+    search_head = head
+    if shape == "multitrack":
+        search_head = draw(st.sampled_from([head, head + 1, 29, 0]))
+    kl = draw(st.sampled_from([len(key), len(key), 0, 8]))
+    new_dl = draw(st.sampled_from([dl, 0, 16, 100]))
+    body = bytes([0xD0 + number & 0xFF]) * new_dl
+    seek = draw(st.sampled_from([0x07, 0x07, 0x07, 0x07, 0x0B, 0x1B]))
+    chain: Chain = [(seek, SEEK_AT, CC, 6)]
+    if shape in ("write", "format") or draw(st.booleans()):
+        chain.append((0x1F, MASK_AT, CC, 1))
+    search_at = CP_AT + 8 * len(chain)
+    data_at = draw(st.sampled_from(_DATA_ADDRESSES[:8]))
+    last = draw(st.sampled_from([0, 0, SLI, SLI, CC]))
+    write_data = count_field(cyl, head, number, kl, new_dl) + key[:kl].ljust(kl, b"\xE7") \
+        + body
+    if shape == "format":
+        chain += [(0x39, SEEK_AT + 2, CC, 4), (0x08, search_at, 0, 0),
+                  (0x15, CKD_AT, CC, 16), (0x1D, CKD_AT + 16, last, len(write_data))]
+        data = count_field(cyl, head, 0, 0, 8) + bytes(8) + write_data
+    elif shape == "key":
+        chain += [(draw(st.sampled_from([0x29, 0x29, 0xA9])), KEY_AT, CC, 8),
+                  (0x08, search_at, 0, 0),
+                  (draw(st.sampled_from([0x06, 0x06, 0x05])), data_at, last, dl)]
+        data = write_data
+    else:
+        search = 0xB1 if shape == "multitrack" else draw(st.sampled_from(_SEARCH_IDS))
+        chain += [(search, ID_AT, CC, 5), (0x08, search_at, 0, 0)]
+        if shape == "write":
+            command = draw(st.sampled_from(_CKD_WRITES))
+            if command in (0x1D, 0x11):
+                chain.append((command, CKD_AT, last, len(write_data)))
+            else:
+                count = new_dl + (kl if command == 0x0D else 0)
+                chain.append((command, CKD_AT + 8 if command == 0x0D else CKD_AT + 8 + kl,
+                              last, count or 1))
+        else:
+            command = draw(st.sampled_from(_CKD_READS))
+            count = draw(st.sampled_from([dl or 1, 8 + len(key) + dl, 8, 80, 512]))
+            chain.append((command, data_at, last, count))
+        data = write_data
+    if last & CC:
+        chain.append((0x04, data_at + 0x400, draw(st.sampled_from([0, SLI])),
+                      draw(st.sampled_from([24, 6, 32]))))
+    parameters = (seek_address(cyl, head, bb) + bytes(2)
+                  + record_id(cyl, search_head, number) + bytes(3)
+                  + bytes([mask]) + bytes(7) + key.ljust(8, b"\x00"))
+    return chain, parameters, data[:0x100]
+
+
+@st.composite
+def tape_chains(draw: st.DrawFn) -> Chain:
+    """A 3420 channel program of 1-5 commands, command chained: WRITE (1 byte to 2K),
+    READ (counts shorter and longer than the blocks of TAPE_BLOCKS, SLI now and
+    then), READ BACKWARD (its data address the last byte of the area), WRITE TAPE
+    MARK, ERASE GAP, REWIND (now and then REWIND UNLOAD), FORWARD SPACE BLOCK and
+    FILE, BACKSPACE BLOCK and FILE, MODE SET, NO-OPERATION, SENSE."""
+    n = draw(st.integers(1, 5))
+    chain: Chain = []
+    for i in range(n):
+        command = draw(st.sampled_from([*_COMMANDS["3420"], 0x01, 0x02, 0x02, 0x0C, 0x07,
+                                        0x27, 0x0F if draw(st.integers(0, 7)) == 0 else 0x03]))
+        flags = (CC if i < n - 1 else 0) | draw(st.sampled_from([0, 0, SLI]))
+        data = draw(st.sampled_from(_DATA_ADDRESSES[:8]))
+        if command in (0x01, 0x02, 0x0C):
+            count = draw(st.sampled_from([1, 5, 20, 21, 80, 256, 0x7F8]))
+            if command == 0x0C:
+                data += count - 1
+        elif command == 0x04:
+            count = draw(st.sampled_from([24, 24, 8, 32]))
+        else:
+            data, count = 0, 1
+        chain.append((command, data, flags, count))
+    return chain
 
 
 @st.composite
@@ -230,7 +413,8 @@ def channel_programs(draw: st.DrawFn, device: str | None = None, length: int | N
                      wait: str | None = None, caw_key: int | None = None) -> str:
     """The assembler source of a guest that starts one channel program on one of the
     devices of ``CHANNEL_DEVICES`` (``device``: 3215, 2540R, 2540P, 1403, 3370, or
-    none, an address with no device) and waits for its end (storage map above).
+    none, an address with no device; 3350 and 3420 only when given) and waits for
+    its end (storage map above).
 
     The channel program has ``length`` CCWs (1-5): commands of the device, any other
     byte (invalid ones among them: four low-order zeros), TIC (to a CCW of the
@@ -239,7 +423,8 @@ def channel_programs(draw: st.DrawFn, device: str | None = None, length: int | N
     X'FFFF'; data addresses in the data areas, across 2K and page boundaries and
     beyond the 64K of storage.  For the disk, mostly a DEFINE EXTENT and LOCATE
     whose parameters fit a disk of CHANNEL_DISK_BLOCKS blocks (sometimes not), then
-    READ or WRITE.  IDAW lists with valid and invalid IDAWs (not on a 2K boundary
+    READ or WRITE; for the CKD disk and the tape, mostly ``ckd_chains`` and
+    ``tape_chains``.  IDAW lists with valid and invalid IDAWs (not on a 2K boundary
     after the first, nonzero bits 0-7, beyond storage).  The CAW key is
     ``caw_key``; the storage keys of the data blocks are drawn (with fetch
     protection); now and then the CAW is invalid (bits 4-7, an odd or out-of-storage
@@ -260,7 +445,12 @@ def channel_programs(draw: st.DrawFn, device: str | None = None, length: int | N
         caw_key = draw(st.sampled_from([0, 0, 0, 1, 3, 15]))
     address = CHANNEL_DEVICES[device]
     de, loc = draw(_disk_parameters())
-    if device == "3370" and draw(st.integers(0, 3)) > 0:
+    if device == "3350" and draw(st.integers(0, 3)) > 0:
+        # A CKD chain: SEEK, SET FILE MASK, a search and TIC, a read or write.
+        chain, de, loc = draw(ckd_chains())
+    elif device == "3420" and draw(st.integers(0, 3)) > 0:
+        chain = draw(tape_chains())
+    elif device == "3370" and draw(st.integers(0, 3)) > 0:
         # A disk chain: DEFINE EXTENT, LOCATE, READ or WRITE (maybe data chained).
         n = draw(st.integers(0, 2)) if length is None else max(0, length - 3)
         command = 0x41 if loc[0] in (0x01, 0x05) else 0x42
