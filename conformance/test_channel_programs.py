@@ -324,13 +324,16 @@ def architected_end(out: Outcome, contents: dict[int, Any], device: int) -> list
     """What is not architected in the end of a CKD or tape channel program: the guest
     stops in its disabled wait (the end, or the program new PSW's X'E68'), or in its
     enabled wait when nothing is left to interrupt it (HALT I/O or CLEAR I/O at once
-    ended the program: no interruption comes); each I/O
+    ended the program: no interruption comes) or at the time limit in that wait (a
+    channel program that never ends: a TIC back to a command that chains to it);
+    each I/O
     interruption it recorded (the log at X'A00') is the device's and reports status,
     with the CSW's CCW address on a doubleword; the tape file is a valid AWS file;
     every track a valid track image (``volume_tracks`` has parsed them)."""
     problems = []
-    if out.stop not in ("disabled-wait", "enabled-wait") or \
-            out.psw & 0xFFFFFF not in (0, 0xE68):
+    if out.stop not in ("disabled-wait", "enabled-wait", "time-limit") or \
+            out.psw & 0xFFFFFF not in (0, 0xE68) or \
+            out.stop == "time-limit" and not out.psw >> 49 & 1:      # not in a wait
         problems.append(f"stopped {out.stop}, PSW {out.psw:016X}")
     end = out.gpr[9]
     if not 0xA00 <= end <= 0xB00 or end % 16:

@@ -73,7 +73,7 @@ from reference.io.devices import (
 )
 from reference.io.tape import Tape3420
 from reference.machine.machine import Machine
-from reference.session import configured_guest, start_machine
+from reference.session import configured_guest, configured_run, start_machine
 from reference.vm.directory import load_directory
 from reference.vm.paging import PAGE as PAGE_4K
 from reference.vm.virtual_machine import VirtualMachine
@@ -2976,3 +2976,48 @@ def test_random_tape_programs_run_as_natively(chains, attached, existing):
         assert (folder / "vm.aws").read_bytes() == (folder / "native.aws").read_bytes()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+HALTED_WRITE = """\
+T        START 0
+         USING T,0
+         DC    X'00000000',A(BEGIN)
+         ORG   T+X'200'
+BEGIN    LA    3,X'181'
+         MVC   X'48'(4,0),CAW
+         SIO   0(3)
+         HIO   0(3)
+         LPSW  DONE
+         DS    0D
+DONE     DC    X'000A0000',A(0)
+CAW      DC    A(CHAIN)
+         DS    0D
+CHAIN    DC    X'01',AL3(DATA),X'0000',H'1'     WRITE, 1 byte
+DATA     DC    C'A'
+         END
+"""
+
+
+def test_an_attached_tape_halted_at_once_leaves_its_interruption_pending_as_natively(
+        tmp_path):
+    # HALT I/O right after START I/O: the write is still in progress (it lasts
+    # longer than one instruction), so HIO ends it at once and an interruption
+    # condition (channel end, device end) stays pending at the subchannel
+    # (GA22-7000 ch.13 "Halt I/O").  The guest stops disabled, so it is still
+    # pending at the end, natively and for the VM that had the tape attached.
+    source = tmp_path / "halt.asm"
+    source.write_text(HALTED_WRITE)
+    image = assemble(HALTED_WRITE, "halt.asm").image
+    config_file = tmp_path / "tape.toml"
+    config_file.write_text(f'[[device]]\naddress = "181"\ntype = "3420"\n'
+                           f'file = "{tmp_path / "reel.aws"}"\n')
+    states = []
+    for mode in ("native", "vmcp"):
+        (tmp_path / "reel.aws").unlink(missing_ok=True)
+        cpu, stop, _ = configured_run(image, 64 * 1024, 1000,
+                                      load_configuration(str(config_file)), mode,
+                                      tmp_path / mode)
+        assert stop == "disabled-wait"
+        states.append(cpu.state())
+    assert any(p.startswith("io:0181:") for p in states[0].pending)
+    assert states[0] == states[1]

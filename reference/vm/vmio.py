@@ -676,9 +676,13 @@ def release_spool(kept: VMDevices) -> list[Path]:
     destination is copied there (as CP prints or punches a closed spool file).
     A file whose destination cannot be written stays in the spool and is listed
     in the spool's ``undelivered``.  Returns the destinations written.  An
-    attached tape is not closed: it goes back to the VMCP."""
-    _detach_attached(kept)
-    kept.channels.close()
+    attached tape is not closed: it goes back to the VMCP.  Its subchannel stays
+    in the VM's channel subsystem, so the VM's final state keeps what its channel
+    had pending for it, as a native machine's does."""
+    for address, sc in kept.channels.subchannels.items():
+        if address not in kept.attached:
+            sc.device.close()
+    kept.attached.clear()
     written = []
     for address, (path, destination) in sorted(kept.spool_files.items()):
         if destination is None or not path.exists() or path.suffix == ".reader":
