@@ -83,8 +83,10 @@ class CKDVolume(Protocol):
 
 
 # What a volume raises for a track it cannot read or write (an image file's
-# corrupt track, a host file that fails): the device's equipment check.
-VOLUME_ERRORS = (TrackError, DasdImageError, ValueError, OSError)
+# corrupt track or a track it cannot hold, a host file that fails): the device's
+# equipment check.  Any other exception is an error of the model and is not
+# turned into a guest's condition.
+VOLUME_ERRORS = (TrackError, DasdImageError, OSError)
 
 
 class _Check(Exception):
@@ -187,7 +189,10 @@ class CKDDevice(DeviceBase):
       (sense byte 1 X'40', track overrun on the 2311/2314); WRITE DATA or WRITE
       KEY AND DATA of a record with data length zero ends with unit exception.
       A read-only volume: unit check, equipment check with write inhibited
-      (sense byte 1 X'02'; as Hercules for a read-only file).
+      (sense byte 1 X'02'; as Hercules for a read-only file).  A track the image
+      file cannot hold (Hercules' format: a home address that names another
+      track, written by WRITE HOME ADDRESS; a track longer than its slot):
+      unit check, equipment check, the track unchanged.
     - X'B4' RESERVE (the first command of a chain) and X'94' RELEASE (not after
       SET FILE MASK): the sense bytes, as SENSE does (then reset).
     - X'04' SENSE: the sense bytes, then they are reset.  X'03' NO-OPERATION.

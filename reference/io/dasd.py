@@ -80,7 +80,9 @@ class DasdImageError(Exception):
 
 
 class TrackError(Exception):
-    """A track image read from the file is corrupt (an equipment check)."""
+    """A track image read from the file is corrupt, or one to be written cannot be
+    stored in it (a home address that does not name its track, an image longer
+    than the track's slot): the device's equipment check."""
 
 
 class LabelError(Exception):
@@ -372,7 +374,7 @@ class CKDImage:
 
     def write_track(self, cyl: int, head: int, data: bytes) -> None:
         """Replace the track image of ``cyl``/``head`` (home address, records, end
-        marker, as :meth:`read_track` returns).  ValueError when ``data`` is not a
+        marker, as :meth:`read_track` returns).  TrackError when ``data`` is not a
         well-formed image of that track or is longer than the track slot."""
         if self.readonly:
             raise self._fail("opened read-only")
@@ -380,11 +382,11 @@ class CKDImage:
         data = bytes(data)
         found = _scan_track(data, len(data))
         if isinstance(found, str) or found[1] != len(data):
-            raise ValueError(f"{self.path}: track {cyl}/{head}: not a track image")
+            raise TrackError(f"{self.path}: track {cyl}/{head}: not a track image")
         if data[0] != 0 or struct.unpack_from(">HH", data, 1) != (cyl, head):
-            raise ValueError(f"{self.path}: track {cyl}/{head}: wrong home address")
+            raise TrackError(f"{self.path}: track {cyl}/{head}: wrong home address")
         if len(data) > self.track_size:
-            raise ValueError(f"{self.path}: track {cyl}/{head}: {len(data)} bytes is more "
+            raise TrackError(f"{self.path}: track {cyl}/{head}: {len(data)} bytes is more "
                              f"than the track slot of {self.track_size}")
         if not self.compressed:
             self._f.seek(_DEVHDR_SIZE + trk * self.track_size)
@@ -495,7 +497,7 @@ class CKDImage:
         else:
             stored = _compress(data, COMPRESSIONS[self.compression])
             if len(stored) > _MAX_IMAGE:
-                raise ValueError(f"{self.path}: track {cyl}/{head}: {len(stored)} bytes is "
+                raise TrackError(f"{self.path}: track {cyl}/{head}: {len(stored)} bytes is "
                                  "more than a compressed image's track can hold")
             if old_pos not in (0, 0xFFFFFFFF) and len(stored) <= old_size:
                 entry = [old_pos, len(stored), old_size]
