@@ -35,7 +35,7 @@ image) from the next record or block; the driver then runs its steps.
 Differences are decided from the manuals and Hercules' source (ckddasd.c,
 tapeccws.c, channel.c of the 3.x line, rbowler/spinhawk) and listed in
 docs/hercules-differences.md, section "CKD disks and 3420 tapes" (entries
-H10-H16, M13-M16).  Two kinds: a difference in one field of every results record
+H10, H11, H13, H14, H16, M13-M16; R2).  Two kinds: a difference in one field of every results record
 it touches is a rule (``RULES``: given the reference's record and Hercules', it
 recognises exactly the entry's difference and takes it out); the consequences of
 the others (a chain that ends elsewhere, a record written or not) are the exact
@@ -428,19 +428,6 @@ def _rule_h11(s: Scenario, r: bytes, h: bytearray) -> bool:
     return used
 
 
-def _rule_h12(s: Scenario, r: bytes, h: bytearray) -> bool:
-    """H12: a command that ends with unit check before its count is used up, SLI
-    off: Hercules adds incorrect length."""
-    used = False
-    for at in (8, 16):
-        if (r[at + 4] & 0x02 and h[at + 4] == r[at + 4] and not r[at + 5] & 0x40
-                and h[at + 5] == r[at + 5] | 0x40 and h[at:at + 4] == r[at:at + 4]
-                and h[at + 6:at + 8] == r[at + 6:at + 8] and any(r[at + 6:at + 8])):
-            h[at + 5] = r[at + 5]
-            used = True
-    return used
-
-
 def _rule_h13(s: Scenario, r: bytes, h: bytearray) -> bool:
     """H13: command reject on a CKD device: the reference adds seek check (byte
     0 X'01'), file protected (byte 1 X'04') or, 2311/2314, invalid sequence
@@ -472,7 +459,7 @@ def _rule_m15(s: Scenario, r: bytes, h: bytearray) -> bool:
 
 RULES: dict[str, Callable[[Scenario, bytes, bytearray], bool]] = {
     "M13": _rule_m13, "M14": _rule_m14, "M16": _rule_m16, "H10": _rule_h10,
-    "H11": _rule_h11, "H12": _rule_h12, "H13": _rule_h13, "M15": _rule_m15,
+    "H11": _rule_h11, "H13": _rule_h13, "M15": _rule_m15,
 }
 
 
@@ -905,20 +892,6 @@ KNOWN: dict[str, list[tuple[str, str]]] = {
         ("H14", "step 4 OVER sense: reference 004000000001010000000000000000000000000000000000, "
                 "hercules 000000000001010000000000000000000000000000000000"),
     ],
-    "search-3330": [
-        ("H15", "step 7 NOKEY csw: reference 000004600E000004, hercules 000004600C400004"),
-        ("H15", "step 7 NOKEY sense: reference 000800000002000000000000000000000000000000000000, "
-                "hercules 000000000002000000000000000000000000000000000000"),
-        ("H15", "step 9 EOFKEY csw: reference 000004B00D000008, hercules 000004A00C400004"),
-    ],
-    "multitrack-3330": [
-        ("H15", "storage 000000-00081F: 80 byte(s) differ, first at 0004A0: "
-                "reference 2A3744515E6B7885929FACB9C6D3E0ED, "
-                "hercules 00000000000000000000000000000000"),
-        ("H15", "step 1 MTKEY csw: reference 000003380C000000, hercules 000003280C400004"),
-        ("H15", "step 1 MTKEY sense: reference 000000000002010000000000000000000000000000000000, "
-                "hercules 000000000002000000000000000000000000000000000000"),
-    ],
     "filemask-3330": [
         ("H16", "step 14 SHORT csw: reference 000004900E400000, hercules 000004900E000000"),
     ],
@@ -935,20 +908,6 @@ KNOWN: dict[str, list[tuple[str, str]]] = {
         ("H14", "step 4 OVER sense: reference 004000000001010000000000000000000000000000000000, "
                 "hercules 000000000001010000000000000000000000000000000000"),
     ],
-    "search-3350-zlib": [
-        ("H15", "step 7 NOKEY csw: reference 000004600E000004, hercules 000004600C400004"),
-        ("H15", "step 7 NOKEY sense: reference 000800000002000000000000000000000000000000000000, "
-                "hercules 000000000002000000000000000000000000000000000000"),
-        ("H15", "step 9 EOFKEY csw: reference 000004B00D000008, hercules 000004A00C400004"),
-    ],
-    "multitrack-3350-zlib": [
-        ("H15", "storage 000000-00081F: 80 byte(s) differ, first at 0004A0: "
-                "reference 2A3744515E6B7885929FACB9C6D3E0ED, "
-                "hercules 00000000000000000000000000000000"),
-        ("H15", "step 1 MTKEY csw: reference 000003380C000000, hercules 000003280C400004"),
-        ("H15", "step 1 MTKEY sense: reference 000000000002010000000000000000000000000000000000, "
-                "hercules 000000000002000000000000000000000000000000000000"),
-    ],
     "filemask-3350-zlib": [
         ("H16", "step 14 SHORT csw: reference 000004900E400000, hercules 000004900E000000"),
     ],
@@ -964,18 +923,6 @@ KNOWN: dict[str, list[tuple[str, str]]] = {
         ("H14", "step 4 OVER csw: reference 000003E80E000000, hercules 000003E80C000000"),
         ("H14", "step 4 OVER sense: reference 004000400000000000000000000000000000000000000000, "
                 "hercules 000000400000000000000000000000000000000000000000"),
-    ],
-    "search-2314": [
-        ("H15", "step 7 NOKEY csw: reference 000004600E000004, hercules 000004600C400004"),
-        ("H15", "step 7 NOKEY sense: reference 000800400000000000000000000000000000000000000000, "
-                "hercules 000000400000000000000000000000000000000000000000"),
-        ("H15", "step 9 EOFKEY csw: reference 000004B00D000008, hercules 000004A00C400004"),
-    ],
-    "multitrack-2314": [
-        ("H15", "storage 000000-00081F: 80 byte(s) differ, first at 0004A0: "
-                "reference 2A3744515E6B7885929FACB9C6D3E0ED, "
-                "hercules 00000000000000000000000000000000"),
-        ("H15", "step 1 MTKEY csw: reference 000003380C000000, hercules 000003280C400004"),
     ],
     "filemask-2314": [
         ("H16", "step 14 SHORT csw: reference 000004900E400000, hercules 000004900E000000"),

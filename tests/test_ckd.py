@@ -44,6 +44,7 @@ EOT = b"\xff" * 8
 CC, SLI, CD = 0x40, 0x20, 0x80
 CE_DE_UC = 0x0E
 CE_DE_SM = 0x4C
+IL = 0x40           # channel status: incorrect length
 
 
 # ---------------------------------------------------------------------------
@@ -240,14 +241,27 @@ def test_search_key_equal_loop_and_read_data():
     assert csw == (at(3), 0x0C, 0, 0) and mem(m, BUF, 20) == b"\x02" * 20
 
 
-def test_search_key_loop_passes_records_without_a_key():
-    # R1 has no key: the search ends at once (no data, no incorrect length) and
-    # the loop goes on to R2, whose key matches.
+def test_search_key_on_a_record_without_a_key_is_a_short_block():
+    # R1 has no key: the search ends, not satisfied, before the channel sends
+    # its argument: a short block on output, incorrect length (GA22-7000 ch.12),
+    # and the chain ends at the search.
     v = MemVolume()
     v.tracks[(0, 0)] = track(0, 0, [(1, b"", b"NOKEY"), (2, b"KEYB", b"FOUND")])
     d = CKDDevice(v)
     m, csw = run(d, search_loop(0x29, 4, [ccw(0x06, BUF, 0, 5)]),
                  {ARG: seek_arg(0, 0), ARG + 8: b"KEYB"})
+    assert csw == (at(1), 0x0C, IL, 4) and mem(m, BUF, 5) == bytes(5)
+
+
+def test_search_key_loop_with_sli_passes_records_without_a_key():
+    # SLI suppresses the incorrect length, so command chaining goes on: the TIC
+    # returns to the search, which finds R2's key.
+    v = MemVolume()
+    v.tracks[(0, 0)] = track(0, 0, [(1, b"", b"NOKEY"), (2, b"KEYB", b"FOUND")])
+    d = CKDDevice(v)
+    prog = [seek_ccw(), ccw(0x29, ARG + 8, CC | SLI, 4), ccw(0x08, CCWS + 8, 0, 1),
+            ccw(0x06, BUF, 0, 5)]
+    m, csw = run(d, prog, {ARG: seek_arg(0, 0), ARG + 8: b"KEYB"})
     assert csw == (at(3), 0x0C, 0, 0) and mem(m, BUF, 5) == b"FOUND"
 
 
@@ -285,11 +299,12 @@ def test_a_single_unsatisfied_search_ends_normally():
 
 def test_no_record_found_after_two_index_points():
     # R9 is not on the track: R0..R3, index, R0..R3, second index: unit check,
-    # no record found; the chain ends at the search.
+    # no record found; the chain ends at the search, whose argument was never
+    # sent (a short block: incorrect length).
     d = CKDDevice(standard_volume())
     m, csw = run(d, search_loop(0x31, 5, [ccw(0x06, BUF, 0, 20)]),
                  {ARG: seek_arg(0, 0), ARG + 8: count(0, 0, 9, 0, 0)[:5]})
-    assert csw == (at(1), CE_DE_UC, 0, 5)
+    assert csw == (at(1), CE_DE_UC, IL, 5)
     s = sense(d, m)
     assert s[0] == 0 and s[1] == 0x08
     # 3330 sense bytes 5-6: cylinder 0, head 0 (in the low bits of byte 6).
@@ -317,7 +332,7 @@ def test_multitrack_search_ends_at_end_of_cylinder():
     d = CKDDevice(standard_volume())
     m, csw = run(d, search_loop(0xB1, 5, []),
                  {ARG: seek_arg(0, 0), ARG + 8: count(0, 1, 9, 0, 0)[:5]})
-    assert csw == (at(1), CE_DE_UC, 0, 5)
+    assert csw == (at(1), CE_DE_UC, IL, 5)
     s = sense(d, m)
     assert s[1] == 0x20 and s[6] & 0x1F == 2
 
@@ -342,7 +357,7 @@ def test_search_home_address_equal_and_its_multitrack_form():
     # index point: no record found.
     m, csw = run(d, search_loop(0x39, 4, []),
                  {ARG: seek_arg(0, 1), ARG + 8: bytes.fromhex("00000002")})
-    assert csw == (at(1), CE_DE_UC, 0, 4) and sense(d, m)[1] == 0x08
+    assert csw == (at(1), CE_DE_UC, IL, 4) and sense(d, m)[1] == 0x08
 
 
 def test_search_argument_longer_than_the_field_is_incorrect_length_unless_sli():
@@ -442,7 +457,7 @@ def test_a_single_track_read_wraps_at_the_index_then_is_no_record_found():
     assert csw == (at(4), 0x0C, 0, 0) and mem(m, BUF + 24, 8) == count(0, 0, 1, 4, 20)
     # On an empty track (only R0) READ COUNT meets the index twice.
     m, csw = run(d, [seek_ccw(), ccw(0x12, BUF, 0, 8)], {ARG: seek_arg(1, 0)})
-    assert csw == (at(1), CE_DE_UC, 0, 8) and sense(d, m)[1] == 0x08
+    assert csw == (at(1), CE_DE_UC, IL, 8) and sense(d, m)[1] == 0x08
 
 
 def test_corrupt_track_is_equipment_check():
@@ -661,14 +676,14 @@ def test_data_length_zero_write_data_is_unit_exception():
     d = CKDDevice(v)
     _, csw = run(d, search_loop(0x31, 5, [ccw(0x05, BUF, 0, 8)]),
                  {ARG: seek_arg(0, 0), ARG + 8: count(0, 0, 1, 0, 0)[:5]})
-    assert csw == (at(3), 0x0D, 0, 8)
+    assert csw == (at(3), 0x0D, IL, 8)     # no data taken: a short block
 
 
 def test_read_only_volume_is_write_inhibited():
     d = CKDDevice(standard_volume(readonly=True))
     m, csw = run(d, search_loop(0x31, 5, [ccw(0x05, BUF, 0, 20)]),
                  {ARG: seek_arg(0, 0), ARG + 8: count(0, 0, 1, 0, 0)[:5]})
-    assert csw == (at(3), CE_DE_UC, 0, 20)
+    assert csw == (at(3), CE_DE_UC, IL, 20)
     s = sense(d, m)
     assert s[0] == 0x10 and s[1] == 0x02
 
@@ -707,8 +722,13 @@ def test_file_mask_inhibiting_seeks(mask, code, allowed):
                  {ARG: seek_arg(0, 1), ARG + 8: bytes([mask])})
     if allowed:
         assert csw == (at(1), 0x0C, 0, 0)
+    elif code == 0x13:
+        # RECALIBRATE takes no data: an immediate operation, no incorrect length.
+        assert csw == (at(1), CE_DE_UC, 0, 6) and sense(d, m)[1] == 0x04
     else:
-        assert csw[:2] == (at(1), CE_DE_UC) and sense(d, m)[1] == 0x04
+        # A seek ended before its address is sent: a short block (GA22-7000
+        # ch.12 "Incorrect Length"), as on Hercules.
+        assert csw == (at(1), CE_DE_UC, IL, 6) and sense(d, m)[1] == 0x04
 
 
 def test_file_mask_inhibiting_multitrack_makes_a_multitrack_search_file_protected():
@@ -717,7 +737,7 @@ def test_file_mask_inhibiting_multitrack_makes_a_multitrack_search_file_protecte
             ccw(0x08, CCWS + 16, 0, 1)]
     m, csw = run(d, prog, {ARG: seek_arg(0, 0), ARG + 8: count(0, 2, 7, 0, 0)[:5],
                            ARG + 16: b"\x18"})
-    assert csw == (at(2), CE_DE_UC, 0, 5) and sense(d, m)[1] == 0x04
+    assert csw == (at(2), CE_DE_UC, IL, 5) and sense(d, m)[1] == 0x04
 
 
 def test_set_file_mask_twice_or_with_reserved_bit_is_command_reject():

@@ -334,8 +334,11 @@ def test_read_backward_stores_the_block_downward_from_the_data_address(tmp_path)
     block = bytes(range(1, 101))
     write_tape(tmp_path / "t.aws", [block, None])
     m, _ = tape_machine(tmp_path / "t.aws")
-    # At load point: unit check, sense byte 0 zero, load point in byte 1.
-    assert run(m, ccw(0x0C, DATA + 99, 0, 100))[0] == CE_DE | UC
+    # At load point: unit check, sense byte 0 zero, load point in byte 1; no
+    # byte was read, so incorrect length (a short block), unless SLI.
+    assert run(m, ccw(0x0C, DATA + 99, 0, 100)) == (CE_DE | UC, 0x40, 100)
+    sense(m)
+    assert run(m, ccw(0x0C, DATA + 99, SLI, 100)) == (CE_DE | UC, 0, 100)
     s = sense(m)
     assert s[0] == 0 and s[1] & 0x08
     assert run(m, ccw(0x02, DATA, SLI, 1))[0] == CE_DE
@@ -354,8 +357,9 @@ def test_read_backward_stores_the_block_downward_from_the_data_address(tmp_path)
 def test_forward_and_backspace_block_and_file(tmp_path):
     write_tape(tmp_path / "t.het", [b"1", b"2", None, b"3", None, b"4"], "het")
     m, _ = tape_machine(tmp_path / "t.het", fmt="het")
-    assert run(m, ccw(0x27, 0, 0, 1))[0] == CE_DE | UC       # backspace at load point
-    assert run(m, ccw(0x2F, 0, 0, 1))[0] == CE_DE | UC
+    # Backspace at load point: immediate operations, no incorrect length.
+    assert run(m, ccw(0x27, 0, 0, 1)) == (CE_DE | UC, 0, 1)
+    assert run(m, ccw(0x2F, 0, 0, 1)) == (CE_DE | UC, 0, 1)
     assert run(m, ccw(0x37, 0, 0, 1))[0] == CE_DE
     assert run(m, ccw(0x37, 0, 0, 1))[0] == CE_DE
     assert run(m, ccw(0x37, 0, 0, 1))[0] == CE_DE | UX       # over the tape mark

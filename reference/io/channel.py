@@ -195,6 +195,27 @@ class Output:
 Start = Reject | Immediate | Input | Output
 
 
+def ended_without_data(command: int, status: int) -> Start:
+    """A command that transfers data (a read, a write, a search sending its
+    argument, a seek sending its address), which the device has accepted and
+    then ends with ``status`` before any data passes: a CKD search that meets no
+    record, a seek the file mask inhibits, a read backward at the load point of
+    a tape.
+
+    "Incorrect length is indicated ... Short Block on Output: The device
+    terminated a write or control operation before all information contained in
+    the assigned storage areas was transferred to the device. ... The indication
+    does not occur for immediate operations and for operations rejected during
+    the initiation sequence" (GA22-7000 ch.12 "Incorrect Length"; Short Block on
+    Input likewise).  The command is therefore an input or output of nothing:
+    incorrect length unless the SLI flag suppresses it, and no command chaining
+    then.  (A command without data that ends so is an immediate operation: the
+    device answers ``Immediate``.)"""
+    if command_kind(command) in ("read", "read-backward", "sense"):
+        return Input(b"", status)
+    return Output(0, lambda data: status, exact=False)
+
+
 class Device(Protocol):
     """The channel's view of an I/O device (``reference.io.devices``)."""
 

@@ -22,6 +22,7 @@ from reference.io.channel import (
     Input,
     Output,
     Start,
+    ended_without_data,
 )
 from reference.io.ckd_geometry import Geometry
 from reference.io.dasd import DasdImageError, TrackError
@@ -151,8 +152,9 @@ class CKDDevice(DeviceBase):
     - X'31' SEARCH ID EQUAL, X'51' HIGH, X'71' HIGH OR EQUAL (5 bytes CCHHR,
       compared with the next count field), X'29' SEARCH KEY EQUAL, X'49' HIGH,
       X'69' HIGH OR EQUAL (the next key; on a record without a key the search
-      ends at once, not satisfied, with no data and no incorrect length, so
-      that a search/TIC loop goes on to the next record), X'39' SEARCH HOME
+      ends, not satisfied, before the channel sends any of its argument: a
+      short block, so incorrect length unless the CCW's SLI flag is on, and a
+      search/TIC loop without SLI ends there), X'39' SEARCH HOME
       ADDRESS EQUAL (4 bytes CCHH, the home address of the track, which
       follows the index point: a second single-track SEARCH HA in a chain is
       no record found; the multitrack form first moves to the next track);
@@ -203,7 +205,12 @@ class CKDDevice(DeviceBase):
     Incorrect length is the channel's: a read whose count differs from the
     field, a write or search whose count differs from what the device takes
     (WRITE CKD: 8 + key length + data length of the count field it receives),
-    unless SLI.
+    unless SLI.  A read, write, search or seek that the device ends before any
+    data passes (no record found, end of cylinder, a seek the file mask
+    inhibits, WRITE DATA on an end-of-file record, a track the volume cannot
+    read) is a short block: incorrect length unless SLI
+    (``reference.io.channel.ended_without_data``); RECALIBRATE and NO-OPERATION
+    are immediate operations and have none.
 
     Sense bytes: 6 for the 2311 and 2314 (their controls), 24 for the others
     (the geometry's ``sense_bytes``).  Byte 0: X'80' command reject, X'10'
@@ -336,7 +343,13 @@ class CKDDevice(DeviceBase):
         try:
             return self._command(command, previous, enables)
         except _Check as check:
-            return Immediate(self._unit_check(check))
+            # Found after the command started (no record, end of cylinder, a
+            # seek the file mask inhibits, a track the volume cannot read),
+            # before any data passed.
+            status = self._unit_check(check)
+            if command == 0x13:             # RECALIBRATE: an immediate operation
+                return Immediate(status)
+            return ended_without_data(command, status)
 
     # ------------------------------------------------------------------
     # Tracks
@@ -622,7 +635,9 @@ class CKDDevice(DeviceBase):
         self.pos += kl
         self.orient = "key"
         if kl == 0:
-            return Immediate()      # no key to compare: not satisfied, no data
+            # No key to compare: the search ends, not satisfied, before the
+            # channel sends its argument (incorrect length unless suppressed).
+            return ended_without_data(command, CE_DE)
 
         def finish(argument: bytes) -> int:
             if not self._compare(command, key, argument):
@@ -678,8 +693,8 @@ class CKDDevice(DeviceBase):
                 self.pos += kl
             start = self.pos
             n = dl if command == 0x05 else kl + dl
-            if dl == 0:
-                return Immediate(CE_DE | UNIT_EXCEPTION)
+            if dl == 0:                     # an end-of-file record
+                return ended_without_data(command, CE_DE | UNIT_EXCEPTION)
 
             def update(data: bytes) -> int:
                 def act() -> None:

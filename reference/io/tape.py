@@ -42,6 +42,7 @@ from reference.io.channel import (
     Input,
     Output,
     Start,
+    ended_without_data,
 )
 from reference.io.devices import (
     COMMAND_REJECT,
@@ -393,7 +394,9 @@ class Tape3420(DeviceBase):
     Conditions: write, write tape mark and erase gap without the write-enable
     ring (``ring`` false): unit check, command reject.  Read backward, backspace
     block and backspace file at load point (backspace file also when it reaches
-    the load point): channel end, device end, unit check, sense byte 0 zero.
+    the load point): channel end, device end, unit check, sense byte 0 zero;
+    the read backward transfers nothing, so the channel indicates incorrect
+    length unless SLI (a short block), the backspaces are immediate operations.
     Reading or spacing forward beyond the recorded data (blank tape to the end of
     the reel): unit check, equipment check, sense byte 7 X'60' (as Hercules).
     With a ``max_size``, a write, write tape mark or erase gap that ends beyond
@@ -497,7 +500,7 @@ class Tape3420(DeviceBase):
             return Input(block.data)
         if command == 0x0C:
             if tape.at_load_point:
-                return Immediate(self._check(0))
+                return ended_without_data(command, self._check(0))
             block = tape.backward()
             if block.kind == "mark":
                 return Input(b"", CE_DE | UNIT_EXCEPTION)
