@@ -22,8 +22,12 @@ Devices (the ``devices`` capability): ``attach`` writes the devices' input files
 configuration file of docs/configuration.md for each device, and reads them with
 ``reference.io.devices.load_configuration``; natively the devices are attached to the
 machine at once, under the VMCP the VM gets them when it is created, as ``s370 run
---config --under vmcp`` gives them (``reference.vm.vmio``).  ``outputs`` reads back the
-files the devices wrote.  The directory goes with the next ``reset`` or the end.
+--config --under vmcp`` gives them (``reference.vm.vmio``).  Every device type of
+the configuration file is taken: unit record, the 3370, the CKD disks (their images
+in Hercules' CKD or CCKD format) and the 3420 (an AWS or HET tape file; an empty
+one is a new reel).  ``outputs`` reads back the files the devices wrote, disk
+images and tape files included.  The directory goes with the next ``reset`` or the
+end.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conformance.implementations import Reference  # noqa: E402
 from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
+from reference.io.ckd_geometry import GEOMETRIES  # noqa: E402
 from reference.io.config import ConfigError, Configuration, load_configuration  # noqa: E402
 from reference.machine.cpu import CPU
 from reference.machine.machine import Machine  # noqa: E402
@@ -57,16 +62,20 @@ FIELDS = ["psw", "gpr", "cr", "prefix", "storage", "keys", "fpr"]
 FPR_NAMES = ("0", "2", "4", "6")
 # The device types and their keys (docs/configuration.md); in ``attach`` a key that
 # names a file to read carries its contents (base64), one that names a file to write
-# is true, and the disk's file is both.
+# is true, and the file of a disk or tape (read and written in place) is both.
+CKD_TYPES = tuple(GEOMETRIES)          # 2311, 2314, 3330, ...: one per geometry
 DEVICE_KEYS = {
     "3215": {"input", "output", "attention"},
     "2540R": {"file", "format", "eof"},
     "2540P": {"file", "format"},
     "1403": {"file"},
     "3370": {"file"},
+    **{kind: {"file", "format", "readonly"} for kind in CKD_TYPES},
+    "3420": {"file", "format", "compression", "ring", "max_size"},
 }
-READ_KEYS = {("3215", "input"), ("2540R", "file"), ("3370", "file")}
-WRITE_KEYS = {("3215", "output"), ("2540P", "file"), ("1403", "file"), ("3370", "file")}
+IMAGES = {("3370", "file"), ("3420", "file"), *((kind, "file") for kind in CKD_TYPES)}
+READ_KEYS = {("3215", "input"), ("2540R", "file"), *IMAGES}
+WRITE_KEYS = {("3215", "output"), ("2540P", "file"), ("1403", "file"), *IMAGES}
 
 
 class RequestError(Exception):
@@ -111,7 +120,8 @@ def ranges(value: object, what: str) -> list[tuple[int, int]]:
 
 FILE_NAMES = {("3215", "input"): "console-input", ("3215", "output"): "console-output",
               ("2540R", "file"): "deck", ("2540P", "file"): "punch",
-              ("1403", "file"): "print", ("3370", "file"): "disk.img"}
+              ("1403", "file"): "print", ("3370", "file"): "disk.img",
+              ("3420", "file"): "tape", **{(kind, "file"): "volume" for kind in CKD_TYPES}}
 
 
 def toml_value(value: object, what: str) -> str:
@@ -274,6 +284,14 @@ class ReferenceAdapter:
         """What every device that writes holds now (its file), in attach order."""
         if self.config is None:
             raise RequestError("outputs: no devices are attached")
+        # An open CKD image holds written tracks and, compressed, its tables in the
+        # process: flushed, the file is the volume as it is now.  (Under the VMCP the
+        # devices are opened when the guest starts and closed when it ends.)
+        if self.machine.channels is not None:
+            for sc in self.machine.channels.subchannels.values():
+                flush = getattr(getattr(sc.device, "volume", None), "flush", None)
+                if flush is not None:
+                    flush()
         return {"outputs": [{"address": f"{address:03X}",
                              "data": b64(path.read_bytes()) if path.exists() else None}
                             for address, path in self.written]}

@@ -42,7 +42,14 @@ cannot be put back and keeps the helper's LPSW (2): the restart old PSW that a l
 Declared in ``hello``: native mode only; floating point and channel I/O installed;
 no step counting, no interruption list, no trace; the interval timer (real
 locations 80-83), the TOD clock, the CPU timer and the clock comparator follow host
-time; the H entries of docs/hercules-differences.md as known differences.
+time; the H entries of docs/hercules-differences.md as known differences.  No
+``devices`` capability (no ``attach``, ``outputs`` or IPL): the corpus programs with
+devices ask for 64K of storage, where this adapter has 2M only, and on Hercules each
+of the CKD and tape programs shows several documented differences at once
+(docs/hercules-differences.md, "CKD disks and 3420 tapes"), where a program can be
+the expected failure of one; tests/test_hercules.py and tests/test_hercules_dasd.py
+compare Hercules' devices with the reference's (docs/adapter-protocol.md, "The
+corpus on the two adapters").
 """
 
 from __future__ import annotations

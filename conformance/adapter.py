@@ -16,11 +16,14 @@ the floating-point facility (``lacks_capability``), since it could not compare t
 
 An adapter that declares the optional ``devices`` capability also runs programs with
 devices (``run_configured``): ``reset``, ``attach`` of the program's devices (input
-files as their contents, so that no host path reaches the adapter), ``load``, ``run``
-from a restart or ``start: "ipl"``, then ``outputs``: what each output device and disk
-holds, written where the reference would have written it, for the corpus's output
-comparison.  Without the capability ``run_configured`` is None and the suite skips
-those programs.
+files, disk images and tape files as their contents, so that no host path reaches
+the adapter), ``load``, ``run`` from a restart or ``start: "ipl"``, then ``outputs``:
+what each output device, disk (3370 or CKD) and tape holds, written where the
+reference would have written it, for the corpus's output comparison (a CKD volume
+by its tracks' records, a tape file whole).  The capability lists the device types
+the adapter takes (``DEVICE_TYPES`` are those the protocol knows); a program with
+another type is skipped (``lacks_devices``), and without the capability
+``run_configured`` is None and the suite skips every program with devices.
 
 Failures are one line that names the adapter and the request (``AdapterError``): an
 error response, a line that is not a JSON object or lacks a member or has a member of
@@ -54,6 +57,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, overload
 
+from reference.io.ckd_geometry import GEOMETRIES
 from reference.trace import check_record, loads_bounded
 
 from .implementations import DeviceSetupError, Implementation, Outcome, Reference
@@ -63,7 +67,13 @@ ANSWER_TIME = 60.0          # seconds for any response ...
 RUN_MARGIN = 30.0           # ... and for a run, its time limit plus this
 RUN_TIME_LIMIT = 5.0        # host seconds for a run of an adapter that cannot count steps
 STOPS = ("disabled-wait", "enabled-wait", "check-stop", "step-limit", "timeout")
-DEVICE_TYPES = ("3215", "2540R", "2540P", "1403", "3370")   # docs/configuration.md
+# The device types of docs/configuration.md that ``attach`` can carry: unit record,
+# the 3370, the CKD disks (one type per geometry) and the 3420 tape.
+CKD_TYPES: tuple[str, ...] = tuple(GEOMETRIES)
+DEVICE_TYPES: tuple[str, ...] = ("3215", "2540R", "2540P", "1403", "3370", *CKD_TYPES, "3420")
+# The devices whose file is an image the adapter always gives back (it is read and
+# may be written in place): a missing one in ``outputs`` is a malformed response.
+IMAGE_TYPES: tuple[str, ...] = ("3370", *CKD_TYPES, "3420")
 FIELDS = ("psw", "gpr", "cr", "prefix", "storage", "keys", "fpr")
 PAGE = 4096
 BLOCK = 2048
@@ -385,8 +395,11 @@ def device_entries(config: Any) -> tuple[list[dict[str, Any]], dict[int, Path]]:
     """The ``attach`` request's devices for ``config`` (reference.io.devices.Configuration,
     as ``run_configured`` gets it), and the file of every device that writes one by
     I/O address.  Input files go as their contents (a reader deck as its 80-byte
-    EBCDIC cards, ``format = "binary"``; console input as its lines; a disk image as
-    its bytes); a file to write is ``true``: no host path goes to the adapter."""
+    EBCDIC cards, ``format = "binary"``; console input as its lines; a 3370 or CKD
+    disk image and a tape file as their bytes, a new tape as none, with the
+    options the configuration resolved: a CKD disk's ``format`` and ``readonly``, a
+    tape's ``format``, ``ring``, ``compression`` (HET) and ``max_size`` (when the
+    reel ends)); a file to write is ``true``: no host path goes to the adapter."""
     entries: list[dict[str, Any]] = []
     files: dict[int, Path] = {}
     for spec in config.devices:
@@ -413,6 +426,20 @@ def device_entries(config: Any) -> tuple[list[dict[str, Any]], dict[int, Path]]:
         elif spec.type_name == "3370":
             entry["file"] = _b64(Path(o["file"]).read_bytes())
             files[spec.address] = Path(o["file"])
+        elif spec.type_name in CKD_TYPES:
+            entry.update(file=_b64(Path(o["file"]).read_bytes()), format=o["format"],
+                         readonly=bool(o["readonly"]))
+            files[spec.address] = Path(o["file"])
+        elif spec.type_name == "3420":
+            # A tape file that does not exist yet is a new, empty reel: no bytes.
+            tape = Path(o["file"])
+            entry.update(file=_b64(tape.read_bytes() if tape.exists() else b""),
+                         format=o["format"], ring=bool(o["ring"]))
+            if o["format"] == "het":
+                entry["compression"] = o["compression"]
+            if o["max_size"]:
+                entry["max_size"] = o["max_size"]
+            files[spec.address] = tape
         else:
             raise DeviceSetupError(f"device {spec.address:03X}: type {spec.type_name} "
                                    f"is not one of {', '.join(DEVICE_TYPES)}")
@@ -691,24 +718,43 @@ class AdapterImplementation:
     def attach(self, entries: list[dict[str, Any]]) -> None:
         self.adapter.request("attach", devices=entries)
 
-    def outputs(self) -> dict[int, bytes | None]:
+    def outputs(self, wanted: Sequence[int] = (),
+                images: Sequence[int] = ()) -> dict[int, bytes | None]:
         """What each device that writes holds (the ``outputs`` request), by I/O
-        address: the file's bytes, or None when no file was written."""
+        address: the file's bytes, or None when no file was written.  Every address
+        of ``wanted`` must have an entry, and every one of ``images`` (a disk or
+        tape, which always has its file) bytes; an entry that is not an object, an
+        address that is not hex or comes twice, data that is neither base64 nor null
+        is a malformed response naming the entry and the member."""
         a = self.adapter
         r = a.request("outputs")
         items = r.get("outputs")
         if not isinstance(items, list):
             raise a.malformed("outputs", "outputs is not a list", r)
         out: dict[int, bytes | None] = {}
-        for item in items:
-            address = item.get("address") if isinstance(item, dict) else None
+        for n, item in enumerate(items, 1):
+            if not isinstance(item, dict):
+                raise a.malformed("outputs", f"entry {n} is not an object", r)
+            address = item.get("address")
             if not (isinstance(address, str) and 1 <= len(address) <= 4
                     and _HEX_DIGITS.fullmatch(address)):
-                raise a.malformed("outputs", "an entry without a hex address", r)
+                raise a.malformed("outputs", f"entry {n}: address is not 1-4 hex digits "
+                                             f"in a string", r)
             number = int(address, 16)
-            data = item.get("data")
+            if number in out:
+                raise a.malformed("outputs", f"device {number:03X} has two entries", r)
+            if "data" not in item:
+                raise a.malformed("outputs", f"device {number:03X}: data is missing", r)
+            data = item["data"]
             out[number] = None if data is None else \
-                _bytes(a, "outputs", r, data, f"output {address}")
+                _bytes(a, "outputs", r, data, f"device {number:03X}: data")
+        for number in wanted:
+            if number not in out:
+                raise a.malformed("outputs", f"no entry for device {number:03X}", r)
+        for number in images:
+            if out.get(number) is None:
+                raise a.malformed("outputs", f"device {number:03X}: data is null, not the "
+                                             f"image (a disk or tape always has one)", r)
         return out
 
     def _run_configured(self, image: bytes, storage: int, max_steps: int, mode: str,
@@ -724,9 +770,9 @@ class AdapterImplementation:
         if why:
             raise DeviceSetupError(why)
         entries, files = device_entries(config)
-        disks = {spec.address for spec in config.devices if spec.type_name == "3370"}
+        images = [spec.address for spec in config.devices if spec.type_name in IMAGE_TYPES]
         for address, path in files.items():   # no stale output file is left to compare
-            if address not in disks:
+            if address not in images:
                 path.unlink(missing_ok=True)
         self.reset(mode, storage)
         self.attach(entries)
@@ -737,16 +783,10 @@ class AdapterImplementation:
             response = self.start_run(start="ipl", steps=max_steps, device=f"{ipl:03X}")
         psw, gpr, cr, prefix, fpr = self.all_registers()
         snapshot = _Snapshot(self, storage, prefix)
-        got = self.outputs()
+        got = self.outputs(list(files), images)
         outputs: dict[int, bytes | None] = {}
         for address, path in files.items():
-            if address not in got:
-                raise AdapterError(f"{self.adapter.label}: outputs: no entry for device "
-                                   f"{address:03X}")
             data = got[address]
-            if data is None and address in disks:
-                raise AdapterError(f"{self.adapter.label}: outputs: no image of disk "
-                                   f"{address:03X}")
             if data is not None:
                 path.write_bytes(data)
             outputs[address] = data

@@ -56,10 +56,12 @@ import contextlib
 import importlib.util
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest.mock
@@ -86,7 +88,9 @@ from conformance.corpus import Program, check, run_program
 from conformance.implementations import DeviceSetupError, Reference, takes_devices
 from conformance.strategies import guest_programs as random_programs
 from reference.arch import opcodes
+from reference.arch.ebcdic import to_ebcdic
 from reference.io.config import load_configuration
+from reference.io.dasd import create, open_image, parse_track
 from reference.machine.machine import Machine
 from reference.session import start_machine
 from reference.trace import record_lines
@@ -271,7 +275,7 @@ def test_the_corpus_program_meets_its_expectations_through_the_adapter(example):
 # 2. Broken adapters
 # ===========================================================================
 # S370_BROKEN says how the adapter misbehaves, S370_BROKEN_AT in answer to which
-# request (run, the default; hello; reset), S370_BROKEN_FILE (how "file") the bytes it
+# request (run, the default; hello; reset; outputs), S370_BROKEN_FILE (how "file") the bytes it
 # writes as its answer; S370_BROKEN_PID names a file for its process id.
 BROKEN_SOURCE = '''
 import os, sys, time
@@ -326,6 +330,11 @@ class Broken(ex.ReferenceAdapter):
                 return {{"stop": "napping", "steps": 1}}
             misbehave()
         return super().run(request)
+
+    def outputs(self, request):
+        if at == "outputs":
+            misbehave()
+        return super().outputs(request)
 
 ex.ReferenceAdapter = Broken
 ex.main()
@@ -1163,8 +1172,9 @@ def test_the_properties_run_through_the_example_adapter(pytester: pytest.Pyteste
 # ===========================================================================
 IO = REPO / "conformance" / "programs" / "io"
 
-# An adapter of the old style (no devices in hello), or one with devices in the
-# native mode only: the example adapter with its hello changed.
+# An adapter of the old style (no devices in hello), one with devices in the native
+# mode only, or one with the unit-record devices and the 3370 only (no CKD disk, no
+# tape): the example adapter with its hello changed.
 LIMITED_SOURCE = '''
 import os, sys
 sys.path.insert(0, {adapters!r})
@@ -1179,6 +1189,8 @@ class Limited(ex.ReferenceAdapter):
             del caps["devices"]
         elif how == "native":
             caps["mode_capabilities"]["vmcp"]["devices"] = []
+        elif how == "unit-record":      # the types of the protocol before CKD and tape
+            caps["devices"] = ["3215", "2540R", "2540P", "1403", "3370"]
         return response
 
 ex.ReferenceAdapter = Limited
@@ -1200,13 +1212,19 @@ def _configuration(tmp_path: Path, text: str) -> Any:
     return load_configuration(tmp_path / "machine.toml")
 
 
+EVERY_DEVICE_TYPE = ["3215", "2540R", "2540P", "1403", "3370", "2311", "2314", "3330",
+                     "3330-11", "3340", "3340-35", "3340-70", "3350", "3380", "3420"]
+
+
 def test_the_example_adapter_declares_every_device_type_and_gains_run_configured(example):
-    assert example.adapter.hello["capabilities"]["devices"] == \
-        ["3215", "2540R", "2540P", "1403", "3370"]
+    # docs/configuration.md: the unit-record devices, the 3370, the CKD disks (one
+    # type per geometry) and the 3420 tape.
+    assert example.adapter.hello["capabilities"]["devices"] == EVERY_DEVICE_TYPE
     assert example.device_types("native") == example.device_types("vmcp") == \
-        ("3215", "2540R", "2540P", "1403", "3370")
+        tuple(EVERY_DEVICE_TYPE) == client.DEVICE_TYPES
     assert takes_devices(example) and callable(example.run_configured)
     assert example.lacks_devices(["2540R", "1403"], "vmcp") is None
+    assert example.lacks_devices(["3350", "3420", "3330-11"], "native") is None
 
 
 def test_an_adapter_without_the_capability_takes_no_devices(limited_script, monkeypatch):
@@ -1285,6 +1303,108 @@ file = "disk.img"
     assert str(tmp_path) not in json.dumps(entries)
     assert files == {0x009: tmp_path / "console.txt", 0x00D: tmp_path / "punch.txt",
                      0x00E: tmp_path / "print.txt", 0x150: tmp_path / "disk.img"}
+
+
+# An AWS tape file of one block, C1C2C3, and a tape mark (reference/io/tape.py): each
+# behind a 6-byte header, its length and the previous one's (little-endian
+# halfwords), flags X'A0' (beginning and end of a block) or X'40' (tape mark), 00.
+REEL = bytes.fromhex("0300 0000 A000 C1C2C3" "0000 0300 4000".replace(" ", ""))
+TAPE_TOML_OUTPUT = bytes.fromhex(   # io/tape.toml [expect.output], derived there
+    "0500 0000 A000 C6C9D9E2E3" "0C00 0500 A000 E2C5C3D6D5C440C2D3D6C3D2"
+    "0300 0C00 A000 D5C5E6" "0000 0300 4000".replace(" ", ""))
+
+
+def _volume(directory: Path, name: str, type_name: str, compression: str | None) -> bytes:
+    """A new CKD volume of 2 cylinders (reference.io.dasd.create): its bytes."""
+    create(str(directory / name), type_name, "VOL001", compression, cylinders=2)
+    return (directory / name).read_bytes()
+
+
+CKD_AND_TAPES = """
+[[device]]
+address = "150"
+type = "3330"
+file = "sysres.3330"
+readonly = true
+[[device]]
+address = "190"
+type = "3350"
+file = "work.cckd"
+[[device]]
+address = "180"
+type = "3420"
+file = "in.aws"
+ring = false
+[[device]]
+address = "181"
+type = "3420"
+file = "new.het"
+max_size = "20M"
+"""
+
+
+def test_the_client_sends_ckd_volumes_and_tapes_whole_with_their_options(tmp_path):
+    sysres = _volume(tmp_path, "sysres.3330", "3330", None)
+    work = _volume(tmp_path, "work.cckd", "3350", "zlib")
+    (tmp_path / "in.aws").write_bytes(REEL)
+    entries, files = device_entries(_configuration(tmp_path, CKD_AND_TAPES))
+    # docs/configuration.md: a CKD image's format is its header's when not given
+    # (ckd: uncompressed; cckd: compressed), readonly defaults to false; a tape's
+    # format is het for a name ending in .het, aws otherwise, a HET file's
+    # compression defaults to zlib, ring to true; max_size 20M = 20 * 1024 * 1024
+    # bytes.  new.het does not exist: a new reel, no bytes.
+    assert entries == [
+        {"address": "150", "type": "3330", "file": B64(sysres).decode(), "format": "ckd",
+         "readonly": True},
+        {"address": "190", "type": "3350", "file": B64(work).decode(), "format": "cckd",
+         "readonly": False},
+        {"address": "180", "type": "3420", "file": B64(REEL).decode(), "format": "aws",
+         "ring": False},
+        {"address": "181", "type": "3420", "file": "", "format": "het", "ring": True,
+         "compression": "zlib", "max_size": 20971520}]
+    assert str(tmp_path) not in json.dumps(entries)
+    # Every disk and tape comes back (outputs), to the configuration's file.
+    assert files == {0x150: tmp_path / "sysres.3330", 0x190: tmp_path / "work.cckd",
+                     0x180: tmp_path / "in.aws", 0x181: tmp_path / "new.het"}
+
+
+def test_the_example_adapter_gives_back_ckd_volumes_and_tapes_as_attached(example, tmp_path):
+    sysres = _volume(tmp_path, "sysres.3330", "3330", None)
+    work = _volume(tmp_path, "work.cckd", "3350", "zlib")
+    (tmp_path / "in.aws").write_bytes(REEL)
+    entries, _ = device_entries(_configuration(tmp_path, CKD_AND_TAPES))
+    for mode in ("native", "vmcp"):
+        example.reset(mode, 64 * 1024)
+        example.attach(entries)
+        # Nothing has run: every file is as it was sent, the new reel empty.
+        assert example.outputs([0x150, 0x190, 0x180, 0x181], [0x150, 0x190, 0x180, 0x181]) \
+            == {0x150: sysres, 0x190: work, 0x180: REEL, 0x181: b""}
+
+
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_the_ckd_and_tape_programs_meet_their_expectations_through_the_example_adapter(
+        example, mode):
+    out, misses = check(Program(IO / "tape.asm"), example, mode)
+    assert misses == []
+    # io/tape.toml: FIRST, SECOND BLOCK, then NEW and a tape mark where step 9
+    # backspaced to: 44 bytes, the whole file.
+    assert out.outputs[0x181] == TAPE_TOML_OUTPUT
+    assert (out.stop, out.gpr[10]) == ("disabled-wait", 0xCC0)
+    out, misses = check(Program(IO / "ckd.asm"), example, mode)
+    assert misses == []
+    image = out.outputs[0x190]
+    assert image is not None
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "volume").write_bytes(image)
+        # The compressed image came back consistent (its tables and free space).
+        with open_image(str(Path(tmp) / "volume"), readonly=True) as volume:
+            volume.check_tables()
+            track5 = parse_track(volume.read_track(0, 5))
+    # io/ckd.toml: track 0/5 holds R0-R3 as FORMAT wrote them, R2's data replaced
+    # by UPDATE, its key KEY2.
+    assert [r.record for r in track5] == [0, 1, 2, 3]
+    assert (track5[2].key, track5[2].data) == (to_ebcdic("KEY2"), to_ebcdic("UPDATED RECORD 2"))
+    assert (out.stop, out.gpr[10]) == ("disabled-wait", 0xC90)
 
 
 @pytest.mark.parametrize("mode", ["native", "vmcp"])
@@ -1375,6 +1495,131 @@ def test_a_malformed_attach_is_a_one_line_error_and_attaches_nothing(example, de
     assert example.outputs() == {0x00E: b""}
 
 
+def test_a_volume_or_tape_an_adapter_gets_wrong_is_a_missed_expectation(example,
+                                                                        monkeypatch):
+    outputs = example.outputs
+
+    def altered(*args: Any) -> dict[int, bytes | None]:
+        got = outputs(*args)
+        for address, data in got.items():
+            if address == 0x181 and data:      # the tape: its last byte, flags 2 of
+                got[address] = data[:-1] + b"\x41"   # the tape mark's header
+            if address == 0x190 and data:      # the volume: R2 of track 0/5 undone
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / "volume"
+                    path.write_bytes(data)
+                    with open_image(str(path)) as volume:
+                        track = volume.read_track(0, 5)
+                        at = track.index(to_ebcdic("UPDATED RECORD 2"))
+                        volume.write_track(0, 5, track[:at] + to_ebcdic("ORIGINAL RECORD2")
+                                           + track[at + 16:])
+                    got[address] = path.read_bytes()
+        return got
+
+    monkeypatch.setattr(example, "outputs", altered)
+    _, misses = check(Program(IO / "tape.asm"), example, "native")
+    # The file is 44 bytes: its last byte at X'2B'.
+    assert [(m.field, m.expected, m.actual) for m in misses] == \
+        [("output 181 at 00002B", "00", "41")]
+    _, misses = check(Program(IO / "ckd.asm"), example, "native")
+    assert [m.field for m in misses] == ["output 190 track 0000 0005 record 2"]
+    assert misses[0].actual.endswith(to_ebcdic("ORIGINAL RECORD2").hex().upper())
+
+
+@pytest.mark.parametrize("devices, message", [
+    ([{"address": "190", "type": "3350", "file": B64(b"\0" * 512).decode()}],
+     "attach: device 190: file '190-volume': not a Hercules CKD image"),
+    ([{"address": "190", "type": "3350", "file": "VOLUME-3330"}],
+     "attach: device 190: file '190-volume' is a 3330 image, not a 3350"),
+    ([{"address": "190", "type": "3330", "file": "VOLUME-3330", "format": "cckd"}],
+     "attach: device 190: format 'cckd': file '190-volume' is an uncompressed (CKD) image"),
+    ([{"address": "190", "type": "3330", "file": "VOLUME-3330", "format": "fba"}],
+     "attach: device 190: format 'fba': ckd or cckd"),
+    ([{"address": "190", "type": "3330", "file": "VOLUME-3330", "readonly": "no"}],
+     "attach: device 190: readonly must be true or false"),
+    ([{"address": "190", "type": "3330", "file": "VOLUME-3330", "ring": True}],
+     "attach: device 190: a 3330 has no key 'ring' (file, format, readonly)"),
+    ([{"address": "190", "type": "3330", "file": True}],
+     "attach: device 190: file: the file's contents in base64"),
+    ([{"address": "190", "type": "3330", "readonly": True}],
+     "attach: device 190: 3330 190: no file"),
+    ([{"address": "181", "type": "3420", "file": "", "ring": 1}],
+     "attach: device 181: ring must be true or false"),
+    ([{"address": "181", "type": "3420", "file": "", "max_size": 100}],
+     "attach: device 181: max_size 100: at least 4K"),
+    ([{"address": "181", "type": "3420", "file": B64(b"\x05\0\0\0\xA0\0AB").decode()}],
+     "attach: device 181: file '181-tape': not an AWS or HET tape file (offset 0: a chunk "
+     "cut short by the end of the file)"),
+    ([{"address": "181", "type": "3420", "file": "", "compression": "zlib"}],
+     "attach: device 181: compression is for HET files"),
+    ([{"address": "181", "type": "3420", "file": "", "format": "tar"}],
+     "attach: device 181: format 'tar': aws or het"),
+    ([{"address": "181", "type": "3420", "file": "", "readonly": True}],
+     "attach: device 181: a 3420 has no key 'readonly' (compression, file, format, "
+     "max_size, ring)"),
+    ([{"address": "181", "type": "3420", "file": "not base64!"}],
+     "attach: device 181: file: not base64"),
+], ids=["ckd-not-an-image", "ckd-other-type", "ckd-format-not-the-header", "ckd-format",
+        "ckd-readonly-string", "ckd-ring", "ckd-file-true", "ckd-no-file", "tape-ring-1",
+        "tape-max-size-small", "tape-bad-header", "tape-aws-compression", "tape-format",
+        "tape-readonly", "tape-not-base64"])
+def test_a_malformed_ckd_or_tape_attach_is_a_one_line_error_naming_device_and_key(
+        example, tmp_path, devices, message):
+    volume = B64(_volume(tmp_path, "v.3330", "3330", None)).decode()
+    devices = [{k: volume if v == "VOLUME-3330" else v for k, v in d.items()} for d in devices]
+    assert message in _attach_error(example, devices)
+    # Nothing was attached: the adapter takes a good request next.
+    example.attach([{"address": "181", "type": "3420", "file": ""}])
+    assert example.outputs() == {0x181: b""}
+
+
+@pytest.mark.parametrize("answer, message", [
+    ({"outputs": {"181": ""}}, r"\(outputs is not a list\)"),
+    ({"outputs": [5]}, r"\(entry 1 is not an object\)"),
+    ({"outputs": [{"address": "18G", "data": ""}]},
+     r"\(entry 1: address is not 1-4 hex digits in a string\)"),
+    ({"outputs": [{"address": 385, "data": ""}]},
+     r"\(entry 1: address is not 1-4 hex digits in a string\)"),
+    ({"outputs": [{"address": "181"}]}, r"\(device 181: data is missing\)"),
+    ({"outputs": [{"address": "181", "data": "***"}]}, r"\(device 181: data is not base64\)"),
+    ({"outputs": [{"address": "181", "data": True}]}, r"\(device 181: data is not base64\)"),
+    ({"outputs": [{"address": "181", "data": ""}, {"address": "0181", "data": ""}]},
+     r"\(device 181 has two entries\)"),
+    ({"outputs": []}, r"\(no entry for device 181\)"),
+    ({"outputs": [{"address": "181", "data": None}]},
+     r"\(device 181: data is null, not the image \(a disk or tape always has one\)\)"),
+], ids=["not-a-list", "entry-not-object", "address-not-hex", "address-number", "no-data",
+        "data-not-base64", "data-true", "twice", "no-entry", "tape-null"])
+def test_a_malformed_outputs_response_is_one_line_and_the_adapter_is_stopped(
+        broken_script, monkeypatch, tmp_path, answer, message):
+    _answer(tmp_path, monkeypatch, json.dumps(answer).encode() + b"\n", at="outputs")
+    impl = _broken(broken_script, "file", monkeypatch)
+    proc = impl.adapter._proc
+    try:
+        with within(60), pytest.raises(AdapterError) as e:
+            run_program(Program(IO / "tape.asm"), impl, "native")
+        text = str(e.value)
+        assert "\n" not in text and text.startswith(f"adapter '{PYTHON} ")
+        assert re.search(r": malformed response to 'outputs' " + message, text), text
+        assert impl.adapter._proc is None and proc is not None and proc.returncode is not None
+    finally:
+        impl.close()
+
+
+def test_a_hello_with_a_device_type_the_protocol_lacks_is_malformed(
+        broken_script, monkeypatch, tmp_path):
+    hello = {"protocol": 1, "implementation": "x", "capabilities": {
+        "modes": ["native"], "facilities": [], "storage": {"min": 65536, "max": 65536},
+        "get": ["psw", "gpr", "cr", "prefix"], "set": [], "step_limit": False,
+        "trace": False, "interruptions": False, "devices": ["3350", "3480"]}}
+    _answer(tmp_path, monkeypatch, json.dumps(hello).encode() + b"\n", at="hello")
+    with within(60), pytest.raises(AdapterError) as e:
+        _broken(broken_script, "file", monkeypatch)
+    assert "malformed response to 'hello' (capabilities: devices: '3480' is not one of " \
+        "3215, 2540R, 2540P, 1403, 3370, 2311, 2314, 3330, 3330-11, 3340, 3340-35, " \
+        "3340-70, 3350, 3380, 3420)" in str(e.value)
+
+
 def test_attach_is_once_after_reset_and_before_a_run(example):
     printer = [{"address": "00E", "type": "1403", "file": True}]
     example.reset("native", 64 * 1024)
@@ -1410,11 +1655,17 @@ def test_the_io_programs_run_in_the_suite_on_the_example_adapter_and_skip_withou
     args = ["-p", "no:cacheprovider", "-q", "-rs", f"--rootdir={REPO}",
             "-c", str(REPO / "pyproject.toml")]
     result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{EXAMPLE}", str(IO))
-    # 4 programs with unit-record devices and 3370s, 2 modes; the CKD and tape
-    # programs (2, in 2 modes) are skipped: the protocol's device types are those
-    # of docs/adapter-protocol.md
+    # 6 programs with devices (unit record, 3370s, a CKD volume, a tape), 2 modes.
+    result.assert_outcomes(passed=12)
+    # An adapter that declares the unit-record devices and the 3370 only is given
+    # no CKD disk or tape: those 2 programs are skipped in both modes, with the reason.
+    monkeypatch.setenv("S370_DEVICES", "unit-record")
+    result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{PYTHON} {limited_script}",
+                                          str(IO))
     result.assert_outcomes(passed=8, skipped=4)
-    assert "has no 3350" in result.stdout.str() and "has no 3420" in result.stdout.str()
+    assert "reference has no 3350 (its devices: 3215, 2540R, 2540P, 1403, 3370)" in \
+        result.stdout.str()
+    assert "reference has no 3420 (its devices: " in result.stdout.str()
     monkeypatch.setenv("S370_DEVICES", "none")
     result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{PYTHON} {limited_script}",
                                           str(IO))
@@ -1424,7 +1675,7 @@ def test_the_io_programs_run_in_the_suite_on_the_example_adapter_and_skip_withou
     monkeypatch.setenv("S370_DEVICES", "native")
     result = pytester.runpytest_inprocess(*args, f"--s370-impl=cmd:{PYTHON} {limited_script}",
                                           str(IO))
-    result.assert_outcomes(passed=4, skipped=8)
+    result.assert_outcomes(passed=6, skipped=6)
     assert "reference declares no devices in mode vmcp" in result.stdout.str()
 
 
