@@ -887,6 +887,22 @@ def test_printer_carriage_control(tmp_path):
     assert (tmp_path / "p.txt").read_bytes() == b"ONE\nTWO\n\nOVER\r\fTOP\n\n\n"
 
 
+def test_printer_write_and_skip_to_channel_1_writes_a_carriage_return_first(tmp_path):
+    # Hercules' printer.c (write and skip, "if ( chan == 1 )") writes "\r" before
+    # skipping to channel 1, and for no other channel.
+    pr = Printer1403(tmp_path / "p.txt")
+
+    def write(cmd: int, text: str) -> int:
+        a = pr.start(cmd, None)
+        assert isinstance(a, Output)
+        return a.finish(to_ebcdic(text))
+    assert write(0x09, "ONE") == CE_DE          # line 1 -> 2
+    assert write(0x89, "END") == CE_DE          # skip to channel 1: a new page
+    assert write(0x91, "TWO") == CE_DE          # skip to channel 2 (line 7)
+    pr.close()
+    assert (tmp_path / "p.txt").read_bytes() == b"ONE\nEND\r\fTWO\n\n\n\n\n\n"
+
+
 def test_printer_spacing_onto_channel_12_is_unit_exception(tmp_path):
     pr = Printer1403(tmp_path / "p.txt")
     a = pr.start(0xE3, None)                   # skip to channel 12 (line 61)

@@ -302,7 +302,9 @@ class Printer1403(_Writer):
     Output (the format Hercules writes): each line's characters, trailing blanks
     dropped, then one newline per line spaced; a skip writes newlines to the
     channel's line, with a form feed when it passes the end of the page; write
-    without spacing ends the line with a carriage return (overprinting)."""
+    without spacing ends the line with a carriage return (overprinting), and so
+    does write and skip to channel 1 before its skip (Hercules' printer.c writes
+    that carriage return for channel 1 only)."""
 
     type_name = "1403"
     LINE = 132
@@ -358,6 +360,8 @@ class Printer1403(_Writer):
             def finish(data: bytes) -> int:
                 try:
                     self._emit(to_ascii(data).rstrip())
+                    if command == 0x89:
+                        self._emit("\r")
                     status = self._carriage(command)
                 except OSError:
                     return self.equipment_check()
