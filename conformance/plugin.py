@@ -8,6 +8,10 @@ Options:
 - ``--s370-coverage=DIR``: architectural coverage of what the suite ran through the
   reference implementation, written to ``DIR/coverage.json`` and
   ``DIR/coverage.html`` (``conformance.coverage``; works under pytest-xdist).
+- ``--s370-hercules-tests=DIR``: also collect every ``.tst`` script of ``DIR``
+  (Hercules' own test scripts: ``conformance.hercules_tests``), one test per mode,
+  named ``<script>.tst::<mode>``: the script's commands build the image and run it on
+  the implementation in System/370 mode, and its loud comments are checked.
 
 Every corpus program (``conformance/programs/**/NAME.asm`` with ``NAME.toml``
 beside it or its expectations in its source behind ``*! ``) is collected as one test
@@ -38,7 +42,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from . import PROGRAMS, coverage
+from . import PROGRAMS, coverage, hercules_tests
 from .adapter import AdapterError, AdapterImplementation, implementation
 from .corpus import Program, check, has_expectations, report
 from .expectations import MODES, ExpectationError
@@ -68,6 +72,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--s370-coverage", default=None, metavar="DIR",
                     help="write the architectural coverage of the conformance runs to "
                          "DIR/coverage.json and DIR/coverage.html")
+    group.addoption("--s370-hercules-tests", default=None, metavar="DIR",
+                    help="also run every .tst script of DIR (Hercules' test scripts) on "
+                         "the implementation, in each mode")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -89,6 +96,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if directory:
         config.pluginmanager.register(coverage.CoveragePlugin(config, Path(directory)),
                                       "s370-coverage")
+    scripts = config.getoption("--s370-hercules-tests")
+    if scripts:
+        hercules_tests.configure(config, Path(scripts), impl, modes)
 
 
 _IMPL = pytest.StashKey[Implementation]()
