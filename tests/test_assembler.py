@@ -1004,3 +1004,52 @@ def test_floating_point_constants_round_to_nearest_ties_away(
     ulp = Fraction(16) ** ((data[0] & 0x7F) - 64 - 2 * (len(data) - 1))
     error_ = abs(got) - exact
     assert -ulp / 2 < error_ <= ulp / 2
+
+
+# ---------------------------------------------------------------------------
+# External symbols: EXTRN, WXTRN, ENTRY and V-type constants
+# ---------------------------------------------------------------------------
+def test_v_constant_of_a_symbol_of_the_source_is_its_address_in_the_image():
+    a = assemble("P        START 0\n         DC    V(X),VL3(X)\nX        DC    F'1'\n"
+                 "         END\n")
+    assert a.image[:7] == bytes.fromhex("00000008" "000008")
+
+
+def test_v_constant_of_an_undefined_symbol_in_an_image_is_an_error_naming_it():
+    assert error("P        START 0\n         DC    V(NOWHERE)\n         END\n") == (
+        "prog.asm:2: external symbol NOWHERE is unresolved: an image has no linker "
+        "(assemble to an object deck)")
+
+
+def test_v_constant_needs_a_symbol_and_a_length_of_3_or_4():
+    assert "V-type constant needs a symbol" in error(" DC V(X+4)\n")
+    assert "length 2 not allowed for type V" in error(" DC VL2(X)\n")
+
+
+def test_extrn_of_a_symbol_defined_in_the_source_is_an_error():
+    assert "already defined" in error("X        DC    F'1'\n         EXTRN X\n")
+    assert "declared external at line 1" in error("         EXTRN X\nX        DC    F'1'\n")
+
+
+def test_external_symbol_in_an_instruction_or_equ_is_an_error():
+    source = "P        START 0\n         EXTRN X\n{}\n         END\n"
+    for line in ("         L     1,X", "Y        EQU   X+4"):
+        with pytest.raises(AssemblyError, match="prog.asm:3: "):
+            assemble(source.format(line), "prog.asm", object_module=True)
+
+
+def test_entry_must_name_a_symbol_of_a_control_section():
+    assert error("         ENTRY NOWHERE\n         END\n") == \
+        "prog.asm:1: ENTRY symbol NOWHERE is not defined"
+    assert error("N        EQU   5\n         ENTRY N\n         END\n") == \
+        "prog.asm:2: ENTRY symbol N is not in a control section"
+
+
+def test_external_names_in_an_object_module_have_at_most_8_characters():
+    with pytest.raises(AssemblyError, match="prog.asm:2: external name LONGNAME9"):
+        assemble("P        START 0\n         EXTRN LONGNAME9\n         END\n", "prog.asm",
+                 object_module=True)
+
+
+def test_image_assembly_declaring_unused_externals_is_fine():
+    assert assemble(" EXTRN X\n WXTRN Y\n DC F'1'\n").image == bytes.fromhex("00000001")

@@ -15,17 +15,20 @@ quoted strings keep their case.  There are no continuation lines.
 
 Directives: START, CSECT, DSECT, END (optional entry), ORG (no operand: back to the
 highest location of the section), EQU (value[,length]), DC and DS, LTORG, USING
-(``USING base,reg[,reg...]``), DROP, CNOP; TITLE, EJECT, SPACE and PRINT are
-accepted and ignored.  Statements after END are not read.
+(``USING base,reg[,reg...]``), DROP, CNOP; EXTRN, WXTRN and ENTRY (symbols, see
+"Object module" below); TITLE, EJECT, SPACE and PRINT are accepted and ignored (the
+name of the first named TITLE is an object deck's ID).  Statements after END are
+not read.
 
 Constants: types C (EBCDIC, code page 037, printable ASCII only), X, B, F, H, A, Y,
-S (base-displacement), P (packed), Z (zoned), E, D and L (hexadecimal floating point,
+S (base-displacement), V (``V(symbol)``: the address of an external symbol, 4 bytes
+or ``VL3``; see below), P (packed), Z (zoned), E, D and L (hexadecimal floating point,
 4, 8 and 16 bytes, rounded as HLASM rounds them: see ``_hex_float``); a duplication
 factor (``3F'1'``; ``0F`` aligns only), an explicit length (``CL8``, ``XL2``,
 ``PL3``, ``FL1``, ``AL3``, ``EL2`` or ``L(expr)``, which turns alignment off; E and D
 take 2 to 8 bytes, L only 16; no bit lengths, type extensions, scale or exponent
 modifiers), several operands (``DC F'1',H'2'``) and several nominal values
-(``DC F'1,2,3'``, ``A(X,Y)``, ``E'1,2.5,-3'``).  F, A and E align on a fullword, H,
+(``DC F'1,2,3'``, ``A(X,Y)``, ``E'1,2.5,-3'``).  F, A, V and E align on a fullword, H,
 Y and S on a halfword, D and L on a doubleword.  X and B pad and truncate on the
 left, C on the right with blanks, P and Z keep the rightmost digits.
 
@@ -51,6 +54,24 @@ doubleword after everything assembled so far, and a CSECT may only be resumed wh
 no later CSECT has been started.  A DSECT has its own location counter from 0 and
 produces no bytes.  A relocatable CSECT address and an absolute one mean the same
 storage location, so USINGs based on either serve both (a lenience over HLASM).
+
+Object module: ``assemble(..., object_module=True)`` also gives ``Assembly.module``,
+which ``reference.asm.objdeck`` writes as an OS/360 object deck.  Each control
+section is an SD item (PC for the unnamed one) at its assembled address, the
+address it has in the image: the module is the image cut into its sections.  EXTRN
+and WXTRN declare external symbols (ER and WX items); a V-constant's symbol that is
+defined nowhere in the source is an ER too.  ENTRY names symbols of control
+sections that other modules may refer to (LD items).  An external symbol may stand
+only in A- and V-type constants, as a term added or subtracted once (``A(EXT+4)``);
+each such term and each relocatable CSECT term of an A, Y or V constant gives an RLD
+item.  The relocatable term's section is the one its address falls in (CSECTs share
+one domain here, so a difference of terms of two different CSECTs is absolute, with
+no RLD item, where HLASM would give two).  A V-constant of a symbol defined in the
+source is relocated as an A-constant of it.  ESDIDs go in order of appearance
+(external symbols of V-constants after the others), the unnamed section first.
+External, entry and section names in an object module have at most 8 characters.
+In an image (without ``object_module``) nothing links: a reference to an external
+symbol is an error naming it.
 
 Errors: every error raises ``AssemblyError`` whose message is ``file:line: message``.
 
@@ -361,18 +382,29 @@ def _checked(v: _Val) -> _Val:
 
 
 class _Context:
-    """What an expression may refer to: the symbols, the location counter and the
-    length of the current statement (for ``L'*``)."""
+    """What an expression may refer to: the symbols, the location counter, the
+    length of the current statement (for ``L'*``) and the external symbols (name ->
+    domain, negative).  Externals are only usable when ``linkable`` (an object
+    module); in an image nothing can resolve them."""
 
-    def __init__(self, symbols: dict[str, Symbol], loc: _Val | None, cur_len: int = 1) -> None:
+    def __init__(self, symbols: dict[str, Symbol], loc: _Val | None, cur_len: int = 1,
+                 externals: dict[str, int] | None = None, linkable: bool = False) -> None:
         self.symbols = symbols
         self.loc = loc
         self.cur_len = cur_len
+        self.externals = externals or {}
+        self.linkable = linkable
 
     def symbol(self, name: str) -> Symbol:
         sym = self.symbols.get(name)
         if sym is None:
-            raise _Undefined(name)
+            domain = self.externals.get(name)
+            if domain is None:
+                raise _Undefined(name)
+            if not self.linkable:
+                raise _Err(f"external symbol {name} is unresolved: an image has no linker "
+                           f"(assemble to an object deck)")
+            return Symbol(name, 0, domain, 1, 0)
         return sym
 
 
@@ -544,12 +576,12 @@ def _absolute(text: str, ctx: _Context, what: str) -> int:
 # Constants (DC, DS and literals)
 # ---------------------------------------------------------------------------
 _DEFAULT_LENGTH = {"C": 1, "X": 1, "B": 1, "F": 4, "H": 2, "A": 4, "Y": 2, "S": 2,
-                   "P": 1, "Z": 1, "E": 4, "D": 8, "L": 16}
-_ALIGNMENT = {"F": 4, "H": 2, "A": 4, "Y": 2, "S": 2, "E": 4, "D": 8, "L": 8}
+                   "V": 4, "P": 1, "Z": 1, "E": 4, "D": 8, "L": 16}
+_ALIGNMENT = {"F": 4, "H": 2, "A": 4, "Y": 2, "S": 2, "V": 4, "E": 4, "D": 8, "L": 8}
 # The length modifiers HLASM allows; E, D and L take 1 to 8, 1 to 8 and 1 to 16 bytes.
 _MAX_LENGTH = {"C": 65535, "X": 65535, "B": 65535, "F": 8, "H": 8, "A": 4, "Y": 2, "S": 2,
-               "P": 16, "Z": 16, "E": 8, "D": 8, "L": 16}
-_MIN_LENGTH = {"S": 2}
+               "V": 4, "P": 16, "Z": 16, "E": 8, "D": 8, "L": 16}
+_MIN_LENGTH = {"S": 2, "V": 3}
 # The explicit lengths this assembler takes for hexadecimal floating point: a
 # characteristic byte and at least one byte of fraction for E and D; L only whole.
 _HFP_LENGTHS = {"E": range(2, 9), "D": range(2, 9), "L": range(16, 17)}
@@ -569,7 +601,7 @@ class _Constant:
     type: str
     explicit: int | None
     lengths: list[int]
-    elements: list[bytes | str | None]      # bytes, expression text (A Y S) or None (DS)
+    elements: list[bytes | str | None]      # bytes, expression text (A Y S V) or None (DS)
     align: int = 1
     address: int = 0
 
@@ -732,12 +764,17 @@ def _parse_constant(text: str, ctx: _Context, ds: bool) -> _Constant:
         const.lengths = [explicit if explicit is not None else _DEFAULT_LENGTH[kind]]
         const.elements = [None]
         return const
-    if kind in ("A", "Y", "S"):
+    if kind in ("A", "Y", "S", "V"):
         if rest[0] != "(" or _matching_paren(rest, 0) != len(rest) - 1:
             raise _Err(f"invalid nominal value in {text!r}")
         exprs = split_operands(rest[1:-1])
         if not exprs or any(not e for e in exprs):
             raise _Err(f"missing expression in {text!r}")
+        if kind == "V":
+            for e in exprs:
+                if _SYMBOL_RE.fullmatch(e) is None or len(e) > _MAX_SYMBOL:
+                    raise _Err(f"V-type constant needs a symbol, not {e!r}")
+            exprs = [e.upper() for e in exprs]
         n = explicit if explicit is not None else _DEFAULT_LENGTH[kind]
         const.lengths = [n] * len(exprs)
         const.elements = list(exprs)
@@ -791,8 +828,10 @@ def _nominal(kind: str, value: str, explicit: int | None) -> bytes:
 # ---------------------------------------------------------------------------
 _IGNORED = {"TITLE", "EJECT", "SPACE", "PRINT"}
 _NO_OPERANDS = _IGNORED | {"LTORG", "CSECT", "DSECT"}
-_DIRECTIVES = _NO_OPERANDS | {"START", "END", "ORG", "EQU", "DC", "DS", "USING", "DROP",
-                              "CNOP"}
+_EXTERNAL = {"EXTRN", "WXTRN", "ENTRY"}
+_DIRECTIVES = _NO_OPERANDS | _EXTERNAL | {"START", "END", "ORG", "EQU", "DC", "DS", "USING",
+                                          "DROP", "CNOP"}
+_MAX_EXTERNAL = 8            # characters of a name in the external symbol dictionary
 
 
 @dataclass
@@ -835,6 +874,52 @@ class _Statement:
     value: int | None = None                        # EQU value for the listing
 
 
+@dataclass(frozen=True)
+class EsdItem:
+    """One item of the external symbol dictionary of an object module.
+
+    ``kind``: SD (control section), PC (private code: the unnamed section), LD
+    (label definition: an ENTRY), ER (external reference) or WX (weak external
+    reference).  ``esdid``: its number, from 1 (0 for an LD, which has none);
+    ``address``: the assembled address (0 for ER and WX); ``length``: a section's
+    length; ``owner``: for an LD, the ESDID of the section that holds it."""
+
+    name: str
+    kind: str
+    esdid: int
+    address: int = 0
+    length: int = 0
+    owner: int = 0
+
+
+@dataclass(frozen=True)
+class RldItem:
+    """One relocation: the ``length``-byte constant at assembled ``address`` in the
+    section numbered ``position`` gets the relocation of ESD item ``relocation``
+    added (subtracted when ``negative``); ``vcon`` marks a V-type constant."""
+
+    position: int
+    relocation: int
+    address: int
+    length: int
+    vcon: bool = False
+    negative: bool = False
+
+
+@dataclass
+class ObjectModule:
+    """An assembly as an object module: the ESD items (sections and externals in
+    ESDID order, then the LDs), the text as (ESDID, assembled address, bytes) runs,
+    the RLD items, the entry point (ESDID, address) and the deck ID (the name of the
+    first named TITLE, or empty)."""
+
+    esd: list[EsdItem]
+    text: list[tuple[int, int, bytes]]
+    rld: list[RldItem]
+    entry: tuple[int, int] | None
+    deck_id: str = ""
+
+
 @dataclass
 class Assembly:
     """The result of ``assemble``.
@@ -843,7 +928,8 @@ class Assembly:
     where nothing was assembled); ``origin``: the address where the first control
     section starts; ``symbols``: symbol name -> value; ``symbol_table``: name ->
     ``Symbol`` (with length attribute and relocatability); ``entry``: the END
-    operand's value, or None; ``listing``: the assembly listing.
+    operand's value, or None; ``listing``: the assembly listing; ``module``: the
+    object module, when asked for (``assemble(..., object_module=True)``).
     """
 
     image: bytes
@@ -852,6 +938,7 @@ class Assembly:
     symbols: dict[str, int]
     symbol_table: dict[str, Symbol]
     entry: int | None
+    module: ObjectModule | None = None
 
 
 def _parse_line(number: int, raw: str) -> _Statement:
@@ -898,9 +985,16 @@ def _items(row: Instruction) -> tuple[OperandItem, ...]:
 
 
 class _Assembler:
-    def __init__(self, source: str, filename: str) -> None:
+    def __init__(self, source: str, filename: str, linkable: bool = False) -> None:
         self.filename = filename
         self.source = source
+        self.linkable = linkable
+        self.externals: dict[str, int] = {}                 # name -> domain (negative)
+        self.external_kind: dict[str, tuple[str, int]] = {}  # name -> (ER or WX, line)
+        self.entries: list[tuple[str, int]] = []             # ENTRY name, line
+        self.esd_order: list[_Section | str] = []            # sections and externals
+        self.v_names: list[tuple[str, int]] = []             # V-constant symbols, line
+        self.relocations: list[tuple[int, int, str, int, _Section | str]] = []
         self.symbols: dict[str, Symbol] = {}
         self.statements: list[_Statement] = []
         self.sections: dict[str, _Section] = {}
@@ -920,16 +1014,22 @@ class _Assembler:
     def fail(self, line: int, message: str) -> AssemblyError:
         return AssemblyError(self.filename, line, message)
 
+    def ctx(self, loc: _Val | None, cur_len: int = 1) -> _Context:
+        return _Context(self.symbols, loc, cur_len, self.externals, self.linkable)
+
     def loc_val(self, cur_len: int = 1) -> _Context:
-        return _Context(self.symbols, _Val(self.cur.loc, _rel_of(self.cur.domain)), cur_len)
+        return self.ctx(_Val(self.cur.loc, _rel_of(self.cur.domain)), cur_len)
 
     def stmt_ctx(self, st: _Statement, cur_len: int = 1) -> _Context:
-        return _Context(self.symbols, _Val(st.loc, _rel_of(st.domain)), cur_len)
+        return self.ctx(_Val(st.loc, _rel_of(st.domain)), cur_len)
 
     def define(self, st: _Statement, name: str, value: int, domain: int | None,
                length: int) -> None:
         if name in self.symbols:
             raise _Err(f"symbol {name} already defined at line {self.symbols[name].line}")
+        if name in self.external_kind:
+            raise _Err(f"symbol {name} declared external at line "
+                       f"{self.external_kind[name][1]}")
         self.symbols[name] = Symbol(name, value, domain, length, st.number)
         if self.cur is self.private and domain == 0:
             self.private_used = True
@@ -976,6 +1076,39 @@ class _Assembler:
             except _Err as exc:
                 raise self.fail(len(self.statements), str(exc)) from None
         self.resolve_deferred()
+        for name, line in self.v_names:
+            if name not in self.symbols and name not in self.externals:
+                self.declare_external(name, "ER", line)
+
+    def declare_external(self, name: str, kind: str, line: int) -> None:
+        """An external symbol (EXTRN, WXTRN, or a V-constant's symbol defined
+        nowhere): it gets the next negative domain and its place in the ESD."""
+        if name in self.externals:
+            return
+        self.externals[name] = -1 - len(self.externals)
+        self.external_kind[name] = (kind, line)
+        self.esd_order.append(name)
+
+    def pass1_external(self, st: _Statement) -> None:
+        if st.label:
+            raise _Err(f"labeled {st.op} not supported")
+        texts = _operands_or_none(st.operands)
+        if not texts:
+            raise _Err(f"{st.op} needs a symbol")
+        for text in texts:
+            name = text.upper()
+            if _SYMBOL_RE.fullmatch(text) is None or len(name) > _MAX_SYMBOL:
+                raise _Err(f"{st.op} needs symbols, not {text!r}")
+            if st.op == "ENTRY":
+                self.entries.append((name, st.number))
+                continue
+            if name in self.symbols:
+                raise _Err(f"symbol {name} already defined at line {self.symbols[name].line}")
+            self.declare_external(name, "ER" if st.op == "EXTRN" else "WX", st.number)
+
+    def note_vcons(self, const: _Constant, line: int) -> None:
+        if const.type == "V":
+            self.v_names += [(e, line) for e in const.elements if isinstance(e, str)]
 
     def pass1_statement(self, st: _Statement) -> None:
         op = st.op
@@ -1012,6 +1145,8 @@ class _Assembler:
             self.pool(st)
         elif op == "CNOP":
             self.pass1_cnop(st)
+        elif op in _EXTERNAL:
+            self.pass1_external(st)
         elif op == "END":
             if self.cur.domain:
                 self.cur = self.image_sections[-1]
@@ -1036,6 +1171,8 @@ class _Assembler:
         first = True
         for text in texts:
             const = _parse_constant(text, self.loc_val(), ds)
+            if not ds:
+                self.note_vcons(const, st.number)
             self.align(const.align)
             const.address = self.cur.loc
             if first:
@@ -1070,6 +1207,8 @@ class _Assembler:
             length = _absolute(texts[1], ctx, "length")
             if not 0 <= length <= 65535:
                 raise _Err(f"length {length} out of range")
+        if domain is not None and domain < 0:
+            raise _Err(f"EQU of an external symbol: {texts[0]}")
         st.value = v.value
         self.define(st, st.label, v.value, domain, length)
 
@@ -1185,6 +1324,7 @@ class _Assembler:
             self.image_sections = [sec]
         else:
             self.image_sections.append(sec)
+        self.esd_order.append(sec)
         self.sections[name] = sec
         self.cur = sec
         self.place(st)
@@ -1234,9 +1374,10 @@ class _Assembler:
     def literal(self, st: _Statement, text: str) -> _Literal:
         lit = self.pending.get(text)
         if lit is None:
-            const = _parse_constant(text[1:], _Context(self.symbols, None), False)
+            const = _parse_constant(text[1:], self.ctx(None), False)
             if const.dup == 0:
                 raise _Err("a literal needs a duplication factor of at least 1")
+            self.note_vcons(const, st.number)
             lit = _Literal(text, const, st.number)
             self.pending[text] = lit
         return lit
@@ -1310,7 +1451,7 @@ class _Assembler:
     def emit_pool(self, pool: list[_Literal]) -> None:
         for lit in pool:
             try:
-                data = self.constant_bytes(lit.const, _Context(self.symbols, None))
+                data = self.constant_bytes(lit.const, self.ctx(None), lit.address)
             except _Err as exc:
                 raise self.fail(lit.line, str(exc)) from None
             if lit.domain == 0:
@@ -1319,32 +1460,65 @@ class _Assembler:
     def pass2_dc(self, st: _Statement) -> None:
         obj = bytearray()
         for const in st.constants:
-            ctx = _Context(self.symbols, _Val(const.address, _rel_of(st.domain)),
-                           const.length_attribute)
-            data = self.constant_bytes(const, ctx)
+            ctx = self.ctx(_Val(const.address, _rel_of(st.domain)), const.length_attribute)
+            data = self.constant_bytes(const, ctx, const.address if st.domain == 0 else None)
             obj += bytes(const.address - st.loc - len(obj))
             obj += data
         st.obj = bytes(obj)
         self.emit(st, st.loc, st.obj)
 
-    def constant_bytes(self, const: _Constant, ctx: _Context) -> bytes:
+    def constant_bytes(self, const: _Constant, ctx: _Context, address: int | None = None
+                       ) -> bytes:
+        """The bytes of a constant; with the ``address`` it is assembled at (in a
+        CSECT), its relocatable address constants are noted for the RLD."""
         unit = bytearray()
+        relocations: list[tuple[int, int, str, int, _Section | str]] = []
         for element, length in zip(const.elements, const.lengths, strict=True):
             if isinstance(element, bytes):
                 unit += element
             elif isinstance(element, str):
-                unit += self.address_constant(const.type, element, length, ctx)
+                at = len(unit)
+                data, targets = self.address_constant(const.type, element, length, ctx)
+                relocations += [(at, length, const.type, sign, target)
+                                for sign, target in targets]
+                unit += data
+        if address is not None and relocations:
+            for k in range(const.dup):
+                self.relocations += [(address + k * len(unit) + at, length, kind, sign, target)
+                                     for at, length, kind, sign, target in relocations]
         return bytes(unit) * const.dup
 
-    def address_constant(self, kind: str, text: str, length: int, ctx: _Context) -> bytes:
+    def address_constant(self, kind: str, text: str, length: int, ctx: _Context
+                         ) -> tuple[bytes, list[tuple[int, _Section | str]]]:
+        """An A, Y, S or V constant's bytes and what relocates it: (sign, the
+        section or the external symbol's name) for each relocatable term."""
         if kind == "S":
             base, disp, _ = self.storage_address(text, ctx)
-            return bytes([(base << 4) | (disp >> 8), disp & 0xFF])
+            return bytes([(base << 4) | (disp >> 8), disp & 0xFF]), []
         v = _evaluate(text, ctx)
-        domain = v.domain()
+        externals = [(d, c) for d, c in v.rel if d < 0]
+        local = _Val(v.value, tuple((d, c) for d, c in v.rel if d >= 0))
+        domain = local.domain()
+        targets: list[tuple[int, _Section | str]] = []
+        for d, c in externals:
+            if c not in (1, -1):
+                raise _Err("complex relocatable expression")
+            name = next(n for n, dom in self.externals.items() if dom == d)
+            targets.append((c, name))
+        if domain == 0:
+            targets.insert(0, (1, self.section_at(v.value)))
         top = (1 << (8 * length)) - 1
-        lo = 0 if domain is not None else -(1 << (8 * length - 1))
-        return _twos(v.value, length, lo, top, f"{kind}L{length}")
+        lo = 0 if domain is not None and not externals else -(1 << (8 * length - 1))
+        return _twos(v.value, length, lo, top, f"{kind}L{length}"), targets
+
+    def section_at(self, address: int) -> _Section:
+        """The control section an address belongs to: the last one starting at or
+        below it (the first one for an address below them all)."""
+        found = self.image_sections[0]
+        for sec in self.image_sections:
+            if sec.start <= address:
+                found = sec
+        return found
 
     def storage_address(self, text: str, ctx: _Context) -> tuple[int, int, int]:
         """S-type constant: ``expr`` or ``D(B)``: (base, displacement, length)."""
@@ -1374,6 +1548,8 @@ class _Assembler:
                 raise _Err("USING with a range is not supported")
         base = _evaluate(texts[0], ctx)
         domain = base.domain()
+        if domain is not None and domain < 0:
+            raise _Err("USING of an external symbol")
         st.value = base.value
         for k, text in enumerate(texts[1:]):
             reg = self.register(_evaluate(text, ctx), "USING register")
@@ -1393,6 +1569,9 @@ class _Assembler:
     def resolve(self, v: _Val) -> tuple[int, int]:
         """Base register and displacement for an implicit address."""
         domain = v.domain()
+        if domain is not None and domain < 0:
+            raise _Err("an external symbol is not an address here (only in A- and "
+                       "V-type constants)")
         if domain is None and 0 <= v.value <= 4095:
             return 0, v.value
         best: tuple[int, int] | None = None
@@ -1507,6 +1686,87 @@ class _Assembler:
             fields[item.mslot] = max(n - 1, 0)
 
     # -- output --------------------------------------------------------------
+    def module(self) -> ObjectModule:
+        """The object module: each control section an SD (PC if unnamed) at its
+        assembled address, externals ER or WX, ENTRY symbols LD; ESDIDs in order of
+        appearance (the unnamed section, when used, first)."""
+        order: list[_Section | str] = []
+        if self.private_used and self.private in self.image_sections:
+            order.append(self.private)
+        order += self.esd_order
+        esdid: dict[int, int] = {}        # id(section) -> ESDID
+        ext_id: dict[str, int] = {}
+        esd: list[EsdItem] = []
+        for item in order:
+            n = len(esd) + 1
+            if isinstance(item, str):
+                kind, line = self.external_kind[item]
+                self.check_name(item, line)
+                ext_id[item] = n
+                esd.append(EsdItem(item, kind, n))
+            else:
+                line = self.symbols[item.name].line if item.name else 1
+                self.check_name(item.name, line)
+                esdid[id(item)] = n
+                esd.append(EsdItem(item.name, "SD" if item.name else "PC", n, item.start,
+                                   item.high - item.start))
+        for name, sym, line in self.entry_symbols():
+            if name not in self.sections:
+                self.check_name(name, line)
+                esd.append(EsdItem(name, "LD", 0, sym.value, 0,
+                                   esdid[id(self.section_at(sym.value))]))
+        text = []
+        for sec in self.image_sections:
+            if id(sec) not in esdid:
+                continue
+            size = sec.high - sec.start
+            data, used = bytearray(size), bytearray(size)
+            for address, piece in self.emitted:
+                if sec.start <= address < sec.high:
+                    k = address - sec.start
+                    data[k:k + len(piece)] = piece
+                    used[k:k + len(piece)] = b"\x01" * len(piece)
+            k = 0
+            while k < size:
+                if not used[k]:
+                    k += 1
+                    continue
+                end = used.find(0, k)
+                end = size if end < 0 else end
+                text.append((esdid[id(sec)], sec.start + k, bytes(data[k:end])))
+                k = end
+        rld = []
+        for address, length, kind, sign, target in sorted(
+                self.relocations, key=lambda r: (esdid[id(self.section_at(r[0]))], r[0])):
+            position = esdid[id(self.section_at(address))]
+            external = isinstance(target, str)
+            relocation = ext_id[target] if isinstance(target, str) else esdid[id(target)]
+            rld.append(RldItem(position, relocation, address, length,
+                               kind == "V" and external, sign < 0))
+        entry = None
+        if self.entry is not None:
+            entry = (esdid[id(self.section_at(self.entry))], self.entry)
+        deck_id = next((st.label for st in self.statements if st.op == "TITLE" and st.label), "")
+        return ObjectModule(esd, text, rld, entry, deck_id[:8])
+
+    def entry_symbols(self) -> list[tuple[str, Symbol, int]]:
+        """The ENTRY symbols, each once: (name, symbol, line of its ENTRY); each
+        must be defined in a control section."""
+        out: dict[str, tuple[str, Symbol, int]] = {}
+        for name, line in self.entries:
+            sym = self.symbols.get(name)
+            if sym is None:
+                raise self.fail(line, f"ENTRY symbol {name} is not defined")
+            if sym.domain != 0:
+                raise self.fail(line, f"ENTRY symbol {name} is not in a control section")
+            out.setdefault(name, (name, sym, line))
+        return list(out.values())
+
+    def check_name(self, name: str, line: int) -> None:
+        if len(name) > _MAX_EXTERNAL:
+            raise self.fail(line, f"external name {name} is longer than {_MAX_EXTERNAL} "
+                                  f"characters (the object deck's limit)")
+
     def image(self) -> bytes:
         size = max(s.high for s in self.image_sections)
         out = bytearray(size)
@@ -1542,18 +1802,23 @@ class _Assembler:
 
     def literal_line(self, lit: _Literal) -> str:
         try:
-            data = self.constant_bytes(lit.const, _Context(self.symbols, None))
+            data = self.constant_bytes(lit.const, self.ctx(None))
         except _Err:
             data = b""
         return f"{lit.address:06X}  {data[:8].hex().upper():<16}         {lit.text}"
 
 
-def assemble(source: str, filename: str = "<input>") -> Assembly:
-    """Assemble ``source``; raise ``AssemblyError('file:line: message')`` on error."""
-    asm = _Assembler(source, filename)
+def assemble(source: str, filename: str = "<input>", object_module: bool = False) -> Assembly:
+    """Assemble ``source``; raise ``AssemblyError('file:line: message')`` on error.
+
+    With ``object_module`` the result has the object module too (``module``), and
+    external symbols may stay unresolved in it (the loader resolves them); without,
+    a reference to an external symbol is an error, as nothing links an image."""
+    asm = _Assembler(source, filename, object_module)
     asm.pass1()
     asm.pass2()
+    asm.entry_symbols()
     symbols = {name: sym.value for name, sym in asm.symbols.items()}
     return Assembly(image=asm.image(), origin=asm.image_sections[0].start,
                     listing=asm.listing(), symbols=symbols, symbol_table=dict(asm.symbols),
-                    entry=asm.entry)
+                    entry=asm.entry, module=asm.module() if object_module else None)

@@ -1,9 +1,9 @@
 """The ``s370`` command.
 
-    s370 asm SOURCE [-o IMAGE] [--listing FILE|-]
+    s370 asm SOURCE [-o IMAGE] [--object DECK] [--listing FILE|-]
     s370 disasm IMAGE [--start HEX] [--end HEX] [--origin HEX]
     s370 run PROGRAM [--storage SIZE] [--max-steps N] [--dump START-END]... [--json]
-             [--under vmcp] [--config FILE]
+             [--under vmcp] [--config FILE] [--origin HEX]
     s370 run --config FILE --ipl ADDRESS [--storage SIZE] [--max-steps N] ...
     s370 compare PROGRAM [--storage SIZE] [--max-steps N] [--config FILE]
     s370 vmcp PROGRAM... [--policy round-robin|share] [--share N]... [--storage SIZE]
@@ -12,6 +12,8 @@
     s370 bench [--steps N] [--hercules] [--under vmcp]
     s370 dasd init TYPE FILE [--volser V] [--compress zlib|bzip2] [--cylinders N]
     s370 dasd ls FILE
+    s370 debug PROGRAM [--storage SIZE] [--under vmcp] [--config FILE [--ipl ADDRESS]]
+               [--commands FILE] [--max-time SECONDS]
 
 ``s370 run`` is a contract that tools outside the project depend on; README.md
 states it in full.  Bad input of any kind gets one line on standard error naming
@@ -35,8 +37,11 @@ from typing import Any, NoReturn
 from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
 from reference.asm.assembler import AssemblyError, assemble
 from reference.asm.disassembler import disassemble, format_instruction
+from reference.asm.objdeck import DeckError, is_deck, load_deck, read_deck, write_deck
 from reference.cli.bench import run_bench, run_trace_bench, run_vmcp_bench
 from reference.cli.dasd import add_dasd_parsers
+from reference.cli.debug import add_debug_parser
+from reference.cli.dump import format_dump
 from reference.io.config import ConfigError, Configuration, IPLError, load_configuration
 from reference.io.devices import FileUse, check_shared_files
 from reference.machine.cpu import CPU, default_max_time
@@ -170,10 +175,8 @@ def print_human(out: dict[str, object]) -> None:
     assert isinstance(storage, list)
     for d in storage:
         data = bytes.fromhex(d["hex"])
-        for off in range(0, len(data), 16):
-            chunk = data[off:off + 16]
-            words = " ".join(chunk[i:i + 4].hex().upper() for i in range(0, len(chunk), 4))
-            print(f"R:{d['start'] + off:08X}  {words}")
+        for line in format_dump(data, d["start"], "R:"):
+            print(line)
     keys = out["keys"]
     assert isinstance(keys, list)
     used = [(i, k) for i, k in enumerate(keys) if k]
@@ -270,7 +273,7 @@ def run_configured(args: argparse.Namespace) -> int:
         raise UsageError("s370 run: give PROGRAM, or --ipl ADDRESS with --config")
     image = b""
     if ipl is None:
-        image = load_program(str(args.program), storage)
+        image = load_run_program(args, storage)
         if len(image) > storage:
             raise UsageError(f"{args.program}: image of {len(image)} bytes is larger than "
                              f"storage ({storage} bytes)")
@@ -298,6 +301,45 @@ def run_configured(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def load_run_program(args: argparse.Namespace, storage: int) -> bytes:
+    """The image ``s370 run`` starts: an object deck (``reference.asm.objdeck``:
+    first byte X'02', then EBCDIC ESD or TXT) loaded at ``--origin`` (default: its
+    own addresses), or what ``load_program`` makes of any other file."""
+    path = str(args.program)
+    given = getattr(args, "origin", None)
+    head = b""
+    if Path(path).suffix.lower() != ".asm":
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4)
+        except OSError:
+            pass                        # load_program reports it
+    if not is_deck(head):
+        if given is not None:
+            raise UsageError(f"--origin {given}: only for an object deck, and "
+                             f"{path} is not one")
+        return load_program(path, storage)
+    origin = None
+    if given is not None:
+        if not re.fullmatch(r"[0-9A-Fa-f]{1,6}", given):
+            raise UsageError(f"--origin {given}: not a hex address (1 to 6 hex digits)")
+        origin = int(given, 16)
+        if origin % 8:
+            raise UsageError(f"--origin {given}: not on a doubleword boundary")
+    # Each byte of a module that fits storage takes at most 80/56 bytes of TXT cards
+    # and, with an 8-byte RLD item for a one-byte constant, 8 x 80/56 of RLD cards:
+    # 13 times the storage bounds every deck that can fit (ESD cards are few).
+    data = read_image(path, 13 * storage)
+    try:
+        loaded = load_deck(read_deck(data), origin)
+    except DeckError as e:
+        raise UsageError(f"{path}: {e}") from None
+    if len(loaded.image) > storage:
+        raise UsageError(f"{path}: the deck loaded at X'{loaded.origin:06X}' needs "
+                         f"{len(loaded.image)} bytes, more than storage ({storage} bytes)")
+    return loaded.image
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.config is not None:
         return run_configured(args)
@@ -311,7 +353,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for start, end in dumps:
         if end >= storage:
             raise UsageError(f"--dump {start:X}-{end:X}: beyond storage of {storage} bytes")
-    image = load_program(args.program, storage)
+    image = load_run_program(args, storage)
     if args.virtual_cpu_id and args.under != "vmcp":
         raise UsageError("--virtual-cpu-id: only with --under vmcp")
     m, stop = run_either(image, storage, max_steps, args.under, args.program,
@@ -507,12 +549,17 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
 def cmd_asm(args: argparse.Namespace) -> int:
     text = read_source(args.source)
     try:
-        asm = assemble(text, args.source)
+        asm = assemble(text, args.source, object_module=args.object is not None)
+        # An image has no linker: it is assembled without externals to resolve.
+        image = None if args.object is not None and args.output is None else (
+            asm.image if args.object is None else assemble(text, args.source).image)
     except AssemblyError as e:
         raise UsageError(str(e)) from None
-    output = args.output or str(Path(args.source).with_suffix(".bin"))
     try:
-        Path(output).write_bytes(asm.image)
+        if image is not None:
+            Path(args.output or str(Path(args.source).with_suffix(".bin"))).write_bytes(image)
+        if asm.module is not None:
+            Path(args.object).write_bytes(write_deck(asm.module))
         if args.listing == "-":
             sys.stdout.write(asm.listing)
         elif args.listing:
@@ -697,6 +744,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-floating-point", action="store_true",
                    help="a model without the floating-point facility: its instructions "
                         "are operation exceptions")
+    r.add_argument("--origin", metavar="HEX",
+                   help="load an object deck PROGRAM at this address (default: the "
+                        "deck's own)")
     r.set_defaults(func=cmd_run)
 
     c = sub.add_parser("compare", help="run natively and under the VMCP; exit 0 when "
@@ -735,9 +785,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "backing file (e.g. 64K)")
     v.set_defaults(func=cmd_vmcp)
 
-    a = sub.add_parser("asm", help="assemble a source file into an image")
+    a = sub.add_parser("asm", help="assemble a source file into an image or an object deck")
     a.add_argument("source")
-    a.add_argument("-o", "--output", help="image file (default: SOURCE with .bin)")
+    a.add_argument("-o", "--output", help="image file (default: SOURCE with .bin, unless "
+                                          "--object is given)")
+    a.add_argument("--object", metavar="DECK",
+                   help="write an OS/360 object deck (80-byte ESD, TXT, RLD, END cards)")
     a.add_argument("--listing", help="write a listing to FILE, or - for standard output")
     a.set_defaults(func=cmd_asm)
 
@@ -759,6 +812,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_bench)
     add_trace_parsers(sub)
     add_dasd_parsers(sub, _Parser)
+    add_debug_parser(sub, parse_size, parse_time)
     return p
 
 
