@@ -14,6 +14,11 @@ floating-point registers 0, 2, 4, 6 with ``get_state`` (``Outcome.fpr``); withou
 the outcome has none (``fpr`` None) and the suite skips the programs that require
 the floating-point facility (``lacks_capability``), since it could not compare them.
 
+A run that begins from given registers (``run_from``: Hercules' test scripts set
+registers before their run, conformance.hercules_tests) sends ``set_state`` with them
+between ``load`` and ``run``; it needs each of those fields in the mode's
+``capabilities.set`` (``lacks_start`` names a missing one, and the script is skipped).
+
 An adapter that declares the optional ``devices`` capability also runs programs with
 devices (``run_configured``): ``reset``, ``attach`` of the program's devices (input
 files, disk images and tape files as their contents, so that no host path reaches
@@ -60,7 +65,7 @@ from typing import IO, Any, overload
 from reference.io.ckd_geometry import GEOMETRIES
 from reference.trace import check_record, loads_bounded
 
-from .implementations import DeviceSetupError, Implementation, Outcome, Reference
+from .implementations import DeviceSetupError, Implementation, Outcome, Reference, Start
 
 PROTOCOL = 1
 ANSWER_TIME = 60.0          # seconds for any response ...
@@ -674,10 +679,40 @@ class AdapterImplementation:
 
     # -- Implementation ----------------------------------------------------------
     def run(self, image: bytes, storage: int, max_steps: int, mode: str) -> Outcome:
+        return self.run_from(image, storage, max_steps, mode, Start())
+
+    def settable(self, mode: str) -> frozenset[str]:
+        """The state fields ``set_state`` takes in ``mode`` (``capabilities.set``, or
+        the mode's own in ``mode_capabilities``)."""
+        mode_caps = self.mode_capabilities.get(mode, {})
+        if "set" in mode_caps and isinstance(mode_caps["set"], list):
+            return frozenset(x for x in mode_caps["set"] if isinstance(x, str))
+        return self.sets
+
+    def lacks_start(self, start: Start, mode: str) -> str | None:
+        """Why a run in ``mode`` cannot begin from the registers of ``start``, or
+        None: each one set needs its field in the mode's ``capabilities.set``."""
+        missing = [name for name in start.fields() if name not in self.settable(mode)]
+        if not missing:
+            return None
+        where = f"mode_capabilities.{mode}.set" if "set" in \
+            self.mode_capabilities.get(mode, {}) else "capabilities.set"
+        return (f"{self.name} cannot set {', '.join(missing)} before a run in mode {mode} "
+                f"(not in its {where}, docs/adapter-protocol.md)")
+
+    def run_from(self, image: bytes, storage: int, max_steps: int, mode: str,
+                 start: Start) -> Outcome:
+        """A run that begins from the registers of ``start``: ``reset``, ``load``,
+        ``set_state`` of those registers, ``run`` with ``restart``."""
         if mode not in self.modes:
             raise AdapterError(f"{self.adapter.label}: {self.name} has no mode {mode!r}")
+        why = self.lacks_start(start, mode)
+        if why is not None:
+            raise AdapterError(f"{self.adapter.label}: {why}")
         self.reset(mode, storage)
         self.load(0, image)
+        if start:
+            self.set_state(**start.set_state())
         response = self.start_run(start="restart", steps=max_steps)
         psw, gpr, cr, prefix, fpr = self.all_registers()
         snapshot = _Snapshot(self, storage, prefix)

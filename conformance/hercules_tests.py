@@ -19,10 +19,11 @@ nothing), is a comment; ``# ...`` after a command is a comment.  ``$(name)`` and
 Commands (Hercules' console commands: its "Console Commands" documentation,
 tests/README.md, and the sources named below), and what each becomes here:
 
-- ``sysclear``: system reset clear: storage and storage keys zero, no run has
-  happened (the next ``runtest`` starts from the clear reset every implementation
-  starts its runs from).  ``sysreset``: system reset normal; storage and the
-  registers stay, so a ``runtest`` after a run needs a ``sysclear`` between them.
+- ``sysclear``: system reset clear: storage and storage keys zero, registers at
+  their clear-reset values, no run has happened (the next ``runtest`` starts from
+  the clear reset every implementation starts its runs from).  ``sysreset``: system
+  reset normal; storage and the registers stay, so a ``runtest`` after a run needs a
+  ``sysclear`` between them.
 - ``archlvl``/``archmode`` ``370`` (``S/370``): System/370.  Any other
   architecture, and ``archlvl`` subcommands (facilities), make the script a skip.
   A ``runtest`` before the script selects S/370 is a skip too (Hercules' default
@@ -34,12 +35,20 @@ tests/README.md, and the sources named below), and what each becomes here:
 - ``r``/``abs`` ``ADDR[-END|.LEN]``: display real (absolute) storage, 64 bytes when
   no range is given; ``r ADDR=HEX`` (up to 32 bytes, blanks allowed) alters storage
   and displays what it altered.  Before a run, alterations build the image the run
-  starts from.
+  starts from (``r`` at real addresses: with a prefix set, prefixing applies).
 - ``gpr``, ``fpr``, ``cr``: display the registers (their values after the last run,
-  or the reset values before one).  ``gpr``/``cr`` ``N=VALUE`` that changes a
-  register before a run, and ``pr`` with an operand, are skips: every run starts
-  from a clear reset (the Implementation protocol sets no registers).
-  ``pr``: display the prefix register.
+  or before one the values the run will begin from).  ``gpr N=HEX``, ``cr N=HEX``
+  (N 0-15, 32 bits), ``fpr N=HEX`` (N 0, 2, 4 or 6, 64 bits) and ``pr HEX`` (bits
+  8-19) before a run set that register for it: the run begins from them, the others
+  as the clear reset leaves them (``conformance.implementations.Start``; Hercules'
+  ``runtest`` then presses the restart key, which resets no register).  An
+  implementation that cannot begin a run from them in the mode
+  (``start_refusal``: no ``run_from``, an adapter without the field in its mode's
+  ``capabilities.set``, a prefix under the VMCP) makes the script a skip naming
+  what is missing; a register set to its clear-reset value needs nothing.  ``fpr``
+  1, 3, 5, 7-15 (Hercules' additional floating-point registers, which S/370 does
+  not have) and setting a register after a run (the next run would need a
+  ``sysclear``) are skips.  ``pr``: display the prefix register.
 - ``f-``/``f+ ADDR[-END|.LEN]``: mark the 2K frames unusable (usable).  In S/370,
   Hercules keeps the mark in an internal bit of the storage key (STORKEY_BADFRM,
   X'01') that its S/370 key instructions (ISK, SSK, RRB) never see
@@ -50,9 +59,10 @@ tests/README.md, and the sources named below), and what each becomes here:
   ``runtest``): the current PSW is stored at real 8 and the PSW at real 0 loaded,
   which is how an ``Implementation`` starts a run; it then waits until the CPU is
   stopped or in a disabled wait.  Here the run is ``impl.run`` of the storage
-  built so far, bounded by the runner's instruction limit (``STEP_LIMIT``) instead of
-  TIMEOUT seconds; ``runtest start`` and ``runtest <oldpsw>`` (a run from a PSW
-  other than the restart new PSW) are skips, and so is a main storage size the
+  built so far (``impl.run_from`` when registers were set before it), bounded by
+  the runner's instruction limit (``STEP_LIMIT``) instead of TIMEOUT seconds;
+  ``runtest start`` and ``runtest <oldpsw>`` (a run from a PSW other than the
+  restart new PSW) are skips, and so is a main storage size the
   implementation does not take (an adapter's ``storage`` capability).
 - ``ostailor quiet|null|default`` and ``pgmtrace [-]CODE``: which program
   interruptions Hercules logs (``cpu.c``; ``hconsts.h`` OS_QUIET, OS_NULL,
@@ -62,7 +72,11 @@ tests/README.md, and the sources named below), and what each becomes here:
   ``ostailor`` values are a skip.
 - ``defsym NAME VALUE``, ``script FILE`` (the file's lines run in place; relative
   to the script's directory), ``facility disable NAME`` (the implementation has
-  none of Hercules' own facilities, so this changes nothing; ``enable`` is a skip),
+  none of Hercules' own facilities, so this changes nothing: ``facility disable
+  HERC_370_EXTENSION`` asks for plain System/370, which is what the reference is);
+  ``facility enable NAME`` is a skip (``HERC_370_EXTENSION``: Hercules' S/370
+  extension facility, instructions of later architectures in S/370 mode, beyond
+  GA22-7000),
   ``diag8cmd disable`` (``enable`` is a skip), and ``stopall``, ``stop``,
   ``pause``, ``msglevel``, ``msglvl``, ``panrate``, which change nothing here.
   Operands glued to a command (``t+00e``, ``f-5000``) are taken as Hercules takes
@@ -90,7 +104,7 @@ Directives (redtest.rexx; tests/README.md, ".tst file directives"):
   program took an operation exception on an instruction that Hercules has in S/370
   mode but the reference's GA22-7000 operation-code table has not
   (``HERCULES_S370_ONLY``: RRBE, ISKE, SSKE, TB, the dual-address-space, vector,
-  ECPS:VM and MVS assist instructions, ...) makes the script a skip naming the
+  ECPS:VM and MVS assist instructions, ...) is a skipped test case naming the
   instruction and the failure: the script needs what the implementation lacks.
 - Every disabled wait of a run is checked as redtest.rexx checks the wait message:
   the PSW is accepted when its rightmost six hex digits are zero (address 0), or when
@@ -121,11 +135,20 @@ Directives (redtest.rexx; tests/README.md, ".tst file directives"):
 - ``*Timeout``: a timeout is expected.  ``*Hmsg``, ``*Error``, ``*Info`` compare
   Hercules' console messages, which an implementation does not produce: a skip.
 
+Skips.  What this runner or the implementation cannot do (each skip above) skips
+the test case it is met in: its other statements are not carried out, and the
+script goes on at the next ``*Testcase``.  Hercules would have carried them out, so
+that test case runs only from a machine set up again: its ``runtest`` is a skip
+unless ``sysclear`` and ``archlvl 370`` came before it (after the skipped case), or
+while a facility enabled there is not disabled; a skipped case whose statements
+not carried out change what those do not reset (``RESUME_BLOCKERS``: ``mainsize``,
+``numcpu``, ``ostailor``, ...; a command not modelled) ends the script there.  A
+skip outside a test case ends the script.
+
 A script's outcome: failed when a check failed (every failure is listed with its
-``file:line``), else skipped when it met something this runner or the
-implementation cannot do (the test cases before that point have passed), else
-passed.  A malformed script or an unknown command or directive is one
-``ScriptError``, ``file:line: problem``.
+``file:line``), else skipped when a test case was skipped or the script ended early
+(each skip with its ``file:line`` and reason), else passed.  A malformed script or an
+unknown command or directive is one ``ScriptError``, ``file:line: problem``.
 """
 
 from __future__ import annotations
@@ -139,13 +162,14 @@ from typing import Any
 import pytest
 
 from .adapter import AdapterError
-from .implementations import Implementation, Outcome
+from .implementations import FPR_NUMBERS, PREFIX_MASK, Implementation, Outcome, Start, start_refusal
 
 STEP_LIMIT = 5_000_000          # instructions a runtest may take (the timeout's stand-in)
 DEFAULT_MAINSIZE = 2 << 20      # Hercules' default main storage size
 MAX_INCLUDE_DEPTH = 16
 BLOCK = 2048                    # S/370 storage key block (Hercules: 2K keys in S/370)
 BADFRM = 0x01                   # Hercules' unusable-frame bit of a storage key
+MASK64 = (1 << 64) - 1
 
 
 def _pgmbit(code: int) -> int:
@@ -197,6 +221,11 @@ HERCULES_S370_ONLY: dict[str, str] = dict(item.split("=") for item in """
     A649=VRSVC A64A=VRSV A680=VLVM A681=VLCVM A682=VSTVM A684=VNVM A685=VOVM
     A686=VXVM A6C0=VSRSV A6C1=VMRSV A6C2=VSRRS A6C3=VMRRS A6C4=VLVCA A6C5=VRCL
     A6C6=VSVMM A6C7=VLVXA A6C8=VSTVP A6CA=VACSV A6CB=VACRS""".split())
+
+# Commands whose effect a sysclear and an archlvl do not undo: passed over in a
+# skipped test case, they keep the script from going on to the next one.
+RESUME_BLOCKERS = frozenset(("mainsize", "numcpu", "ostailor", "pgmtrace", "defsym",
+                             "diag8cmd", "script"))
 
 DIRECTIVES = ("*Testcase", "*Done", "*Want", "*Gpr", "*Fpr", "*Cr", "*Key", "*Prefix",
               "*Program", "*Compare", "*If", "*Else", "*Fi", "*Explain", "*Message",
@@ -432,7 +461,8 @@ class Testcase:
     failures: list[str] = field(default_factory=list)
     oks: int = 0
     done: bool = False
-    skipped: str | None = None      # why, when the case skipped itself (*Message)
+    skipped: str | None = None      # why the case was skipped
+    skips_itself: bool = False      # by *Message SKIPPING:
 
 
 @dataclass
@@ -441,7 +471,7 @@ class Result:
 
     testcases: list[Testcase] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)     # every failed check
-    skip: str | None = None                                # why the script stopped
+    skip: str | None = None            # the skipped test cases, and why the script stopped
     messages: list[str] = field(default_factory=list)      # *Message texts
     runs: int = 0
 
@@ -489,6 +519,17 @@ class Runner:
         self.outcome: Outcome | None = None     # the last run, until sysclear
         self.altered: dict[int, int] = {}       # storage altered after that run
         self.unusable: set[int] = set()          # 2K frames marked by f-
+        # After a skipped test case: why (while its statements are passed over), the
+        # commands passed over that keep the script from going on, what the next
+        # run needs first, and the Hercules facilities enabled (name: where).
+        self.passing_over: str | None = None
+        self.passed_over_blocks: list[str] = []
+        self.resumed_after = ""
+        self.unsettled: set[str] = set()
+        self.enabled: dict[str, str] = {}
+        # The registers set before the next run (gpr, cr, fpr N=HEX; pr HEX).
+        self.start: dict[str, dict[int, int]] = {"gpr": {}, "cr": {}, "fpr": {}}
+        self.start_prefix: int | None = None
         # redtest.rexx's state.
         self.active = True
         self.ifs: list[tuple[bool, bool, bool]] = []    # (previous active, cond, else seen)
@@ -536,20 +577,24 @@ class Runner:
 
     def run_file(self, path: Path) -> Result:
         self.symbols.setdefault("testpath", str(path.parent.resolve()))
+        stopped = ""
         try:
             statements = parse_file(path)
             self.message_check = next((f"{st.verb} at {st.where}" for st in statements
                                        if st.verb in ("*Hmsg", "*Error", "*Info")), "")
             self._run_statements(statements)
         except ScriptSkip as e:
-            self.result.skip = str(e)
-            return self.result
-        opened = [t for t in self.result.testcases if not t.done]
-        for t in opened:
-            text = f"{t.where}: *Testcase {t.name} has no *Done"
-            self.result.failures.append(text)
-        skipped = [f"{t.where}: Testcase \"{t.name}\" skips itself: {t.skipped}"
+            stopped = str(e)
+        if not stopped:
+            opened = [t for t in self.result.testcases if not t.done]
+            for t in opened:
+                text = f"{t.where}: *Testcase {t.name} has no *Done"
+                self.result.failures.append(text)
+        skipped = [f"{t.where}: Testcase \"{t.name}\""
+                   f"{' skips itself' if t.skips_itself else ''}: {t.skipped}"
                    for t in self.result.testcases if t.skipped is not None]
+        if stopped:
+            skipped.append(stopped)
         if skipped:
             self.result.skip = "; ".join(skipped)
         elif not self.result.testcases:
@@ -563,10 +608,61 @@ class Runner:
 
     def _run_statements(self, statements: list[Statement]) -> None:
         for st in statements:
-            if st.is_directive:
-                self._directive(st)
-            elif self.active:
-                self._command(st)
+            if self.passing_over is not None:
+                # The rest of a skipped test case, up to the next one.
+                if st.verb in ("*If", "*Else", "*Fi"):
+                    self._directive(st)
+                    continue
+                if st.verb != "*Testcase" or not self.active:
+                    if self.active and not st.is_directive:
+                        self._pass_over(st)
+                    continue
+                self._resume(st)
+            try:
+                if st.is_directive:
+                    self._directive(st)
+                elif self.active:
+                    self._command(st)
+            except ScriptSkip as e:
+                case = self.testcase
+                if case.done or case not in self.result.testcases:
+                    raise       # outside a test case: the script stops here
+                case.skipped = str(e)
+                case.done = True
+                self.passing_over = str(e)
+                self.passed_over_blocks = []
+                if not st.is_directive:
+                    self._pass_over(st)
+
+    # -- after a skipped test case --
+
+    def _pass_over(self, st: Statement) -> None:
+        """A command of a skipped test case, which is not carried out: Hercules would
+        have, so the machine's state after it is not known.  The next test case
+        runs only when what it changes is set again before its run: sysclear and
+        archlvl 370 (``unsettled``); a facility enabled stays enabled until it is
+        disabled (``enabled``); a command that changes what those do not reset
+        (``RESUME_BLOCKERS``, a command this runner does not model) keeps the script
+        from going on."""
+        words = st.rest.split()
+        if st.verb == "facility" and len(words) >= 2:
+            if words[0].lower() == "enable":
+                self.enabled.setdefault(words[1].upper(), st.where)
+            elif words[0].lower() == "disable":
+                self.enabled.pop(words[1].upper(), None)
+        elif st.verb in RESUME_BLOCKERS or st.verb in UNMODELLED:
+            self.passed_over_blocks.append(f"{st.verb} at {st.where}")
+
+    def _resume(self, st: Statement) -> None:
+        """The next test case after a skipped one (ScriptSkip when it cannot run)."""
+        if self.passed_over_blocks:
+            raise ScriptSkip(f"{st.where}: the test cases from here on: the skipped test "
+                             f"case \"{self.testcase.name}\" has commands not carried out "
+                             f"({', '.join(self.passed_over_blocks)}) that would change the "
+                             f"machine for them")
+        self.resumed_after = self.testcase.name
+        self.passing_over = None
+        self.unsettled = {"sysclear", "archlvl 370"}
 
     def _substitute(self, st: Statement) -> str:
         def value(m: re.Match[str]) -> str:
@@ -658,6 +754,7 @@ class Runner:
         why = _skipping(self.case_messages)
         if why:
             self.testcase.skipped = why
+            self.testcase.skips_itself = True
             self.testcase.done = True
             return
         if self.pgmchk or self.wantpgm:
@@ -688,8 +785,6 @@ class Runner:
                 f"mode beyond the reference's GA22-7000 operation codes: an operation "
                 f"exception on {self.impl.name}; then {first.partition(': ')[2]}"
                 + (f" (and {more} more failed check(s))" if more else ""))
-            raise ScriptSkip(f"{st.where}: Testcase \"{self.testcase.name}\": "
-                             f"{self.testcase.skipped}")
 
     def _want(self, st: Statement) -> None:
         rest = st.rest.strip()
@@ -748,6 +843,9 @@ class Runner:
         words = args.split()
         if verb == "sysclear":
             self._clear()
+            self.unsettled.discard("sysclear")
+            self.start = {"gpr": {}, "cr": {}, "fpr": {}}
+            self.start_prefix = None
         elif verb == "sysreset":
             pass
         elif verb in ("archlvl", "archmode"):
@@ -755,6 +853,7 @@ class Runner:
                 raise ScriptError(f"{st.where}: {verb} without an architecture")
             if words[0].lower() in _ARCH_370 and len(words) == 1:
                 self.s370 = True
+                self.unsettled.discard("archlvl 370")
             elif words[0].lower() in ("enable", "disable", "query", "+", "-"):
                 raise ScriptSkip(f"{st.where}: {verb} {args}: Hercules facilities are "
                                  f"outside GA22-7000")
@@ -776,11 +875,8 @@ class Runner:
             self._registers(st, verb, args)
         elif verb == "pr":
             if args:
-                raise ScriptSkip(f"{st.where}: pr {args}: setting the prefix before a run "
-                                 f"is not expressible (runs start from a clear reset)")
-            prefix = self.outcome.state.prefix if self.outcome is not None and \
-                self.outcome.state is not None else 0
-            self.prefix = _hex(prefix, 8)
+                self._set_prefix(st, args)
+            self.prefix = _hex(self._prefix(), 8)
         elif verb in ("f-", "f+"):
             first, last = self._range(st, args, default_length=1)
             for frame in range(first // BLOCK, last // BLOCK + 1):
@@ -822,11 +918,20 @@ class Runner:
                     self.pgminttr |= _pgmbit(int(m.group(2), 16))
         elif verb == "facility":
             if len(words) >= 1 and words[0].lower() == "enable":
+                if len(words) >= 2:
+                    self.enabled.setdefault(words[1].upper(), st.where)
+                if len(words) >= 2 and words[1].upper() == "HERC_370_EXTENSION":
+                    raise ScriptSkip(f"{st.where}: facility {args}: the script asks for "
+                                     f"Hercules' S/370 extension facility (instructions "
+                                     f"of later architectures in S/370 mode), outside "
+                                     f"GA22-7000")
                 raise ScriptSkip(f"{st.where}: facility {args}: a Hercules facility outside "
                                  f"GA22-7000")
             if not words or words[0].lower() not in ("disable", "query", "list"):
                 raise ScriptError(f"{st.where}: facility {args}: want enable, disable or "
                                   f"query")
+            if words[0].lower() == "disable" and len(words) >= 2:
+                self.enabled.pop(words[1].upper(), None)
         # stopall, stop, pause, msglevel, msglvl, panrate, f?: nothing to do.
 
     def _clear(self) -> None:
@@ -888,14 +993,15 @@ class Runner:
 
     def _store(self, address: int, data: bytes) -> None:
         if self.outcome is None:
-            self.storage[address:address + len(data)] = data
+            for i, byte in enumerate(data):
+                self.storage[self._real(address + i)] = byte     # prefixing: its own inverse
         else:
             for i, byte in enumerate(data):
                 self.altered[address + i] = byte
 
     def _read(self, address: int, length: int) -> bytes:
         if self.outcome is None:
-            return bytes(self.storage[address:address + length])
+            return bytes(self.storage[self._real(address + i)] for i in range(length))
         data = bytearray(self.outcome.read(address, length))
         for i in range(length):
             if address + i in self.altered:
@@ -955,10 +1061,28 @@ class Runner:
         first, last = self._range(st, args, default_length=64)
         self._display(first, last, absolute=st.verb == "abs")
 
+    def _prefix(self) -> int:
+        """The prefix: the last run's, or before a run the one it will begin with."""
+        if self.outcome is not None:
+            return self.outcome.state.prefix if self.outcome.state is not None else 0
+        return self.start_prefix or 0
+
+    def _set_prefix(self, st: Statement, args: str) -> None:
+        """``pr HEX`` before a run."""
+        if not re.fullmatch(r"[0-9A-Fa-f]{1,8}", args):
+            raise ScriptError(f"{st.where}: pr {args}: want a prefix in hex")
+        value = int(args, 16)
+        if value & ~PREFIX_MASK or value + 0x1000 > self.mainsize:
+            raise ScriptError(f"{st.where}: pr {args}: the prefix is a 4K frame in "
+                              f"storage (bits 8-19)")
+        if self.outcome is not None:
+            raise ScriptSkip(f"{st.where}: pr {args}: setting the prefix after a run: the "
+                             f"next run would need a sysclear, which resets it")
+        self.start_prefix = value
+
     def _real(self, absolute: int) -> int:
         """The real address of an absolute one (prefixing is its own inverse)."""
-        prefix = self.outcome.state.prefix if self.outcome is not None and \
-            self.outcome.state is not None else 0
+        prefix = self._prefix()
         if prefix == 0:
             return absolute
         page = absolute & ~0xFFF
@@ -994,30 +1118,45 @@ class Runner:
 
     def _registers(self, st: Statement, verb: str, args: str) -> None:
         out = self.outcome
+        if args:
+            self._set_register(st, verb, args)
         if verb == "fpr":
-            if args:
-                raise ScriptSkip(f"{st.where}: fpr {args}: setting a floating-point register "
-                                 f"before a run is not expressible (runs start from a clear "
-                                 f"reset)")
             if out is not None and out.fpr is None:
                 raise ScriptSkip(f"{st.where}: fpr: {self.impl.name} does not report the "
                                  f"floating-point registers")
-            values = out.fpr if out is not None and out.fpr is not None else (0, 0, 0, 0)
+            values = out.fpr if out is not None and out.fpr is not None else \
+                tuple(self.start["fpr"].get(n, 0) for n in FPR_NUMBERS)
             self.regs["fpr"] = {2 * i: _hex(v, 16) for i, v in enumerate(values)}
             return
         current = (out.gpr if verb == "gpr" else out.cr) if out is not None else \
-            tuple(0 if verb == "gpr" else RESET_CR.get(i, 0) for i in range(16))
-        if args:
-            m = re.fullmatch(r"(\d+)\s*=\s*([0-9A-Fa-f]+)", args)
-            if not m or int(m.group(1)) > 15:
-                raise ScriptError(f"{st.where}: {verb} {args}: want N=HEX")
-            number, value = int(m.group(1)), int(m.group(2), 16)
-            if out is not None or current[number] != value & 0xFFFFFFFF:
-                raise ScriptSkip(
-                    f"{st.where}: {verb} {args}: setting {verb} {number} to other than its "
-                    f"value at a clear reset is not expressible (every run starts from a "
-                    f"clear reset; the Implementation protocol sets no registers)")
+            tuple(self.start[verb].get(i, 0 if verb == "gpr" else RESET_CR.get(i, 0))
+                  for i in range(16))
         self.regs[verb] = {i: _hex(v, 8) for i, v in enumerate(current)}
+
+    def _set_register(self, st: Statement, verb: str, args: str) -> None:
+        """``gpr``/``cr``/``fpr`` ``N=HEX``: before a run, a register the run begins
+        from."""
+        m = re.fullmatch(r"(\d+)\s*=\s*([0-9A-Fa-f]+)", args)
+        if not m or int(m.group(1)) > 15:
+            raise ScriptError(f"{st.where}: {verb} {args}: want N=HEX (N 0-15)")
+        number, value = int(m.group(1)), int(m.group(2), 16)
+        if verb == "fpr" and number not in FPR_NUMBERS:
+            raise ScriptSkip(f"{st.where}: fpr {args}: floating-point register {number} is "
+                             f"one of Hercules' additional floating-point registers (AFP); "
+                             f"System/370 has registers 0, 2, 4 and 6 (GA22-7000 ch.9)")
+        if self.outcome is not None:
+            raise ScriptSkip(f"{st.where}: {verb} {args}: setting a register after a run: "
+                             f"the next run would need a sysclear, which resets it")
+        self.start[verb][number] = value & (MASK64 if verb == "fpr" else 0xFFFFFFFF)
+
+    def _start(self) -> Start:
+        """The registers set before the run that differ from their clear-reset
+        values."""
+        return Start(
+            gpr={n: v for n, v in self.start["gpr"].items() if v != 0},
+            cr={n: v for n, v in self.start["cr"].items() if v != RESET_CR.get(n, 0)},
+            fpr={n: v for n, v in self.start["fpr"].items() if v != 0},
+            prefix=self.start_prefix or None)
 
     # -- the run --
 
@@ -1069,6 +1208,14 @@ class Runner:
         if not self.s370:
             raise ScriptSkip(f"{st.where}: runtest before archlvl 370: Hercules' default "
                              f"architecture is z/Arch")
+        if self.unsettled:
+            raise ScriptSkip(f"{st.where}: runtest: the machine's state is not known after "
+                             f"the skipped test case \"{self.resumed_after}\": no "
+                             f"{' and no '.join(sorted(self.unsettled))} since")
+        if self.enabled:
+            name, where = next(iter(self.enabled.items()))
+            raise ScriptSkip(f"{st.where}: runtest: Hercules' facility {name} is enabled "
+                             f"(facility enable at {where}), outside GA22-7000")
         if self.outcome is not None:
             raise ScriptSkip(f"{st.where}: runtest after a run without sysclear: the run "
                              f"would start from the registers the last one left, which the "
@@ -1078,7 +1225,19 @@ class Runner:
             raise ScriptSkip(f"{st.where}: runtest: {self.impl.name} takes storage of "
                              f"{low} to {high} bytes, not the {self.mainsize} of mainsize")
         image = bytes(self.storage).rstrip(b"\0") or bytes(8)
-        out = self.impl.run(image, self.mainsize, self.step_limit, self.mode)
+        start = self._start()
+        if start.prefix is not None and start.prefix + 0x1000 > self.mainsize:
+            raise ScriptError(f"{st.where}: runtest: the prefix {start.prefix:08X} is "
+                              f"beyond storage ({self.mainsize:X} bytes)")
+        why = start_refusal(self.impl, start, self.mode)
+        if why is not None:
+            raise ScriptSkip(f"{st.where}: runtest: the registers set before the run "
+                             f"({', '.join(start.fields())}): {why}")
+        if start:
+            impl: Any = self.impl       # takes_start: it has run_from
+            out = impl.run_from(image, self.mainsize, self.step_limit, self.mode, start)
+        else:
+            out = self.impl.run(image, self.mainsize, self.step_limit, self.mode)
         self.result.runs += 1
         self.outcome = out
         self.altered = {}
@@ -1197,5 +1356,5 @@ def outcome(result: Result, name: str, mode: str) -> None:
         raise ScriptFailure(f"{len(result.failures)} failed check(s) on {name}, {mode}"
                             f"{passed}:\n{result.report()}{skipped}")
     if result.skip:
-        before = f" (after passing: {', '.join(result.passed)})" if result.passed else ""
+        before = f" (passed: {', '.join(result.passed)})" if result.passed else ""
         pytest.skip(f"{result.skip}{before}")
