@@ -293,6 +293,49 @@ def test_the_assist_simulates_privileged_instructions_without_a_real_interruptio
         assert len(real_traps) == simulated and vm.assisted == 0
 
 
+SVC_LOOP = """
+         ORG   X'60'
+         DC    X'00000000',A(SVCRTN)     SVC new PSW: BC, disabled, key 0
+         ORG   X'200'
+START    LA    5,{count}
+LOOP     SSM   =X'FE'                    BC: channel masks 0-6 on
+         SVC   7
+         SSM   =X'00'
+         BCT   5,LOOP
+         LPSW  DONE
+SVCRTN   LA    6,1(,6)                   count the SVCs
+         LPSW  X'20'                     back to the instruction after the SVC
+         DS    0D
+DONE     DC    X'000A0000',A(0)
+         LTORG
+         END
+"""
+
+
+@pytest.mark.parametrize("assist", [True, False], ids=["assist", "no-assist"])
+def test_the_assist_reflects_svcs_without_a_real_interruption(assist):
+    # A BC-mode guest issues SVC 7 ten times, switching its channel masks with
+    # SSM around each: with the assist the real machine takes no SVC
+    # interruption and the guest stays in one dispatch (channel masks are not
+    # part of its real configuration); without it, one real SVC interruption
+    # per SVC.  Either way it ends as natively, with R6 = 10.
+    image = asm("         USING 0,0\n         DC    X'00000000',A(START)\n" +
+                SVC_LOOP.format(count=10))
+    m = run_native(image, 64 * K, 10_000)
+    assert m.gpr[6] == 10
+    cp = VMCP(real_storage=M, assist=assist)
+    cp.real.interruption_log = []
+    vm = cp.create_vm(image, 64 * K, max_steps=10_000)
+    cp.run()
+    assert vm.state() == m.state()
+    real_svcs = [r for r in cp.real.interruption_log if r.kind == "svc"]
+    if assist:
+        assert real_svcs == [] and vm.interventions["reflect SVC by the assist"] == 10
+        assert vm.dispatches == 1
+    else:
+        assert len(real_svcs) == 10 and vm.interventions["reflect SVC"] == 10
+
+
 def test_dat_detection_finds_the_known_dat_programs():
     found = set()
     for path in CORPUS:

@@ -36,6 +36,7 @@ from reference.arch.interrupts import (
     OperationException,
     PrivilegedOperation,
     SpecificationException,
+    SupervisorCall,
 )
 from reference.arch.lowcore import MASK24, MAX_STORAGE, MIN_STORAGE
 from reference.machine.cpu import (
@@ -240,6 +241,10 @@ class Machine(CPU):
                     and self.assist(ia, length):
                 self._assisted = True
                 return
+            if self.svc_assist is not None and isinstance(exc, SupervisorCall) \
+                    and self.svc_assist(exc.number, length):
+                self._assisted = True
+                return
             self.end_instruction(ia, length, exc)
             return
         if hooks is not None:
@@ -253,6 +258,12 @@ class Machine(CPU):
     # what it made it); False lets the program interruption occur.  None on a
     # machine without the feature.
     assist: Callable[[int, int], bool] | None = None
+    # The SVC assist (reference.vm.vmcp, the 370/158 and /168 assist's SVC
+    # handling): offered every SUPERVISOR CALL executed in the fast loop, with its
+    # number and length, before the interruption.  True: it has performed the
+    # interruption itself (on a virtual machine's state); False: the SVC
+    # interruption occurs.
+    svc_assist: Callable[[int, int], bool] | None = None
     _assisted = False
 
     def _step_slow(self) -> None:

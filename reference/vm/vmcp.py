@@ -231,6 +231,7 @@ class VMCP:
         self._slice_end = 0       # the real time the dispatch under way ends at
         if self.assist:
             self.real.assist = self._assist
+            self.real.svc_assist = self._svc_assist
         self.io: RealIO | None = None
         self.devices: dict[int, VMDevices] = {}        # by the VM's order
         self._extents: list[tuple[int, int, int, VirtualMachine]] = []  # real, start, end
@@ -811,8 +812,10 @@ class VMCP:
         """What the real machine's configuration for ``vm`` depends on besides
         its PSW fields and registers (``_load_real``): the guest's state, DAT and
         address space, PER, control registers, prefix and translation buffer."""
-        return (vm.problem, vm.ec, vm.system_mask & 0x44, vm.secondary, vm.prefix,
-                len(vm.tlb), vm.wait, vm.cr[:])
+        # DAT and PER are system-mask bits 5 and 1 in the EC mode only; in the BC
+        # mode those bits are channel masks, which the real machine does not follow.
+        return (vm.problem, vm.ec, vm.system_mask & 0x44 if vm.ec else 0, vm.secondary,
+                vm.prefix, len(vm.tlb), vm.wait, vm.cr[:])
 
     def _wait_in_place(self, vm: VirtualMachine, in_run: bool = False) -> bool:
         """The running VM entered an enabled wait.  When no other VM is ready and
@@ -842,15 +845,38 @@ class VMCP:
         """The real machine recognized a privileged-operation exception in the
         instruction at ``at`` while a guest ran.  In the virtual supervisor state
         the instruction is simulated here, at once, as ``_simulate`` does after a
-        real interruption; then either the guest goes on in the same real run
-        (real PSW, registers, TOD and CPU timer brought up to date: the usual
-        case) or, when its real configuration must change or it no longer runs,
-        the real machine is left in the disabled wait at ``ENTRY_ASSIST`` and the
-        dispatch loop takes over.  In the virtual problem state, under PER, or
-        with no guest running, the real interruption occurs (False)."""
+        real interruption; then the guest goes on in the same real run, or is
+        handed back to the dispatch loop (``_go_on``).  In the virtual problem
+        state, under PER, or with no guest running, the real interruption occurs
+        (False)."""
         vm = self._running
         if vm is None or vm.problem or (vm.ec and vm.system_mask & 0x40):
             return False        # the virtual problem state; PER: the full path
+        before = self._take_guest(vm)
+        self._simulate(vm, length >> 1)
+        vm.assisted += 1
+        return self._go_on(vm, before)
+
+    def _svc_assist(self, number: int, length: int) -> bool:
+        """The guest executed SUPERVISOR CALL ``number``: its SVC interruption is
+        performed on the virtual state here, as ``reflect.svc`` does after the
+        real interruption, without that interruption and the redispatch (the
+        370/158 and /168 assist reflected a virtual machine's SVCs so); then the
+        guest goes on in the same real run, or is handed back to the dispatch
+        loop (``_go_on``).  Under PER (the event comes with the interruption) or
+        with no guest running, the real interruption occurs (False)."""
+        vm = self._running
+        if vm is None or (vm.ec and vm.system_mask & 0x40):
+            return False
+        before = self._take_guest(vm)
+        vm.supervisor_call_interruption(number, length >> 1)
+        vm.interventions["reflect SVC by the assist"] += 1
+        vm.assisted += 1
+        return self._go_on(vm, before)
+
+    def _take_guest(self, vm: VirtualMachine) -> tuple[Any, ...]:
+        """The assist's start: the guest's registers, PSW fields and steps from
+        the real machine into the VM; returns its real configuration."""
         real = self.real
         vm.gpr[:] = real.gpr
         vm.fpr[:] = real.fpr
@@ -858,9 +884,15 @@ class VMCP:
                                                  real.ia)
         vm.steps += real.steps - self._steps0
         self._steps0 = real.steps
-        before = self._real_configuration(vm)
-        self._simulate(vm, length >> 1)
-        vm.assisted += 1
+        return self._real_configuration(vm)
+
+    def _go_on(self, vm: VirtualMachine, before: tuple[Any, ...]) -> bool:
+        """The assist's end: either the guest goes on in the same real run (real
+        PSW, registers, TOD and CPU timer brought up to date: the usual case) or,
+        when its real configuration (``before``) must change or it no longer
+        runs, the real machine is left in the disabled wait at ``ENTRY_ASSIST``
+        and the dispatch loop takes over.  Always True: the assist acted."""
+        real = self.real
         if vm.run_state is RunState.RUNNING:
             self.settle(vm)
         while vm.run_state is RunState.WAITING and self._wait_in_place(vm, in_run=True):
