@@ -201,8 +201,9 @@ def test_vmcp_bench_prints_the_disk_case_with_its_ratio(monkeypatch, capsys):
     monkeypatch.setattr(bench, "_dispatch_cost", lambda *a: (1e-5, 1))
     monkeypatch.setattr(bench, "_minios_image", lambda: None)
     monkeypatch.setattr(bench, "io_bench", lambda cards: (1.0, 3.0, 1))
+    monkeypatch.setattr(bench, "sos_bench", lambda: "not here")
     out = bench.run_vmcp_bench(2000)
-    line = capsys.readouterr().out.splitlines()[-1]
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("(g)"))
     assert line.startswith("(g) disk-heavy guest (a 3350 cylinder read sequentially 1 times")
     assert "30 I/O operations, 120 records: native " in line
     assert out["disk_native_seconds"] > 0
@@ -217,3 +218,27 @@ def test_disk_bench_says_why_when_the_vmcp_refuses_the_disk(monkeypatch):
     assert result.vmcp is None and result.machine.gpr[5] == 120
     assert result.why_no_vmcp == ("the VMCP refuses the disk: cfg.toml:1: device 150: the "
                                   "VMCP does not give a 3350")
+
+
+def test_vmcp_bench_says_why_sos_is_not_measured(monkeypatch, capsys):
+    monkeypatch.setattr(bench, "disk_bench", lambda: bench.DiskBench(1.0, 1.0, None, "", 1,
+                                                                     1, 1))
+    monkeypatch.setattr(bench, "hostile_bench", lambda: {})
+    monkeypatch.setattr(bench, "_dispatch_cost", lambda *a: (1e-5, 1))
+    monkeypatch.setattr(bench, "_minios_image", lambda: None)
+    monkeypatch.setattr(bench, "io_bench", lambda cards: (1.0, 3.0, 1))
+    monkeypatch.setattr(bench.sos, "SOS_SOURCE", bench.sos.REPO / "no-such-sos.asm")
+    out = bench.run_vmcp_bench(2000)
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith("(h) an operating system written by others (SOS): not measured (")
+    assert "no-such-sos.asm is not there" in line and "sos_ratio" not in out
+
+
+@pytest.mark.skipif(not bench.sos.sos_present(), reason="../shared/workloads/sos is absent")
+def test_sos_bench_runs_the_jobs_natively_and_under_the_vmcp_alike():
+    result = bench.sos_bench(repeats=1)
+    assert not isinstance(result, str)
+    native, vmcp, vm = result
+    assert native > 0 and vmcp > 0
+    assert vm.stop_reason == "enabled-wait"
+    assert vm.interventions["simulate LPSW"] > 0

@@ -26,10 +26,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import reference.cli.sos as sos
 from reference.asm.assembler import assemble
 from reference.io.ckd_geometry import GEOMETRIES
 from reference.io.config import load_configuration
 from reference.io.dasd import Record, build_track, create, open_image
+from reference.io.decks import deck_cards
 from reference.session import configured_guest, real_storage_for, start_machine
 from reference.trace import diff_files, verify_file, write_trace
 from reference.vm.states import RunState, VMCPError
@@ -439,6 +441,19 @@ def run_vmcp_bench(steps: int) -> dict[str, float]:
           f"{disk.passes} times by SEARCH ID EQUAL/TIC loops), "
           f"{disk.passes * disk.tracks} I/O operations, {reads} records: "
           f"native {disk.native:.3f} s, {vmcp_part}")
+
+    result = sos_bench()
+    if isinstance(result, str):
+        print(f"(h) an operating system written by others (SOS): not measured ({result})")
+    else:
+        t_n, t_v, vm = result
+        per_1000 = 1000 * sum(vm.interventions.values()) / vm.steps
+        out["sos_ratio"] = t_v / t_n
+        out["sos_interventions_per_1000"] = per_1000
+        print(f"(h) an operating system written by others (SOS, MIT 1973) running the "
+              f"jobs of examples/sos/{SOS_BENCH_STREAM}, {vm.steps} instructions: native "
+              f"{t_n:.3f} s, VMCP {t_v:.3f} s, ratio {t_v / t_n:.2f}, {per_1000:.0f} VMCP "
+              f"interventions per 1000 guest instructions")
     return out
 
 
@@ -715,3 +730,44 @@ def disk_bench(repeats: int = 3, passes: int = 30,
                 raise RuntimeError("the disk guest's state differs under the VMCP")
     return DiskBench(best, None if why else best_vmcp, machine, stop, g.heads, records,
                      passes, why)
+
+
+# ---------------------------------------------------------------------------
+# (h) An operating system written by others: SOS running a job stream
+# ---------------------------------------------------------------------------
+SOS_BENCH_STREAM = "stream-a.deck"
+
+
+def sos_bench(repeats: int = 3) -> tuple[float, float, Any] | str:
+    """(h) SOS (``reference.cli.sos``) running the jobs of
+    ``examples/sos/stream-a.deck``, natively and as the only VM of a VMCP (its
+    reader and printer spooled), best of ``repeats`` interleaved runs: (native
+    seconds, VMCP seconds, the VM).  The two must end in the same state and
+    print the same (RuntimeError).  Without SOS's source: why, as a string."""
+    if not sos.sos_present():
+        return f"{sos.SOS_SOURCE} is not there"
+    image = sos.sos_image()
+    best_native = best_vmcp = float("inf")
+    vm: Any = None
+    with tempfile.TemporaryDirectory(prefix="s370-bench-") as d:
+        work = Path(d)
+        (work / "cards.bin").write_bytes(deck_cards(sos.EXAMPLES / SOS_BENCH_STREAM))
+        for mode in ("native", "vmcp"):
+            (work / f"{mode}.toml").write_text(
+                sos.configuration_text("cards.bin", f"{mode}.prt"), encoding="ascii")
+        for _ in range(repeats):
+            native = load_configuration(work / "native.toml").start(image, sos.STORAGE)
+            try:
+                best_native = min(best_native, _time(partial(native.run, 10 ** 8)))
+            finally:
+                native.channels.close()
+            cp, vm = configured_guest(load_configuration(work / "vmcp.toml"), image,
+                                      sos.STORAGE, max_steps=10 ** 8)
+            try:
+                best_vmcp = min(best_vmcp, _time(cp.run))
+            finally:
+                cp.close()
+            if native.state() != vm.state() or (work / "native.prt").read_bytes() != \
+                    (work / "vmcp.prt").read_bytes():
+                raise RuntimeError("SOS runs differently under the VMCP")
+    return best_native, best_vmcp, vm
