@@ -68,6 +68,7 @@ monitor goes on.
 
 from __future__ import annotations
 
+import abc
 import argparse
 import cmd
 import inspect
@@ -146,7 +147,7 @@ class _Abandoned(KeyboardInterrupt):
 # ---------------------------------------------------------------------------
 # What the monitor runs: a native machine, or the only guest of a VMCP
 # ---------------------------------------------------------------------------
-class _Target:
+class _Target(abc.ABC):
     """The CPU whose architectural state the monitor shows, and how to execute
     one instruction of it."""
 
@@ -154,13 +155,13 @@ class _Target:
     mode = "native"
     floating_point = True
 
+    @abc.abstractmethod
     def advance(self, interrupted: Callable[[], bool]) -> str | None:
         """Execute one instruction (after the interruptions due before it, a wait
         that one ends included): None, or the stop that keeps it from running.
         A wait is given up (None, no instruction) when ``interrupted()``."""
-        raise NotImplementedError
 
-    def altered(self) -> None:
+    def altered(self) -> None:  # noqa: B027 (nothing to do unless a target says so)
         """The PSW or the control registers were altered from outside."""
 
     def close(self) -> list[str]:
