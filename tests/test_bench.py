@@ -242,3 +242,52 @@ def test_sos_bench_runs_the_jobs_natively_and_under_the_vmcp_alike():
     assert native > 0 and vmcp > 0
     assert vm.stop_reason == "enabled-wait"
     assert vm.interventions["simulate LPSW"] > 0
+
+
+# ---------------------------------------------------------------------------
+# The table (s370 bench --table)
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("loop", [bench.STORAGE_LOOP, bench.DECIMAL_LOOP, bench.BRANCHY_LOOP,
+                                  bench.PRIVILEGED_LOOP])
+def test_table_loops_execute_their_stated_instructions_per_iteration(loop):
+    # Two runs differing by ten iterations differ by ten times the instructions
+    # the loop claims for one iteration; each ends in its disabled wait.
+    counts = []
+    for iterations in (5, 15):
+        m = bench.start_machine(loop.image(iterations), 1 << 20)
+        assert m.run(100_000) == "disabled-wait"
+        counts.append(m.steps)
+    assert counts[1] - counts[0] == 10 * loop.per_iteration
+    assert counts[0] == 5 * loop.per_iteration + loop.setup
+
+
+def test_format_table_derives_each_column_from_the_measurements():
+    rows = [bench.Row("register loop", 1_000_000, 0.5, 0.55, 2_000, hercules_ips=1e8),
+            bench.Row("SOS (an operating system)", 0, 0.0, None, 0, hercules_why="absent",
+                      why="absent"),
+            bench.Row("CKD disk", 10_000, 0.1, None, 0, hercules_why="fixed",
+                      why="the VMCP refuses the disk")]
+    lines = bench.format_table(rows)
+    assert lines[0].split()[0] in ("CPython", "PyPy")
+    # 1,000,000 in 0.5 s: 2.00 M/s; Hercules 100 M/s: 50x; VMCP 0.55/0.5 = 1.10;
+    # 2,000 interventions in 1,000,000 instructions: 2.0 per 1000.
+    assert "| register loop | 1000000 | 2.00 | 100.0 | 50x | 1.10 | 2.0 |" in lines
+    assert "| SOS (an operating system) | — | — | — | — | — | — |" in lines
+    assert "| CKD disk | 10000 | 0.10 | — | — | — | — |" in lines
+    assert "- SOS (an operating system): absent" in lines
+    assert "- CKD disk, VMCP: the VMCP refuses the disk" in lines
+
+
+def test_bench_table_cli_prints_every_guest_kind(monkeypatch, capsys):
+    monkeypatch.setattr(bench, "disk_bench", lambda: bench.DiskBench(0.1, None, type(
+        "M", (), {"steps": 100})(), "", 1, 1, 1, "not measured here"))
+    monkeypatch.setattr(bench, "sos_bench", lambda: "not here")
+    monkeypatch.setattr(bench, "io_side_by_side", lambda cards: bench._native_and_vmcp(
+        bench.bench_image(10), 1000))
+    from reference.cli.main import main
+    assert main(["bench", "--table", "--steps", "2000"]) == 0
+    out = capsys.readouterr().out
+    for kind in ("register loop", "storage loop", "decimal loop", "branchy loop",
+                 "privileged loop", "floating point loop", "DAT-heavy (minios)",
+                 "I/O-heavy (cards to printer)", "CKD disk", "SOS (an operating system)"):
+        assert f"| {kind}" in out

@@ -15,9 +15,11 @@ removed by timing a run of one iteration as well.
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -508,9 +510,18 @@ def hostile_bench(repeats: int = 3, loops: int = 300_000) -> dict[str, float]:
 
 def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
     """(e) The bundled card-to-printer copy with a deck of ``cards`` cards, natively
+    and under the VMCP (``io_side_by_side``): (time ratio, VMCP interventions per
+    I/O operation, I/O operations)."""
+    t_n, t_v, _, vm = io_side_by_side(cards, repeats)
+    operations = vm.interventions["simulate SIO"]
+    return t_v / t_n, sum(vm.interventions.values()) / max(1, operations), operations
+
+
+def io_side_by_side(cards: int, repeats: int = 3) -> tuple[float, float, Any, Any]:
+    """The bundled card-to-printer copy with a deck of ``cards`` cards, natively
     and under the VMCP (spooled reader and printer), best of ``repeats``
-    interleaved runs: (time ratio, VMCP interventions per I/O operation, I/O
-    operations).  The two runs must end in the same state and print the same."""
+    interleaved runs: (native seconds, VMCP seconds, the native machine, the VM).
+    The two runs must end in the same state and print the same."""
 
     examples = Path(__file__).resolve().parents[2] / "examples"
     source = examples / "cards_to_printer.asm"
@@ -523,8 +534,8 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
     image = assemble(text, str(source)).image
     storage = 256 * 1024
     best_native = best_vmcp = float("inf")
-    per_io = 0.0
-    operations = 0
+    native: Any = None
+    vm: Any = None
     with tempfile.TemporaryDirectory(prefix="s370-bench-") as d:
         work = Path(d)
         (work / "deck.txt").write_text("".join(f"CARD {i:06d}\n" for i in range(cards)),
@@ -545,9 +556,7 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
             if native.state() != vm.state() or (work / "native.prt").read_bytes() != \
                     (work / "vmcp.prt").read_bytes():
                 raise RuntimeError("the card-to-printer copy differs under the VMCP")
-            operations = vm.interventions["simulate SIO"]
-            per_io = sum(vm.interventions.values()) / max(1, operations)
-    return best_vmcp / best_native, per_io, operations
+    return best_native, best_vmcp, native, vm
 
 
 # ---------------------------------------------------------------------------
@@ -683,6 +692,7 @@ class DiskBench:
     records: int
     passes: int
     why_no_vmcp: str = ""
+    vm: Any = None              # the VM of the last VMCP run (None: not measured)
 
 
 def disk_bench(repeats: int = 3, passes: int = 30,
@@ -729,7 +739,7 @@ def disk_bench(repeats: int = 3, passes: int = 30,
             if machine.state() != vm.state():
                 raise RuntimeError("the disk guest's state differs under the VMCP")
     return DiskBench(best, None if why else best_vmcp, machine, stop, g.heads, records,
-                     passes, why)
+                     passes, why, None if why else vm)
 
 
 # ---------------------------------------------------------------------------
@@ -771,3 +781,195 @@ def sos_bench(repeats: int = 3) -> tuple[float, float, Any] | str:
                     (work / "vmcp.prt").read_bytes():
                 raise RuntimeError("SOS runs differently under the VMCP")
     return best_native, best_vmcp, vm
+
+
+# ---------------------------------------------------------------------------
+# The benchmark table (``s370 bench --table``): every guest kind, side by side
+# ---------------------------------------------------------------------------
+STORAGE_LOOP_SOURCE = """\
+STORAGE  START 0
+         USING STORAGE,0                addresses below 4096 need no base
+         DC    X'00000000',A(BEGIN)     BC-mode PSW: key 0, enabled for nothing
+         DC    XL8'00'                  restart old PSW
+         ORG   STORAGE+X'200'
+BEGIN    LA    2,3
+         L     6,COUNT
+LOOP     L     4,WORK
+         AR    4,2
+         ST    4,WORK
+         MVC   COPY(16),WORK
+         CLC   COPY(16),WORK
+         BCT   6,LOOP
+         LPSW  DONE
+         DS    0D
+DONE     DC    X'000A0000',A(0)         disabled wait
+COUNT    DC    F'{count}'
+WORK     DC    4F'0'
+COPY     DS    XL16
+         END
+"""
+
+DECIMAL_LOOP_SOURCE = """\
+DECIMAL  START 0
+         USING DECIMAL,0
+         DC    X'00000000',A(BEGIN)     BC-mode PSW: key 0, enabled for nothing
+         DC    XL8'00'
+         ORG   DECIMAL+X'200'
+BEGIN    L     6,COUNT
+LOOP     PACK  NUMBER,ZONED             five zoned digits to packed
+         AP    TOTAL,NUMBER
+         ZAP   TOTAL,NUMBER             the total stays in range
+         MVC   LINE,PATTERN
+         ED    LINE,TOTAL
+         BCT   6,LOOP
+         LPSW  DONE
+         DS    0D
+DONE     DC    X'000A0000',A(0)         disabled wait
+COUNT    DC    F'{count}'
+ZONED    DC    Z'12345'
+NUMBER   DC    PL3'0'
+TOTAL    DC    PL4'0'
+PATTERN  DC    X'4020202020202120'
+LINE     DS    CL8
+         END
+"""
+
+BRANCHY_LOOP_SOURCE = """\
+BRANCHY  START 0
+         USING BRANCHY,0
+         DC    X'00000000',A(BEGIN)     BC-mode PSW: key 0, enabled for nothing
+         DC    XL8'00'
+         ORG   BRANCHY+X'200'
+BEGIN    L     6,COUNT
+         LA    7,SUB
+LOOP     LTR   6,6
+         BZ    DONE-4                   never taken
+         BALR  14,7                     call and return
+         CH    6,=H'0'
+         BH    SKIP                     taken
+         NOPR  0
+SKIP     BCT   6,LOOP
+         LPSW  DONE
+SUB      LA    5,1(,5)
+         BR    14
+         DS    0D
+DONE     DC    X'000A0000',A(0)         disabled wait
+COUNT    DC    F'{count}'
+         LTORG
+         END
+"""
+
+STORAGE_LOOP = Loop("storage", STORAGE_LOOP_SOURCE, 6, 3)
+DECIMAL_LOOP = Loop("decimal", DECIMAL_LOOP_SOURCE, 6, 2)
+BRANCHY_LOOP = Loop("branchy", BRANCHY_LOOP_SOURCE, 8, 3)   # LTR BZ BALR LA BR CH BH BCT
+PRIVILEGED_LOOP = Loop("privileged", PRIVILEGED_SOURCE, PRIVILEGED_PER_ITERATION, 3)
+
+
+@dataclass
+class Row:
+    """One guest kind of the table: its instructions, native seconds, Hercules'
+    instructions per second (None: not measured, ``hercules_why`` says why),
+    the VMCP's seconds and the VM's interventions (None: not measured, ``why``)."""
+
+    kind: str
+    instructions: int
+    native: float
+    vmcp: float | None
+    interventions: int
+    hercules_ips: float | None = None
+    hercules_why: str = ""
+    why: str = ""
+
+    @property
+    def native_ips(self) -> float:
+        return self.instructions / self.native
+
+
+def _loop_row(loop: Loop, steps: int, hercules: bool, storage: int = 1 << 20) -> Row:
+    image = loop.image(loop.iterations(steps))
+    t_n, t_v, native, vm = _native_and_vmcp(image, 10 * steps + 100, storage=storage)
+    row = Row(loop.name + " loop", native.steps, t_n, t_v, sum(vm.interventions.values()))
+    if hercules:
+        iterations = HERCULES_INSTRUCTIONS // 4 // loop.per_iteration
+        seconds = time_hercules(iterations, loop)
+        if seconds is None:
+            row.hercules_why = "not installed"
+        else:
+            row.hercules_ips = iterations * loop.per_iteration / seconds
+    return row
+
+
+def table_rows(steps: int, hercules: bool = False) -> list[Row]:
+    """Every guest kind natively, under the VMCP and (loops only, with
+    ``hercules``) on Hercules, measured side by side in one run."""
+    rows = [_loop_row(loop, steps, hercules) for loop in
+            (INTEGER_LOOP, STORAGE_LOOP, DECIMAL_LOOP, BRANCHY_LOOP, PRIVILEGED_LOOP,
+             FLOATING_POINT_LOOP)]
+    rows[0].kind = "register loop"
+    device_why = ("a fixed workload (an image of its own, devices): Hercules' start-up "
+                  "would be most of its time")
+    minios = _minios_image()
+    if minios is not None:
+        t_n, t_v, native, vm = _native_and_vmcp(minios, 10 ** 7, storage=256 * 1024)
+        rows.append(Row("DAT-heavy (minios)", native.steps, t_n, t_v,
+                        sum(vm.interventions.values()), hercules_why=device_why))
+    t_n, t_v, native, vm = io_side_by_side(max(50, steps // 2000))
+    rows.append(Row("I/O-heavy (cards to printer)", native.steps, t_n, t_v,
+                    sum(vm.interventions.values()), hercules_why=device_why))
+    disk = disk_bench()
+    rows.append(Row("CKD disk (3350 cylinder reads)", disk.machine.steps, disk.native,
+                    disk.vmcp, sum(disk.vm.interventions.values()) if disk.vm else 0,
+                    hercules_why=device_why, why=disk.why_no_vmcp))
+    result = sos_bench()
+    if isinstance(result, str):
+        rows.append(Row("SOS (an operating system)", 0, 0.0, None, 0,
+                        hercules_why=result, why=result))
+    else:
+        t_n, t_v, vm = result
+        rows.append(Row("SOS (an operating system)", vm.steps, t_n, t_v,
+                        sum(vm.interventions.values()), hercules_why=device_why))
+    return rows
+
+
+def format_table(rows: list[Row]) -> list[str]:
+    """The table as text lines (Markdown), with the interpreter that measured it."""
+    impl = platform.python_implementation()
+    out = [f"{impl} {platform.python_version()}"
+           + (f" (PyPy {'.'.join(map(str, sys.pypy_version_info[:3]))})"  # type: ignore
+              if impl == "PyPy" else ""),
+           "",
+           "| guest kind | instructions | native M/s | Hercules M/s | Hercules/native "
+           "| VMCP/native | interventions per 1000 |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    notes = []
+    for r in rows:
+        if not r.instructions:
+            out.append(f"| {r.kind} | — | — | — | — | — | — |")
+            notes.append(f"{r.kind}: {r.why}")
+            continue
+        if r.hercules_ips is None:
+            herc = ratio = "—"
+            if r.hercules_why:
+                notes.append(f"{r.kind}, Hercules: {r.hercules_why}")
+        else:
+            herc = f"{r.hercules_ips / 1e6:.1f}"
+            ratio = f"{r.hercules_ips / r.native_ips:.0f}x"
+        vmcp = f"{r.vmcp / r.native:.2f}" if r.vmcp is not None else "—"
+        per_1000 = f"{1000 * r.interventions / r.instructions:.1f}" if r.vmcp is not None \
+            else "—"
+        if r.vmcp is None and r.why:
+            notes.append(f"{r.kind}, VMCP: {r.why}")
+        out.append(f"| {r.kind} | {r.instructions} | {r.native_ips / 1e6:.2f} | {herc} "
+                   f"| {ratio} | {vmcp} | {per_1000} |")
+    if notes:
+        out.append("")
+        out.extend(f"- {n}" for n in dict.fromkeys(notes))
+    return out
+
+
+def run_bench_table(steps: int, hercules: bool = False,
+                    out: Callable[[str], None] = print) -> list[Row]:
+    rows = table_rows(steps, hercules)
+    for line in format_table(rows):
+        out(line)
+    return rows

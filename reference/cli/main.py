@@ -9,7 +9,7 @@
     s370 vmcp PROGRAM... [--policy round-robin|share] [--share N]... [--storage SIZE]
              [--max-steps N] [--slice MICROSECONDS] [--paging SIZE] [--directory FILE]
              [--spool DIR]
-    s370 bench [--steps N] [--hercules] [--under vmcp]
+    s370 bench [--steps N] [--hercules] [--under vmcp] [--table]
     s370 dasd init TYPE FILE [--volser V] [--compress zlib|bzip2] [--cylinders N]
     s370 dasd ls FILE
     s370 debug PROGRAM [--storage SIZE] [--under vmcp] [--config FILE [--ipl ADDRESS]]
@@ -38,7 +38,7 @@ from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
 from reference.asm.assembler import AssemblyError, assemble
 from reference.asm.disassembler import disassemble, format_instruction
 from reference.asm.objdeck import DeckError, is_deck, load_deck, read_deck, write_deck
-from reference.cli.bench import run_bench, run_trace_bench, run_vmcp_bench
+from reference.cli.bench import run_bench, run_bench_table, run_trace_bench, run_vmcp_bench
 from reference.cli.dasd import add_dasd_parsers
 from reference.cli.debug import add_debug_parser
 from reference.cli.dump import format_dump
@@ -592,7 +592,9 @@ def cmd_disasm(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.steps <= 0:
         raise UsageError(f"--steps {args.steps}: must be positive")
-    if args.under == "vmcp":
+    if args.table:
+        run_bench_table(args.steps, hercules=args.hercules)
+    elif args.under == "vmcp":
         run_vmcp_bench(args.steps)
     else:
         run_bench(args.steps, hercules=args.hercules)
@@ -809,6 +811,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--under", choices=["vmcp"],
                    help="measure the VMCP against native runs: compute loop, "
                         "privileged-heavy loop, dispatch cost with 4 and 256 VMs")
+    b.add_argument("--table", action="store_true",
+                   help="every guest kind natively, under the VMCP and (with --hercules, "
+                        "the loops) on Hercules, as one table")
     b.set_defaults(func=cmd_bench)
     add_trace_parsers(sub)
     add_dasd_parsers(sub, _Parser)
