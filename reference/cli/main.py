@@ -10,6 +10,7 @@
              [--max-steps N] [--slice MICROSECONDS] [--paging SIZE] [--directory FILE]
              [--spool DIR]
     s370 bench [--steps N] [--hercules] [--under vmcp] [--table]
+    s370 bench --growth [--plot FILE] [--growth-max-records N] [--growth-suite]
     s370 dasd init TYPE FILE [--volser V] [--compress zlib|bzip2] [--cylinders N]
     s370 dasd ls FILE
     s370 debug PROGRAM [--storage SIZE] [--under vmcp] [--config FILE [--ipl ADDRESS]]
@@ -42,6 +43,7 @@ from reference.cli.bench import run_bench, run_bench_table, run_trace_bench, run
 from reference.cli.dasd import add_dasd_parsers
 from reference.cli.debug import add_debug_parser
 from reference.cli.dump import format_dump
+from reference.cli.growth import add_growth_arguments, cmd_growth, growth_options_alone
 from reference.io.config import ConfigError, Configuration, IPLError, load_configuration
 from reference.io.devices import FileUse, check_shared_files
 from reference.machine.cpu import CPU, default_max_time
@@ -592,6 +594,9 @@ def cmd_disasm(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.steps <= 0:
         raise UsageError(f"--steps {args.steps}: must be positive")
+    growth_options_alone(args)
+    if args.growth:
+        return cmd_growth(args)
     if args.table:
         run_bench_table(args.steps, hercules=args.hercules)
     elif args.under == "vmcp":
@@ -814,6 +819,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--table", action="store_true",
                    help="every guest kind natively, under the VMCP and (with --hercules, "
                         "the loops) on Hercules, as one table")
+    add_growth_arguments(b)
     b.set_defaults(func=cmd_bench)
     add_trace_parsers(sub)
     add_dasd_parsers(sub, _Parser)
