@@ -665,7 +665,7 @@ class AdapterImplementation:
         if not isinstance(items, list) or len(items) != len(ranges):
             raise a.malformed("get_state", f"{name} has not one entry per range", r)
         out = []
-        for (address, length), item in zip(ranges, items, strict=True):
+        for (address, length), item in zip(ranges, items):
             if not isinstance(item, dict) or not _is_count(item.get("address")):
                 raise a.malformed("get_state", f"{name} entry without address", r)
             data = _bytes(a, "get_state", r, item.get("data"), f"{name} data")

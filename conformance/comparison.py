@@ -30,7 +30,7 @@ def log_difference(a: Sequence[Any], b: Sequence[Any]) -> str | None:
     (None: the logs are the same)."""
     if list(a) == list(b):
         return None
-    n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+    n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
              min(len(a), len(b)))
     return (f"interruption {n}: {list(a[n:n + 1])} vs {list(b[n:n + 1])} "
             f"({len(a)} vs {len(b)} in all)")

@@ -671,7 +671,7 @@ def compare(ref: Result, herc: Result, prog: Program | None = None) -> list[str]
         if ref.cr[i] != herc.cr[i]:
             diffs.append(f"CR{i}: reference {ref.cr[i]:08X}, hercules {herc.cr[i]:08X}")
     if ref.fpr is not None and herc.fpr is not None:
-        for i, (x, y) in enumerate(zip(ref.fpr, herc.fpr, strict=True)):
+        for i, (x, y) in enumerate(zip(ref.fpr, herc.fpr)):
             if x != y:
                 diffs.append(f"FPR{2 * i}: reference {x:016X}, hercules {y:016X}")
     if ref.prefix != herc.prefix:
@@ -686,7 +686,7 @@ def compare(ref: Result, herc: Result, prog: Program | None = None) -> list[str]
             continue
         first = rng[0]
         run: list[int] = []
-        for i, (x, y) in enumerate(zip(rdata, hdata, strict=False)):
+        for i, (x, y) in enumerate(zip(rdata, hdata)):
             a = first + i
             if x == y or any(lo <= a <= hi for lo, hi in excluded):
                 continue

@@ -45,7 +45,7 @@ from reference.vm.vmcp import VMCP
 
 try:
     import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+except ModuleNotFoundError:  # pragma: no cover - Python before 3.11
     import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 REPO = Path(__file__).resolve().parent.parent

@@ -273,7 +273,7 @@ def _architected_float_outcome(out: Outcome, row: opcodes.Instruction, r1: int,
         written: set[int] = set()
         if completed and row.mnemonic not in FLOAT_STORES_NOTHING:
             written = {r1 >> 1, (r1 >> 1) + 1} if row.mnemonic in EXTENDED_R1 else {r1 >> 1}
-        for i, (a, b) in enumerate(zip(before, out.fpr, strict=True)):
+        for i, (a, b) in enumerate(zip(before, out.fpr)):
             if not 0 <= b < 1 << 64:
                 wrong.append(f"FPR {2 * i}: {b!r} is not 64 bits")
             elif a != b and i not in written:

@@ -8,7 +8,8 @@ BC-mode (or EC-mode) PSW at 0, runs to a stop and returns the machine.  The code
 with LPSW of a disabled-wait PSW kept at X'1F0' unless ``end`` is False.  ``word``,
 ``dword``: big-endian bytes; ``old_program_psw(m)``: the program old PSW.
 ``fuzz_examples()`` is the number of examples of a parser fuzz; ``within(seconds)``
-turns a hang into a test failure.
+turns a hang into a test failure; ``working_directory(path)`` runs a block in another
+directory; ``collect_garbage()`` finalizes every object no longer reachable.
 
 ``asm(source)`` assembles a program; ``differences(native, vm)`` lists what differs
 between two runs (a machine and a VM: the whole state, the step count, the stop and
@@ -20,6 +21,7 @@ every interruption taken).  Channel I/O: ``card(text)`` is an 80-column card,
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 from collections.abc import Iterator
@@ -132,6 +134,26 @@ def within(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def collect_garbage() -> None:
+    """Collect and finalize every unreachable object.  A collector without reference
+    counts (PyPy's) may finalize a chain of objects one link per collection: three
+    collections, as the standard library's own tests make."""
+    for _ in range(3):
+        gc.collect()
+
+
+@contextlib.contextmanager
+def working_directory(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Run the block with ``path`` as the current directory, then return to the one
+    before it."""
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 def asm(source: str) -> bytes:

@@ -768,7 +768,7 @@ def test_encodings_agree_with_gnu_as() -> None:
         theirs = b.read_bytes()
     assert len(ours) == sum(row.length for row in rows) * 3
     offset = 0
-    for line, row in zip(our_lines, [r for r in rows for _ in range(3)], strict=True):
+    for line, row in zip(our_lines, [r for r in rows for _ in range(3)]):
         assert ours[offset:offset + row.length] == theirs[offset:offset + row.length], line
         offset += row.length
 

@@ -33,14 +33,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import tomllib
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from reference.cli.main import main
 from reference.io import dasd
 from reference.io.config import MAX_TOML_BYTES, MAX_TOML_NESTING, _toml_nesting
-from tests.support import fuzz_examples, within
+from tests.support import fuzz_examples, within, working_directory
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -55,7 +59,7 @@ MAX_STEPS = "300"
 def run_cli(argv: list[str], cwd: Path) -> tuple[int, str, str]:
     """Exit status, standard output and standard error of ``s370 ARGV`` in ``cwd``."""
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), \
+    with working_directory(cwd), contextlib.redirect_stdout(out), \
             contextlib.redirect_stderr(err), within(HANG_SECONDS):
         status = main(argv)
     return status, out.getvalue(), err.getvalue()
@@ -416,7 +420,7 @@ def _key_lines(lines: Lines) -> list[int]:
 def _blocks(lines: Lines) -> list[tuple[int, int]]:
     """(first, end) of each table: a header line up to the next header."""
     starts = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
-    return list(zip(starts, starts[1:] + [len(lines)], strict=False))
+    return list(zip(starts, starts[1:] + [len(lines)]))
 
 
 def m_replace_value(draw: st.DrawFn, lines: Lines) -> Lines:
@@ -648,7 +652,7 @@ def _expression(draw: st.DrawFn) -> str:
     parts = draw(st.lists(terms, min_size=1, max_size=6))
     ops = draw(st.lists(st.sampled_from("+-*/"), min_size=len(parts) - 1,
                         max_size=len(parts) - 1))
-    text = parts[0] + "".join(o + p for o, p in zip(ops, parts[1:], strict=True))
+    text = parts[0] + "".join(o + p for o, p in zip(ops, parts[1:]))
     depth = draw(st.one_of(st.just(0), st.integers(1, 45), st.just(100_000)))
     return "(" * depth + text + ")" * depth
 

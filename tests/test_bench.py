@@ -132,7 +132,7 @@ def test_run_bench_reports_hercules_floating_point_figures_beside_the_reference(
                 "reference floating point/integer = ", "hercules:  ",
                 "hercules floating point: ", "hercules floating point/integer = "]
     assert len(lines) == len(prefixes)
-    assert all(line.startswith(prefix) for line, prefix in zip(lines, prefixes, strict=True))
+    assert all(line.startswith(prefix) for line, prefix in zip(lines, prefixes))
     assert "hercules/reference = " in lines[3] and "hercules/reference = " in lines[4]
     # the Hercules rates: instructions of the run over its time
     per = bench.HERCULES_INSTRUCTIONS

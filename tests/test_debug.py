@@ -27,7 +27,7 @@ import pytest
 import reference.cli.debug as debug_module
 from reference.cli.dump import ebcdic_text, format_dump
 from reference.cli.main import main
-from tests.support import ipl_deck, within
+from tests.support import ipl_deck, within, working_directory
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -586,8 +586,10 @@ def test_on_a_terminal_up_arrow_recalls_the_history(terminal):
     terminal.read_until("(s370) ")
     terminal.send("r7=00000001\r")
     terminal.read_until("(s370) ")
-    # Up twice: "regs"; up three times: "r7=00000777" (set again, then shown).
-    terminal.send("\x1b[A\x1b[A\x1b[A\r")
+    # Up twice: "regs"; up three times: "r7=00000777" (set again, then shown).  The Up
+    # key as a terminal in application cursor-key mode sends it (ESC O A), which line
+    # editors take in either mode.
+    terminal.send("\x1bOA\x1bOA\x1bOA\r")
     assert "GR7 =00000777" in terminal.read_until("(s370) ")
 
 
@@ -615,7 +617,7 @@ def test_the_session_of_the_documentation_is_what_the_monitor_prints(tmp_path):
     lines = [line[4:] for line in block.splitlines()]
     assert lines[0] == "$ s370 debug examples/hello.asm --commands session.txt"
     commands = [line[len("(s370) "):] for line in lines if line.startswith("(s370) ")]
-    with contextlib.chdir(REPO):
+    with working_directory(REPO):
         status, out, _ = debug(tmp_path, Path("examples/hello.asm"),
                                "\n".join(commands) + "\n")
     assert status == 0

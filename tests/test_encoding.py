@@ -202,7 +202,7 @@ def compare_sites(sites: list[Site], workdir: Path) -> tuple[list[str], set[int]
     lines = [f"{gnu_source(s.code)}  # {s.code.hex()}" for s in sites]
     image, refused = gnu_bytes(lines, workdir)
     differ = []
-    for i, (site, line) in enumerate(zip(sites, lines, strict=True)):
+    for i, (site, line) in enumerate(zip(sites, lines)):
         theirs = image[SLOT * i:SLOT * i + len(site.code)]
         if theirs != site.code:
             differ.append(f"{site.program}:{site.line} {site.source!r}: ours "

@@ -1366,7 +1366,7 @@ def test_one_host_file_named_by_two_devices_is_refused_and_left_untouched(
         tmp_path, capsys, address, kind, key, file, other):
     (tmp_path / "cards.txt").write_text("A CARD\n")
     make_disk(tmp_path / "d.img")
-    (tmp_path / "hard.img").hardlink_to(tmp_path / "d.img")
+    os.link(tmp_path / "d.img", tmp_path / "hard.img")
     (tmp_path / "link.txt").symlink_to(tmp_path / "cards.txt")
     before = {f: (tmp_path / f).read_bytes() for f in ("cards.txt", "d.img")}
     text = SHARED_BASE.format(address=address, type=kind, key=key, file=file)

@@ -66,7 +66,7 @@ def test_sos_source_differs_from_the_workload_in_line_15_only() -> None:
     original = sos.SOS_SOURCE.read_text(encoding="ascii").splitlines()
     changed = sos.sos_source().splitlines()
     assert len(original) == len(changed)
-    assert [i + 1 for i, (a, b) in enumerate(zip(original, changed, strict=True)) if a != b] == [15]
+    assert [i + 1 for i, (a, b) in enumerate(zip(original, changed)) if a != b] == [15]
 
 
 @NEEDS_SOS
@@ -127,7 +127,7 @@ def test_three_sos_vms_and_minios_each_end_as_they_do_alone(image: bytes,
     jobs = [(name, deck_cards(sos.EXAMPLES / stream), share) for name, stream, share in JOBS]
     guests = S.run_several(image, jobs, tmp_path)
     assert [g.name for g in guests] == ["sosa", "sosb", "sosc", "minios"]
-    for guest, (_, cards, share), (_, stream, _) in zip(guests, jobs, JOBS, strict=False):
+    for guest, (_, cards, share), (_, stream, _) in zip(guests, jobs, JOBS):
         native = S.run_reference(image, cards, "native")
         assert guest.share == share
         assert guest.stop == native.stop == "enabled-wait"

@@ -43,6 +43,7 @@ from conformance.implementations import Reference
 from conformance.strategies import dat_programs, float_values
 from conformance.strategies import guest_programs as random_programs
 from reference.arch import opcodes
+from reference.arch.interrupts import AddressingException
 from reference.asm.assembler import assemble
 from reference.cli.bench import PRIVILEGED_PER_ITERATION, PRIVILEGED_SOURCE
 from reference.machine.cpu import InterruptionRecord
@@ -1476,7 +1477,9 @@ def test_the_isolation_machine_finds_a_vmcp_that_maps_a_page_outside_the_vm(monk
             pass
 
     monkeypatch.setattr(VMCP, "build_tables", leaky)
-    with pytest.raises(AssertionError):
+    # The leak shows as a wrong state, or as an addressing exception of the VMCP's own
+    # when the frame after the VM is beyond real storage.
+    with pytest.raises((AssertionError, AddressingException)):
         run_state_machine_as_test(Leaky, settings=settings(
             max_examples=200, stateful_step_count=12, derandomize=True, database=None,
             deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck),
@@ -1782,7 +1785,7 @@ def register_guest(fprs: list[int], gprs: list[int], count: int = 40) -> bytes:
 
 def _other(values: list[int], mine: list[int]) -> list[int]:
     """``values`` made different from ``mine`` register by register."""
-    return [v ^ 1 if v == w else v for v, w in zip(values, mine, strict=True)]
+    return [v ^ 1 if v == w else v for v, w in zip(values, mine)]
 
 
 def run_register_guests(a: tuple[list[int], list[int]], b: tuple[list[int], list[int]],
@@ -1795,7 +1798,7 @@ def run_register_guests(a: tuple[list[int], list[int]], b: tuple[list[int], list
     vms = [cp.create_vm(register_guest(*values), 64 * K, max_steps=100_000,
                         paged=paged_first == (i == 0), name=f"vm{i}")
            for i, values in enumerate((a, b))]
-    cp.real.fpr[:] = [~(x | y) & (1 << 64) - 1 for x, y in zip(a[0], b[0], strict=True)]
+    cp.real.fpr[:] = [~(x | y) & (1 << 64) - 1 for x, y in zip(a[0], b[0])]
     cp.real.gpr[:] = [0xFFFFFFFF ^ i for i in range(16)]
     cp.run()
     return cp, vms[0], vms[1]

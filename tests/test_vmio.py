@@ -30,7 +30,6 @@ data are placed by the tests.
 from __future__ import annotations
 
 import errno
-import gc
 import json
 import os
 import shutil
@@ -79,7 +78,7 @@ from reference.vm.paging import PAGE as PAGE_4K
 from reference.vm.virtual_machine import VirtualMachine
 from reference.vm.vmcp import VMCP, VMCPError
 from reference.vm.vmio import AREA_SIZE, CKDMinidisk, Minidisk, VirtualDevice, VMIOError
-from tests.support import DISK_PROGRAM, asm, card, differences, ipl_deck
+from tests.support import DISK_PROGRAM, asm, card, collect_garbage, differences, ipl_deck
 
 REPO = Path(__file__).resolve().parent.parent
 K = 1024
@@ -2054,7 +2053,7 @@ def test_a_temporary_spool_holding_undelivered_output_is_not_removed(tmp_path):
         spool, kept = cp.spool.directory, list(cp.spool.undelivered)
         assert spool is not None and spool.is_dir()
         del cp, vm
-        gc.collect()
+        collect_garbage()
         return spool, kept
 
     spool, kept = run(tmp_path / "printed.txt")
@@ -2116,7 +2115,7 @@ def _directory(tmp_path: Path, alpha: str = "a.prt", deck: str = "cards.txt",
     (tmp_path / "p.bin").write_bytes(bytes.fromhex("000A000000000000") + bytes(8))
     (tmp_path / "cards.txt").write_text("A CARD\n")
     (tmp_path / "hard.img").unlink(missing_ok=True)
-    (tmp_path / "hard.img").hardlink_to(tmp_path / "pack.img")
+    os.link(tmp_path / "pack.img", tmp_path / "hard.img")
     p = tmp_path / "d.toml"
     p.write_text(DIRECTORY.format(alpha=alpha, deck=deck, beta=beta))
     return p

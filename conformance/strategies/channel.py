@@ -40,6 +40,7 @@ the volume and reel that conformance/test_channel_programs.py prepares
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Union
 
 from hypothesis import strategies as st
 
@@ -48,7 +49,7 @@ from reference.io.channel import CC, CD, FLAGS_RESERVED, IDA, PCI_FLAG, SKIP, SL
 from .instructions import PROGRAM_STORAGE
 
 FLAG_BITS = (CD, CC, SLI, SKIP, PCI_FLAG, IDA)
-Pool = Sequence[int] | st.SearchStrategy[int] | None
+Pool = Union[Sequence[int], st.SearchStrategy[int], None]
 
 
 def ccw(command: int, address: int, flags: int, count: int) -> bytes:

@@ -1119,7 +1119,7 @@ class _Assembler:
             if st.label:
                 self.define(st, st.label, st.loc, st.domain, st.size)
             texts = split_operands(st.operands)
-            for item, text in zip(st.items, texts, strict=False):
+            for item, text in zip(st.items, texts):
                 if item.kind == "storage" and text.startswith("="):
                     st.literals[text] = self.literal(st, text)
             self.advance(st.size)
@@ -1473,7 +1473,7 @@ class _Assembler:
         CSECT), its relocatable address constants are noted for the RLD."""
         unit = bytearray()
         relocations: list[tuple[int, int, str, int, _Section | str]] = []
-        for element, length in zip(const.elements, const.lengths, strict=True):
+        for element, length in zip(const.elements, const.lengths):
             if isinstance(element, bytes):
                 unit += element
             elif isinstance(element, str):
@@ -1613,7 +1613,7 @@ class _Assembler:
         for slot, value in st.preset:
             fields[slot] = value
         ctx = self.stmt_ctx(st, row.length)
-        for item, text in zip(st.items, texts, strict=False):
+        for item, text in zip(st.items, texts):
             if not text:
                 raise _Err(f"missing operand {item.text}")
             if item.kind == "storage":

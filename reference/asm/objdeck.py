@@ -457,7 +457,7 @@ def load_deck(deck: Deck, origin: int | None = None) -> LoadedDeck:
         if not (0 <= sec.address + delta and sec.address + delta + sec.length <= _TOP):
             raise DeckError(sec.card, f"section {sec.name or '(private)'} loaded at origin "
                                       f"X'{origin:06X}' would lie outside 0-X'FFFFFF'")
-    for a, b in zip(placed, placed[1:], strict=False):
+    for a, b in zip(placed, placed[1:]):
         if a.address + a.length > b.address:
             raise DeckError(b.card, f"section {b.name or '(private)'} overlaps section "
                                     f"{a.name or '(private)'}")

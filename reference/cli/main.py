@@ -488,7 +488,7 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
                            d.devices, d.ipl))
     guests += [(Path(p).stem, load_program(p, storage), storage, sh, args.max_steps, None,
                 None)
-               for p, sh in zip(args.programs, shares, strict=True)]
+               for p, sh in zip(args.programs, shares)]
     paging = parse_paging(args.paging) if args.paging is not None else 0
     if paging:
         # Paged VMs: their storage lives in `paging` bytes of frames and a backing

@@ -81,7 +81,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, Union
 
 from reference.arch.lowcore import MASK24
 from reference.machine.cpu import CPU
@@ -192,7 +192,7 @@ class Output:
     size: Callable[[bytes], int] | None = None
 
 
-Start = Reject | Immediate | Input | Output
+Start = Union[Reject, Immediate, Input, Output]
 
 
 def ended_without_data(command: int, status: int) -> Start:

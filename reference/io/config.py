@@ -54,7 +54,7 @@ from reference.machine.machine import Machine
 
 try:  # Python 3.11+: standard library
     import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+except ModuleNotFoundError:  # pragma: no cover - Python before 3.11
     import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 __all__ = ["ConfigError", "IPLError", "Configuration", "DeviceSpec", "load_configuration",
@@ -326,19 +326,33 @@ def read_toml(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
     if deep is not None:
         raise ConfigError(f"{name}:{deep}: nested more than {MAX_TOML_NESTING} levels deep "
                           "(arrays, inline tables, parts of keys and table headers)")
+    # An integer has at most sys.get_int_max_str_digits() digits (0: no limit), as
+    # int() takes them.  The parser converts integers with int(), whose limit some
+    # interpreters do not apply to every base: the parsed integers are checked too.
+    most = sys.get_int_max_str_digits()
     try:
-        return text, tomllib.loads(text)
+        tables = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         raise ConfigError(f"{name}:{m.group(1) if m else 1}: {str(e).split(' (at')[0]}") \
             from None
     except ValueError:
-        # tomllib converts a decimal integer with int(), which takes at most
-        # sys.get_int_max_str_digits() digits.
-        most = sys.get_int_max_str_digits()
+        tables = None
+    if tables is None or (most and _holds_integer_from(tables, 10 ** most)):
         long = re.search(rf"[0-9][0-9_]{{{most},}}", text)
         line = text.count("\n", 0, long.start()) + 1 if long else 1
-        raise ConfigError(f"{name}:{line}: integer of more than {most} digits") from None
+        raise ConfigError(f"{name}:{line}: integer of more than {most} digits")
+    return text, tables
+
+
+def _holds_integer_from(value: Any, bound: int) -> bool:
+    """Whether the parsed TOML ``value`` is or holds an integer of magnitude at least
+    ``bound`` (its nesting is bounded by MAX_TOML_NESTING)."""
+    if isinstance(value, dict):
+        return any(_holds_integer_from(v, bound) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_integer_from(v, bound) for v in value)
+    return isinstance(value, int) and abs(value) >= bound
 
 
 # ---------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def first_field_difference(a: dict[str, Any], b: dict[str, Any]) -> tuple[str, s
                 if x.get(sub) != y.get(sub):
                     return f"{k}.{sub}", _show(x.get(sub)), _show(y.get(sub))
         if isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
-            for i, (p, q) in enumerate(zip(x, y, strict=True)):
+            for i, (p, q) in enumerate(zip(x, y)):
                 if p != q:
                     return f"{k}[{i}]", _show(p), _show(q)
         return k, _show(x), _show(y)
@@ -197,7 +197,7 @@ def diff_files(path_a: str | Path, path_b: str | Path, chunk: int = 4096) -> Dif
                 last_a, last_b = ca[-1], cb[-1]
                 prev_a = (prev_a + ca[-3:])[-3:]
                 continue
-            i = next((i for i, (x, y) in enumerate(zip(ca, cb, strict=False)) if x != y),
+            i = next((i for i, (x, y) in enumerate(zip(ca, cb)) if x != y),
                      min(len(ca), len(cb)))
             line = ra.line - len(ca) + i + 1
             if i >= len(ca) or i >= len(cb):
@@ -261,7 +261,7 @@ class _Replay:
                 self.previous = (self.previous + got[-3:])[-3:]
                 done += len(got)
                 continue
-            i = next((i for i, (x, y) in enumerate(zip(got, want, strict=True)) if x != y),
+            i = next((i for i, (x, y) in enumerate(zip(got, want)) if x != y),
                      len(got))
             line = reader.line - len(got) + i + 1
             if i >= len(got):

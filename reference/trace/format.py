@@ -320,8 +320,10 @@ def _check_header(obj: dict[str, Any]) -> str | None:
 # ---------------------------------------------------------------------------
 # A string, to its closing quote, or to the end of the text when it has none (then
 # the parser reports it): one match from every opening quote, so the scan is linear.
-_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+# The pattern is an unrolled loop (runs of plain characters between escapes): each
+# character can match in one way only, so a match never backtracks.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _BRACKET_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")   # +1, +1, -1, -1
 
 

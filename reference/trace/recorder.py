@@ -331,7 +331,7 @@ class _Recorder(RunHooks):
         keys = self.machine.keys
         ks = self.ks
         k0, k1 = self.k0, self.k1
-        changed = [i for i, (a, b) in enumerate(zip(keys, ks, strict=True))
+        changed = [i for i, (a, b) in enumerate(zip(keys, ks))
                    if a != b and k0 <= i < k1]
         self.ks = bytes(keys)
         if not changed:

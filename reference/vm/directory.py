@@ -118,8 +118,7 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
     if not isinstance(disks, list) or not isinstance(vms, list) or not isinstance(tapes, list):
         raise fail(1, "disk, tape and vm must be arrays of tables ([[disk]], [[tape]], "
                    "[[vm]])")
-    for entry, start in zip(disks, table_lines(text, "disk") + [1] * len(disks),
-                            strict=False):
+    for entry, start in zip(disks, table_lines(text, "disk") + [1] * len(disks)):
         if not isinstance(entry, dict) or set(entry) - _DISK_KEYS \
                 or "address" not in entry or "file" not in entry:
             raise fail(start, "a disk has an address, a file and a type, nothing else")
@@ -146,8 +145,7 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
                                        key_line(text, start, "file")))
         directory.disks[address] = (p, start)
     real_addresses = {a: line for a, (_, line) in directory.disks.items()}
-    for entry, start in zip(tapes, table_lines(text, "tape") + [1] * len(tapes),
-                            strict=False):
+    for entry, start in zip(tapes, table_lines(text, "tape") + [1] * len(tapes)):
         if not isinstance(entry, dict) or "type" in entry:
             raise fail(start, "a tape is a table of a 3420's keys (address, file, format, "
                        "compression, ring, max_size)")

@@ -231,7 +231,10 @@ class PagedKeys:
 
     def __setitem__(self, index: int | slice, value: Any) -> None:
         if isinstance(index, slice):
-            for i, v in zip(range(*index.indices(len(self))), bytes(value), strict=True):
+            blocks, keys = range(*index.indices(len(self))), bytes(value)
+            if len(keys) != len(blocks):
+                raise ValueError(f"{len(keys)} keys for a slice of {len(blocks)} blocks")
+            for i, v in zip(blocks, keys):
                 self[i] = v
             return
         where, i = self._where(index % len(self))

@@ -817,7 +817,7 @@ def move_numerics(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     if 0 < d < ln + 1:
         out = _ss_bytewise(dst, src, d, lambda f, s: (f & 0xF0) | (s & 0x0F))
     else:
-        out = bytes((f & 0xF0) | (s & 0x0F) for f, s in zip(dst, src, strict=True))
+        out = bytes((f & 0xF0) | (s & 0x0F) for f, s in zip(dst, src))
     m.store(a1, out)
 
 
@@ -831,7 +831,7 @@ def move_zones(m: CPU, ln: int, b1: int, d1: int, b2: int, d2: int) -> None:
     if 0 < d < ln + 1:
         out = _ss_bytewise(dst, src, d, lambda f, s: (s & 0xF0) | (f & 0x0F))
     else:
-        out = bytes((s & 0xF0) | (f & 0x0F) for f, s in zip(dst, src, strict=True))
+        out = bytes((s & 0xF0) | (f & 0x0F) for f, s in zip(dst, src))
     m.store(a1, out)
 
 
