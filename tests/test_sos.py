@@ -176,3 +176,29 @@ def test_sos_prints_the_same_lines_on_hercules(image: bytes, stream: str) -> Non
     run = S.run_hercules(image, deck_cards(path))
     assert run.stop == "enabled-wait"
     assert run.printer == S.expected_printer(path)
+
+
+# ---------------------------------------------------------------------------
+# python -m conformance.sos
+# ---------------------------------------------------------------------------
+def test_a_bad_job_stream_is_one_line_and_exit_status_2(tmp_path: Path, capsys) -> None:
+    (tmp_path / "bad.deck").write_text("X" * 81 + "\n")
+    if not sos.sos_present():
+        assert S.main([str(tmp_path / "bad.deck")]) == 2
+        assert "not there" in capsys.readouterr().err
+        return
+    assert S.main([str(tmp_path / "bad.deck")]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().endswith("bad.deck:1: a card has 80 columns, this line 81")
+    assert len(err.strip().splitlines()) == 1
+
+
+@NEEDS_SOS
+def test_a_stream_without_expectations_is_compared_with_its_native_run(
+        tmp_path: Path, capsys) -> None:
+    (tmp_path / "mine.deck").write_text(
+        f"$JOB,2K,RDR=IN,PRT=OUT\n@{sos.EXAMPLES / 'list.asm'}\nHELLO\n")
+    assert S.main([str(tmp_path / "mine.deck")]) == 0
+    out = capsys.readouterr().out
+    assert "HELLO\nPROGRAM HALT\n" in out and "no expectations" in out
+    assert out.count(": as natively") == 2
