@@ -1073,7 +1073,8 @@ def _wrap_real_program(monkeypatch: pytest.MonkeyPatch,
     def wrapper(self: Minidisk, command: int, block: int, first: int, blocks: int,
                 pieces: list[tuple[int, int, int]], key: int) -> int:
         assert self.vm.paged is not None
-        seen.append([self.vm.paged.frames[a // PAGE_4K] is not None for a, _, _ in pieces])
+        seen.append([self.vm.paged.resident_frame(a // PAGE_4K) is not None
+                     for a, _, _ in pieces])
         return original(self, command, block, first, blocks, pieces, key)
     monkeypatch.setattr(Minidisk, "_real_program", wrapper)
 
@@ -1108,7 +1109,7 @@ def _pager_frames(cp: VMCP) -> set[int]:
     assert cp.pager is not None
     lent = set(cp.pager.free)
     for (_, page), owner in cp.pager.resident.items():
-        f = owner.frames[page]
+        f = owner.resident_frame(page)
         assert f is not None
         lent.add(f)
     return lent

@@ -25,6 +25,7 @@ it invalidates its tables' entries for that page before the frame is reused.
 from __future__ import annotations
 
 import tempfile
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -73,36 +74,50 @@ class PagedStorage:
     """A VM's storage, 4K pages resident in real frames or kept in the backing
     file; indexing and slicing work as on a ``bytearray`` of the VM's size."""
 
+    # Where each page is, one 32-bit entry a page (the bookkeeping of a 16M VM is
+    # 16K, and 8K of saved keys): n >= 0, resident in the real frame at n * PAGE;
+    # UNTOUCHED, never touched since the last clear (zeros); n <= -2, in the
+    # backing file's slot -n - 2.
+    UNTOUCHED = -1
+
     def __init__(self, pager: Pager, size: int) -> None:
         self.pager = pager
         self.size = size
         pages = size // PAGE
-        self.frames: list[int | None] = [None] * pages
-        self.slots: list[int | None] = [None] * pages
+        self.where = array("i", [self.UNTOUCHED]) * pages
         self.saved_keys = bytearray(pages * 2)
 
     def __len__(self) -> int:
         return self.size
 
     # --- residency ---------------------------------------------------------
+    def resident_frame(self, page: int) -> int | None:
+        """The real frame of ``page`` if it is resident, else None."""
+        w = self.where[page]
+        return w * PAGE if w >= 0 else None
+
+    def _slot(self, page: int) -> int | None:
+        """The backing file's slot holding ``page``, if it is there."""
+        w = self.where[page]
+        return -w - 2 if w <= -2 else None
+
     def frame(self, page: int) -> int:
         """The real frame of ``page``, brought in if it is not resident."""
-        f = self.frames[page]
-        if f is not None:
-            return f
+        w = self.where[page]
+        if w >= 0:
+            return w * PAGE
         pager = self.pager
         f = pager.take_frame()
         real = pager.real
-        slot = self.slots[page]
-        if slot is None:
+        if w == self.UNTOUCHED:
             real.mem[f:f + PAGE] = bytes(PAGE)
         else:
+            slot = -w - 2
             real.mem[f:f + PAGE] = pager.read_slot(slot)
             pager.slots_free.append(slot)
-            self.slots[page] = None
         real.keys[f >> 11:(f >> 11) + 2] = self.saved_keys[2 * page:2 * page + 2]
         real._stored(f, PAGE)
-        self.frames[page] = f
+        self.where[page] = f // PAGE
         pager.resident[(id(self), page)] = self
         pager.page_ins += 1
         return f
@@ -119,13 +134,13 @@ class PagedStorage:
         return True
 
     def page_out(self, page: int) -> None:
-        f = self.frames[page]
+        f = self.resident_frame(page)
         assert f is not None
         pager = self.pager
         real = pager.real
-        self.slots[page] = pager.write_slot(bytes(real.mem[f:f + PAGE]))
+        slot = pager.write_slot(bytes(real.mem[f:f + PAGE]))
         self.saved_keys[2 * page:2 * page + 2] = real.keys[f >> 11:(f >> 11) + 2]
-        self.frames[page] = None
+        self.where[page] = -slot - 2
         pager.free.append(f)
         pager.page_outs += 1
         pager.on_page_out(self, page)
@@ -133,27 +148,27 @@ class PagedStorage:
     def release(self) -> None:
         """Give every frame and slot back (the VM is destroyed)."""
         pager = self.pager
-        for page, f in enumerate(self.frames):
+        for page in range(len(self.where)):
+            f = self.resident_frame(page)
             if f is not None:
                 pager.resident.pop((id(self), page), None)
                 pager.free.append(f)
-            slot = self.slots[page]
+            slot = self._slot(page)
             if slot is not None:
                 pager.slots_free.append(slot)
-        self.frames = [None] * len(self.frames)
-        self.slots = [None] * len(self.slots)
+        self.where = array("i", [self.UNTOUCHED]) * len(self.where)
 
     def _page_bytes(self, page: int) -> bytes:
         """A page's contents without bringing it in."""
-        f = self.frames[page]
+        f = self.resident_frame(page)
         if f is not None:
             return bytes(self.pager.real.mem[f:f + PAGE])
-        slot = self.slots[page]
+        slot = self._slot(page)
         return bytes(PAGE) if slot is None else self.pager.read_slot(slot)
 
     # --- the bytearray interface --------------------------------------------
     def __bytes__(self) -> bytes:
-        return b"".join(self._page_bytes(p) for p in range(len(self.frames)))
+        return b"".join(self._page_bytes(p) for p in range(len(self.where)))
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
@@ -195,14 +210,15 @@ class PagedStorage:
     def _clear(self) -> None:
         """All zeros (a clear reset): pages not resident become untouched pages."""
         real = self.pager.real
-        for page, f in enumerate(self.frames):
-            if f is not None:
+        where = self.where
+        for page, w in enumerate(where):
+            if w >= 0:
+                f = w * PAGE
                 real.mem[f:f + PAGE] = bytes(PAGE)
                 real._stored(f, PAGE)
-            slot = self.slots[page]
-            if slot is not None:
-                self.pager.slots_free.append(slot)
-                self.slots[page] = None
+            elif w != self.UNTOUCHED:
+                self.pager.slots_free.append(-w - 2)
+                where[page] = self.UNTOUCHED
 
 
 class PagedKeys:
@@ -218,7 +234,7 @@ class PagedKeys:
     def _where(self, block: int) -> tuple[Any, int]:
         s = self.storage
         page, half = divmod(block, 2)
-        f = s.frames[page]
+        f = s.resident_frame(page)
         if f is None:
             return s.saved_keys, block
         return s.pager.real.keys, (f >> 11) + half

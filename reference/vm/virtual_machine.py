@@ -88,7 +88,7 @@ class VirtualMachine(CPU):
         if self.paged is None:
             return self.origin + absolute
         page, offset = divmod(absolute, PAGE_4K)
-        f = self.paged.frame(page) if page_in else self.paged.frames[page]
+        f = self.paged.frame(page) if page_in else self.paged.resident_frame(page)
         return None if f is None else f + offset
 
     def _stored(self, a: int, n: int) -> None:

@@ -383,7 +383,7 @@ class Minidisk(Disk3370):
         for address, _, _ in pieces:
             if vm.paged is not None:
                 page = address // PAGE_4K
-                paged_in |= vm.paged.frames[page] is None
+                paged_in |= vm.paged.resident_frame(page) is None
                 vm.real_frame(address, page_in=True)
                 vm.paged.pager.resident.move_to_end((id(vm.paged), page))
         for address, offset, n in pieces:
