@@ -517,6 +517,37 @@ def io_bench(cards: int, repeats: int = 3) -> tuple[float, float, int]:
     return t_v / t_n, sum(vm.interventions.values()) / max(1, operations), operations
 
 
+def _printing_side_by_side(image: bytes, storage: int, work: Path,
+                           configuration: Callable[[str], str], repeats: int,
+                           what: str) -> tuple[float, float, Any, Any]:
+    """``image`` natively and as the only VM of a VMCP, each with the devices of
+    ``configuration(printer_file)`` (files relative to ``work``), best of
+    ``repeats`` interleaved runs: (native seconds, VMCP seconds, the native
+    machine, the VM).  Both must end in the same state and print the same
+    (RuntimeError naming ``what``)."""
+    for mode in ("native", "vmcp"):
+        (work / f"{mode}.toml").write_text(configuration(f"{mode}.prt"), encoding="ascii")
+    best_native = best_vmcp = float("inf")
+    native: Any = None
+    vm: Any = None
+    for _ in range(repeats):
+        native = load_configuration(work / "native.toml").start(image, storage)
+        try:
+            best_native = min(best_native, _time(partial(native.run, 10 ** 8)))
+        finally:
+            native.channels.close()
+        cp, vm = configured_guest(load_configuration(work / "vmcp.toml"), image, storage,
+                                  max_steps=10 ** 8)
+        try:
+            best_vmcp = min(best_vmcp, _time(cp.run))
+        finally:
+            cp.close()
+        if native.state() != vm.state() or (work / "native.prt").read_bytes() != \
+                (work / "vmcp.prt").read_bytes():
+            raise RuntimeError(f"{what} differs under the VMCP")
+    return best_native, best_vmcp, native, vm
+
+
 def io_side_by_side(cards: int, repeats: int = 3) -> tuple[float, float, Any, Any]:
     """The bundled card-to-printer copy with a deck of ``cards`` cards, natively
     and under the VMCP (spooled reader and printer), best of ``repeats``
@@ -532,31 +563,16 @@ def io_side_by_side(cards: int, repeats: int = 3) -> tuple[float, float, Any, An
     assert check in text
     text = text.replace(check, check.replace("X'F3'", "X'F2'"))
     image = assemble(text, str(source)).image
-    storage = 256 * 1024
-    best_native = best_vmcp = float("inf")
-    native: Any = None
-    vm: Any = None
     with tempfile.TemporaryDirectory(prefix="s370-bench-") as d:
         work = Path(d)
         (work / "deck.txt").write_text("".join(f"CARD {i:06d}\n" for i in range(cards)),
                                        encoding="ascii")
-        for mode in ("native", "vmcp"):
-            (work / f"{mode}.toml").write_text(
-                '[[device]]\naddress = "00C"\ntype = "2540R"\nfile = "deck.txt"\n'
-                f'[[device]]\naddress = "00E"\ntype = "1403"\nfile = "{mode}.prt"\n',
-                encoding="ascii")
-        for _ in range(repeats):
-            native = load_configuration(work / "native.toml").start(image, storage)
-            best_native = min(best_native, _time(partial(native.run, 10 ** 8)))
-            native.channels.close()
-            cp, vm = configured_guest(load_configuration(work / "vmcp.toml"), image, storage,
-                                      max_steps=10 ** 8)
-            best_vmcp = min(best_vmcp, _time(cp.run))
-            cp.close()
-            if native.state() != vm.state() or (work / "native.prt").read_bytes() != \
-                    (work / "vmcp.prt").read_bytes():
-                raise RuntimeError("the card-to-printer copy differs under the VMCP")
-    return best_native, best_vmcp, native, vm
+        return _printing_side_by_side(
+            image, 256 * 1024, work,
+            lambda printer: ('[[device]]\naddress = "00C"\ntype = "2540R"\n'
+                             'file = "deck.txt"\n[[device]]\naddress = "00E"\n'
+                             f'type = "1403"\nfile = "{printer}"\n'),
+            repeats, "the card-to-printer copy")
 
 
 # ---------------------------------------------------------------------------
@@ -757,30 +773,13 @@ def sos_bench(repeats: int = 3) -> tuple[float, float, Any] | str:
     if not sos.sos_present():
         return f"{sos.SOS_SOURCE} is not there"
     image = sos.sos_image()
-    best_native = best_vmcp = float("inf")
-    vm: Any = None
     with tempfile.TemporaryDirectory(prefix="s370-bench-") as d:
         work = Path(d)
         (work / "cards.bin").write_bytes(deck_cards(sos.EXAMPLES / SOS_BENCH_STREAM))
-        for mode in ("native", "vmcp"):
-            (work / f"{mode}.toml").write_text(
-                sos.configuration_text("cards.bin", f"{mode}.prt"), encoding="ascii")
-        for _ in range(repeats):
-            native = load_configuration(work / "native.toml").start(image, sos.STORAGE)
-            try:
-                best_native = min(best_native, _time(partial(native.run, 10 ** 8)))
-            finally:
-                native.channels.close()
-            cp, vm = configured_guest(load_configuration(work / "vmcp.toml"), image,
-                                      sos.STORAGE, max_steps=10 ** 8)
-            try:
-                best_vmcp = min(best_vmcp, _time(cp.run))
-            finally:
-                cp.close()
-            if native.state() != vm.state() or (work / "native.prt").read_bytes() != \
-                    (work / "vmcp.prt").read_bytes():
-                raise RuntimeError("SOS runs differently under the VMCP")
-    return best_native, best_vmcp, vm
+        t_n, t_v, _, vm = _printing_side_by_side(
+            image, sos.STORAGE, work,
+            lambda printer: sos.configuration_text("cards.bin", printer), repeats, "SOS")
+    return t_n, t_v, vm
 
 
 # ---------------------------------------------------------------------------
