@@ -242,8 +242,8 @@ def _uses_dat(image: bytes) -> bool:
     seen = [m.dat_on]
     original = m.psw_changed
 
-    def watch() -> None:
-        original()
+    def watch(*args: bool) -> None:
+        original(*args)
         if m.dat_on:
             seen.append(True)
     m.psw_changed = watch  # type: ignore[method-assign]

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# A PSW's fields as a tuple, in the order ``PSW`` declares them.
+PSWFields = tuple[int, int, bool, bool, bool, bool, bool, int, int, int, int, int, int]
+
 # bits 0, 2-4, 17 and 24-39 of an EC-mode PSW
 EC_MUST_BE_ZERO = (1 << 63) | (0b111 << 59) | (1 << 46) | (0xFFFF << 24)
 
@@ -46,6 +49,12 @@ class PSW:
     program_mask: int = 0
     address: int = 0
     invalid_bits: int = 0  # EC-mode bits that must be zero but are not
+
+    def as_tuple(self) -> PSWFields:
+        """The fields in the order they are declared."""
+        return (self.system_mask, self.key, self.ec, self.machine_check, self.wait,
+                self.problem, self.secondary, self.interruption_code, self.ilc, self.cc,
+                self.program_mask, self.address, self.invalid_bits)
 
     def to_int(self) -> int:
         v = (self.system_mask << 56) | (self.key << 52) | (self.machine_check << 50)
@@ -75,3 +84,19 @@ class PSW:
             p.cc = v >> 28 & 3
             p.program_mask = v >> 24 & 15
         return p
+
+
+def fields_of(value: int) -> PSWFields:
+    """The fields of the PSW whose 64 bits are ``value`` (``PSW.from_int``), kept
+    for the values seen most recently: a CPU loads the same PSWs again and again
+    (the new PSWs of its interruptions, the operands of LOAD PSW)."""
+    fields = _FIELDS.get(value)
+    if fields is None:
+        if len(_FIELDS) >= _FIELDS_KEPT:
+            _FIELDS.clear()
+        fields = _FIELDS[value] = PSW.from_int(value).as_tuple()
+    return fields
+
+
+_FIELDS: dict[int, PSWFields] = {}
+_FIELDS_KEPT = 4096

@@ -89,7 +89,7 @@ from reference.arch.lowcore import (
     TOD_UNITS_PER_US,
     TRANSLATION_EXCEPTION_ADDRESS,
 )
-from reference.arch.psw import PSW
+from reference.arch.psw import EC_MUST_BE_ZERO, PSW, PSWFields, fields_of
 
 INSTRUCTION_TIME_US = 1      # every instruction takes one microsecond
 
@@ -279,6 +279,11 @@ class _AllHooks(RunHooks):
             h.interruption_taken(cpu, record)
 
 
+# Decoded instructions are indexed by the 32-byte lines of absolute storage they
+# lie in: a store looks up the lines it reaches.
+CODE_LINE_SHIFT = 5
+
+
 class CPU:
     """The architectural state of one CPU; ``mem`` and ``keys`` are its storage
     (absolute addresses) and the storage keys of its 2K blocks."""
@@ -292,11 +297,12 @@ class CPU:
         # ``mem`` and ``keys`` behave as bytearrays: the machine's own, views of
         # real storage, or a paged VM's storage (reference/vm/paging.py).
         # Decoded instructions (used by the executing machine): one dictionary per
-        # fetch context, an index from the absolute address of each decoded
-        # instruction to where it is cached, and a flag per 2K block holding one.
+        # fetch context, an index from each 32-byte line of absolute storage to
+        # the decoded instructions with bytes in it (``_code_decoded``), and a flag
+        # per 2K block holding one.
         self._icaches: dict[tuple[int, int], dict[int, Decoded]] = {}
         self._icache: dict[int, Decoded] = {}
-        self._code_index: dict[int, list[tuple[dict[int, Any], int, int]]] = {}
+        self._code_index: dict[int, list[tuple[dict[int, Any], int, int, int]]] = {}
         self._code_blocks = bytearray(len(keys))
         self.size = len(mem)
         self.mem = mem
@@ -359,24 +365,49 @@ class CPU:
     def set_psw(self, p: PSW) -> None:
         """Make ``p`` the current PSW.  An invalid EC-mode PSW is loaded as it is;
         the specification exception comes before the next instruction."""
-        self.system_mask = p.system_mask
-        self.key = p.key
-        self.ec = p.ec
-        self.machine_check_mask = p.machine_check
-        self.wait = p.wait
-        self.problem = p.problem
-        self.secondary = p.secondary
-        self.bc_code = p.interruption_code
-        self.bc_ilc = p.ilc
-        self.cc = p.cc
-        self.program_mask = p.program_mask
-        self.ia = p.address
-        self.psw_invalid_bits = p.invalid_bits
+        self._set_psw_fields(p.as_tuple())
+
+    def load_psw_value(self, value: int) -> None:
+        """Make the PSW whose 64 bits are ``value`` the current PSW."""
+        self._set_psw_fields(fields_of(value))
+
+    def _set_psw_fields(self, fields: PSWFields) -> None:
+        mask, _, ec, machine_check, wait, _, _, _, _, _, _, _, invalid = fields
+        service = self._newly_enabled(ec, mask, machine_check) or wait or bool(invalid)
+        (self.system_mask, self.key, self.ec, self.machine_check_mask, self.wait,
+         self.problem, self.secondary, self.bc_code, self.bc_ilc, self.cc,
+         self.program_mask, self.ia, self.psw_invalid_bits) = fields
         # ILC of the early specification exception for an invalid PSW: 0 when the
         # PSW was introduced by LPSW or an interruption; SSM and STOSM set 2
         # (GA22-7000 ch.6 "Specification Exception").
         self.psw_invalid_ilc = 0
-        self.psw_changed()
+        self.psw_changed(service)
+
+    def set_system_mask(self, mask: int) -> None:
+        """Make ``mask`` bits 0-7 of the current PSW (SSM, STNSM, STOSM).  In the
+        EC mode a one in bit 0 or 2-4 makes the PSW invalid."""
+        service = self._newly_enabled(self.ec, mask, self.machine_check_mask)
+        self.system_mask = mask
+        if self.ec:
+            self.psw_invalid_bits = (self.psw_invalid_bits & ~(0xFF << 56)) \
+                | ((mask << 56) & EC_MUST_BE_ZERO)
+            service = service or bool(self.psw_invalid_bits)
+        self.psw_changed(service)
+
+    # The PSW's mode and masks before the first PSW is loaded (the CPU reset's).
+    ec = False
+    system_mask = 0
+    machine_check_mask = False
+
+    def _newly_enabled(self, ec: bool, mask: int, machine_check: bool) -> bool:
+        """Whether a PSW of mode ``ec`` with ``mask`` and ``machine_check`` is
+        enabled for an interruption class the current PSW is disabled for: a
+        condition already pending may then be taken before the next instruction.
+        A PSW that only disables (or changes neither) leaves every pending
+        condition as it was: masked, or taken already."""
+        if ec != self.ec:
+            return True
+        return bool(mask & ~self.system_mask) or (machine_check and not self.machine_check_mask)
 
     def current_psw(self) -> PSW:
         return PSW(system_mask=self.system_mask, key=self.key, ec=self.ec,
@@ -388,9 +419,6 @@ class CPU:
 
     def psw_value(self) -> int:
         return self.current_psw().to_int()
-
-    def load_psw_value(self, value: int) -> None:
-        self.set_psw(PSW.from_int(value))
 
     @property
     def dat_on(self) -> bool:
@@ -421,17 +449,23 @@ class CPU:
             return bool(mask & (0x80 >> channel))
         return bool(mask & 0x02) and channel < 32 and bool(self.cr[2] & (0x80000000 >> channel))
 
-    def psw_changed(self) -> None:
+    def psw_changed(self, service: bool = True) -> None:
         """Called after any change of the PSW's masks, key, mode or state.
+        ``service``: the change may call for the service between instructions
+        (a class of interruptions enabled, the wait state, an invalid PSW); PER
+        turned on, a new fetch context and attached hooks (which see the PSW
+        change between runs of the fast loop) call for it too.  Otherwise the
+        instructions go on without it.
 
         Decoded instructions are kept per fetch context (the PSW key, and the
         segment-table designation while DAT is on), so returning to a context
         finds its instructions decoded."""
-        self.attention = True
         context = (self.key, self.cr[1] if self.ec and self.system_mask & 0x04 else -1)
         cache = self._icaches.get(context)
         if cache is None:
             cache = self._icaches[context] = {}
+        if service or cache is not self._icache or self.per_on or self.hooks is not None:
+            self.attention = True
         self._icache = cache
 
     def control_changed(self) -> None:
@@ -500,6 +534,22 @@ class CPU:
             self.hooks = _AllHooks(attached)
         self.one_at_a_time = self.hooks is not None and self.hooks.one_at_a_time
 
+    def _code_decoded(self, cache: dict[int, Any], ia: int,
+                      pieces: list[tuple[int, int]]) -> None:
+        """The instruction at ``ia``, decoded from absolute bytes [start, end) of
+        each of ``pieces``, is now in ``cache``: a store into those bytes forgets
+        it (``_stored``)."""
+        index = self._code_index
+        for start, end in pieces:
+            entry = (cache, ia, start, end)
+            for line in range(start >> CODE_LINE_SHIFT, ((end - 1) >> CODE_LINE_SHIFT) + 1):
+                entries = index.setdefault(line, [])
+                # One entry per cached instruction: an earlier decoding of ``ia``
+                # into the same cache is replaced.
+                entries[:] = [e for e in entries if e[0] is not cache or e[1] != ia]
+                entries.append(entry)
+            self._code_blocks[start >> 11] = 1
+
     def _stored(self, a: int, n: int) -> None:
         """Absolute bytes [a, a+n) were stored: decoded instructions that include
         any of them are forgotten."""
@@ -509,20 +559,26 @@ class CPU:
         if not (blocks[a >> 11] or blocks[(a + n - 1) >> 11]):
             return
         index = self._code_index
-        for start in range((a - 5) & ~1, a + n, 2):
-            entries = index.get(start)
+        after = a + n
+        for line in range(a >> CODE_LINE_SHIFT, ((after - 1) >> CODE_LINE_SHIFT) + 1):
+            entries = index.get(line)
             if entries is None:
                 continue
-            kept = []
-            for cache, ia, end in entries:
-                if end > a:
-                    cache.pop(ia, None)
-                else:
-                    kept.append((cache, ia, end))
-            if kept:
-                index[start] = kept
+            for entry in entries:
+                if entry[2] < after and entry[3] > a:
+                    break
             else:
-                del index[start]
+                continue        # no instruction in the line includes a stored byte
+            hit = [entry for entry in entries if entry[2] < after and entry[3] > a]
+            for cache, ia, _, _ in hit:
+                # (An entry of the same instruction under another line stays: it
+                # forgets a later decoding of ``ia`` at worst.)
+                cache.pop(ia, None)
+            kept = [entry for entry in entries if entry not in hit]
+            if kept:
+                index[line] = kept
+            else:
+                del index[line]
 
     # ------------------------------------------------------------------
     # Addresses (GA22-7000 ch.3 "Addressing")
@@ -631,9 +687,15 @@ class CPU:
         return self.mem[self._absolute(addr, False, self.key)]
 
     def fetch_word(self, addr: int) -> int:
+        if addr & 0x7FF <= 0x7FC:
+            a = self._absolute(addr, False, self.key)
+            return int.from_bytes(self.mem[a:a + 4], "big")
         return int.from_bytes(self.fetch(addr, 4), "big")
 
     def fetch_dword(self, addr: int) -> int:
+        if addr & 0x7FF <= 0x7F8:
+            a = self._absolute(addr, False, self.key)
+            return int.from_bytes(self.mem[a:a + 8], "big")
         return int.from_bytes(self.fetch(addr, 8), "big")
 
     def store_byte(self, addr: int, value: int) -> None:

@@ -135,9 +135,7 @@ def _set_system_mask(m: CPU, mask: int) -> None:
     specification exception follows with ILC 2 (GA22-7000 ch.6 "Specification
     Exception": "When the exception is introduced by SET SYSTEM MASK or by STORE
     THEN OR SYSTEM MASK, the ILC is 2")."""
-    p: PSW = m.current_psw()
-    p = PSW.from_int((p.to_int() & ~(0xFF << 56)) | (mask << 56))
-    m.set_psw(p)
+    m.set_system_mask(mask)
     if m.psw_invalid_bits:
         m.psw_invalid_ilc = 2
 
@@ -178,8 +176,7 @@ def insert_storage_key(m: CPU, r1: int, r2: int) -> None:
 def set_system_mask(m: CPU, b2: int, d2: int) -> None:
     if m.cr[0] & CR0_SSM_SUPPRESSION:
         raise SpecialOperation("SSM suppression")
-    mask = m.fetch(m.address(0, b2, d2), 1)[0]
-    _set_system_mask(m, mask)
+    _set_system_mask(m, m.fetch_byte(m.address(0, b2, d2)))
 
 
 # ---------------------------------------------------------------------------
