@@ -105,6 +105,8 @@ D = "GA22-7000 ch.8 Decimal Instructions"
 C = "GA22-7000 ch.10 Control Instructions"
 IO = "GA22-7000 ch.13 Input/Output Instructions"
 F = "GA22-7000 ch.9 Floating-Point Instructions"
+# The machine's extension beyond System/370, modelled on 370-XA's SIE.
+SIE = "docs/interpretive-execution.md"
 
 
 def _row(opcode: int, mnemonic: str, layout: str, operands: str, name: str,
@@ -343,6 +345,8 @@ TABLE: tuple[Instruction, ...] = (
     _row(0xB211, "STPX", "S", "D2(B2)", "STORE PREFIX", "store_prefix", C, "P"),
     _row(0xB212, "STAP", "S", "D2(B2)", "STORE CPU ADDRESS", "store_cpu_address", C, "P"),
     _row(0xB213, "RRB", "S", "D2(B2)", "RESET REFERENCE BIT", "reset_reference_bit", C, "P"),
+    _row(0xB214, "SIE", "S", "D2(B2)", "START INTERPRETIVE EXECUTION",
+         "start_interpretive_execution", SIE, "P"),
     _row(0xB221, "IPTE", "RRE", "R1,R2", "INVALIDATE PAGE TABLE ENTRY",
          "invalidate_page_table_entry", C, "P"),
     _row(0xD9, "MVCK", "SS2", "D1(R1,B1),D2(B2),R3", "MOVE WITH KEY", "move_with_key", C, "Q"),

@@ -987,6 +987,24 @@ class CPU:
             return EXT_CPU_TIMER[0], None
         return None
 
+    def interruption_pending(self) -> bool:
+        """Whether the service between instructions would take an interruption
+        now (one pending for which the CPU is enabled) or stop."""
+        if self.stopped or self.pending_restart:
+            return True
+        if self.machine_check_mask and self.pending_machine_checks:
+            return True
+        if self.system_mask & 0x01 and self._external_pending() is not None:
+            return True
+        return self.channels is not None and bool(self.system_mask & 0xFE) \
+            and self.channels.any_enabled_pending()
+
+    def start_interpretive_execution(self, sd: int) -> None:
+        """START INTERPRETIVE EXECUTION of the state description at real ``sd``:
+        a CPU without the facility (the real machine has it,
+        ``reference.machine.machine.Machine``) recognizes an operation exception."""
+        raise OperationException("interpretive execution is not provided")
+
     def _take_one_pending(self) -> bool:
         """Take the highest-priority enabled pending interruption, if any.
 

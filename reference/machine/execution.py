@@ -151,6 +151,7 @@ class Executor(CPU):
         (``"time-limit"``) when it would pass the bound."""
         if max_time is None:
             max_time = default_max_time(max_steps)
+        self.run_bounds = (max_steps, max_time)
         # Look at the state before the first instruction: a machine left in the
         # wait state (or with an interruption pending) by an earlier run does not
         # execute the instruction its wait PSW points at.
@@ -164,6 +165,9 @@ class Executor(CPU):
         return self.stop_reason
 
     stop_reason: str | None = None
+    # The bounds of the run under way (``run``): interpretive execution goes on
+    # within them.
+    run_bounds: tuple[int, int] = (0, 0)
 
     def _run(self, max_steps: int, max_time: int) -> str:
         while True:

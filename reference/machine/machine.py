@@ -1,33 +1,28 @@
-"""The real System/370 machine: a CPU that owns its storage and executes.
+"""The real System/370 machine: a CPU with main storage of its own that executes.
 
 Theory of operation
 -------------------
-``Machine`` is a ``reference.machine.cpu.CPU`` (the architectural state, addressing,
-interruptions and timers) with main storage of its own and the instruction
-execution loop.  Instructions are functions ``handler(machine, *fields)`` in
-``reference/machine/instructions/``, found through the opcode table
-(``reference.arch.opcodes``).  When an instruction recognizes an exception it raises
-the ``ProgramInterruption`` subclass named after it; the loop catches it and
-``CPU.end_instruction`` performs the interruption (the PSW swap).  Before an
-instruction executes, the PSW's instruction address already points to the next
-sequential instruction; a branch replaces it.
-
-Speed: ``run`` keeps decoded instructions in a cache keyed by instruction address
-(``_icache``).  The cache is emptied whenever anything that instruction fetch
-depends on changes (PSW key, DAT, control registers, prefix, storage keys, the TLB)
-and whenever a store reaches a 2K block holding a cached instruction, so it never
-changes behaviour.  Instructions run in the fast loop (``_run_fast``) until
-something needs the service between instructions, and one at a time with every
-check (``_step_slow``) while PER is active, the PSW is invalid, or attached hooks
-ask for it (``CPU.attach_hooks``, ``RunHooks``: a trace recorder, the coverage
-observer).  Both paths tell the hooks attached what happens, and only when some
-are attached.
+``Machine`` is an ``Executor`` (reference.machine.execution: the instruction
+execution loop, on a ``reference.machine.cpu.CPU``, the architectural state) with
+main storage and storage keys of its own.  It has one facility beyond System/370:
+interpretive execution (reference.machine.interpretive, docs/interpretive-
+execution.md), START INTERPRETIVE EXECUTION running a guest from a state
+description; the guests it has run are kept, by state description, with what
+they decoded.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
+from reference.machine import interpretive
 from reference.machine.cpu import StorageSizeError
 from reference.machine.execution import HANDLERS, HANDLERS_WITHOUT_FLOATING_POINT, Executor
+
+# Guests kept (by state-description address) at most; beyond, the oldest goes.
+GUESTS_KEPT = 4096
 
 
 class Machine(Executor):
@@ -43,7 +38,33 @@ class Machine(Executor):
         self.floating_point = floating_point
         self._handlers: dict[str, Callable[..., Any]] = (
             HANDLERS if floating_point else HANDLERS_WITHOUT_FLOATING_POINT)
+        self._guests: dict[int, interpretive.Guest] = {}
         super().__init__(bytearray(storage_size), bytearray(storage_size >> 11))
+
+    # ------------------------------------------------------------------
+    # Interpretive execution (reference.machine.interpretive)
+    # ------------------------------------------------------------------
+    def start_interpretive_execution(self, sd: int) -> None:
+        interpretive.start_interpretive_execution(self, sd)
+
+    def guest_for(self, sd: int, kind: type[interpretive.Guest]) -> interpretive.Guest:
+        """The guest of the state description at real ``sd``: the one run from it
+        before, when it is of ``kind`` (resident or pageable), else a new one."""
+        guest = self._guests.get(sd)
+        if type(guest) is not kind:
+            if len(self._guests) >= GUESTS_KEPT:
+                del self._guests[next(iter(self._guests))]
+            guest = self._guests[sd] = kind(self)
+        return guest
+
+    def forget_guest(self, sd: int) -> None:
+        """The state description at ``sd`` no longer describes the guest run from it."""
+        self._guests.pop(sd, None)
+
+    def flush_instruction_cache(self) -> None:
+        super().flush_instruction_cache()
+        for guest in self._guests.values():
+            guest.forget_decoded()
 
 
 __all__ = ["Machine", "StorageSizeError", "HANDLERS_WITHOUT_FLOATING_POINT"]

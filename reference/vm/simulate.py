@@ -87,6 +87,8 @@ SIMULATIONS: dict[str, Simulation] = {
     "STAP": Simulation(control.store_cpu_address),
     "RRB": Simulation(control.reset_reference_bit),
     "IPTE": Simulation(control.invalidate_page_table_entry),
+    # A virtual machine does not have interpretive execution: operation exception.
+    "SIE": Simulation(control.start_interpretive_execution),
     "MVCK": Simulation(control.move_with_key),
     "MVCP": Simulation(control.move_to_primary),
     "MVCS": Simulation(control.move_to_secondary),

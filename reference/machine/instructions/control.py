@@ -74,7 +74,6 @@ from reference.arch.lowcore import (
     MASK24,
     MASK32,
 )
-from reference.arch.psw import PSW
 from reference.machine.instructions.common import require_aligned
 
 if TYPE_CHECKING:
@@ -459,6 +458,18 @@ def reset_reference_bit(m: CPU, b2: int, d2: int) -> None:
     m.cc = (key >> 1) & 3   # reference bit (X'04') and change bit (X'02')
     m.keys[block] = key & ~0x04
     m.key_changed(block)  # a fetch from the block must set the bit again
+
+
+# ---------------------------------------------------------------------------
+# B214 SIE   START INTERPRETIVE EXECUTION                        [S]
+# This machine's extension (docs/interpretive-execution.md, modelled on 370-XA):
+# the second-operand address is the real address of a state description, on a
+# 256-byte boundary (specification exception otherwise; addressing exception
+# beyond storage).  The guest it describes runs until an interception or until
+# the host can be interrupted (reference.machine.interpretive).  Privileged.
+# ---------------------------------------------------------------------------
+def start_interpretive_execution(m: CPU, b2: int, d2: int) -> None:
+    m.start_interpretive_execution(m.address(0, b2, d2))
 
 
 # ---------------------------------------------------------------------------
