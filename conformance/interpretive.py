@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from reference.arch.lowcore import INTERVAL_TIMER, MASK64, TOD_UNITS_PER_US
 from reference.machine import interpretive as sie
-from reference.machine.cpu import State
+from reference.machine.cpu import State, default_max_time
 from reference.machine.machine import Machine
 
 SD_AT = 0x800              # the state description (host real)
@@ -180,7 +180,10 @@ def _prepare(host: Machine, native: Machine, resident: bool, max_steps: int) -> 
 def run_interpreted(native: Machine, max_steps: int, resident: bool = True,
                     max_entries: int = 100_000) -> Interpreted:
     """Run the program ``native`` is prepared to run (see the module text) as a
-    guest of a host machine, for at most ``max_steps`` guest instructions."""
+    guest of a host machine, for at most ``max_steps`` guest instructions and
+    the machine time ``native.run(max_steps)`` allows (``default_max_time``: a
+    wait beyond it lasts until it, and the run ends there)."""
+    max_time = default_max_time(max_steps)
     host = _host_for(native, resident)
     _prepare(host, native, resident, max_steps)
     entries = 0
@@ -189,8 +192,9 @@ def run_interpreted(native: Machine, max_steps: int, resident: bool = True,
     guest_tod = native.tod()
     while entries < max_entries:
         b = host.read_real(SD_AT, sie.SD_SIZE)
-        steps = _dword(b, sie.SD_INSTRUCTIONS)
-        if steps >= max_steps:
+        remaining = min(max_steps - _dword(b, sie.SD_INSTRUCTIONS),
+                        max_time - _dword(b, sie.SD_ELAPSED))
+        if remaining <= 0:
             break
         # The guest's TOD clock goes on from where it stopped: the epoch is set
         # for the host's clock when SIE begins (SIE counts a microsecond).
@@ -199,7 +203,7 @@ def run_interpreted(native: Machine, max_steps: int, resident: bool = True,
         # The host runs SIE (one host instruction) and at most the guest's
         # remaining instructions; its bound ends interpretation exactly there.
         host.load_psw_value(0x00080000_00000000 | HOST_PROGRAM)
-        host.run(host.steps + 1 + (max_steps - steps), 1 << 62)
+        host.run(host.steps + 1 + remaining, 1 << 62)
         entries += 1
         # After an interception the host went on with its LOAD PSW (a microsecond).
         exit_tod = host.tod() - (TOD_UNITS_PER_US if host.wait else 0)
@@ -210,30 +214,42 @@ def run_interpreted(native: Machine, max_steps: int, resident: bool = True,
             if code == 0 and host.ia == HOST_PROGRAM:
                 continue          # the host's bound: the guest goes on
             break
-        delta = _wait(host)
+        delta = _wait(host, max_time)
         if delta is None:
             break
         guest_tod = (guest_tod + delta * TOD_UNITS_PER_US) & MASK64
     return Interpreted(host, code, entries, exit_tod)
 
 
-def _wait(host: Machine) -> int | None:
+def _wait(host: Machine, max_time: int) -> int | None:
     """The guest waits: its time advances to the event that ends the wait, as the
     native machine's service advances it; returns the microseconds.  None:
-    nothing can end the wait (a disabled wait, or an enabled one with no timer
-    event to come)."""
+    nothing ends the wait within ``max_time`` (a disabled wait, an enabled one
+    with no timer event to come, or one that lasts until the time bound: its
+    time then stands at the bound)."""
     guest = next(iter(host._guests.values()))
     if not guest.wait or not (guest.system_mask & 0x01 or guest.io_enabled()):
         return None
     ends = guest._wait_ends_at()
     if ends is None:
         return None
-    delta = max(ends, guest.now() + 1) - guest.now()
+    now = guest.now()
+    ends = max(ends, now + 1)
+    if ends > max_time:
+        _advance(host, max(0, max_time - now))
+        return None
+    delta = ends - now
+    _advance(host, delta)
+    return delta
+
+
+def _advance(host: Machine, delta: int) -> None:
+    """The guest's time passes by ``delta`` microseconds in the wait state."""
     b = bytearray(host.read_real(SD_AT, sie.SD_SIZE))
-    for at, value in ((sie.SD_ELAPSED, delta), (sie.SD_CPU_TIMER, -delta * TOD_UNITS_PER_US)):
+    for at, value in ((sie.SD_ELAPSED, delta), (sie.SD_CPU_TIMER, -delta * TOD_UNITS_PER_US),
+                      (sie.SD_EPOCH, delta * TOD_UNITS_PER_US)):
         b[at:at + 8] = ((_dword(b, at) + value) & MASK64).to_bytes(8, "big")
     host.write_real(SD_AT, bytes(b))
-    return delta
 
 
 __all__ = ["run_interpreted", "Interpreted"]

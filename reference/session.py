@@ -42,6 +42,15 @@ class UsageError(Exception):
     """Bad input: reported as one line and exit status 2."""
 
 
+def new_vmcp(execution: str | None = None, **options: Any) -> VMCP:
+    """A new VMCP of ``options`` that runs its guests the ``execution`` way
+    (``reference.vm.vmcp.EXECUTIONS``); None: the VMCP's own default
+    (``reference.vm.vmcp.default_execution``)."""
+    if execution is None:
+        return VMCP(**options)
+    return VMCP(execution=execution, **options)
+
+
 def load_program(path: str, storage: int = MAX_STORAGE) -> bytes:
     """The image of a program for ``storage`` bytes of storage: a .asm file (at most
     ``assembler.MAX_SOURCE`` bytes) assembled, or any other file as a raw image.  It
@@ -115,9 +124,12 @@ def start_machine(image: bytes, storage: int, path: str = "image",
 
 def start_vm(image: bytes, storage: int, max_steps: int,
              path: str = "image", virtual_cpu_id: bool = False,
-             max_time: int | None = None, floating_point: bool = True) -> VirtualMachine:
+             max_time: int | None = None, floating_point: bool = True,
+             execution: str | None = None) -> VirtualMachine:
     """One VM under a new VMCP, started as ``start_machine`` starts the native one,
-    run to its stop.  Returns the VM (its state is the guest's virtual state)."""
+    run to its stop.  Returns the VM (its state is the guest's virtual state).
+    ``execution``: how the VMCP runs it (``reference.vm.vmcp.EXECUTIONS``; None:
+    the VMCP's default)."""
 
     real = real_storage_for(storage)
     if real > MAX_STORAGE:
@@ -127,7 +139,7 @@ def start_vm(image: bytes, storage: int, max_steps: int,
         raise UsageError(f"{path}: image of {len(image)} bytes is larger than storage "
                          f"({storage} bytes)")
     try:
-        cp = VMCP(real_storage=real, floating_point=floating_point)
+        cp = new_vmcp(execution, real_storage=real, floating_point=floating_point)
         vm = cp.create_vm(image, storage, max_steps=max_steps,
                           virtual_cpu_id=virtual_cpu_id, max_time=max_time)
     except VMCPError as e:
@@ -138,12 +150,13 @@ def start_vm(image: bytes, storage: int, max_steps: int,
 
 def run_either(image: bytes, storage: int, max_steps: int, under: str | None,
                path: str, virtual_cpu_id: bool = False,
-               max_time: int | None = None, floating_point: bool = True
-               ) -> tuple[CPU, str]:
-    """(CPU, stop reason) of a native run, or of a run under the VMCP."""
+               max_time: int | None = None, floating_point: bool = True,
+               execution: str | None = None) -> tuple[CPU, str]:
+    """(CPU, stop reason) of a native run, or of a run under the VMCP (run the
+    ``execution`` way: ``start_vm``)."""
     if under == "vmcp":
         vm = start_vm(image, storage, max_steps, path, virtual_cpu_id, max_time,
-                      floating_point)
+                      floating_point, execution)
         return vm, vm.stop_reason or ""
     m = start_machine(image, storage, path, floating_point)
     return m, m.run(max_steps, max_time)
@@ -191,12 +204,13 @@ def first_difference(a: State, b: State) -> tuple[str, str, str] | None:
 
 
 def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode: str,
-                   workdir: Path, max_time: int | None = None
-                   ) -> tuple[CPU, str, dict[str, bytes]]:
+                   workdir: Path, max_time: int | None = None,
+                   execution: str | None = None) -> tuple[CPU, str, dict[str, bytes]]:
     """A run with the devices of ``config``, natively or as the only VM of a
     VMCP, with every file it writes (console, punch and printer output; 3370
     and CKD images, copied first) in ``workdir``: (CPU, stop, the contents of each output
-    and disk by device, e.g. ``"00E 1403"``)."""
+    and disk by device, e.g. ``"00E 1403"``).  ``execution``: how the VMCP runs the VM
+    (None: its default)."""
 
 
     config = copy.deepcopy(config)
@@ -228,7 +242,8 @@ def configured_run(image: bytes, storage: int, max_steps: int, config: Any, mode
     else:
         try:
             cp, vm = configured_guest(config, image, storage, max_steps=max_steps,
-                                      spool_directory=workdir / "spool", max_time=max_time)
+                                      spool_directory=workdir / "spool", max_time=max_time,
+                                      execution=execution)
         except VMCPError as e:
             raise UsageError(f"{config.path}: {e}") from None
         try:
@@ -261,7 +276,8 @@ def real_storage_for(storage: int) -> int:
 def configured_guest(config: Any, image: bytes, storage: int, *,
                      max_steps: int | None = None, ipl: int | None = None,
                      spool_directory: Any = None, virtual_cpu_id: bool = False,
-                     max_time: int | None = None) -> tuple[VMCP, VirtualMachine]:
+                     max_time: int | None = None,
+                     execution: str | None = None) -> tuple[VMCP, VirtualMachine]:
     """A machine configuration (reference.io.devices) as the only guest of a new
     VMCP, as ``s370 run --config --under vmcp`` runs it: the unit-record devices
     and console spooled (their spool files go to the configured files when the
@@ -269,14 +285,15 @@ def configured_guest(config: Any, image: bytes, storage: int, *,
     given whole to the VM as a minidisk (closed, so flushed, with the VMCP), each
     3420 a real tape unit attached to the VM; ``image`` at absolute 0, then the
     restart interruption,
-    or initial program loading from ``ipl``.  VMCPError when it cannot be set up
-    (the VMCP is closed then)."""
+    or initial program loading from ``ipl``; the VMCP runs it the ``execution`` way
+    (None: its default).  VMCPError when it cannot be set up (the VMCP is closed
+    then)."""
     real = real_storage_for(storage) + AREA_SIZE
     if real > 16 * 1024 * 1024:
         raise VMCPError(f"a guest of {storage} bytes with devices needs {real} bytes of "
                         f"real storage, more than the 16M the machine has")
-    cp = VMCP(real_storage=real, spool_directory=spool_directory,
-              floating_point=config.floating_point)
+    cp = new_vmcp(execution, real_storage=real, spool_directory=spool_directory,
+                  floating_point=config.floating_point)
     try:
         try:
             devices = devices_from_configuration(cp, config)

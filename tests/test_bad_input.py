@@ -318,6 +318,9 @@ CONFIGURATIONS: list[tuple[str, list[str]]] = [
 ]
 DIRECTORIES: list[str] = [
     _without_comments((EXAMPLES / "directory.toml").read_text(encoding="utf-8")),
+    # The same run by interpretive execution (the directory's execution key).
+    'execution = "sie"\n'
+    + _without_comments((EXAMPLES / "directory.toml").read_text(encoding="utf-8")),
     # A VM loaded by IPL from its spooled reader, with a console.
     '[[vm]]\nname = "ipl"\nipl = "00C"\nstorage = "64K"\n\n  [[vm.device]]\n'
     '  address = "00C"\n  type = "2540R"\n  file = "ipl.deck"\n  format = "binary"\n\n'
@@ -355,10 +358,10 @@ def copy_examples(tmp_path: Path) -> Path:
 _SAFE_CHARS = st.characters(blacklist_characters="/\\", blacklist_categories=("Cs",))
 _KEYS = ["storage", "device", "address", "type", "file", "format", "eof", "output", "input",
          "attention", "disk", "vm", "name", "program", "ipl", "share", "max_steps", "start",
-         "blocks", "colour", "x"]
+         "blocks", "colour", "x", "execution"]
 _WORDS = ["00C", "00E", "009", "00D", "150", "130", "191", "1F", "FFFF", "20FF", "2000",
           "3215", "2540R", "2540P", "1403", "3370", "MDISK", "mdisk", "text", "binary",
-          "64K", "16M", "17M", "0", "2K", "1", "256K"]
+          "64K", "16M", "17M", "0", "2K", "1", "256K", "trap", "assist", "sie"]
 _HEADERS = ["[[device]]", "[device]", "[[vm]]", "[vm]", "[[vm.device]]", "[vm.device]",
             "[[disk]]", "[disk]", "[program]", "[[device.x]]", "[x]", "[[x]]", "[storage]"]
 _KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_\"'.-]+)\s*=")
@@ -524,6 +527,7 @@ _VALID = {
     "program": ['"hello.asm"', '"cards_to_printer.asm"', '"disk_to_printer.asm"'],
     "share": ["1", "10", "10000"], "max_steps": ["0", "100", "5000"],
     "start": ["0", "1", "7"], "blocks": ["1", "4", "8"], "disk": ['"130"', '"131"'],
+    "execution": ['"trap"', '"assist"', '"sie"'],
 }
 
 
@@ -603,8 +607,10 @@ def configuration_runs(draw: st.DrawFn) -> tuple[bytes, list[str]]:
     text, program = draw(st.sampled_from(CONFIGURATIONS))
     data = draw(mutated_toml(text))
     under = ["--under", "vmcp"] if draw(st.booleans()) else []
+    # --execution, with --under vmcp or (a usage error) without it
+    execution = draw(st.sampled_from([[], [], ["--execution", "trap"], ["--execution", "sie"]]))
     return data, ["run", *program, "--config", "cfg.toml", "--max-steps", MAX_STEPS,
-                  "--json", *under]
+                  "--json", *under, *execution]
 
 
 @FUZZ
@@ -621,15 +627,16 @@ def test_mutated_configurations_end_in_success_or_one_line_error(case):
 
 
 @FUZZ
-@given(st.sampled_from(DIRECTORIES).flatmap(mutated_toml))
-def test_mutated_directories_end_in_success_or_one_line_error(data):
+@given(st.sampled_from(DIRECTORIES).flatmap(mutated_toml),
+       st.sampled_from([[], [], ["--execution", "trap"], ["--execution", "sie"]]))
+def test_mutated_directories_end_in_success_or_one_line_error(data, execution):
     assume(_safe_to_run(data))
     with tempfile.TemporaryDirectory() as name:
         work = Path(name)
         copy_examples(work)
         (work / "dir.toml").write_bytes(data)
         status, _, err = run_cli(["vmcp", "--directory", "dir.toml", "--max-steps",
-                                  MAX_STEPS], work)
+                                  MAX_STEPS, *execution], work)
     assert_clean_end(status, err, undelivered=True)
 
 

@@ -24,7 +24,8 @@ def test_compute_loop_executes_seven_instructions_an_iteration():
     assert elapsed > 0
 
 
-def test_privileged_loop_is_identical_natively_and_under_the_vmcp():
+def test_privileged_loop_is_identical_natively_and_under_the_vmcp(monkeypatch):
+    monkeypatch.setenv("S370_EXECUTION", "assist")    # the simulations counted
     image = assemble(bench.PRIVILEGED_SOURCE.format(count=20), "<bench>").image
     t_native, t_vmcp, native, vm = bench._native_and_vmcp(image, 10_000, repeats=1)
     # 2 set-up instructions, 20 iterations of 8, the final LPSW
@@ -241,7 +242,7 @@ def test_sos_bench_runs_the_jobs_natively_and_under_the_vmcp_alike():
     native, vmcp, vm = result
     assert native > 0 and vmcp > 0
     assert vm.stop_reason == "enabled-wait"
-    assert vm.interventions["simulate LPSW"] > 0
+    assert vm.interventions["simulate SIO"] > 0
 
 
 # ---------------------------------------------------------------------------
@@ -287,6 +288,10 @@ def test_bench_table_cli_prints_every_guest_kind(monkeypatch, capsys):
     from reference.cli.main import main
     assert main(["bench", "--table", "--steps", "2000"]) == 0
     out = capsys.readouterr().out
+    # ... and the three execution modes of the VMCP, side by side.
+    assert "| guest kind | instructions | native M/s | trap VMCP/native | trap per 1000 " \
+        "| assist VMCP/native | assist per 1000 | sie VMCP/native | sie per 1000 |" in out
+    assert "- SOS (an operating system): not here" in out
     for kind in ("register loop", "storage loop", "decimal loop", "branchy loop",
                  "privileged loop", "floating point loop", "DAT-heavy (minios)",
                  "I/O-heavy (cards to printer)", "CKD disk", "SOS (an operating system)"):

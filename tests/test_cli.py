@@ -119,9 +119,12 @@ def test_console_script_runs_as_a_process(tmp_path):
 HELLO = "examples/hello.asm"
 
 
-def test_run_under_vmcp_prints_the_same_json_as_a_native_run(capsys):
+@pytest.mark.parametrize("execution", [[], ["--execution", "trap"], ["--execution", "assist"],
+                                       ["--execution", "sie"]],
+                         ids=["default", "trap", "assist", "sie"])
+def test_run_under_vmcp_prints_the_same_json_as_a_native_run(capsys, execution):
     native = run_json(capsys, HELLO, "--dump", "250-27F")
-    guest = run_json(capsys, HELLO, "--dump", "250-27F", "--under", "vmcp")
+    guest = run_json(capsys, HELLO, "--dump", "250-27F", "--under", "vmcp", *execution)
     assert guest == native
     # the example's own result (examples/hello.asm): the sum 5050 and its text
     assert native["gpr"][2] == "000013BA"
@@ -133,10 +136,67 @@ def test_compare_identical_program_exits_0(capsys):
     assert "identical" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("execution", ["trap", "assist", "sie"])
+def test_compare_in_each_execution_mode_is_identical_and_names_the_mode(capsys, execution):
+    assert main(["compare", HELLO, "--execution", execution]) == 0
+    out = capsys.readouterr().out
+    # examples/hello.asm: 212 instructions to its disabled wait
+    assert out == (f"identical: 212 instructions, stop disabled-wait, natively and under "
+                   f"the VMCP ({execution})\n")
+
+
+def test_without_execution_the_vmcp_default_follows_the_environment(capsys, monkeypatch):
+    monkeypatch.setenv("S370_EXECUTION", "trap")
+    assert main(["compare", HELLO]) == 0
+    assert capsys.readouterr().out.endswith("under the VMCP (trap)\n")
+    monkeypatch.setenv("S370_EXECUTION", "nonsense")
+    assert main(["compare", HELLO]) == 0
+    assert capsys.readouterr().out.endswith("under the VMCP (assist)\n")
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", HELLO, "--execution", "sie"],
+    ["run", HELLO, "--execution", "trap", "--json"],
+    ["run", HELLO, "--config", "examples/cards.toml", "--execution", "sie"],
+    ["debug", HELLO, "--execution", "sie"],
+], ids=["run", "run-json", "run-config", "debug"])
+def test_execution_without_under_vmcp_is_one_line_error(capsys, argv):
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"--execution {argv[argv.index('--execution') + 1]}: only with --under vmcp\n"
+
+
+@pytest.mark.parametrize("command", [["run", HELLO, "--under", "vmcp"], ["compare", HELLO],
+                                     ["vmcp", HELLO], ["debug", HELLO, "--under", "vmcp"]],
+                         ids=["run", "compare", "vmcp", "debug"])
+def test_an_unknown_execution_mode_is_one_line_error(capsys, command):
+    assert main([*command, "--execution", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--execution: invalid choice: 'bogus'" in err
+
+
+@pytest.mark.parametrize("execution", ["trap", "sie"])
+def test_run_config_under_vmcp_in_each_mode_prints_the_native_printer_file(tmp_path, capsys,
+                                                                           execution):
+    shutil.copy(EXAMPLES / "cards.txt", tmp_path / "cards.txt")
+    (tmp_path / "cards.toml").write_text(
+        (EXAMPLES / "cards.toml").read_text().replace("cards_to_printer.prt", "out.prt"))
+    assert "out.prt" in (tmp_path / "cards.toml").read_text()
+    outs = []
+    for extra in ([], ["--under", "vmcp", "--execution", execution]):
+        assert main(["run", str(EXAMPLES / "cards_to_printer.asm"), "--config",
+                     str(tmp_path / "cards.toml"), "--json", "--dump", "0-FFF", *extra]) == 0
+        outs.append((json.loads(capsys.readouterr().out), (tmp_path / "out.prt").read_text()))
+    assert outs[1] == outs[0]
+    assert outs[0][1] == (EXAMPLES / "cards_to_printer.prt").read_text()
+
+
 def test_compare_names_the_field_and_instruction_where_runs_part(tmp_path, capsys,
                                                                 monkeypatch):
     # A VMCP with a deliberately wrong simulation of SSM: it ignores the mask byte
-    # and clears the system mask.
+    # and clears the system mask.  (Simulations: trap-and-simulate's.)
+    monkeypatch.setenv("S370_EXECUTION", "assist")
     def wrong_ssm(m, b2, d2):
         control._set_system_mask(m, 0)
 
@@ -169,6 +229,13 @@ def test_vmcp_command_prints_a_row_per_vm(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("VM") and len(lines) == 3
     assert all("disabled-wait" in line for line in lines[1:])
+
+
+def test_vmcp_command_names_its_execution_mode_in_the_heading(capsys):
+    assert main(["vmcp", HELLO, HELLO, "--execution", "sie"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("interventions by cause (sie)") and len(lines) == 3
+    assert all(line.split()[2:4] == ["disabled-wait", "212"] for line in lines[1:])
 
 
 def test_vmcp_share_count_must_match_programs(capsys):
@@ -307,6 +374,60 @@ def test_a_bad_directory_is_one_line_naming_the_place_and_exit_2(tmp_path, capsy
     assert main(["vmcp", "--directory", str(directory)]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and message in err, err
+
+
+@pytest.mark.parametrize("option,expected", [([], "sie"), (["--execution", "trap"], "trap")],
+                         ids=["directory", "command-line-wins"])
+def test_vmcp_directory_execution_runs_every_vm_that_way(tmp_path, capsys, monkeypatch,
+                                                         option, expected):
+    directory = _copy_examples(tmp_path)
+    directory.write_text('execution = "sie"\n' + directory.read_text())
+    assert load_directory(directory).execution == "sie"
+    made = []
+    original = VMCP.__post_init__
+
+    def record(self):
+        made.append(self.execution)
+        original(self)
+
+    monkeypatch.setattr(VMCP, "__post_init__", record)
+    pack = (tmp_path / "pack.img").read_bytes()
+    assert main(["vmcp", "--directory", str(directory), *option]) == 0
+    assert made == [expected]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(f"interventions by cause ({expected})")
+    assert [line.split()[:3] for line in lines[1:]] == [
+        [name, "1", "disabled-wait"] for name in ("alpha", "beta", "cards")]
+    # the same printer files as without the key (test above)
+    assert (tmp_path / "alpha.prt").read_text().splitlines() == _blocks_as_lines(pack, 0, 4)
+    assert (tmp_path / "beta.prt").read_text().splitlines() == _blocks_as_lines(pack, 4, 3)
+
+
+def test_a_directory_without_execution_leaves_the_vmcp_default(tmp_path):
+    assert load_directory(_copy_examples(tmp_path)).execution is None
+
+
+@pytest.mark.parametrize("line,message", [
+    ('execution = "fast"', "execution 'fast': one of trap, assist, sie"),
+    ('execution = "SIE"', "execution 'SIE': one of trap, assist, sie"),
+    ("execution = 1", "execution 1: one of trap, assist, sie"),
+    ('execution = ["sie"]', "execution ['sie']: one of trap, assist, sie"),
+])
+def test_a_bad_directory_execution_is_one_line_with_its_line(tmp_path, capsys, line, message):
+    directory = _copy_examples(tmp_path)
+    # after two comment lines, so on line 3
+    directory.write_text(f"# a directory\n#\n{line}\n" + directory.read_text())
+    assert main(["vmcp", "--directory", str(directory)]) == 2
+    assert capsys.readouterr().err == f"{directory}:3: {message}\n"
+
+
+def test_execution_inside_a_vm_table_is_an_unknown_key(tmp_path, capsys):
+    directory = _copy_examples(tmp_path)
+    text = directory.read_text()
+    directory.write_text(text.replace('name = "beta"', 'name = "beta"\nexecution = "sie"', 1))
+    assert main(["vmcp", "--directory", str(directory)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "directory.toml:36: vm: unknown key 'execution'" in err
 
 
 def test_run_ipl_under_the_vmcp_ends_as_the_native_ipl(tmp_path, capsys):

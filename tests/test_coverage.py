@@ -218,7 +218,9 @@ def collector():
         implementations.coverage_hook = saved
 
 
-def test_native_and_vmcp_runs_are_counted(collector):
+def test_native_and_vmcp_runs_are_counted(collector, monkeypatch):
+    # (Trap-and-simulate's traps and simulations, with the assist.)
+    monkeypatch.setenv("S370_EXECUTION", "assist")
     for mode in ("native", "vmcp"):
         out = Reference().run(_image(), 64 * 1024, 1000, mode)
         assert out.stop == "disabled-wait"
@@ -362,7 +364,8 @@ def test_write_makes_both_files(tmp_path):
 # ---------------------------------------------------------------------------
 # 5 the pytest side
 # ---------------------------------------------------------------------------
-def test_option_writes_coverage_of_a_corpus_program(pytester, tmp_path):
+def test_option_writes_coverage_of_a_corpus_program(pytester, tmp_path, monkeypatch):
+    monkeypatch.setenv("S370_EXECUTION", "assist")    # simulations counted
     source = PROGRAMS / "general" / "add.asm"
     out = tmp_path / "cov"
     result = pytester.runpytest(str(source), f"--s370-coverage={out}",

@@ -272,6 +272,18 @@ def test_under_the_vmcp_the_guest_state_is_shown(tmp_path, program):
     assert guest.splitlines()[1:] == native.splitlines()[1:]
 
 
+@pytest.mark.parametrize("execution", ["trap", "assist", "sie"])
+def test_under_the_vmcp_each_execution_mode_steps_as_the_native_machine(tmp_path, program,
+                                                                       execution):
+    commands = "step 2\nregs\nbreak svc 3\ngo\nd 20 8\nlast 3\n"
+    _, native, _ = debug(tmp_path, program, commands)
+    status, guest, err = debug(tmp_path, program, commands, "--under", "vmcp",
+                               "--execution", execution)
+    assert status == 0 and err == ""
+    assert f"as the only guest of the VMCP ({execution})," in guest.splitlines()[0]
+    assert guest.splitlines()[1:] == native.splitlines()[1:]
+
+
 def test_a_guest_that_translates_steps_as_the_native_machine(tmp_path):
     # minios turns DAT on (the VMCP runs it on shadow tables): a thousand single
     # steps, then a run to its stop, leave the guest where the native run is.

@@ -224,6 +224,7 @@ def test_shadow_table_and_page_faults_are_charged_to_the_vm_that_takes_them(monk
         spend(self, vm, kind, times)
 
     monkeypatch.setattr(VMCP, "_spend", counted)
+    monkeypatch.setenv("S370_EXECUTION", "assist")    # shadow tables: not by SIE
     source = (HOSTILE_DIR.parent / "minios.asm").read_text()
     cp = VMCP(real_storage=1024 * K, paging=64 * K)
     vm = cp.create_vm(assemble(source, "minios.asm").image, 256 * K, max_steps=200_000,

@@ -319,7 +319,8 @@ def test_one_copy_under_the_vmcp_ends_as_natively(image, native, slice_us):
     cp.run()
     assert_same_as_native(native, vm)
     assert vm.interruption_log == native.interruption_log
-    assert vm.interventions["shadow fault"] > 0          # it ran translated
+    # It ran translated: through shadow tables, or by the machine's two levels.
+    assert (vm.interventions["shadow fault"] > 0) == (cp.execution != "sie")
 
 
 def test_start_vm_and_s370_compare_agree(image, native, capsys):
@@ -345,7 +346,8 @@ def test_several_copies_under_one_vmcp_each_end_as_natively(image, native, polic
     assert all(vm.dispatches > 10 for vm in vms)
 
 
-def test_shadow_faults_per_thousand_guest_instructions(image, native):
+def test_shadow_faults_per_thousand_guest_instructions(image, native, monkeypatch):
+    monkeypatch.setenv("S370_EXECUTION", "assist")    # shadow tables: not by SIE
     cp, (vm,) = create_vms(image, 1, "round-robin")
     cp.run()
     faults = vm.interventions["shadow fault"]

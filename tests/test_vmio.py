@@ -1808,10 +1808,12 @@ def check_isolation(img: bytes, paged: bool = False) -> None:
             vms[name].interruption_log = []
 
         def own(vm: VirtualMachine) -> list[tuple[int, int]]:
+            # Its state description (interpretive execution) is the VMCP's for it.
+            sd = (vm.state_description, vm.state_description + 256)
             if vm.paged is None:
-                return [(vm.origin, vm.origin + vm.size)]
+                return [(vm.origin, vm.origin + vm.size), sd]
             # A paged VM: the pager's frames, and its tables (rebuilt at page-in).
-            return [pool, (vm.segment_table, vm.segment_table + 0x1000)]
+            return [pool, (vm.segment_table, vm.segment_table + 0x1000), sd]
 
         programs: list[Program] = []
         violations: list[str] = []

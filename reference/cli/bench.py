@@ -22,7 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -37,7 +38,7 @@ from reference.io.decks import deck_cards
 from reference.session import configured_guest, real_storage_for, start_machine
 from reference.trace import diff_files, verify_file, write_trace
 from reference.vm.states import RunState, VMCPError
-from reference.vm.vmcp import VMCP
+from reference.vm.vmcp import EXECUTIONS, VMCP
 from reference.vm.vmio import VirtualDevice
 
 BENCH_SOURCE = """\
@@ -974,4 +975,133 @@ def run_bench_table(steps: int, hercules: bool = False,
     rows = table_rows(steps, hercules)
     for line in format_table(rows):
         out(line)
+    out("")
+    for line in format_chapters(chapter_rows(steps)):
+        out(line)
     return rows
+
+
+# ---------------------------------------------------------------------------
+# The three chapters: trap-and-simulate, the assist, interpretive execution
+# ---------------------------------------------------------------------------
+@contextmanager
+def _execution(mode: str) -> Iterator[None]:
+    """VMCPs made inside run their guests in ``mode`` (their default execution,
+    ``reference.vm.vmcp.default_execution``: the environment's S370_EXECUTION)."""
+    before = os.environ.get("S370_EXECUTION")
+    os.environ["S370_EXECUTION"] = mode
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["S370_EXECUTION"]
+        else:
+            os.environ["S370_EXECUTION"] = before
+
+
+@dataclass
+class Chapter:
+    """One guest kind in each execution mode of the VMCP: its instructions, the
+    best native seconds of all the runs, and per mode the VMCP's seconds and the
+    VM's interventions (``vmcp`` empty: not measured, ``why``)."""
+
+    kind: str
+    instructions: int
+    native: float
+    vmcp: dict[str, float]
+    interventions: dict[str, int]
+    why: str = ""
+
+
+class _NotMeasured(Exception):
+    """A guest kind that cannot be measured here, and why."""
+
+
+def _chapter(kind: str, measure: Callable[[], tuple[float, float | None, int, Any]]
+             ) -> Chapter:
+    """``measure()`` (native seconds, VMCP seconds or None, instructions, the VM;
+    ``_NotMeasured``: why not) in each execution mode in turn."""
+    row = Chapter(kind, 0, float("inf"), {}, {})
+    for mode in EXECUTIONS:
+        with _execution(mode):
+            try:
+                t_n, t_v, instructions, vm = measure()
+            except _NotMeasured as e:
+                return Chapter(kind, 0, 0.0, {}, {}, why=str(e))
+        row.native = min(row.native, t_n)
+        row.instructions = instructions
+        if t_v is not None and vm is not None:
+            row.vmcp[mode] = t_v
+            row.interventions[mode] = sum(vm.interventions.values())
+    return row
+
+
+def chapter_rows(steps: int) -> list[Chapter]:
+    """Every guest kind natively and under the VMCP in its three execution modes,
+    measured side by side in one run."""
+    rows = []
+    for loop in (INTEGER_LOOP, STORAGE_LOOP, DECIMAL_LOOP, BRANCHY_LOOP, PRIVILEGED_LOOP,
+                 FLOATING_POINT_LOOP):
+        image = loop.image(loop.iterations(steps))
+
+        def measure_loop(image: bytes = image) -> tuple[float, float | None, int, Any]:
+            t_n, t_v, native, vm = _native_and_vmcp(image, 10 * steps + 100)
+            return t_n, t_v, native.steps, vm
+        name = "register loop" if loop is INTEGER_LOOP else loop.name + " loop"
+        rows.append(_chapter(name, measure_loop))
+    minios = _minios_image()
+    if minios is not None:
+        def measure_minios() -> tuple[float, float | None, int, Any]:
+            t_n, t_v, native, vm = _native_and_vmcp(minios, 10 ** 7, repeats=10,
+                                                    storage=256 * 1024)
+            return t_n, t_v, native.steps, vm
+        rows.append(_chapter("DAT-heavy (minios)", measure_minios))
+
+    def measure_io() -> tuple[float, float | None, int, Any]:
+        t_n, t_v, native, vm = io_side_by_side(max(50, steps // 2000))
+        return t_n, t_v, native.steps, vm
+    rows.append(_chapter("I/O-heavy (cards to printer)", measure_io))
+
+    def measure_disk() -> tuple[float, float | None, int, Any]:
+        disk = disk_bench()
+        return disk.native, disk.vmcp, disk.machine.steps, disk.vm
+    rows.append(_chapter("CKD disk (3350 cylinder reads)", measure_disk))
+    def measure_sos() -> tuple[float, float | None, int, Any]:
+        result = sos_bench()
+        if isinstance(result, str):
+            raise _NotMeasured(result)
+        t_n, t_v, vm = result
+        return t_n, t_v, vm.steps, vm
+    rows.append(_chapter("SOS (an operating system)", measure_sos))
+    return rows
+
+
+def format_chapters(rows: list[Chapter]) -> list[str]:
+    """The three chapters as text lines (Markdown): per mode the VMCP/native
+    ratio and the interventions per 1000 guest instructions."""
+    impl = platform.python_implementation()
+    head = " | ".join(f"{mode} VMCP/native | {mode} per 1000" for mode in EXECUTIONS)
+    out = [f"VMCP execution modes ({impl} {platform.python_version()}): trap-and-simulate "
+           f"(trap), with the assist (assist), interpretive execution (sie)",
+           "",
+           f"| guest kind | instructions | native M/s | {head} |",
+           "| --- | ---: | ---: |" + " ---: | ---: |" * len(EXECUTIONS)]
+    notes = []
+    for r in rows:
+        if not r.instructions:
+            out.append(f"| {r.kind} | — | — |" + " — | — |" * len(EXECUTIONS))
+            notes.append(f"{r.kind}: {r.why}")
+            continue
+        cells = []
+        for mode in EXECUTIONS:
+            if mode in r.vmcp:
+                cells.append(f"{r.vmcp[mode] / r.native:.2f} | "
+                             f"{1000 * r.interventions[mode] / r.instructions:.1f}")
+            else:
+                cells.append("— | —")
+        out.append(f"| {r.kind} | {r.instructions} | {r.instructions / r.native / 1e6:.2f} | "
+                   + " | ".join(cells) + " |")
+    if notes:
+        out.append("")
+        out.extend(f"- {n}" for n in notes)
+    return out

@@ -1,8 +1,8 @@
 """``s370 debug``: an interactive monitor, in the spirit of Hercules' panel
 (docs/debug.md).
 
-    s370 debug PROGRAM [--storage SIZE] [--under vmcp] [--config FILE] [--commands FILE]
-                       [--max-time SECONDS] [--no-floating-point]
+    s370 debug PROGRAM [--storage SIZE] [--under vmcp [--execution MODE]] [--config FILE]
+                       [--commands FILE] [--max-time SECONDS] [--no-floating-point]
     s370 debug --config FILE --ipl ADDRESS [...]
 
 The program starts as ``s370 run`` starts it (clear reset, the image at absolute 0,
@@ -112,12 +112,13 @@ from reference.session import (
     UsageError,
     configured_guest,
     load_program,
+    new_vmcp,
     real_storage_for,
     start_machine,
 )
 from reference.vm.states import RunState
 from reference.vm.virtual_machine import VirtualMachine
-from reference.vm.vmcp import VMCP, VMCPError
+from reference.vm.vmcp import EXECUTIONS, VMCP, VMCPError
 
 __all__ = ["add_debug_parser", "Monitor", "CommandError"]
 
@@ -256,6 +257,7 @@ class Inputs:
     ipl: int | None
     floating_point: bool
     max_time: int | None = None       # microseconds of machine time; None: no bound
+    execution: str | None = None      # how the VMCP runs the guest; None: its default
 
 
 def start_target(inputs: Inputs, image: bytes | None = None) -> _Target:
@@ -277,13 +279,15 @@ def start_target(inputs: Inputs, image: bytes | None = None) -> _Target:
         try:
             if config is not None:
                 cp, vm = configured_guest(config, image, inputs.storage, max_steps=None,
-                                          ipl=inputs.ipl, max_time=inputs.max_time)
+                                          ipl=inputs.ipl, max_time=inputs.max_time,
+                                          execution=inputs.execution)
             else:
                 real = real_storage_for(inputs.storage)
                 if real > MAX_STORAGE:
                     raise UsageError(f"{where}: under the VMCP a guest of {inputs.storage} "
                                      f"bytes needs {real} bytes of real storage, more than 16M")
-                cp = VMCP(real_storage=real, floating_point=inputs.floating_point)
+                cp = new_vmcp(inputs.execution, real_storage=real,
+                              floating_point=inputs.floating_point)
                 vm = cp.create_vm(image, inputs.storage, max_steps=None,
                                   max_time=inputs.max_time)
         except VMCPError as e:
@@ -528,7 +532,9 @@ class Monitor(cmd.Cmd):
         return self.target.cpu
 
     def banner(self) -> str:
-        where = "as the only guest of the VMCP" if self.target.mode == "vmcp" else "natively"
+        where = "natively"
+        if isinstance(self.target, _Guest):
+            where = f"as the only guest of the VMCP ({self.target.cp.execution})"
         what = self.inputs.program or f"IPL from {self.inputs.ipl:03X}"
         return (f"s370 debug: {what} {where}, {self.inputs.storage // 1024}K storage; "
                 f"PSW {psw_text(self.cpu.psw_value())}; 'help' lists the commands")
@@ -1074,6 +1080,8 @@ def cmd_debug(args: argparse.Namespace, parse_size: Callable[[str], int],
         ipl = int(args.ipl, 16)
     elif args.program is None:
         raise UsageError("s370 debug: give PROGRAM, or --ipl ADDRESS with --config")
+    if args.execution is not None and args.under != "vmcp":
+        raise UsageError(f"--execution {args.execution}: only with --under vmcp")
     if args.storage is not None:
         storage = parse_size(args.storage)
     else:
@@ -1085,7 +1093,7 @@ def cmd_debug(args: argparse.Namespace, parse_size: Callable[[str], int],
         max_time = DEFAULT_VM_MAX_TIME if args.under == "vmcp" else None
     inputs = Inputs(args.program, storage, args.under, config, ipl,
                     not args.no_floating_point and (config is None or config.floating_point),
-                    max_time)
+                    max_time, args.execution)
     target = start_target(inputs)
     monitor = Monitor(inputs, target, sys.stdout)
     monitor.say(monitor.banner())
@@ -1112,6 +1120,10 @@ def add_debug_parser(sub: Any, parse_size: Callable[[str], int],
     d.add_argument("--under", choices=["vmcp"],
                    help="run as the only guest of the VMCP; the monitor shows the "
                         "guest's virtual state")
+    d.add_argument("--execution", choices=EXECUTIONS,
+                   help="with --under vmcp: how the VMCP runs the guest: trap (trap and "
+                        "simulate), assist (with the virtual-machine assist) or sie "
+                        "(interpretive execution); default: $S370_EXECUTION, else assist")
     d.add_argument("--config", metavar="FILE",
                    help="machine configuration (TOML): storage and I/O devices")
     d.add_argument("--ipl", metavar="ADDRESS",

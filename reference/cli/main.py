@@ -3,18 +3,18 @@
     s370 asm SOURCE [-o IMAGE] [--object DECK] [--listing FILE|-]
     s370 disasm IMAGE [--start HEX] [--end HEX] [--origin HEX]
     s370 run PROGRAM [--storage SIZE] [--max-steps N] [--dump START-END]... [--json]
-             [--under vmcp] [--config FILE] [--origin HEX]
+             [--under vmcp [--execution trap|assist|sie]] [--config FILE] [--origin HEX]
     s370 run --config FILE --ipl ADDRESS [--storage SIZE] [--max-steps N] ...
-    s370 compare PROGRAM [--storage SIZE] [--max-steps N] [--config FILE]
+    s370 compare PROGRAM [--storage SIZE] [--max-steps N] [--config FILE] [--execution MODE]
     s370 vmcp PROGRAM... [--policy round-robin|share] [--share N]... [--storage SIZE]
              [--max-steps N] [--slice MICROSECONDS] [--paging SIZE] [--directory FILE]
-             [--spool DIR]
+             [--spool DIR] [--execution trap|assist|sie]
     s370 bench [--steps N] [--hercules] [--under vmcp] [--table]
     s370 bench --growth [--plot FILE] [--growth-max-records N] [--growth-suite]
     s370 dasd init TYPE FILE [--volser V] [--compress zlib|bzip2] [--cylinders N]
     s370 dasd ls FILE
-    s370 debug PROGRAM [--storage SIZE] [--under vmcp] [--config FILE [--ipl ADDRESS]]
-               [--commands FILE] [--max-time SECONDS]
+    s370 debug PROGRAM [--storage SIZE] [--under vmcp [--execution MODE]]
+               [--config FILE [--ipl ADDRESS]] [--commands FILE] [--max-time SECONDS]
 
 ``s370 run`` is a contract that tools outside the project depend on; README.md
 states it in full.  Bad input of any kind gets one line on standard error naming
@@ -39,7 +39,14 @@ from reference.arch.lowcore import MAX_STORAGE, MIN_STORAGE
 from reference.asm.assembler import AssemblyError, assemble
 from reference.asm.disassembler import disassemble, format_instruction
 from reference.asm.objdeck import DeckError, is_deck, load_deck, read_deck, write_deck
-from reference.cli.bench import run_bench, run_bench_table, run_trace_bench, run_vmcp_bench
+from reference.cli.bench import (
+    chapter_rows,
+    format_chapters,
+    run_bench,
+    run_bench_table,
+    run_trace_bench,
+    run_vmcp_bench,
+)
 from reference.cli.dasd import add_dasd_parsers
 from reference.cli.debug import add_debug_parser
 from reference.cli.dump import format_dump
@@ -54,6 +61,7 @@ from reference.session import (
     configured_run,
     first_difference,
     load_program,
+    new_vmcp,
     read_image,
     read_source,
     real_storage_for,
@@ -68,7 +76,7 @@ from reference.trace import (
     write_trace,
 )
 from reference.vm.directory import load_directory
-from reference.vm.vmcp import VMCP, VMCPError
+from reference.vm.vmcp import EXECUTIONS, VMCPError, default_execution
 from reference.vm.vmio import AREA_SIZE, VMIOError, spool_problem
 
 EXIT_OK = 0
@@ -209,6 +217,13 @@ def run_bounds(args: argparse.Namespace) -> tuple[int, int | None]:
 
 
 
+def execution_option(args: argparse.Namespace) -> str | None:
+    """``--execution`` of a command with ``--under``: only with ``--under vmcp``."""
+    if args.execution is not None and args.under != "vmcp":
+        raise UsageError(f"--execution {args.execution}: only with --under vmcp")
+    return args.execution
+
+
 def report_undelivered(command: str, spool: Any) -> int:
     """One line on standard error for each spool file whose destination could not
     be written (it stays in the spool); their number."""
@@ -226,7 +241,8 @@ def run_configured_vm(args: argparse.Namespace, config: Any, image: bytes, stora
     files could not be delivered (each reported on standard error)."""
     try:
         cp, vm = configured_guest(config, image, storage, max_steps=max_steps, ipl=ipl,
-                                  virtual_cpu_id=args.virtual_cpu_id, max_time=max_time)
+                                  virtual_cpu_id=args.virtual_cpu_id, max_time=max_time,
+                                  execution=args.execution)
     except VMCPError as e:
         if str(e).startswith(f"{config.path}:"):
             raise UsageError(str(e)) from None      # it names its place already
@@ -254,6 +270,7 @@ def run_configured(args: argparse.Namespace) -> int:
     starts as without a configuration; with --ipl it is loaded from the device by
     initial program loading instead."""
     config = read_configuration(args.config)
+    execution_option(args)
     if args.no_floating_point:
         config.floating_point = False
     storage = parse_size(args.storage) if args.storage is not None else (
@@ -358,8 +375,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     image = load_run_program(args, storage)
     if args.virtual_cpu_id and args.under != "vmcp":
         raise UsageError("--virtual-cpu-id: only with --under vmcp")
+    execution = execution_option(args)
     m, stop = run_either(image, storage, max_steps, args.under, args.program,
-                         args.virtual_cpu_id, max_time, not args.no_floating_point)
+                         args.virtual_cpu_id, max_time, not args.no_floating_point,
+                         execution)
     print_state(state_json(m, stop, dumps), args.json)
     return EXIT_OK
 
@@ -383,11 +402,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         nonlocal runs
         if config is None:
             cpu, stop = run_either(image, storage, steps, None if mode == "native" else mode,
-                                   args.program, max_time=max_time)
+                                   args.program, max_time=max_time, execution=args.execution)
             return cpu, stop, {}
         runs += 1
         return configured_run(image, storage, steps, config, mode,
-                              Path(scratch.name) / f"{runs}-{mode}", max_time)
+                              Path(scratch.name) / f"{runs}-{mode}", max_time, args.execution)
 
     with scratch:
         native, native_stop, native_out = run(max_steps, "native")
@@ -397,8 +416,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
             diff = _first_output_difference(native_out, guest_out)
         if diff is None and native_stop == guest_stop and native.steps == guest.steps:
             devices = f", {len(native_out)} device files" if config is not None else ""
+            how = args.execution or default_execution()
             print(f"identical: {native.steps} instructions, stop {native_stop}{devices}, "
-                  f"natively and under the VMCP")
+                  f"natively and under the VMCP ({how})")
             return EXIT_OK
         # Where do they part?  The first step count after which they differ.
         low, high = 0, max(native.steps, guest.steps)
@@ -424,8 +444,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(f"they part at instruction {low} at {at:06X}: {text}")
     configured = f" --config {args.config}" if args.config is not None else ""
     seconds = Decimal(max_time) / 1_000_000      # the bound the comparison's runs had
+    execution = f" --execution {args.execution}" if args.execution is not None else ""
     print(f"reproduce: s370 run {args.program}{configured} --max-steps {low} --max-time "
-          f"{seconds} --json   and the same with --under vmcp")
+          f"{seconds} --json   and the same with --under vmcp{execution}")
     return 1
 
 
@@ -503,9 +524,12 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
         raise UsageError(f"s370 vmcp: {len(guests)} VMs need {real} bytes of real storage, "
                          f"more than 16M (use --paging SIZE)")
     real = max(real, MIN_STORAGE)
+    # How the VMCP runs its VMs: --execution, else the directory's, else its default.
+    execution = args.execution if args.execution is not None else (
+        directory.execution if directory is not None else None)
     try:
-        cp = VMCP(real_storage=(real + 0x7FF) & ~0x7FF, policy=args.policy,
-                  slice_us=args.slice, paging=paging, spool_directory=args.spool)
+        cp = new_vmcp(execution, real_storage=(real + 0x7FF) & ~0x7FF, policy=args.policy,
+                      slice_us=args.slice, paging=paging, spool_directory=args.spool)
     except VMCPError as e:
         raise UsageError(f"s370 vmcp: {e}") from None
     try:
@@ -538,7 +562,7 @@ def cmd_vmcp(args: argparse.Namespace) -> int:
     # work for it (reference.vm.vmcp.COSTS), in milliseconds of real machine time.
     total = sum(vm.real_us + vm.vmcp_us for vm in vms) or 1
     print(f"{'VM':<16} {'share':>5} {'stop':<16} {'instructions':>12} {'charged ms':>10} "
-          f"{'vmcp ms':>8} {'cpu':>6}  interventions by cause")
+          f"{'vmcp ms':>8} {'cpu':>6}  interventions by cause ({cp.execution})")
     for vm in vms:
         causes = ", ".join(f"{c} {n}" for c, n in vm.interventions.most_common())
         charged = vm.real_us + vm.vmcp_us
@@ -601,6 +625,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         run_bench_table(args.steps, hercules=args.hercules)
     elif args.under == "vmcp":
         run_vmcp_bench(args.steps)
+        print()
+        for line in format_chapters(chapter_rows(args.steps)):
+            print(line)
     else:
         run_bench(args.steps, hercules=args.hercules)
     return EXIT_OK
@@ -720,6 +747,17 @@ def add_trace_parsers(sub: argparse._SubParsersAction) -> None:
     b.set_defaults(func=cmd_trace_bench)
 
 
+def add_execution_argument(parser: argparse.ArgumentParser, what: str,
+                           default: str = "") -> None:
+    """``--execution trap|assist|sie``: how the VMCP runs its guests
+    (``reference.vm.vmcp.EXECUTIONS``); not given, the VMCP's default."""
+    parser.add_argument("--execution", choices=EXECUTIONS,
+                        help=f"{what}how the VMCP runs its guests: trap (trap and "
+                             f"simulate), assist (with the virtual-machine assist) or sie "
+                             f"(interpretive execution); default: {default}$S370_EXECUTION, "
+                             f"else assist")
+
+
 MAX_TIME_HELP = ("stop after this much machine time, waits and channel activity "
                  "included (default: ten times what --max-steps instructions take, at "
                  "least 10 s)")
@@ -744,6 +782,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--virtual-cpu-id", action="store_true",
                    help="with --under vmcp: STIDP stores the virtual-machine version "
                         "code X'FF' (by default the guest sees the native CPU ID)")
+    add_execution_argument(r, "with --under vmcp: ")
     r.add_argument("--config", metavar="FILE",
                    help="machine configuration (TOML): storage and I/O devices")
     r.add_argument("--ipl", metavar="ADDRESS",
@@ -766,6 +805,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="machine configuration (TOML): the devices of both runs; their "
                         "output files and disk images are compared too (the configured "
                         "files are not written)")
+    add_execution_argument(c, "")
     c.set_defaults(func=cmd_compare)
 
     v = sub.add_parser("vmcp", help="run several programs as VMs time-shared by the VMCP")
@@ -790,6 +830,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--paging", metavar="SIZE",
                    help="page the VMs' storage through SIZE of real frames and a "
                         "backing file (e.g. 64K)")
+    add_execution_argument(v, "", "the directory's execution, else ")
     v.set_defaults(func=cmd_vmcp)
 
     a = sub.add_parser("asm", help="assemble a source file into an image or an object deck")

@@ -52,8 +52,9 @@ guest's too (``Guest.flush_instruction_cache``).
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from reference.arch import dat, opcodes
 from reference.arch.interrupts import (
@@ -102,6 +103,49 @@ SD_INTERVAL_STEPS = 0xF0       # interval-timer steps applied
 SD_CHAIN = 0xF8                # interruptions since the guest's last instruction
 SD_CHAIN_LIMIT = 0xFC          # interruptions in a row that end interpretation (0: 256)
 
+# The whole SD as one record.  The bytes no field names (02, 20-27, 52-55,
+# 5C-5F, 64-7F, C8-DF) are reserved: the machine stores zeros there when SIE ends.
+SD_LAYOUT = struct.Struct(">BBxBIIIIIQ8xQQQ16sBB4xHI4xI28x16I8s24xQQQII")
+
+
+class StateDescription(NamedTuple):
+    """The fields of a state description, in the order of ``SD_LAYOUT``."""
+
+    requests: int
+    state: int
+    mode: int
+    prefix: int
+    origin: int
+    extent: int
+    gr14: int
+    gr15: int
+    psw: int
+    cpu_timer: int
+    clock_comparator: int
+    epoch: int
+    controls: bytes              # X'40'-X'4F': SVC, LCTL and interception controls
+    code: int
+    flags: int
+    ipa: int
+    ipb: int
+    key_area: int
+    cr: tuple[int, ...]
+    parameters: bytes            # X'C0'-X'C7'
+    elapsed: int
+    instructions: int
+    interval_steps: int
+    chain: int
+    chain_limit: int
+
+    @classmethod
+    def read(cls, data: Any, at: int = 0) -> StateDescription:
+        v = SD_LAYOUT.unpack_from(data, at)
+        return cls._make(v[:18] + (v[18:34],) + v[34:])
+
+    def write(self, buffer: Any, at: int = 0) -> None:
+        SD_LAYOUT.pack_into(buffer, at, *self[:18], *self.cr, *self[19:])
+
+
 # V: requests
 REQUEST_EXTERNAL = 0x01
 REQUEST_IO = 0x02
@@ -133,8 +177,7 @@ VALIDITY_STORAGE_SHAPE = 2     # origin or extent not a multiple of 4K, extent 0
 VALIDITY_STORAGE_PLACE = 3     # resident storage outside host storage, or over host
                                # real 0-4095, the host's prefix area or the SD
 VALIDITY_KEY_AREA = 4          # the key area outside host storage or over guest
-                               # storage, host real 0-4095, the prefix area or the SD;
-                               # or none for a pageable guest
+                               # storage, host real 0-4095, the prefix area or the SD
 VALIDITY_PREFIX = 5            # the guest's prefix area beyond its extent
 VALIDITY_HOST_DAT = 6          # pageable: the host's CR0 names no translation format
 VALIDITY_HOST_SPACE = 7        # pageable: origin plus extent beyond 16M
@@ -263,6 +306,30 @@ class HostVirtualStorage:
                 offset += n
             return
         mem[self.frame(index)] = value
+
+
+class HostVirtualKeys:
+    """A pageable guest's storage keys without a key area: the host's storage
+    keys of the host frames its 2K blocks are in (through the host's DAT)."""
+
+    def __init__(self, storage: HostVirtualStorage) -> None:
+        self.storage = storage
+        self.keys = storage.host.keys
+
+    def __len__(self) -> int:
+        return self.storage.extent >> 11
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return bytes(self[i] for i in range(*index.indices(len(self))))
+        return self.keys[self.storage.frame(index << 11) >> 11]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice):
+            for i, v in zip(range(*index.indices(len(self))), bytes(value)):
+                self[i] = v
+            return
+        self.keys[self.storage.frame(index << 11) >> 11] = value
 
 
 # ---------------------------------------------------------------------------
@@ -431,17 +498,15 @@ class Guest(Executor):
         """Load the guest from the SD at host real ``sd``; ``Interception``
         (validity) when it describes no guest this machine can run."""
         host = self.host
-        b = host.read_real(sd, SD_SIZE)
-        mode = b[SD_MODE]
+        sd_absolute = host.real_to_absolute(sd)
+        d = StateDescription.read(host.mem, sd_absolute)
+        self.description = d
+        mode, origin, extent, key_area = d.mode, d.origin, d.extent, d.key_area
         if not mode & MODE_370:
             raise Interception(VALIDITY, reason=VALIDITY_MODE)
-        origin = _word(b, SD_ORIGIN)
-        extent = _word(b, SD_EXTENT)
-        key_area = _word(b, SD_KEY_AREA)
         resident = bool(mode & MODE_RESIDENT)
         if origin & 0xFFF or extent & 0xFFF or not 0 < extent <= 1 << 24:
             raise Interception(VALIDITY, reason=VALIDITY_STORAGE_SHAPE)
-        sd_absolute = host.real_to_absolute(sd)
         reserved = [(0, 0x1000), (host.prefix, host.prefix + 0x1000),
                     (sd_absolute, sd_absolute + SD_SIZE)]
         if resident:
@@ -452,49 +517,48 @@ class Guest(Executor):
                 raise Interception(VALIDITY, reason=VALIDITY_HOST_SPACE)
             if not dat.Format(host.cr[0]).valid:
                 raise Interception(VALIDITY, reason=VALIDITY_HOST_DAT)
-        if key_area or not resident:
+        if key_area:
             area = (key_area, key_area + (extent >> 11))
             guest_area = [(origin, origin + extent)] if resident else []
-            if not key_area or area[1] > host.size or _overlaps(area, reserved + guest_area):
+            if area[1] > host.size or _overlaps(area, reserved + guest_area):
                 raise Interception(VALIDITY, reason=VALIDITY_KEY_AREA)
-        prefix = _word(b, SD_PREFIX) & 0x00FFF000
+        prefix = d.prefix & 0x00FFF000
         if prefix + 0x1000 > extent:
             raise Interception(VALIDITY, reason=VALIDITY_PREFIX)
         geometry = (resident, origin, extent, key_area)
         if geometry != self._geometry:
             self._attach(*geometry)
-        self._select_handlers(bytes(b[SD_SVC_CONTROLS:SD_CONTROLS + 8]))
+        self._select_handlers(d.controls)
         self.interval_timer_off = bool(mode & MODE_INTERVAL_TIMER_OFF)
-        self.requests = b[SD_REQUESTS]
-        self._request_check = False
+        self.requests = d.requests
         # Time: the guest's clock stands at its elapsed time.
-        self.steps = _dword(b, SD_INSTRUCTIONS)
-        self.idle_us = _dword(b, SD_ELAPSED) - self.steps
-        self.interval_ticks = _dword(b, SD_INTERVAL_STEPS)
-        chain = _word(b, SD_CHAIN)
-        self.interruption_chain = chain
-        self.chain_limit = _word(b, SD_CHAIN_LIMIT) or CHAIN_LIMIT
-        self._steps_at_last_interruption = self.steps if chain else -1
-        self.cpu_timer_value = _dword(b, SD_CPU_TIMER)
+        self.steps = d.instructions
+        self.idle_us = d.elapsed - d.instructions
+        self.interval_ticks = d.interval_steps
+        self.interruption_chain = d.chain
+        self._steps_at_last_interruption = self.steps if d.chain else -1
+        self.chain_limit = d.chain_limit or CHAIN_LIMIT
+        self.cpu_timer_value = d.cpu_timer
         self.cpu_timer_set_at = self.now()
-        self.clock_comparator = _dword(b, SD_CLOCK_COMPARATOR)
-        guest_tod = (host.tod() + _dword(b, SD_EPOCH)) & MASK64
+        self.clock_comparator = d.clock_comparator
+        guest_tod = (host.tod() + d.epoch) & MASK64
         self.tod_offset = (guest_tod - self.now() * TOD_UNITS_PER_US) & MASK64
-        self.pending_interval_timer = bool(b[SD_STATE] & STATE_INTERVAL_TIMER_PENDING)
+        self.pending_interval_timer = bool(d.state & STATE_INTERVAL_TIMER_PENDING)
         # Registers and control state.
-        self.gpr[:14] = host.gpr[:14]
-        self.gpr[14] = _word(b, SD_GR14)
-        self.gpr[15] = _word(b, SD_GR14 + 4)
+        gpr = self.gpr
+        gpr[:14] = host.gpr[:14]
+        gpr[14], gpr[15] = d.gr14, d.gr15
         self.fpr[:] = host.fpr
-        crs = [_word(b, SD_CR + 4 * i) for i in range(16)]
-        if crs != self.cr:
-            self.load_control_registers(crs)
+        if list(d.cr) != self.cr:
+            self.load_control_registers(list(d.cr))
         if prefix != self.prefix:
             self.prefix = prefix
             self.purge_tlb()
-        self.load_psw_value(_dword(b, SD_PSW))
-        if b[SD_STATE] & STATE_INVALID_PSW_BY_SSM:
+        self.load_psw_value(d.psw)
+        if d.state & STATE_INVALID_PSW_BY_SSM:
             self.psw_invalid_ilc = 2
+        # Requests are looked at when the guest's enablement changes from here on.
+        self._request_check = False
         self.attention = True
 
     def _attach(self, resident: bool, origin: int, extent: int, key_area: int) -> None:
@@ -507,8 +571,10 @@ class Guest(Executor):
             self.mem = HostVirtualStorage(host, origin, extent)
         if key_area:
             self.keys = memoryview(host.mem)[key_area:key_area + (extent >> 11)]
-        else:
+        elif resident:
             self.keys = memoryview(host.keys)[origin >> 11:(origin + extent) >> 11]
+        else:
+            self.keys = HostVirtualKeys(self.mem)
         self.size = extent
         self._code_blocks = bytearray(extent >> 11)
         self._geometry = (resident, origin, extent, key_area)
@@ -519,50 +585,42 @@ class Guest(Executor):
         """Store the guest's state into the SD, with the interception (none: the
         host's interruption or bound ended interpretation, code 0)."""
         host = self.host
-        b = bytearray(host.read_real(sd, SD_SIZE))
-        state = b[SD_STATE] & ~(STATE_INTERVAL_TIMER_PENDING | STATE_INVALID_PSW_BY_SSM)
+        d = self.description
+        state = d.state & ~(STATE_INTERVAL_TIMER_PENDING | STATE_INVALID_PSW_BY_SSM)
         if self.pending_interval_timer:
             state |= STATE_INTERVAL_TIMER_PENDING
         if self.psw_invalid_bits and self.psw_invalid_ilc == 2:
             state |= STATE_INVALID_PSW_BY_SSM
-        b[SD_STATE] = state
-        b[SD_PREFIX:SD_PREFIX + 4] = self.prefix.to_bytes(4, "big")
-        b[SD_GR14:SD_GR14 + 8] = (self.gpr[14].to_bytes(4, "big")
-                                  + self.gpr[15].to_bytes(4, "big"))
-        b[SD_PSW:SD_PSW + 8] = self.psw_value().to_bytes(8, "big")
-        b[SD_CPU_TIMER:SD_CPU_TIMER + 8] = self.cpu_timer().to_bytes(8, "big")
-        b[SD_CLOCK_COMPARATOR:SD_CLOCK_COMPARATOR + 8] = self.clock_comparator.to_bytes(8, "big")
-        epoch = (self.tod() - host.tod()) & MASK64
-        b[SD_EPOCH:SD_EPOCH + 8] = epoch.to_bytes(8, "big")
-        for i, value in enumerate(self.cr):
-            b[SD_CR + 4 * i:SD_CR + 4 * i + 4] = (value & MASK32).to_bytes(4, "big")
-        b[SD_ELAPSED:SD_ELAPSED + 8] = self.now().to_bytes(8, "big")
-        b[SD_INSTRUCTIONS:SD_INSTRUCTIONS + 8] = self.steps.to_bytes(8, "big")
-        b[SD_INTERVAL_STEPS:SD_INTERVAL_STEPS + 8] = self.interval_ticks.to_bytes(8, "big")
         chain = self.interruption_chain if self.steps == self._steps_at_last_interruption else 0
-        b[SD_CHAIN:SD_CHAIN + 4] = chain.to_bytes(4, "big")
-        self._store_interception(b, interception)
-        host.write_real(sd, bytes(b))
+        code, flags, ipa, ipb, parameters = self._interception_fields(interception)
+        d = d._replace(
+            state=state, prefix=self.prefix, gr14=self.gpr[14], gr15=self.gpr[15],
+            psw=self.psw_value(), cpu_timer=self.cpu_timer(),
+            clock_comparator=self.clock_comparator,
+            epoch=(self.tod() - host.tod()) & MASK64, code=code, flags=flags, ipa=ipa,
+            ipb=ipb, cr=tuple(value & MASK32 for value in self.cr),
+            parameters=parameters or d.parameters, elapsed=self.now(),
+            instructions=self.steps, interval_steps=self.interval_ticks, chain=chain)
+        at = host.real_to_absolute(sd)
+        d.write(host.mem, at)
+        host._stored(at, SD_SIZE)
         host.gpr[:14] = self.gpr[:14]
         host.fpr[:] = self.fpr
 
-    def _store_interception(self, b: bytearray, interception: Interception | None) -> None:
-        b[SD_CODE] = 0 if interception is None else interception.code
-        b[SD_FLAGS] = 0
-        b[SD_IPA:SD_IPA + 2] = bytes(2)
-        b[SD_IPB:SD_IPB + 4] = bytes(4)
+    def _interception_fields(self, interception: Interception | None
+                             ) -> tuple[int, int, int, int, bytes]:
+        """The SD's code, status, IPA, IPB and interruption parameters for
+        ``interception`` (parameters empty: those of the SD are kept)."""
         if interception is None:
-            return
-        if interception.code == VALIDITY:
-            b[SD_IPA:SD_IPA + 2] = interception.reason.to_bytes(2, "big")
-        elif interception.code == INSTRUCTION:
+            return 0, 0, 0, 0, b""
+        if interception.code == INSTRUCTION:
             at = (self.ia - interception.length) & MASK24
-            code = self._instruction_bytes(at, interception.length)
-            b[SD_IPA:SD_IPA + 2] = code[:2]
-            b[SD_IPB:SD_IPB + 4] = code[2:].ljust(4, b"\0")
-            b[SD_FLAGS] = FLAG_EXECUTE if interception.execute else 0
-        elif interception.parameters:
-            b[SD_IP:SD_IP + len(interception.parameters)] = interception.parameters
+            code = self._instruction_bytes(at, interception.length).ljust(6, b"\0")
+            return (INSTRUCTION, FLAG_EXECUTE if interception.execute else 0,
+                    int.from_bytes(code[:2], "big"), int.from_bytes(code[2:6], "big"), b"")
+        parameters = interception.parameters.ljust(8, b"\0") if interception.parameters \
+            else b""
+        return interception.code, 0, 0, 0, parameters
 
     def _instruction_bytes(self, at: int, length: int) -> bytes:
         """The bytes of the instruction intercepted (already fetched once: the
@@ -651,14 +709,6 @@ def _execute_intercepted(execute: Callable[..., None]) -> Callable[..., None]:
     return ex
 
 
-def _word(b: bytes | bytearray, at: int) -> int:
-    return int.from_bytes(b[at:at + 4], "big")
-
-
-def _dword(b: bytes | bytearray, at: int) -> int:
-    return int.from_bytes(b[at:at + 8], "big")
-
-
 def _overlaps(area: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     return any(area[0] < end and start < area[1] for start, end in others)
 
@@ -686,27 +736,29 @@ def start_interpretive_execution(host: Any, sd: int) -> None:
     max_steps, max_time = host.run_bounds
     try:
         while True:
-            bound = min(max_steps, host._next_timer_event() - host.idle_us,
-                        max_time - host.idle_us) - host.steps
-            if bound <= 0:
-                break
-            before = guest.steps
-            try:
-                guest.run(guest.steps + bound, NO_TIME_LIMIT)
-            except Interception as i:
-                interception = i
-            finally:
-                host.steps += guest.steps - before
-            if interception is not None:
-                break
-            # What the service between the host's instructions does at its timer
-            # events; interpretation goes on unless the host can be interrupted.
-            host._update_interval_timer()
-            if host.channels is not None:
-                host.channels.advance(host.now())
+            # The host can be interrupted at every guest instruction boundary, the
+            # first one included; its run's bounds end interpretation too.
             if host.interruption_pending() or host.steps >= max_steps \
                     or host.now() >= max_time:
                 break
+            bound = min(max_steps, host._next_timer_event() - host.idle_us,
+                        max_time - host.idle_us) - host.steps
+            if bound > 0:
+                before = guest.steps
+                try:
+                    guest.run(guest.steps + bound, NO_TIME_LIMIT)
+                except Interception as i:
+                    interception = i
+                finally:
+                    host.steps += guest.steps - before
+                if interception is not None:
+                    break
+            # A host timer event: what the service between the host's instructions
+            # does for it, and interpretation goes on unless the host is now
+            # interruptible.
+            host._update_interval_timer()
+            if host.channels is not None:
+                host.channels.advance(host.now())
     except (HostExit, HostFault) as fault:
         # The guest as before the instruction (or the interruption) that met the
         # host's exception; the host takes the program interruption, which

@@ -69,7 +69,7 @@ from reference.trace.format import (
     hex_registers,
     state_digest,
 )
-from reference.vm.vmcp import VMCP
+from reference.vm.vmcp import VMCP, default_execution
 
 Sink = Callable[[list[str]], None]
 
@@ -518,7 +518,12 @@ def record(image: bytes, storage: int, mode: str, max_steps: int, sink: Sink,
         finally:
             recorder.uninstall()
     if mode == "vmcp":
-        cp = VMCP(real_storage=real_storage_for(storage))
+        # The recorder follows the guest's instructions on the real machine's run:
+        # interpretive execution runs them inside one SIE, where its hooks do not
+        # reach, so a trace under the VMCP is recorded by trap-and-simulate (with
+        # the assist, unless trap-and-simulate alone is the VMCP's default).
+        execution = "trap" if default_execution() == "trap" else "assist"
+        cp = VMCP(real_storage=real_storage_for(storage), execution=execution)
         vm = cp.create_vm(image, storage, max_steps=max_steps)
         recorder = _Recorder(vm, cp.real, vm.origin, vm.size, sink)
         recorder.install()

@@ -3,9 +3,11 @@
 Theory of operation
 -------------------
 The directory is a TOML file (docs/vmcp.md, "The directory"), as VM/370's user
-directory: ``[[disk]]`` tables name the VMCP's real disks (an I/O address, a
-host image file and a type: 3370, the default, or a CKD type of
-``reference.io.ckd_geometry``, a Hercules CKD or CCKD image), ``[[tape]]``
+directory: the top-level key ``execution`` says how the VMCP runs every VM
+(``reference.vm.vmcp.EXECUTIONS``: trap, assist or sie), ``[[disk]]`` tables
+name the VMCP's real disks (an I/O address, a host image file and a type: 3370,
+the default, or a CKD type of ``reference.io.ckd_geometry``, a Hercules CKD or
+CCKD image), ``[[tape]]``
 tables its real tape units (a configured 3420's keys), ``[[vm]]`` tables
 the VMs (a name, the program it runs or the device it is loaded from by IPL,
 storage, share, step limit), and each VM's ``[[vm.device]]`` tables its devices.
@@ -49,6 +51,7 @@ from reference.io.config import (
 )
 from reference.io.dasd import DasdImageError, open_image
 from reference.io.devices import FileUse, check_shared_files, input_problem
+from reference.vm.vmcp import EXECUTIONS
 from reference.vm.vmio import BLOCK, VirtualDevice, VMIOError, tape_arguments, virtual_device
 
 __all__ = ["Directory", "DirectoryVM", "load_directory"]
@@ -74,6 +77,8 @@ class Directory:
     """The VMCP's real disks (I/O address -> host image file) and its VMs."""
 
     path: str
+    # How the VMCP runs its VMs (``EXECUTIONS``); None: not said, the VMCP's default.
+    execution: str | None = None
     disks: dict[int, tuple[Path, int]] = field(default_factory=dict)   # file, line
     # The CKD disks: their type and cylinders (a disk not here is a 3370).
     ckd: dict[int, tuple[str, int]] = field(default_factory=dict)
@@ -111,9 +116,15 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
     directory = Directory(name)
     directory.files.append(FileUse(Path(path), "input", "this directory file", 0))
     for key in data:
-        if key not in ("disk", "tape", "vm"):
-            raise fail(key_line(text, 0, key), f"unknown key {key!r} ([[disk]], [[tape]], "
-                       "[[vm]])")
+        if key not in ("execution", "disk", "tape", "vm"):
+            raise fail(key_line(text, 0, key), f"unknown key {key!r} (execution, [[disk]], "
+                       "[[tape]], [[vm]])")
+    if "execution" in data:
+        execution = data["execution"]
+        if not isinstance(execution, str) or execution not in EXECUTIONS:
+            raise fail(key_line(text, 0, "execution"), f"execution {execution!r}: one of "
+                       f"{', '.join(EXECUTIONS)}")
+        directory.execution = execution
     disks, tapes, vms = data.get("disk", []), data.get("tape", []), data.get("vm", [])
     if not isinstance(disks, list) or not isinstance(vms, list) or not isinstance(tapes, list):
         raise fail(1, "disk, tape and vm must be arrays of tables ([[disk]], [[tape]], "

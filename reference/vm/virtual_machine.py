@@ -67,6 +67,7 @@ class VirtualMachine(CPU):
         self.interruptions_charged = 0   # interruptions performed on it, charged so far
         self.uncharged = 0           # real time used, not yet charged to the scheduler
         self.segment_table = 0       # real address of the VMCP's segment table for it
+        self.state_description = 0   # real address of its SD (interpretive execution)
         self.real = real
         # Shadow translation tables (guest virtual -> host real), one space per
         # guest segment-table designation; derived from the guest's own TLB

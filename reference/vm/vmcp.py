@@ -65,6 +65,7 @@ problem state, and every VMCP action on its behalf goes through its own
 from __future__ import annotations
 
 import heapq
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,10 +100,12 @@ from reference.io.ckd_geometry import GEOMETRIES
 from reference.io.dasd import DasdImageError, open_image
 from reference.io.devices import Disk3370
 from reference.io.tape import Tape3420
+from reference.machine import interpretive as sie
 from reference.machine.cpu import STOP_TIME_LIMIT
 from reference.machine.instructions.general import execute_target
+from reference.machine.interpretive import SD_SIZE, Guest, PageableGuest
 from reference.machine.machine import Machine
-from reference.vm import reflect
+from reference.vm import interpreted, reflect
 from reference.vm.paging import PAGE as PAGE_4K
 from reference.vm.paging import PagedStorage, Pager
 from reference.vm.scheduling import POLICIES, Policy
@@ -160,6 +163,29 @@ ENTRIES = {EXTERNAL_NEW: ENTRY_EXTERNAL, SVC_NEW: ENTRY_SVC, PROGRAM_NEW: ENTRY_
 ENTRY_WAIT_PSW = 0x000A0000_00000000   # EC mode, wait, every interruption disabled
 
 
+EXECUTIONS = ("trap", "assist", "sie")
+
+
+def default_execution() -> str:
+    """The execution mode of a VMCP made without one: the environment variable
+    S370_EXECUTION when it names one (the test suite runs in each mode so), else
+    the assist."""
+    mode = os.environ.get("S370_EXECUTION", "")
+    return mode if mode in EXECUTIONS else "assist"
+
+
+def _state_description_offset(storage: int) -> int:
+    """Where a VM's state description is in its table region: after the segment
+    table (1K) and its page tables (64 bytes a segment), on a 256-byte boundary."""
+    segments = (storage + SEGMENT - 1) // SEGMENT
+    return (1024 + segments * 64 + 0xFF) & ~0xFF
+
+
+def _tables_size(storage: int) -> int:
+    """The bytes of a VM's table region (4K-aligned): its tables and its SD."""
+    return (_state_description_offset(storage) + SD_SIZE + 0xFFF) & ~0xFFF
+
+
 # ---------------------------------------------------------------------------
 # The control program
 # ---------------------------------------------------------------------------
@@ -187,16 +213,20 @@ class VMCP:
     paging: int = 0
     # The spool directory (None: a temporary one, removed with the VMCP).
     spool_directory: Any = None
-    # The virtual-machine assist: privileged instructions of a guest in the
-    # virtual supervisor state are simulated from inside the real machine's run,
-    # without the real interruption and the redispatch (``_assist``).
-    assist: bool = True
+    # How guests run (``EXECUTIONS``): "trap", trap-and-simulate; "assist", the
+    # same with the virtual-machine assist (privileged instructions of a guest in
+    # the virtual supervisor state simulated from inside the real machine's run,
+    # without the real interruption and the redispatch, ``_assist``); "sie", by
+    # interpretive execution (reference.vm.interpreted).
+    execution: str = field(default_factory=lambda: default_execution())
     # Whether the real machine, and so every VM, has the floating-point facility.
     floating_point: bool = True
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
             raise VMCPError(f"unknown policy {self.policy!r} (round-robin, share)")
+        if self.execution not in EXECUTIONS:
+            raise VMCPError(f"unknown execution {self.execution!r} ({', '.join(EXECUTIONS)})")
         self.real = Machine(self.real_storage, floating_point=self.floating_point)
         self.scheduler: Policy = POLICIES[self.policy]()
         # Real storage above the VMCP's own low storage is handed out in 4K-aligned
@@ -223,13 +253,15 @@ class VMCP:
         for new_at, entry in ENTRIES.items():
             psw = ENTRY_WAIT_PSW | entry
             self.real.write_real(new_at, psw.to_bytes(8, "big"))
+        self.real.write_real(interpreted.HOST_PROGRAM, interpreted.host_program(
+            ENTRY_WAIT_PSW | interpreted.ENTRY_SIE))
         self.spool = Spool(self.spool_directory)
         self._running: VirtualMachine | None = None   # the VM on the real machine
         self._steps0 = 0          # real steps already counted in the running VM's
         self._run_limit = 0       # the step limit of the real run under way
         self._idle_in_run = 0     # real time inside it not the guest's (waits, VMCP work)
         self._slice_end = 0       # the real time the dispatch under way ends at
-        if self.assist:
+        if self.execution == "assist":
             self.real.assist = self._assist
             self.real.svc_assist = self._svc_assist
         self.io: RealIO | None = None
@@ -397,8 +429,7 @@ class VMCP:
         if len(image) > storage:
             raise VMCPError(f"image of {len(image)} bytes is larger than the VM's storage "
                             f"({storage} bytes)")
-        segments = (storage + SEGMENT - 1) // SEGMENT
-        tables = (1024 + segments * 64 + 0xFFF) & ~0xFFF
+        tables = _tables_size(storage)
         if paged:
             # Paged: the VM's storage lives in the pager's frames and backing file.
             if self.pager is None:
@@ -430,6 +461,7 @@ class VMCP:
         self._created += 1
         vm.order = self._created
         vm.segment_table = table_at
+        vm.state_description = table_at + _state_description_offset(vm.size)
         self.vms.append(vm)
         try:
             if devices is not None:
@@ -459,9 +491,8 @@ class VMCP:
         self.release_spool(vm)
         self.vms.remove(vm)
         self.shadow_tables.free(vm)
-        segments = (vm.size + SEGMENT - 1) // SEGMENT
-        tables = (1024 + segments * 64 + 0xFFF) & ~0xFFF
-        regions = [(vm.segment_table, tables)]
+        self.real.forget_guest(vm.state_description)
+        regions = [(vm.segment_table, _tables_size(vm.size))]
         if vm.paged is not None:
             vm.paged.release()
         else:
@@ -497,7 +528,10 @@ class VMCP:
 
     def build_tables(self, vm: VirtualMachine) -> None:
         """The VMCP's segment and page tables for ``vm``: guest-real page p maps
-        to the frame of guest-absolute page (p with guest prefixing applied)."""
+        to the frame of guest-absolute page (p with guest prefixing applied).  By
+        interpretive execution the machine applies the guest's prefixing: page p
+        of the guest's host virtual storage is guest-absolute page p."""
+        absolute = (lambda page: page) if self.execution == "sie" else vm.real_to_absolute
         mem = self.real.mem
         sto = vm.segment_table
         size = vm.size
@@ -510,8 +544,7 @@ class VMCP:
             mem[at:at + 4] = ((15 << 28) | pto).to_bytes(4, "big")
             for p in range(32):
                 real_page = s * SEGMENT + p * PAGE
-                frame = None if real_page >= size else vm.real_frame(
-                    vm.real_to_absolute(real_page))
+                frame = None if real_page >= size else vm.real_frame(absolute(real_page))
                 if frame is None:
                     pte = 0x0004                  # invalid: beyond storage, or paged out
                 else:
@@ -676,44 +709,13 @@ class VMCP:
             return Dispatch(0, "early PSW exception", 1)
         used = 0
         entry, cause = 0, "slice"
+        run = self._run_interpreted if self.execution == "sie" else self._run_trapped
         while True:
-            until_event = self._next_guest_event(vm) - vm.now()
-            budget = max(1, min(self._slice_end - real.now(), until_event,
-                                limit - vm.steps))
-            try:
-                self._load_real(vm, budget)
-            except VMCPError as e:
-                # Real storage has no room for this guest's shadow tables: this VM
-                # alone stops, with the reason.
-                vm.stop(f"vmcp: {e}")
+            ran = run(vm, limit)
+            if ran is None:
                 return Dispatch(0, "no room", used)
-            steps0, now0 = real.steps, real.now()
-            self._running, self._steps0 = vm, steps0
-            self._run_limit = real.steps + budget + 1
-            real.run(self._run_limit, NO_LIMIT)
-            self._running = None
-            used += real.steps - steps0
-            vm.steps += real.steps - self._steps0
-            busy = real.now() - now0 - self._idle_in_run
-            self._idle_in_run = 0
-            vm.real_us += busy
-            vm.uncharged += busy
-            entry = real.ia
-            if entry == ENTRY_ASSIST and real.wait:
-                # The assist simulated an instruction whose effects the real
-                # machine's configuration must follow: the guest's state is in the
-                # VM already, and it has settled.
-                cause = "assist"
-            elif entry == ENTRY_PROGRAM and real.read_real(PROGRAM_OLD + 5, 3) == \
-                    ENTRY_SVC.to_bytes(3, "big"):
-                # SVC with a PER event: the real machine took the SVC interruption
-                # and then, with the VMCP's SVC entry PSW as old PSW, the PER program
-                # interruption.  The guest gets both, in that order, as natively.
-                self._save_guest(vm, ENTRY_SVC)
-                cause = reflect.svc_with_per(real, vm)
-            else:
-                self._save_guest(vm, entry)
-                cause = self._handle(vm, entry, budget, until_event)
+            entry, cause, steps = ran
+            used += steps
             self._spend(vm, "trap")
             if vm.run_state is RunState.RUNNING and cause not in _KEEP_SETTLED:
                 # What the native machine does between two instructions: the
@@ -736,6 +738,143 @@ class VMCP:
         self._charge_events(vm)
         self._enqueue(vm)
         return Dispatch(entry, cause, used)
+
+    def _run_trapped(self, vm: VirtualMachine, limit: int) -> tuple[int, str, int] | None:
+        """One real run of ``vm`` by trap-and-simulate (and the assist, when it
+        is on): the guest in the real problem state until a real interruption
+        takes it back, which is handled.  Returns the real entry, the cause and
+        the guest's instructions; None when the VM stopped for want of room."""
+        real = self.real
+        until_event = self._next_guest_event(vm) - vm.now()
+        budget = max(1, min(self._slice_end - real.now(), until_event, limit - vm.steps))
+        try:
+            self._load_real(vm, budget)
+        except VMCPError as e:
+            # Real storage has no room for this guest's shadow tables: this VM
+            # alone stops, with the reason.
+            vm.stop(f"vmcp: {e}")
+            return None
+        steps0, now0 = real.steps, real.now()
+        self._running, self._steps0 = vm, steps0
+        self._run_limit = real.steps + budget + 1
+        real.run(self._run_limit, NO_LIMIT)
+        self._running = None
+        vm.steps += real.steps - self._steps0
+        busy = real.now() - now0 - self._idle_in_run
+        self._idle_in_run = 0
+        vm.real_us += busy
+        vm.uncharged += busy
+        entry = real.ia
+        if entry == ENTRY_ASSIST and real.wait:
+            # The assist simulated an instruction whose effects the real
+            # machine's configuration must follow: the guest's state is in the
+            # VM already, and it has settled.
+            cause = "assist"
+        elif entry == ENTRY_PROGRAM and real.read_real(PROGRAM_OLD + 5, 3) == \
+                ENTRY_SVC.to_bytes(3, "big"):
+            # SVC with a PER event: the real machine took the SVC interruption
+            # and then, with the VMCP's SVC entry PSW as old PSW, the PER program
+            # interruption.  The guest gets both, in that order, as natively.
+            self._save_guest(vm, ENTRY_SVC)
+            cause = reflect.svc_with_per(real, vm)
+        else:
+            self._save_guest(vm, entry)
+            cause = self._handle(vm, entry, budget, until_event)
+        return entry, cause, real.steps - steps0
+
+    # --- interpretive execution (reference.vm.interpreted) ---------------------
+    def _next_host_event(self, vm: VirtualMachine) -> int:
+        """The guest time of the next event that only the VMCP can handle: an
+        event of the VM's channels (its timers are the machine's to run), and the
+        VM's time bound."""
+        events = [vm.max_time]
+        if vm.channels is not None:
+            t = vm.channels.next_event()
+            if t is not None:
+                events.append(t)
+        return min(events)
+
+    def _run_interpreted(self, vm: VirtualMachine, limit: int) -> tuple[int, str, int]:
+        """One START INTERPRETIVE EXECUTION of ``vm`` on the real machine, for at
+        most what is left of the slice, of its bounds and until its next channel
+        event, and the interception handled.  Returns the real entry, the cause
+        and the guest's instructions."""
+        real = self.real
+        until_event = self._next_host_event(vm) - vm.now()
+        budget = max(1, min(self._slice_end - real.now(), until_event, limit - vm.steps))
+        sd = vm.state_description
+        guest = real.guest_for(sd, Guest if vm.paged is None else PageableGuest)
+        guest.interruption_log = vm.interruption_log
+        if guest.observer is not real.observer:
+            guest.observer = real.observer
+        chain_limit = min(vm.max_steps if vm.max_steps is not None else
+                          INTERRUPTION_LOOP_LIMIT, 0xFFFFFFFF)
+        interpreted.describe(real, vm, sd, chain_limit)
+        crs = [REAL_CR0] + [0] * 15
+        crs[1] = (15 << 24) | vm.segment_table
+        if crs != real.cr:
+            real.load_control_registers(crs)
+        # The real CPU timer ends the SIE after ``budget`` guest instructions (the
+        # SIE itself takes the first microsecond).
+        real.set_cpu_timer((budget + 1) * TOD_UNITS_PER_US - 1)
+        real.set_psw(PSW(system_mask=0x01, ec=True, address=interpreted.HOST_PROGRAM))
+        steps0, now0, taken = vm.steps, real.now(), guest.interruptions
+        real.run(real.steps + budget + 3, NO_LIMIT)
+        entry = real.ia
+        # The guest's interruptions the machine presented: the guest's, but no
+        # work of the VMCP's to charge.
+        taken = guest.interruptions - taken
+        vm.interruptions += taken
+        vm.interruptions_charged += taken
+        # After an interception the real machine went on with its LOAD PSW.
+        ended_at = real.tod() - (TOD_UNITS_PER_US if entry == interpreted.ENTRY_SIE else 0)
+        d = interpreted.take_back(real, vm, sd, ended_at)
+        busy = real.now() - now0
+        vm.real_us += busy
+        vm.uncharged += busy
+        steps = vm.steps - steps0
+        if d.code:
+            # The SIE ended with an interception (the real CPU timer may have run
+            # out just after it, before the host program's LOAD PSW: the slice is
+            # over then too, which the dispatch loop sees).
+            counted = interpreted.INTERCEPTIONS.get(d.code, "")
+            if counted is None:
+                cause = self._simulate(vm, interpreted.intercepted_length(d) >> 1)
+            elif counted:
+                cause = counted
+                vm.interventions[cause] += 1
+                if d.code == sie.INTERRUPTION_LOOP:
+                    # The chain reached the VM's bound (its step limit, as natively,
+                    # or the VMCP's INTERRUPTION_LOOP_LIMIT): the VM stops there.
+                    vm.stop("step-limit" if vm.max_steps is not None
+                            else "interruption loop")
+            else:
+                # The state description described no guest this machine can run:
+                # a model error of the VMCP's own tables; this VM alone stops.
+                vm.stop(f"vmcp: interception {d.code} of the state description")
+                cause = "validity"
+        elif entry == ENTRY_PROGRAM:
+            cause = self._host_exception(vm)
+        else:
+            cause = self._handle(vm, entry, budget, until_event)
+        return entry, cause, steps
+
+    def _host_exception(self, vm: VirtualMachine) -> str:
+        """A real program interruption ended the SIE: a paged VM touched a page
+        that is not resident (its host virtual storage is its absolute storage);
+        the page comes in and the guest goes on with the instruction, which the
+        machine nullified.  Any other is a model error: this VM stops."""
+        real = self.real
+        code = int.from_bytes(real.read_real(PROGRAM_CODE, 2), "big")
+        if vm.paged is not None and code in (SegmentTranslation.code, PageTranslation.code):
+            tea = int.from_bytes(real.read_real(TRANSLATION_EXCEPTION_ADDRESS, 4), "big")
+            if vm.paged.page_fault(tea & 0xFFFFFF):
+                self.build_tables(vm)
+                vm.interventions["page fault"] += 1
+                self._spend(vm, "page fault")
+                return "page fault"
+        vm.stop(f"vmcp: real program interruption {code:04X} during interpretive execution")
+        return "host exception"
 
     @staticmethod
     def _next_guest_event(vm: VirtualMachine) -> int:
