@@ -65,6 +65,10 @@ class VirtualMachine(CPU):
         self.vmcp_us = 0             # modeled time of the VMCP's work for it (COSTS)
         self.channel_events = 0      # events of its channel subsystem charged so far
         self.interruptions_charged = 0   # interruptions performed on it, charged so far
+        # Interruptions the machine presented to it by interpretive execution: its
+        # own, but no work of the VMCP's (counted in ``interruptions`` and, so that
+        # they are not charged, in ``interruptions_charged``).
+        self.presented = 0
         self.uncharged = 0           # real time used, not yet charged to the scheduler
         self.segment_table = 0       # real address of the VMCP's segment table for it
         self.state_description = 0   # real address of its SD (interpretive execution)

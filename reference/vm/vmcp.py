@@ -826,6 +826,7 @@ class VMCP:
         taken = guest.interruptions - taken
         vm.interruptions += taken
         vm.interruptions_charged += taken
+        vm.presented += taken
         # After an interception the real machine went on with its LOAD PSW.
         ended_at = real.tod() - (TOD_UNITS_PER_US if entry == interpreted.ENTRY_SIE else 0)
         d = interpreted.take_back(real, vm, sd, ended_at)
