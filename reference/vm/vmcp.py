@@ -41,10 +41,17 @@ virtual supervisor state is simulated; a real translation exception is a shadow
 fault, a page fault, or the guest addressing beyond its storage; everything else
 is reflected.
 
-*The assist.*  The virtual-machine assist (``VMCP.assist``) simulates a
+*The assist.*  The virtual-machine assist (``VMCP._assist``) simulates a
 privileged instruction of a guest in the virtual supervisor state from inside the
 real machine's run, without the real interruption and the redispatch: the guest
 goes on in the same real run unless its real configuration must change.
+
+*Execution modes.*  ``VMCP.execution`` chooses among three ways of running guests:
+"trap" (trap-and-simulate, above), "assist" (with the assist, the default) and
+"sie": interpretive execution (reference.vm.interpreted), where the real machine
+runs the guest itself from a state description and the VMCP handles only the
+interceptions (``_run_interpreted``); the dispatcher, the settling, the scheduling
+and the simulations are the same in every mode.
 
 *Time.*  A guest's time is the instructions it executed plus the time it waited,
 the same function of the work done as native time; the VMCP's own work never
