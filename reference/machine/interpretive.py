@@ -501,30 +501,12 @@ class Guest(Executor):
         sd_absolute = host.real_to_absolute(sd)
         d = StateDescription.read(host.mem, sd_absolute)
         self.description = d
+        reason = validity_reason(host, sd_absolute, d)
+        if reason:
+            raise Interception(VALIDITY, reason=reason)
         mode, origin, extent, key_area = d.mode, d.origin, d.extent, d.key_area
-        if not mode & MODE_370:
-            raise Interception(VALIDITY, reason=VALIDITY_MODE)
         resident = bool(mode & MODE_RESIDENT)
-        if origin & 0xFFF or extent & 0xFFF or not 0 < extent <= 1 << 24:
-            raise Interception(VALIDITY, reason=VALIDITY_STORAGE_SHAPE)
-        reserved = [(0, 0x1000), (host.prefix, host.prefix + 0x1000),
-                    (sd_absolute, sd_absolute + SD_SIZE)]
-        if resident:
-            if origin + extent > host.size or _overlaps((origin, origin + extent), reserved):
-                raise Interception(VALIDITY, reason=VALIDITY_STORAGE_PLACE)
-        else:
-            if origin + extent > 1 << 24:
-                raise Interception(VALIDITY, reason=VALIDITY_HOST_SPACE)
-            if not dat.Format(host.cr[0]).valid:
-                raise Interception(VALIDITY, reason=VALIDITY_HOST_DAT)
-        if key_area:
-            area = (key_area, key_area + (extent >> 11))
-            guest_area = [(origin, origin + extent)] if resident else []
-            if area[1] > host.size or _overlaps(area, reserved + guest_area):
-                raise Interception(VALIDITY, reason=VALIDITY_KEY_AREA)
         prefix = d.prefix & 0x00FFF000
-        if prefix + 0x1000 > extent:
-            raise Interception(VALIDITY, reason=VALIDITY_PREFIX)
         geometry = (resident, origin, extent, key_area)
         if geometry != self._geometry:
             self._attach(*geometry)
@@ -709,6 +691,36 @@ def _execute_intercepted(execute: Callable[..., None]) -> Callable[..., None]:
     return ex
 
 
+def validity_reason(host: Any, sd_absolute: int, d: StateDescription) -> int:
+    """The validity reason (docs/interpretive-execution.md, "Validity reasons")
+    why the SD ``d`` at host absolute ``sd_absolute`` describes no guest that
+    ``host`` (its storage size, prefix and CR0) can run; 0 when it describes one."""
+    mode, origin, extent, key_area = d.mode, d.origin, d.extent, d.key_area
+    if not mode & MODE_370:
+        return VALIDITY_MODE
+    resident = bool(mode & MODE_RESIDENT)
+    if origin & 0xFFF or extent & 0xFFF or not 0 < extent <= 1 << 24:
+        return VALIDITY_STORAGE_SHAPE
+    reserved = [(0, 0x1000), (host.prefix, host.prefix + 0x1000),
+                (sd_absolute, sd_absolute + SD_SIZE)]
+    if resident:
+        if origin + extent > host.size or _overlaps((origin, origin + extent), reserved):
+            return VALIDITY_STORAGE_PLACE
+    else:
+        if origin + extent > 1 << 24:
+            return VALIDITY_HOST_SPACE
+        if not dat.Format(host.cr[0]).valid:
+            return VALIDITY_HOST_DAT
+    if key_area:
+        area = (key_area, key_area + (extent >> 11))
+        guest_area = [(origin, origin + extent)] if resident else []
+        if area[1] > host.size or _overlaps(area, reserved + guest_area):
+            return VALIDITY_KEY_AREA
+    if (d.prefix & 0x00FFF000) + 0x1000 > extent:
+        return VALIDITY_PREFIX
+    return 0
+
+
 def _overlaps(area: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     return any(area[0] < end and start < area[1] for start, end in others)
 
@@ -777,4 +789,4 @@ def _store_validity(host: Any, sd: int, validity: Interception) -> None:
 
 
 __all__ = ["Guest", "Interception", "HostFault", "HostVirtualStorage",
-           "start_interpretive_execution"]
+           "start_interpretive_execution", "validity_reason"]

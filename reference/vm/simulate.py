@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from reference.arch.interrupts import Interruption
 from reference.machine.instructions import control, io
+from reference.vm import nested
 from reference.vm.virtual_machine import VirtualMachine
 
 
@@ -87,8 +88,9 @@ SIMULATIONS: dict[str, Simulation] = {
     "STAP": Simulation(control.store_cpu_address),
     "RRB": Simulation(control.reset_reference_bit),
     "IPTE": Simulation(control.invalidate_page_table_entry),
-    # A virtual machine does not have interpretive execution: operation exception.
-    "SIE": Simulation(control.start_interpretive_execution),
+    # Interpretive execution: the VM's guest runs by the real machine's SIE from a
+    # shadow state description (reference.vm.nested, VMCP._run_nested).
+    "SIE": Simulation(nested.start_interpretive_execution),
     "MVCK": Simulation(control.move_with_key),
     "MVCP": Simulation(control.move_to_primary),
     "MVCS": Simulation(control.move_to_secondary),

@@ -21,6 +21,7 @@ what the scheduler has not been charged yet), and its shadow translation tables
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from reference.machine.cpu import CPU, default_max_time
 from reference.machine.machine import Machine
@@ -72,6 +73,10 @@ class VirtualMachine(CPU):
         self.uncharged = 0           # real time used, not yet charged to the scheduler
         self.segment_table = 0       # real address of the VMCP's segment table for it
         self.state_description = 0   # real address of its SD (interpretive execution)
+        # Its own interpretive execution (reference.vm.nested): the SIE under way,
+        # and the real address of the shadow SD that runs its guest.
+        self.nested: Any = None
+        self.shadow_description = 0
         self.real = real
         # Shadow translation tables (guest virtual -> host real), one space per
         # guest segment-table designation; derived from the guest's own TLB

@@ -112,7 +112,7 @@ from reference.machine.cpu import STOP_TIME_LIMIT
 from reference.machine.instructions.general import execute_target
 from reference.machine.interpretive import SD_SIZE, Guest, PageableGuest
 from reference.machine.machine import Machine
-from reference.vm import interpreted, reflect
+from reference.vm import interpreted, nested, reflect
 from reference.vm.paging import PAGE as PAGE_4K
 from reference.vm.paging import PagedStorage, Pager
 from reference.vm.scheduling import POLICIES, Policy
@@ -189,8 +189,9 @@ def _state_description_offset(storage: int) -> int:
 
 
 def _tables_size(storage: int) -> int:
-    """The bytes of a VM's table region (4K-aligned): its tables and its SD."""
-    return (_state_description_offset(storage) + SD_SIZE + 0xFFF) & ~0xFFF
+    """The bytes of a VM's table region (4K-aligned): its tables, its SD and the
+    shadow SD of its own guest (reference.vm.nested)."""
+    return (_state_description_offset(storage) + 2 * SD_SIZE + 0xFFF) & ~0xFFF
 
 
 # ---------------------------------------------------------------------------
@@ -469,6 +470,7 @@ class VMCP:
         vm.order = self._created
         vm.segment_table = table_at
         vm.state_description = table_at + _state_description_offset(vm.size)
+        vm.shadow_description = vm.state_description + SD_SIZE
         self.vms.append(vm)
         try:
             if devices is not None:
@@ -499,6 +501,7 @@ class VMCP:
         self.vms.remove(vm)
         self.shadow_tables.free(vm)
         self.real.forget_guest(vm.state_description)
+        self.real.forget_guest(vm.shadow_description)
         regions = [(vm.segment_table, _tables_size(vm.size))]
         if vm.paged is not None:
             vm.paged.release()
@@ -686,10 +689,12 @@ class VMCP:
         ``COSTS``), when the VM waits or stops, or when it needs what only a new
         dispatch gives it.  Simulations, reflected interruptions, the guest's timer
         events and faults are handled within the slice, and the guest goes on."""
-        if vm.attention:
+        if vm.attention and vm.nested is None:
             # Something changed the VM from outside since it last settled (an
             # operator's restart or interrupt key, an injected machine check):
             # settle it first, as the native machine does before an instruction.
+            # (In interpretive execution the VM is inside its SIE: the SIE ends
+            # first, ``_run_nested``.)
             self.settle(vm)
             if vm.run_state is not RunState.READY:
                 self._enqueue(vm)
@@ -716,15 +721,16 @@ class VMCP:
             return Dispatch(0, "early PSW exception", 1)
         used = 0
         entry, cause = 0, "slice"
-        run = self._run_interpreted if self.execution == "sie" else self._run_trapped
+        own = self._run_interpreted if self.execution == "sie" else self._run_trapped
         while True:
-            ran = run(vm, limit)
+            ran = (own if vm.nested is None else self._run_nested)(vm, limit)
             if ran is None:
                 return Dispatch(0, "no room", used)
             entry, cause, steps = ran
             used += steps
             self._spend(vm, "trap")
-            if vm.run_state is RunState.RUNNING and cause not in _KEEP_SETTLED:
+            if vm.run_state is RunState.RUNNING and cause not in _KEEP_SETTLED \
+                    and vm.nested is None:
                 # What the native machine does between two instructions: the
                 # guest's pending interruptions, a wait it entered, its timers.
                 self.settle(vm)
@@ -866,6 +872,69 @@ class VMCP:
         else:
             cause = self._handle(vm, entry, budget, until_event)
         return entry, cause, steps
+
+    def _run_nested(self, vm: VirtualMachine, limit: int) -> tuple[int, str, int]:
+        """One real SIE of the guest of ``vm``, which is in interpretive execution
+        (reference.vm.nested): from the shadow SD, for at most what is left of
+        the slice, of the VM's bounds and until the VM's next event.  Returns the
+        real entry, the cause and the instructions (the guest's, which are the
+        VM's)."""
+        real = self.real
+        run = vm.nested
+        # The VM can be interrupted at every guest instruction boundary, the
+        # first one included: the real SIE then runs no guest instruction.
+        if vm.interruption_pending() or vm.steps >= limit or vm.now() >= vm.max_time:
+            budget = 0
+        else:
+            budget = max(1, min(self._slice_end - real.now(),
+                                self._next_guest_event(vm) - vm.now(), limit - vm.steps))
+        d = nested.read(vm)
+        shadow = vm.shadow_description
+        guest = real.guest_for(shadow, Guest)
+        if guest.observer is not real.observer:
+            guest.observer = real.observer
+        epoch = nested.describe(real, vm, d, shadow)
+        crs = [REAL_CR0] + [0] * 15
+        if crs != real.cr:
+            real.load_control_registers(crs)
+        real.set_cpu_timer((budget + 1) * TOD_UNITS_PER_US - 1)
+        real.set_psw(PSW(system_mask=0x01, ec=True, address=interpreted.HOST_PROGRAM))
+        now0, taken = real.now(), guest.interruptions
+        real.run(real.steps + budget + 3, NO_LIMIT)
+        entry = real.ia
+        vm.presented += guest.interruptions - taken
+        d, steps = nested.take_back(real, vm, d, shadow, epoch)
+        vm.steps += steps
+        busy = real.now() - now0
+        vm.real_us += busy
+        vm.uncharged += busy
+        if d.code:
+            # Every interception is the VM's (the VMCP adds no controls): its SIE
+            # is complete, its PSW past it.
+            vm.nested = None
+            vm.interventions["nested interception"] += 1
+            if d.code == sie.VALIDITY:
+                vm.stop(f"vmcp: the shadow state description is not valid "
+                        f"(reason {d.ipa})")
+            return entry, "nested interception", steps
+        if entry == ENTRY_PROGRAM:
+            vm.nested = None
+            code = int.from_bytes(real.read_real(PROGRAM_CODE, 2), "big")
+            vm.stop(f"vmcp: real program interruption {code:04X} in a guest's "
+                    f"interpretive execution")
+            return entry, "host exception", steps
+        # A VM event: what the machine does for a host between the guest's
+        # instructions at a timer event; the SIE ends when the VM can now be
+        # interrupted or its run reached a bound.
+        vm._update_interval_timer()
+        if vm.channels is not None:
+            vm.channels.advance(vm.now())
+        if vm.interruption_pending() or vm.steps >= limit or vm.now() >= vm.max_time:
+            vm.ia = run.address
+            vm.nested = None
+            vm.interventions["nested SIE ended"] += 1
+            return entry, "nested SIE ended", steps
+        return entry, "nested", steps
 
     def _host_exception(self, vm: VirtualMachine) -> str:
         """A real program interruption ended the SIE: a paged VM touched a page
@@ -1040,6 +1109,10 @@ class VMCP:
         runs, the real machine is left in the disabled wait at ``ENTRY_ASSIST``
         and the dispatch loop takes over.  Always True: the assist acted."""
         real = self.real
+        if vm.nested is not None:
+            # SIE simulated: the dispatch loop runs the VM's guest (_run_nested).
+            real.set_psw(PSW.from_int(ENTRY_WAIT_PSW | ENTRY_ASSIST))
+            return True
         if vm.run_state is RunState.RUNNING:
             self.settle(vm)
         while vm.run_state is RunState.WAITING and self._wait_in_place(vm, in_run=True):
@@ -1201,7 +1274,7 @@ class VMCP:
 # nullified the instruction and changed nothing the guest sees), and causes that
 # end the dispatch (the slice is over, a bound is reached, or the VMCP cannot go on
 # with this VM).
-_KEEP_SETTLED = frozenset({"assist", "page fault", "shadow fault"})
+_KEEP_SETTLED = frozenset({"assist", "page fault", "shadow fault", "nested"})
 _END_DISPATCH = frozenset({"slice", "step-limit", STOP_TIME_LIMIT})
 
 # Simulated instructions decoded once: instruction bytes -> (row, fields, the

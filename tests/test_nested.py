@@ -1,0 +1,259 @@
+"""A guest hypervisor under the VMCP (reference/vm/nested.py): a VM's START
+INTERPRETIVE EXECUTION runs its guest as the real machine's SIE does.
+
+Every expectation is the same program run natively: a host program in S/370
+(``HOST``, below) runs a guest by SIE on the reference machine, which implements
+docs/interpretive-execution.md, and the same host program as a VM of the VMCP,
+in each execution mode, must end in the same state: its storage (the SD, the
+guest's storage, the host's log of interceptions), registers, PSW and timers,
+at the same instruction count.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reference.asm.assembler import assemble
+from reference.machine import interpretive as sie
+from reference.session import start_machine
+from reference.vm import nested
+from reference.vm.vmcp import EXECUTIONS, VMCP
+from tests.support import differences
+
+GUEST_ORIGIN = 0x10000
+HOST_STORAGE = 0x20000
+SD = 0x800
+
+# The host: runs the guest at GUEST_ORIGIN (extent 64K) by SIE from the SD at
+# X'800', enabled for its CPU timer (a slice of SLICE microseconds: each one
+# ends the SIE without interception and is counted at TICKS); after each
+# interception it logs the code, IPA and IPB (LOG, 8 bytes each, COUNT of them)
+# and goes on with the guest after an instruction interception (the guest's PSW
+# is past it) by adding 1 to the guest's R1 as its "simulation"; any other code
+# ends the run in a disabled wait.  The guest's registers 0-13 are kept at GREGS
+# across the host's own work (base register 14, SD address in 15).
+HOST = """
+HOST     START 0
+         DC    X'00080000',A(BEGIN)      restart: EC mode, disabled
+         ORG   HOST+X'58'
+         DC    X'00080000',A(EXTH)       external new PSW: EC, disabled
+         ORG   HOST+X'200'
+BEGIN    BALR  14,0
+         USING *,14
+         LCTL  0,0,CR0                   CPU-timer subclass on
+         SPT   SLICE
+         LA    15,SD
+         LM    0,13,GREGS
+LOOP     SSM   ENABLED                   external interruptions on
+         SIE   0(15)
+         SSM   DISABLED
+         STM   0,13,GREGS
+         L     1,COUNT
+         LR    2,1
+         SLL   2,3
+         LA    2,LOG(2)
+         MVC   0(2,2),SDCODE-1           code (with the byte before it)
+         MVC   2(6,2),SDIPA              IPA and IPB
+         LA    1,1(1)
+         ST    1,COUNT
+         C     1,MAXLOG
+         BNL   DONE
+         CLI   SDCODE,4
+         BNE   DONE
+         L     1,GREGS+4                 the guest's R1 + 1: the "simulation"
+         LA    1,1(1)
+         ST    1,GREGS+4
+         LM    0,13,GREGS
+         B     LOOP
+EXTH     STM   0,1,XSAVE                 CPU timer: count, new slice, back to SIE
+         L     1,TICKS
+         LA    1,1(1)
+         ST    1,TICKS
+         SPT   SLICE
+         LM    0,1,XSAVE
+         LPSW  X'18'
+DONE     LPSW  WAIT
+         DS    0D
+WAIT     DC    X'000A0000',A(0)
+SLICE    DC    X'00000000',A({slice})
+CR0      DC    X'00000400'
+ENABLED  DC    X'01'
+DISABLED DC    X'00'
+         DS    0F
+COUNT    DC    F'0'
+TICKS    DC    F'0'
+MAXLOG   DC    F'64'
+XSAVE    DS    2F
+GREGS    DC    14F'0'
+LOG      DS    64D
+         ORG   HOST+X'800'
+SD       DC    X'00001018'               V, S, M: 370 resident
+         DC    F'0'                      prefix
+         DC    A({origin})               origin
+         DC    A(X'10000')               extent
+         DC    2F'0'                     GR14, GR15
+         DC    X'00080000',A(X'200')     guest PSW: EC, disabled, at X'200'
+         DC    XL8'00'                   reserved
+         DC    XL8'00'                   CPU timer
+         DC    XL8'00'                   clock comparator
+         DC    XL8'00'                   epoch
+         DC    XL16'{controls}'          SVC, LCTL, interception controls
+SDCODE   DC    X'00'
+         DC    X'00'
+         DC    XL4'00'
+SDIPA    DC    XL2'00'
+         DC    XL4'00'
+         ORG   SD+X'80'
+         DC    X'000000E0',13F'0',X'C2000000',X'00000200'
+         ORG   SD+X'100'
+         END
+"""
+
+
+def host_image(guest: str, slice_us: int = 700, controls: str = "00" * 16) -> bytes:
+    image = bytearray(assemble(HOST.format(slice=slice_us << 12, origin=GUEST_ORIGIN,
+                                           controls=controls), "host.asm").image)
+    code = assemble(guest, "guest.asm").image
+    image[len(image):GUEST_ORIGIN] = bytes(GUEST_ORIGIN - len(image))
+    return bytes(image) + code
+
+
+# A guest that works with its clocks, keys, control registers and interruptions
+# (all interpreted by the facility), intercepted instructions (DIAGNOSE), and
+# ends in a disabled wait (interception 28).
+GUEST = """
+GUEST    START 0
+         ORG   GUEST+X'58'
+         DC    X'00080000',A(EXTH)       external new PSW
+         ORG   GUEST+X'68'
+         DC    X'00080000',A(PGMH)       program new PSW
+         ORG   GUEST+X'200'
+BEGIN    BALR  12,0
+         USING *,12
+         STCK  T0
+         SPT   TIMER
+         LCTL  0,0,CR0
+         STOSM MASK,X'01'                external on: the CPU timer will come
+         LA    3,2000
+SPIN     AR    4,3
+         BCT   3,SPIN
+         DIAG  0,0,0                     intercepted: the host adds 1 to R1
+         DIAG  0,0,0
+         SSK   5,6
+         ISK   7,6
+         STPT  T1
+         STCK  T2
+         STPX  PFX2
+         DC    X'0000'                   operation exception: the guest's own
+         LPSW  WAIT
+EXTH     L     9,TICKS
+         LA    9,1(9)
+         ST    9,TICKS
+         SPT   TIMER
+         LPSW  X'18'
+PGMH     MVC   PGMCODE,X'8E'
+         LPSW  X'28'
+         DS    0D
+WAIT     DC    X'000A0000',A(X'EEE')
+TIMER    DC    X'00000000',A(X'100000')  a 256 us CPU timer
+CR0      DC    X'00000400'
+T0       DS    D
+T1       DS    D
+T2       DS    D
+PFX2     DS    F
+TICKS    DC    F'0'
+PGMCODE  DC    H'0'
+MASK     DS    X
+         END
+"""
+
+
+def run_native(image: bytes, max_steps: int = 200_000):
+    m = start_machine(image, HOST_STORAGE)
+    m.run(max_steps)
+    return m
+
+
+def run_vm(image: bytes, execution: str, max_steps: int = 200_000, slice_us: int = 5000):
+    cp = VMCP(real_storage=1 << 20, execution=execution, slice_us=slice_us)
+    vm = cp.create_vm(image, HOST_STORAGE, max_steps=max_steps)
+    cp.run()
+    return vm
+
+
+def sd_code(cpu) -> int:
+    return cpu.read_real(SD + sie.SD_CODE, 1)[0]
+
+
+def test_the_native_host_runs_its_guest_to_its_disabled_wait() -> None:
+    native = run_native(host_image(GUEST))
+    assert native.stop_reason == "disabled-wait"
+    assert sd_code(native) == sie.WAIT_STATE
+    host = assemble(HOST.format(slice=1, origin=GUEST_ORIGIN, controls="00" * 16),
+                    "host.asm").symbols
+    # Two DIAGNOSEs were intercepted and "simulated" (the guest's R1 is 2), then
+    # the wait: three interceptions logged; the host's slices ended SIE 5 times.
+    assert native.read_real(host["GREGS"] + 4, 4) == (2).to_bytes(4, "big")
+    assert native.read_real(host["COUNT"], 8) == bytes.fromhex("0000000300000005")
+    assert native.read_real(host["LOG"], 24) == bytes.fromhex(
+        "0004830000000000" "0004830000000000" "001C000000000000")
+    sd = native.read_real(SD, sie.SD_SIZE)
+    assert int.from_bytes(sd[sie.SD_PSW:sie.SD_PSW + 8], "big") & 0xFFFFFF == 0xEEE
+    # The guest took its own operation exception (code 1) and its CPU-timer
+    # interruptions (2,000 loop iterations, 4,000 instructions, a 256 us timer).
+    guest = assemble(GUEST, "guest.asm").symbols
+    assert native.read_real(GUEST_ORIGIN + guest["PGMCODE"], 2) == b"\0\1"
+    ticks = int.from_bytes(native.read_real(GUEST_ORIGIN + guest["TICKS"], 4), "big")
+    assert 4000 // 256 <= ticks <= 4100 // 256 + 1
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+@pytest.mark.parametrize("slice_us", [100_000, 700, 97])
+def test_a_host_under_the_vmcp_runs_its_guest_as_natively(execution: str,
+                                                           slice_us: int) -> None:
+    image = host_image(GUEST, slice_us=slice_us)
+    native = run_native(image)
+    vm = run_vm(image, execution)
+    assert differences(native, vm) == []
+    assert sd_code(vm) == sie.WAIT_STATE
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+def test_short_vmcp_slices_leave_the_guest_hypervisor_s_results_unchanged(
+        execution: str) -> None:
+    image = host_image(GUEST, slice_us=700)
+    native = run_native(image)
+    vm = run_vm(image, execution, slice_us=50)
+    assert differences(native, vm) == []
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+def test_a_step_limit_inside_the_guest_ends_the_sie_as_natively(execution: str) -> None:
+    image = host_image(GUEST, slice_us=100_000)
+    native = run_native(image, max_steps=1500)
+    vm = run_vm(image, execution, max_steps=1500)
+    assert native.ia & 0xFFFFFF != 0
+    assert differences(native, vm) == []
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+def test_a_pageable_guest_without_host_dat_is_invalid_as_natively(execution: str) -> None:
+    image = bytearray(host_image(GUEST))
+    image[SD + sie.SD_MODE] = sie.MODE_370        # pageable; the host's CR0 has no format
+    native = run_native(bytes(image))
+    assert sd_code(native) == sie.VALIDITY
+    assert native.read_real(SD + sie.SD_IPA, 2) == sie.VALIDITY_HOST_DAT.to_bytes(2, "big")
+    assert differences(native, run_vm(bytes(image), execution)) == []
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+def test_a_pageable_guest_of_a_vm_is_a_validity_interception(execution: str) -> None:
+    image = bytearray(host_image(GUEST))
+    image[SD + sie.SD_MODE] = sie.MODE_370        # pageable
+    at = assemble(HOST.format(slice=1, origin=GUEST_ORIGIN, controls="00" * 16),
+                  "host.asm").symbols["CR0"]
+    image[at:at + 4] = bytes.fromhex("00800400")  # 4K pages, 64K segments
+    vm = run_vm(bytes(image), execution)
+    assert sd_code(vm) == sie.VALIDITY
+    assert int.from_bytes(vm.read_real(SD + sie.SD_IPA, 2), "big") == \
+        nested.VALIDITY_NOT_COMBINED
