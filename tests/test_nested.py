@@ -12,7 +12,10 @@ at the same instruction count.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from conformance.strategies import PROGRAM_STORAGE, dat_programs, guest_programs
 from reference.asm.assembler import assemble
 from reference.machine import interpretive as sie
 from reference.session import start_machine
@@ -70,13 +73,15 @@ EXTH     STM   0,1,XSAVE                 CPU timer: count, new slice, back to SI
          LA    1,1(1)
          ST    1,TICKS
          SPT   SLICE
+         MVC   X'50'(4,0),ITIMER          the interval timer: one more step
          LM    0,1,XSAVE
          LPSW  X'18'
 DONE     LPSW  WAIT
          DS    0D
 WAIT     DC    X'000A0000',A(0)
 SLICE    DC    X'00000000',A({slice})
-CR0      DC    X'00000400'
+CR0      DC    X'{cr0}'
+ITIMER   DC    X'00000100'
 ENABLED  DC    X'01'
 DISABLED DC    X'00'
          DS    0F
@@ -110,9 +115,16 @@ SDIPA    DC    XL2'00'
 """
 
 
-def host_image(guest: str, slice_us: int = 700, controls: str = "00" * 16) -> bytes:
-    image = bytearray(assemble(HOST.format(slice=slice_us << 12, origin=GUEST_ORIGIN,
-                                           controls=controls), "host.asm").image)
+def host_source(slice_us: int = 700, controls: str = "00" * 16,
+                interval_timer: bool = False) -> str:
+    return HOST.format(slice=slice_us << 12, origin=GUEST_ORIGIN, controls=controls,
+                       cr0="00000480" if interval_timer else "00000400")
+
+
+def host_image(guest: str, slice_us: int = 700, controls: str = "00" * 16,
+               interval_timer: bool = False) -> bytes:
+    image = bytearray(assemble(host_source(slice_us, controls, interval_timer),
+                               "host.asm").image)
     code = assemble(guest, "guest.asm").image
     image[len(image):GUEST_ORIGIN] = bytes(GUEST_ORIGIN - len(image))
     return bytes(image) + code
@@ -189,8 +201,7 @@ def test_the_native_host_runs_its_guest_to_its_disabled_wait() -> None:
     native = run_native(host_image(GUEST))
     assert native.stop_reason == "disabled-wait"
     assert sd_code(native) == sie.WAIT_STATE
-    host = assemble(HOST.format(slice=1, origin=GUEST_ORIGIN, controls="00" * 16),
-                    "host.asm").symbols
+    host = assemble(host_source(), "host.asm").symbols
     # Two DIAGNOSEs were intercepted and "simulated" (the guest's R1 is 2), then
     # the wait: three interceptions logged; the host's slices ended SIE 5 times.
     assert native.read_real(host["GREGS"] + 4, 4) == (2).to_bytes(4, "big")
@@ -208,10 +219,11 @@ def test_the_native_host_runs_its_guest_to_its_disabled_wait() -> None:
 
 
 @pytest.mark.parametrize("execution", EXECUTIONS)
+@pytest.mark.parametrize("interval_timer", [False, True], ids=["cpu-timer", "interval-timer"])
 @pytest.mark.parametrize("slice_us", [100_000, 700, 97])
-def test_a_host_under_the_vmcp_runs_its_guest_as_natively(execution: str,
-                                                           slice_us: int) -> None:
-    image = host_image(GUEST, slice_us=slice_us)
+def test_a_host_under_the_vmcp_runs_its_guest_as_natively(execution: str, slice_us: int,
+                                                           interval_timer: bool) -> None:
+    image = host_image(GUEST, slice_us=slice_us, interval_timer=interval_timer)
     native = run_native(image)
     vm = run_vm(image, execution)
     assert differences(native, vm) == []
@@ -250,10 +262,135 @@ def test_a_pageable_guest_without_host_dat_is_invalid_as_natively(execution: str
 def test_a_pageable_guest_of_a_vm_is_a_validity_interception(execution: str) -> None:
     image = bytearray(host_image(GUEST))
     image[SD + sie.SD_MODE] = sie.MODE_370        # pageable
-    at = assemble(HOST.format(slice=1, origin=GUEST_ORIGIN, controls="00" * 16),
-                  "host.asm").symbols["CR0"]
+    at = assemble(host_source(), "host.asm").symbols["CR0"]
     image[at:at + 4] = bytes.fromhex("00800400")  # 4K pages, 64K segments
     vm = run_vm(bytes(image), execution)
     assert sd_code(vm) == sie.VALIDITY
     assert int.from_bytes(vm.read_real(SD + sie.SD_IPA, 2), "big") == \
         nested.VALIDITY_NOT_COMBINED
+
+
+def _patched(changes: dict[int, bytes], guest: str = GUEST) -> bytes:
+    image = bytearray(host_image(guest))
+    for at, data in changes.items():
+        image[at:at + len(data)] = data
+    return bytes(image)
+
+
+HOST_SYMBOLS = assemble(host_source(), "host.asm").symbols
+# The host's "LA 15,SD" made "LA 15,SD+8": the SD not on a 256-byte boundary.
+_LA = HOST_SYMBOLS["BEGIN"] + 10
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+@pytest.mark.parametrize("case,changes,code,reason", [
+    ("extent beyond the host's storage", {SD + sie.SD_EXTENT: (0x20000).to_bytes(4, "big")},
+     sie.VALIDITY, sie.VALIDITY_STORAGE_PLACE),
+    ("extent over the host's low storage", {SD + sie.SD_ORIGIN: bytes(4)},
+     sie.VALIDITY, sie.VALIDITY_STORAGE_PLACE),
+    ("key area over the guest", {SD + sie.SD_KEY_AREA: GUEST_ORIGIN.to_bytes(4, "big")},
+     sie.VALIDITY, sie.VALIDITY_KEY_AREA),
+    ("prefix beyond the extent", {SD + sie.SD_PREFIX: (0x10000).to_bytes(4, "big")},
+     sie.VALIDITY, sie.VALIDITY_PREFIX),
+    ("key area in the host's storage", {SD + sie.SD_KEY_AREA: (0x3000).to_bytes(4, "big")},
+     sie.WAIT_STATE, 0),
+])
+def test_the_state_description_is_checked_against_the_vm_as_natively(
+        execution: str, case: str, changes: dict[int, bytes], code: int, reason: int) -> None:
+    image = _patched(changes)
+    native = run_native(image)
+    assert sd_code(native) == code
+    if reason:
+        assert native.read_real(SD + sie.SD_IPA, 2) == reason.to_bytes(2, "big")
+    assert differences(native, run_vm(image, execution)) == []
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+def test_a_misaligned_state_description_is_the_host_s_specification_exception(
+        execution: str) -> None:
+    image = bytearray(host_image(GUEST))
+    assert image[_LA:_LA + 2] == bytes.fromhex("41F0")
+    image[_LA + 2:_LA + 4] = (SD + 8).to_bytes(2, "big")
+    native = run_native(bytes(image), max_steps=50)
+    assert native.read_real(0x8E, 2) == b"\0\6"           # specification exception
+    assert differences(native, run_vm(bytes(image), execution, max_steps=50)) == []
+
+
+# A guest that stores beyond its 64K extent and into the last bytes of it: the
+# first is its own addressing exception (its program new PSW: a disabled wait
+# at X'ADD'), the host's storage beyond is untouched.
+REACHING_GUEST = """
+G        START 0
+         ORG   G+X'68'
+         DC    X'000A0000',A(X'ADD')     program new PSW: a disabled wait
+         ORG   G+X'200'
+         USING G,0
+         L     1,EDGE
+         MVC   0(4,1),MARK              the last word of its storage
+         L     1,BEYOND
+         MVC   0(4,1),MARK              the first word beyond: addressing
+         LPSW  X'200'
+EDGE     DC    A(X'FFFC')
+BEYOND   DC    A(X'10000')
+MARK     DC    C'MARK'
+         END
+"""
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+def test_a_vm_s_guest_reaches_nothing_beyond_its_extent(execution: str) -> None:
+    image = host_image(REACHING_GUEST)
+    native = run_native(image)
+    assert native.read_real(GUEST_ORIGIN + 0xFFFC, 4) == b"\xd4\xc1\xd9\xd2"  # MARK
+    cp = VMCP(real_storage=1 << 20, execution=execution)
+    neighbour_image = bytes(range(256)) * 256
+    vm = cp.create_vm(image, HOST_STORAGE, max_steps=200_000)
+    neighbour = cp.create_vm(neighbour_image, 0x10000, max_steps=1)
+    # The VM beside it: one instruction of its own image, and stopped.
+    cp.run()
+    assert differences(native, vm) == []
+    sd = vm.read_real(SD, sie.SD_SIZE)
+    assert int.from_bytes(sd[sie.SD_PSW:sie.SD_PSW + 8], "big") & 0xFFFFFF == 0xADD
+    assert bytes(neighbour.mem[0x300:0x400]) == neighbour_image[0x300:0x400]
+    assert cp.real.read_real(vm.origin + HOST_STORAGE, 4) != b"\xd4\xc1\xd9\xd2"
+
+
+# ---------------------------------------------------------------------------
+# Properties: generated guests of the host, natively and as a VM's guests
+# ---------------------------------------------------------------------------
+PROPERTY = settings(max_examples=20, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def guest_of_host(source: str, slice_us: int) -> bytes:
+    """The host image with the generated program ``source`` as its guest, whose
+    PSW is the program's restart PSW (its location 0)."""
+    program = assemble(source, "generated.asm").image
+    assert len(program) <= PROGRAM_STORAGE
+    image = bytearray(host_image("G START 0\n END\n", slice_us=slice_us))
+    image[GUEST_ORIGIN:] = program
+    image[SD + sie.SD_PSW:SD + sie.SD_PSW + 8] = program[:8]
+    return bytes(image)
+
+
+def _compare_nested(source: str, execution: str, slice_us: int, vmcp_slice: int) -> None:
+    image = guest_of_host(source, slice_us)
+    native = run_native(image, max_steps=3000)
+    vm = run_vm(image, execution, max_steps=3000, slice_us=vmcp_slice)
+    assert differences(native, vm) == []
+
+
+@PROPERTY
+@given(source=guest_programs(), execution=st.sampled_from(EXECUTIONS),
+       slice_us=st.sampled_from([50, 300, 100_000]), vmcp_slice=st.sampled_from([40, 5000]))
+def test_generated_guests_of_a_vm_end_as_the_guests_of_the_native_host(
+        source, execution, slice_us, vmcp_slice):
+    _compare_nested(source, execution, slice_us, vmcp_slice)
+
+
+@PROPERTY
+@given(source=dat_programs(), execution=st.sampled_from(EXECUTIONS),
+       slice_us=st.sampled_from([50, 300, 100_000]), vmcp_slice=st.sampled_from([40, 5000]))
+def test_generated_dat_guests_of_a_vm_end_as_the_guests_of_the_native_host(
+        source, execution, slice_us, vmcp_slice):
+    _compare_nested(source, execution, slice_us, vmcp_slice)
