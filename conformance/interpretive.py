@@ -248,7 +248,7 @@ def _advance(host: Machine, delta: int) -> None:
     b = bytearray(host.read_real(SD_AT, sie.SD_SIZE))
     for at, value in ((sie.SD_ELAPSED, delta), (sie.SD_CPU_TIMER, -delta * TOD_UNITS_PER_US),
                       (sie.SD_EPOCH, delta * TOD_UNITS_PER_US)):
-        b[at:at + 8] = ((_dword(b, at) + value) & MASK64).to_bytes(8, "big")
+        b[at:at + 8] = ((_dword(bytes(b), at) + value) & MASK64).to_bytes(8, "big")
     host.write_real(SD_AT, bytes(b))
 
 
