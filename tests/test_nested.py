@@ -19,7 +19,6 @@ from conformance.strategies import PROGRAM_STORAGE, dat_programs, guest_programs
 from reference.asm.assembler import assemble
 from reference.machine import interpretive as sie
 from reference.session import start_machine
-from reference.vm import nested
 from reference.vm.vmcp import EXECUTIONS, VMCP
 from tests.support import differences
 
@@ -40,6 +39,8 @@ HOST     START 0
          DC    X'00080000',A(BEGIN)      restart: EC mode, disabled
          ORG   HOST+X'58'
          DC    X'00080000',A(EXTH)       external new PSW: EC, disabled
+         ORG   HOST+X'68'
+         DC    X'000A0000',A(X'F00')     program new PSW: a disabled wait
          ORG   HOST+X'200'
 BEGIN    BALR  14,0
          USING *,14
@@ -258,16 +259,68 @@ def test_a_pageable_guest_without_host_dat_is_invalid_as_natively(execution: str
     assert differences(native, run_vm(bytes(image), execution)) == []
 
 
+# A pageable guest: its storage is host virtual X'100000'-X'10FFFF' (segment 16
+# of 64K), which the host's tables (4K pages) map page n onto host frame
+# X'1F000' - n * X'1000': the guest's pages in reverse order.
+PAGEABLE_ORIGIN = 0x100000
+SEGMENT_TABLE, PAGE_TABLE = 0x4000, 0x4400
+
+
+def pageable_image(guest: str = GUEST, invalid: tuple[int, ...] = (),
+                   key_area: int = 0) -> bytes:
+    image = bytearray(host_image(guest))
+    program = image[GUEST_ORIGIN:]
+    image[GUEST_ORIGIN:] = bytes(HOST_STORAGE - GUEST_ORIGIN)
+    for n in range(16):
+        frame = 0x1F000 - n * 0x1000
+        image[frame:frame + 0x1000] = program[n * 0x1000:(n + 1) * 0x1000].ljust(
+            0x1000, b"\0")
+        entry = 0x0008 if n in invalid else (frame >> 8) & 0xFFF0
+        image[PAGE_TABLE + 2 * n:PAGE_TABLE + 2 * n + 2] = entry.to_bytes(2, "big")
+    for segment in range(256):
+        entry = (0xF << 28) | PAGE_TABLE if segment == 16 else 1
+        image[SEGMENT_TABLE + 4 * segment:SEGMENT_TABLE + 4 * segment + 4] = \
+            entry.to_bytes(4, "big")
+    at = HOST_SYMBOLS["CR0"]
+    image[at:at + 4] = bytes.fromhex("00800400")        # 4K pages, 64K segments
+    # The host loads CR1 too: its LCTL 0,0 made LCTL 0,1 over CR0 and the word after.
+    lctl = HOST_SYMBOLS["BEGIN"] + 2
+    assert image[lctl:lctl + 2] == bytes.fromhex("B700")
+    image[lctl + 1] = 0x01
+    image[at + 4:at + 8] = ((15 << 24) | SEGMENT_TABLE).to_bytes(4, "big")
+    image[SD + sie.SD_MODE] = sie.MODE_370
+    image[SD + sie.SD_ORIGIN:SD + sie.SD_ORIGIN + 4] = PAGEABLE_ORIGIN.to_bytes(4, "big")
+    image[SD + sie.SD_KEY_AREA:SD + sie.SD_KEY_AREA + 4] = key_area.to_bytes(4, "big")
+    return bytes(image)
+
+
 @pytest.mark.parametrize("execution", EXECUTIONS)
-def test_a_pageable_guest_of_a_vm_is_a_validity_interception(execution: str) -> None:
-    image = bytearray(host_image(GUEST))
-    image[SD + sie.SD_MODE] = sie.MODE_370        # pageable
-    at = assemble(host_source(), "host.asm").symbols["CR0"]
-    image[at:at + 4] = bytes.fromhex("00800400")  # 4K pages, 64K segments
-    vm = run_vm(bytes(image), execution)
-    assert sd_code(vm) == sie.VALIDITY
-    assert int.from_bytes(vm.read_real(SD + sie.SD_IPA, 2), "big") == \
-        nested.VALIDITY_NOT_COMBINED
+@pytest.mark.parametrize("case,image", [
+    ("all pages", lambda: pageable_image()),
+    ("with a key area", lambda: pageable_image(key_area=0x3000)),
+    ("page 0 invalid", lambda: pageable_image(invalid=(0,))),
+    ("a data page invalid", lambda: pageable_image(invalid=(5,), guest=GUEST_TOUCHING)),
+])
+def test_a_pageable_guest_of_a_vm_runs_through_the_vm_s_tables_as_natively(
+        execution: str, case: str, image) -> None:
+    image = image()
+    native = run_native(image)
+    vm = run_vm(image, execution)
+    assert differences(native, vm) == []
+    if "invalid" in case:
+        # The host's translation failed: its program interruption at the SIE
+        # (page translation, X'11'), its program new PSW a disabled wait.
+        assert native.read_real(0x8E, 2) == b"\0\x11"
+        assert native.read_real(0x28, 8)[5:] == (HOST_SYMBOLS["LOOP"] + 4).to_bytes(3, "big")
+    else:
+        assert sd_code(native) == sie.WAIT_STATE
+
+
+# The guest of GUEST_TOUCHING stores into its page 5 (guest absolute X'5000').
+GUEST_TOUCHING = GUEST.replace(
+    "         STPX  PFX2\n",
+    "         STPX  PFX2\n"
+    "         LA    10,X'A00'\n         SLL   10,3\n         MVC   0(4,10),T1\n")
 
 
 def _patched(changes: dict[int, bytes], guest: str = GUEST) -> bytes:
@@ -394,3 +447,50 @@ def test_generated_guests_of_a_vm_end_as_the_guests_of_the_native_host(
 def test_generated_dat_guests_of_a_vm_end_as_the_guests_of_the_native_host(
         source, execution, slice_us, vmcp_slice):
     _compare_nested(source, execution, slice_us, vmcp_slice)
+
+
+@pytest.mark.parametrize("execution", EXECUTIONS)
+@pytest.mark.parametrize("frames", [8, 40], ids=["8-frames", "40-frames"])
+@pytest.mark.parametrize("case,image", [
+    ("resident guest", lambda: host_image(GUEST)),
+    ("resident guest with a key area", lambda: _patched(
+        {SD + sie.SD_KEY_AREA: (0x3000).to_bytes(4, "big")})),
+    ("pageable guest", lambda: pageable_image()),
+    ("pageable guest, a page invalid", lambda: pageable_image(invalid=(5,),
+                                                              guest=GUEST_TOUCHING)),
+    ("resident guest sweeping its pages", lambda: host_image(GUEST_SWEEPING)),
+    ("pageable guest sweeping its pages", lambda: pageable_image(guest=GUEST_SWEEPING)),
+])
+def test_the_guest_of_a_paged_vm_runs_as_natively(execution: str, frames: int, case: str,
+                                                  image) -> None:
+    # A paged VM's storage is the VMCP's pages: with 8 frames for 128K, pages go
+    # out and come in while its guest runs.
+    image = image()
+    native = run_native(image)
+    cp = VMCP(real_storage=1 << 20, execution=execution, paging=frames * 4096)
+    vm = cp.create_vm(image, HOST_STORAGE, max_steps=200_000, paged=True)
+    cp.run()
+    assert differences(native, vm) == []
+    assert vm.interventions["combined fault"] > 0
+    if frames == 8 and "sweeping" in case:
+        assert vm.paged.pager.page_outs > 0
+
+
+# A guest that stores into each of its 16 pages, three times over.
+GUEST_SWEEPING = """
+G        START 0
+         ORG   G+X'200'
+         USING G,0
+         LA    3,3
+AGAIN    LA    2,16
+         SR    1,1
+SWEEP    ST    3,X'100'(0,1)
+         A     1,PAGE
+         BCT   2,SWEEP
+         BCT   3,AGAIN
+         LPSW  WAITPSW
+         DS    0D
+WAITPSW  DC    X'000A0000',A(X'EEE')
+PAGE     DC    A(X'1000')
+         END
+"""

@@ -77,6 +77,7 @@ class VirtualMachine(CPU):
         # and the real address of the shadow SD that runs its guest.
         self.nested: Any = None
         self.shadow_description = 0
+        self.combined_space = 0      # real address of its combined space (0: none yet)
         self.real = real
         # Shadow translation tables (guest virtual -> host real), one space per
         # guest segment-table designation; derived from the guest's own TLB

@@ -502,7 +502,12 @@ class VMCP:
         self.shadow_tables.free(vm)
         self.real.forget_guest(vm.state_description)
         self.real.forget_guest(vm.shadow_description)
-        regions = [(vm.segment_table, _tables_size(vm.size))]
+        if vm.combined_space:
+            regions_combined = [(vm.combined_space, nested.COMBINED_REGION)]
+            vm.combined_space = 0
+        else:
+            regions_combined = []
+        regions = [(vm.segment_table, _tables_size(vm.size))] + regions_combined
         if vm.paged is not None:
             vm.paged.release()
         else:
@@ -890,11 +895,24 @@ class VMCP:
                                 self._next_guest_event(vm) - vm.now(), limit - vm.steps))
         d = nested.read(vm)
         shadow = vm.shadow_description
-        guest = real.guest_for(shadow, Guest)
+        crs = [REAL_CR0] + [0] * 15
+        space = 0
+        if nested.combined(vm, d):
+            space = self._combined_space(vm)
+            if not space:
+                vm.nested = None
+                vm.stop("vmcp: real storage is full: no room for a combined space")
+                return 0, "no room", 0
+            if run.fresh:
+                # Each SIE of the VM starts with nothing combined.
+                nested.empty(real, space)
+                real.purge_tlb()
+                run.fresh = False
+            crs[1] = (15 << 24) | space
+        guest = real.guest_for(shadow, Guest if not space else PageableGuest)
         if guest.observer is not real.observer:
             guest.observer = real.observer
-        epoch = nested.describe(real, vm, d, shadow)
-        crs = [REAL_CR0] + [0] * 15
+        epoch = nested.describe(real, vm, d, shadow, space)
         if crs != real.cr:
             real.load_control_registers(crs)
         real.set_cpu_timer((budget + 1) * TOD_UNITS_PER_US - 1)
@@ -903,7 +921,7 @@ class VMCP:
         real.run(real.steps + budget + 3, NO_LIMIT)
         entry = real.ia
         vm.presented += guest.interruptions - taken
-        d, steps = nested.take_back(real, vm, d, shadow, epoch)
+        d, steps = nested.take_back(real, vm, d, shadow, epoch, space)
         vm.steps += steps
         busy = real.now() - now0
         vm.real_us += busy
@@ -918,11 +936,25 @@ class VMCP:
                         f"(reason {d.ipa})")
             return entry, "nested interception", steps
         if entry == ENTRY_PROGRAM:
-            vm.nested = None
             code = int.from_bytes(real.read_real(PROGRAM_CODE, 2), "big")
-            vm.stop(f"vmcp: real program interruption {code:04X} in a guest's "
-                    f"interpretive execution")
-            return entry, "host exception", steps
+            if not space or code not in (SegmentTranslation.code, PageTranslation.code):
+                vm.nested = None
+                vm.stop(f"vmcp: real program interruption {code:04X} in a guest's "
+                        f"interpretive execution")
+                return entry, "host exception", steps
+            exc = nested.resolve(real, vm, d, space)
+            if exc is None:
+                # The guest retries the instruction the real machine nullified.
+                vm.interventions["combined fault"] += 1
+                self._spend(vm, "shadow fault")
+                return entry, "nested", steps
+            # The VM's own translation failed: its SIE is nullified and it takes
+            # the program interruption at the SIE, as a host on the machine does.
+            vm.nested = None
+            vm.ia = (run.address + 4) & 0xFFFFFF
+            vm.end_instruction(run.address, 4, exc)
+            vm.interventions[f"reflect program {exc.code:04X}"] += 1
+            return entry, "nested host exception", steps
         # A VM event: what the machine does for a host between the guest's
         # instructions at a timer event; the SIE ends when the VM can now be
         # interrupted or its run reached a bound.
@@ -935,6 +967,16 @@ class VMCP:
             vm.interventions["nested SIE ended"] += 1
             return entry, "nested SIE ended", steps
         return entry, "nested", steps
+
+    def _combined_space(self, vm: VirtualMachine) -> int:
+        """The real address of the VM's combined space (reference.vm.nested),
+        made on first use; 0 when real storage has no room for it."""
+        if not vm.combined_space:
+            at = self._allocate(nested.COMBINED_REGION)
+            if at is None:
+                return 0
+            vm.combined_space = at
+        return vm.combined_space
 
     def _host_exception(self, vm: VirtualMachine) -> str:
         """A real program interruption ended the SIE: a paged VM touched a page
@@ -1223,6 +1265,8 @@ class VMCP:
             return
         self.build_tables(vm)
         self.shadow_tables.invalidate(vm)
+        if vm.combined_space:
+            nested.empty(self.real, vm.combined_space)
         self.real.purge_tlb()
 
     def _simulate(self, vm: VirtualMachine, ilc: int) -> str:
