@@ -29,13 +29,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import reference.cli.minivm as minivm
 import reference.cli.sos as sos
 from reference.asm.assembler import assemble
 from reference.io.ckd_geometry import GEOMETRIES
 from reference.io.config import load_configuration
 from reference.io.dasd import Record, build_track, create, open_image
 from reference.io.decks import deck_cards
-from reference.session import configured_guest, real_storage_for, start_machine
+from reference.session import configured_guest, real_storage_for, start_machine, start_vm
 from reference.trace import diff_files, verify_file, write_trace
 from reference.vm.states import RunState, VMCPError
 from reference.vm.vmcp import EXECUTIONS, VMCP
@@ -1104,4 +1105,100 @@ def format_chapters(rows: list[Chapter]) -> list[str]:
     if notes:
         out.append("")
         out.extend(f"- {n}" for n in notes)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Nesting levels: one guest under 0, 1, 2 and 3 hypervisors
+# ---------------------------------------------------------------------------
+@dataclass
+class Nesting:
+    """One guest run under a stack of hypervisors: its ``levels`` (1: alone on
+    the machine), the stack named from the outside in, the best seconds of the
+    whole run, and the stack one level lower it is compared with (None: the
+    guest alone)."""
+
+    guest: str
+    levels: int
+    stack: str
+    instructions: int
+    seconds: float
+    below: str | None
+
+
+NESTING_MAX_STEPS = 200_000_000
+
+
+def _nesting_guest(kind: str, steps: int) -> Any:
+    """The guest of the nesting bench: the register loop of about ``steps``
+    instructions, or minios."""
+    if kind == "minios":
+        return minivm.minios()
+    iterations = INTEGER_LOOP.iterations(steps)
+    return minivm.guest_from_source("LOOP", INTEGER_LOOP.source.format(count=iterations),
+                                    64 * 1024)
+
+
+def nesting_rows(steps: int, repeats: int = 2,
+                 kinds: tuple[str, ...] = ("register loop", "minios")) -> list[Nesting]:
+    """Each guest kind alone, under minivm (examples/minivm.asm) and under minivm
+    under minivm, natively and as a VM of the VMCP in each execution mode, side by
+    side in one run.  Every run must end the guest as alone (its instructions
+    are the alone run's, checked by tests/test_minivm.py); the time is the whole
+    run's, minivm's start (reading its deck, loading the guest) included."""
+    rows: list[Nesting] = []
+    minivm_image = minivm.minivm_image()
+    for kind in kinds:
+        guest = _nesting_guest(kind, steps)
+        alone = start_machine(guest.image, guest.storage)
+        t_alone = min(_time(partial(start_machine(guest.image, guest.storage).run,
+                                    NESTING_MAX_STEPS)) for _ in range(repeats))
+        alone.run(NESTING_MAX_STEPS)
+        n = alone.steps
+        inner_storage = max(1 << 20, 2 * guest.storage + (256 << 10))
+        one = [guest]
+        two = [minivm.minivm_guest("MINIVM2", one, inner_storage)]
+        def best(run: Callable[[], Any]) -> float:
+            return min(_time(run) for _ in range(repeats))
+
+        def under_minivm(guests: list[Any], mode: str, execution: str | None = None,
+                         storage: int = 2 * inner_storage) -> Callable[[], Any]:
+            return partial(minivm.run_configured, minivm_image, storage, minivm.deck(guests),
+                           NESTING_MAX_STEPS, mode=mode, execution=execution)
+
+        rows.append(Nesting(kind, 1, "alone", n, t_alone, None))
+        rows.append(Nesting(kind, 2, "minivm", n, best(under_minivm(one, "native")), "alone"))
+        rows.append(Nesting(kind, 3, "minivm, minivm", n,
+                            best(under_minivm(two, "native")), "minivm"))
+        for mode in EXECUTIONS:
+            vmcp = f"VMCP ({mode})"
+            t = best(partial(start_vm, guest.image, guest.storage, NESTING_MAX_STEPS,
+                             execution=mode))
+            rows.append(Nesting(kind, 2, vmcp, n, t, "alone"))
+            rows.append(Nesting(kind, 3, f"{vmcp}, minivm", n,
+                                best(under_minivm(one, "vmcp", mode)), vmcp))
+            rows.append(Nesting(kind, 4, f"{vmcp}, minivm, minivm", n,
+                                best(under_minivm(two, "vmcp", mode)), f"{vmcp}, minivm"))
+    return rows
+
+
+def format_nesting(rows: list[Nesting]) -> list[str]:
+    """The nesting levels as text lines (Markdown): guest instructions per
+    second, the time against the guest alone and against the stack one level
+    lower."""
+    impl = platform.python_implementation()
+    out = [f"Nesting levels ({impl} {platform.python_version()}): the guest alone (1), "
+           f"under minivm or the VMCP (2), and deeper; stacks named from the outside in",
+           "",
+           "| guest | levels | stack | guest instructions | guest M/s | × alone | "
+           "× one level lower |",
+           "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]
+    by_name = {(r.guest, r.stack): r for r in rows}
+    for r in rows:
+        alone = by_name[(r.guest, "alone")]
+        below = by_name.get((r.guest, r.below)) if r.below else None
+        step = f"{r.seconds / below.seconds:.2f}" if below else "—"
+        out.append(f"| {r.guest} | {r.levels} | {r.stack} | {r.instructions} | "
+                   f"{r.instructions / r.seconds / 1e6:.3f} | "
+                   f"{r.seconds / alone.seconds:.2f} | {step} |")
     return out

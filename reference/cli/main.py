@@ -9,7 +9,7 @@
     s370 vmcp PROGRAM... [--policy round-robin|share] [--share N]... [--storage SIZE]
              [--max-steps N] [--slice MICROSECONDS] [--paging SIZE] [--directory FILE]
              [--spool DIR] [--execution trap|assist|sie]
-    s370 bench [--steps N] [--hercules] [--under vmcp] [--table]
+    s370 bench [--steps N] [--hercules] [--under vmcp] [--table] [--nesting]
     s370 bench --growth [--plot FILE] [--growth-max-records N] [--growth-suite]
     s370 dasd init TYPE FILE [--volser V] [--compress zlib|bzip2] [--cylinders N]
     s370 dasd ls FILE
@@ -42,6 +42,8 @@ from reference.asm.objdeck import DeckError, is_deck, load_deck, read_deck, writ
 from reference.cli.bench import (
     chapter_rows,
     format_chapters,
+    format_nesting,
+    nesting_rows,
     run_bench,
     run_bench_table,
     run_trace_bench,
@@ -621,7 +623,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     growth_options_alone(args)
     if args.growth:
         return cmd_growth(args)
-    if args.table:
+    if args.nesting:
+        for line in format_nesting(nesting_rows(args.steps)):
+            print(line)
+    elif args.table:
         run_bench_table(args.steps, hercules=args.hercules)
     elif args.under == "vmcp":
         run_vmcp_bench(args.steps)
@@ -860,6 +865,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--table", action="store_true",
                    help="every guest kind natively, under the VMCP and (with --hercules, "
                         "the loops) on Hercules, as one table")
+    b.add_argument("--nesting", action="store_true",
+                   help="the cost per nesting level: a guest alone, under minivm "
+                        "(examples/minivm.asm) and the VMCP, up to 4 levels")
     add_growth_arguments(b)
     b.set_defaults(func=cmd_bench)
     add_trace_parsers(sub)
