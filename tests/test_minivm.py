@@ -21,10 +21,19 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import reference.cli.sos as sos_cli
 from conformance import minivm as M
+from conformance.strategies import (
+    PROGRAM_STORAGE,
+    channel_programs,
+    dat_programs,
+    guest_programs,
+)
 from reference.asm.assembler import assemble
+from reference.io.channel import CC, CD, SKIP, SLI
 from reference.session import first_difference
 
 NEEDS_SOS = pytest.mark.skipif(not sos_cli.sos_present(),
@@ -484,9 +493,10 @@ def test_a_guest_that_sets_its_clock_and_waits_on_its_timers_as_alone() -> None:
     assert_as_alone(guest, g)
 
 
-def test_a_guest_cannot_reach_beyond_its_storage(minios) -> None:
+@pytest.mark.parametrize("mode", ["native", "vmcp"])
+def test_a_guest_cannot_reach_beyond_its_storage(minios, mode: str) -> None:
     hostile = M.guest_from_source("HOSTILE", HOSTILE, 64 * K, M.card("A CARD"))
-    r = M.run_minivm([minios, hostile], storage=1024 * K)
+    r = M.run_minivm([minios, hostile], storage=1024 * K, mode=mode)
     h = r.guest("HOSTILE")
     assert_as_alone(hostile, h)           # alone: two addressing exceptions, a program check
     assert h.sd.psw == 0x00020000_0000600D
@@ -719,3 +729,49 @@ def test_sos_and_minios_at_four_levels_under_the_vmcp_end_as_natively(minios) ->
     r = assert_vmcp_as_native([M.minivm_guest("MINIVM2", inner, 1024 * K)], 2048 * K)
     for guest, result in zip(inner, r.inner("MINIVM2").guests):
         assert_as_alone(guest, result)
+
+
+# ---------------------------------------------------------------------------
+# Properties: generated guests under minivm at one and two levels of nesting,
+# natively and under the VMCP, end as they end alone.
+# ---------------------------------------------------------------------------
+PROPERTY = settings(max_examples=12, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+GENERATED_STEPS = 20_000
+# minivm simulates the channel without PCI and indirect data addressing (its
+# header, "Deviations"): the generated channel programs leave those flags out.
+MINIVM_FLAGS = CD | CC | SLI | SKIP
+GENERATED_CARDS = b"".join(M.card(f"GENERATED CARD {i}") for i in range(1, 4))
+
+
+def _under_minivm_as_alone(source: str, levels: int, mode: str) -> None:
+    guest = M.guest_from_source("GEN", source, PROGRAM_STORAGE, GENERATED_CARDS)
+    _, stop, _ = M.alone(guest, GENERATED_STEPS)
+    assume(stop == "disabled-wait")
+    stack = [guest] if levels == 1 else [M.minivm_guest("MINIVM2", [guest], 1024 * K)]
+    r = M.run_minivm(stack, storage=2048 * K, mode=mode)
+    assert r.stop == "disabled-wait"
+    result = r.guest("GEN") if levels == 1 else r.inner("MINIVM2").guest("GEN")
+    assert_as_alone(guest, result)
+
+
+@PROPERTY
+@given(source=guest_programs(), levels=st.sampled_from([1, 2]),
+       mode=st.sampled_from(["native", "vmcp"]))
+def test_generated_privileged_guests_under_minivm_end_as_alone(source, levels, mode):
+    _under_minivm_as_alone(source, levels, mode)
+
+
+@PROPERTY
+@given(source=dat_programs(), levels=st.sampled_from([1, 2]),
+       mode=st.sampled_from(["native", "vmcp"]))
+def test_generated_dat_guests_under_minivm_end_as_alone(source, levels, mode):
+    _under_minivm_as_alone(source, levels, mode)
+
+
+@PROPERTY
+@given(source=st.sampled_from(["2540R", "1403", "none"]).flatmap(
+           lambda device: channel_programs(device=device, flags_allowed=MINIVM_FLAGS)),
+       levels=st.sampled_from([1, 2]), mode=st.sampled_from(["native", "vmcp"]))
+def test_generated_channel_programs_under_minivm_end_as_alone(source, levels, mode):
+    _under_minivm_as_alone(source, levels, mode)

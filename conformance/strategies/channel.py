@@ -81,12 +81,13 @@ def _pool(values: Pool, widest: st.SearchStrategy[int]) -> st.SearchStrategy[int
 
 
 @st.composite
-def ccw_flags(draw: st.DrawFn) -> int:
-    """A CCW's flag byte: each of CD, CC, SLI, SKIP, PCI and IDA one time in five;
-    one time in sixteen a one in bits 38-39 as well (an invalid CCW)."""
+def ccw_flags(draw: st.DrawFn, allowed: int | None = None) -> int:
+    """A CCW's flag byte: each of CD, CC, SLI, SKIP, PCI and IDA (those of the mask
+    ``allowed``; None: all) one time in five; one time in sixteen a one in bits
+    38-39 as well (an invalid CCW)."""
     flags = 0
     for bit in FLAG_BITS:
-        if draw(st.integers(0, 4)) == 0:
+        if (allowed is None or bit & allowed) and draw(st.integers(0, 4)) == 0:
             flags |= bit
     if draw(st.integers(0, 15)) == 0:
         flags |= draw(st.sampled_from([0x01, 0x02, FLAGS_RESERVED]))
@@ -95,12 +96,13 @@ def ccw_flags(draw: st.DrawFn) -> int:
 
 @st.composite
 def ccw_fields(draw: st.DrawFn, commands: Pool = None, addresses: Pool = None,
-               counts: Pool = None) -> tuple[int, int, int, int]:
+               counts: Pool = None, flags_allowed: int | None = None
+               ) -> tuple[int, int, int, int]:
     """(command, data address, flags, count) of one CCW: the command from
-    ``commands``, the flags by ``ccw_flags``, the data address from ``addresses``,
-    the count from ``counts``."""
+    ``commands``, the flags by ``ccw_flags`` (of ``flags_allowed``), the data
+    address from ``addresses``, the count from ``counts``."""
     command = draw(_pool(commands, st.integers(0, 0xFF)))
-    flags = draw(ccw_flags())
+    flags = draw(ccw_flags(flags_allowed))
     address = draw(_pool(addresses, st.integers(0, 0xFFFFFF)))
     count = draw(_pool(counts, st.integers(0, 0xFFFF)))
     return command, address, flags, count
@@ -386,10 +388,10 @@ def _disk_parameters(draw: st.DrawFn) -> tuple[bytes, bytes]:
 
 
 @st.composite
-def _program_ccw(draw: st.DrawFn, kind: str, index: int,
-                 length: int) -> tuple[int, int, int, int]:
+def _program_ccw(draw: st.DrawFn, kind: str, index: int, length: int,
+                 flags_allowed: int | None = None) -> tuple[int, int, int, int]:
     """One CCW (command, data address, flags, count) of a generated program: a
-    command of the device, any byte, or a TIC."""
+    command of the device, any byte, or a TIC (flags of ``flags_allowed``)."""
     what = draw(st.sampled_from(["device"] * 6 + ["any", "tic", "tic"] if index else
                                 ["device"] * 6 + ["any", "tic"]))
     if what == "tic":
@@ -399,7 +401,8 @@ def _program_ccw(draw: st.DrawFn, kind: str, index: int,
         return command, target, draw(st.sampled_from([0, 0, 0x40, 0x01])), \
             draw(st.sampled_from([0, 1, 8]))
     command, data, flags, count = draw(ccw_fields(
-        _COMMANDS[kind] if what == "device" else None, _DATA_ADDRESSES, _COUNTS))
+        _COMMANDS[kind] if what == "device" else None, _DATA_ADDRESSES, _COUNTS,
+        flags_allowed))
     if command == 0x63:
         data, count = DE_AT, draw(st.sampled_from([16, 16, 16, 8, 20]))
     elif command == 0x43:
@@ -411,7 +414,8 @@ def _program_ccw(draw: st.DrawFn, kind: str, index: int,
 
 @st.composite
 def channel_programs(draw: st.DrawFn, device: str | None = None, length: int | None = None,
-                     wait: str | None = None, caw_key: int | None = None) -> str:
+                     wait: str | None = None, caw_key: int | None = None,
+                     flags_allowed: int | None = None) -> str:
     """The assembler source of a guest that starts one channel program on one of the
     devices of ``CHANNEL_DEVICES`` (``device``: 3215, 2540R, 2540P, 1403, 3370, or
     none, an address with no device; 3350 and 3420 only when given) and waits for
@@ -436,7 +440,9 @@ def channel_programs(draw: st.DrawFn, device: str | None = None, length: int | N
     (``wait``: ``interrupt``, an enabled wait whose I/O interruptions the handler
     records, or ``tio``, a TEST I/O loop with I/O interruptions disabled), then
     issues up to three I/O instructions, each recorded with its CSW, and ends in a
-    disabled wait.  Assemble it with ``reference.asm.assembler.assemble``."""
+    disabled wait.  Assemble it with ``reference.asm.assembler.assemble``.
+    ``flags_allowed``: the CCW flags the program's commands may have (a mask of
+    CD, CC, SLI, SKIP, PCI and IDA; None: all of them)."""
     if device is None:
         device = draw(st.sampled_from(["3215", "2540R", "2540P", "1403", "3370", "3370",
                                        "none"]))
@@ -467,7 +473,7 @@ def channel_programs(draw: st.DrawFn, device: str | None = None, length: int | N
         chain += [draw(_program_ccw(device, 3 + i, 3 + n)) for i in range(n)]
     else:
         n = draw(st.integers(1, 5)) if length is None else length
-        chain = [draw(_program_ccw(device, i, n)) for i in range(n)]
+        chain = [draw(_program_ccw(device, i, n, flags_allowed)) for i in range(n)]
     idaws = [draw(st.sampled_from([0x2000, 0x2100, 0x2800, 0x3000, 0x3800, 0x2900, 0x7800,
                                    0xF800, 0x10000, 0x01002000]))
              for _ in range(8)]

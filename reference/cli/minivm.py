@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -99,13 +100,20 @@ def sos(stream: str = "stream-a") -> Guest:
                              sos_cli.PRINTER)
 
 
+@lru_cache(maxsize=1)
+def _minivm_assembled() -> tuple[bytes, bytes]:
+    """(object deck, image) of examples/minivm.asm, assembled once."""
+    return object_deck(MINIVM_SOURCE.read_text(), str(MINIVM_SOURCE))
+
+
 def minivm_image() -> bytes:
-    return assemble(MINIVM_SOURCE.read_text(), str(MINIVM_SOURCE)).image
+    return _minivm_assembled()[1]
 
 
 def minivm_guest(name: str, guests: list[Guest], storage: int) -> Guest:
     """minivm itself as a guest whose reader holds the deck of ``guests``."""
-    return guest_from_source(name, MINIVM_SOURCE.read_text(), storage, deck(guests))
+    objdeck, image = _minivm_assembled()
+    return Guest(name, storage, objdeck, deck(guests), READER, PRINTER, image)
 
 
 def deck(guests: list[Guest]) -> bytes:
