@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from conformance import hercules as H
+from conformance import minivm
 from reference.asm.assembler import assemble
 from reference.cli import bench
 from reference.cli.main import main
@@ -296,3 +297,31 @@ def test_bench_table_cli_prints_every_guest_kind(monkeypatch, capsys):
                  "privileged loop", "floating point loop", "DAT-heavy (minios)",
                  "I/O-heavy (cards to printer)", "CKD disk", "SOS (an operating system)"):
         assert f"| {kind}" in out
+
+
+# ---------------------------------------------------------------------------
+# Nesting levels (s370 bench --nesting)
+# ---------------------------------------------------------------------------
+def test_the_null_twin_of_a_guest_stops_at_once_alone_and_under_minivm():
+    guest = bench._nesting_guest("register loop", 2000)
+    twin = bench.null_twin(guest)
+    assert len(twin.objdeck) == len(guest.objdeck) and twin.objdeck != guest.objdeck
+    m = start_machine(twin.image, twin.storage)
+    assert m.run(100) == "disabled-wait" and m.steps == 0
+    r = minivm.run_minivm([twin], storage=1 << 20)
+    g = r.guest("LOOP")
+    assert g.how == "WAIT" and g.sd.instructions == 0
+    assert bytes(g.storage[8:len(guest.image)]) == guest.image[8:]
+
+
+def test_nesting_rows_run_every_stack_to_four_levels_with_the_guest_s_instructions():
+    rows = bench.nesting_rows(3000, repeats=1, kinds=("register loop",))
+    assert [(r.levels, r.stack) for r in rows][:3] == [
+        (1, "alone"), (2, "minivm"), (3, "minivm, minivm")]
+    assert {r.stack for r in rows if r.levels == 4} == {
+        f"VMCP ({mode}), minivm, minivm" for mode in ("trap", "assist", "sie")}
+    assert {r.instructions for r in rows} == {rows[0].instructions}
+    assert all(r.seconds > 0 and r.start >= 0 for r in rows)
+    lines = bench.format_nesting(rows)
+    assert len(lines) == 4 + len(rows)
+    assert lines[4].startswith("| register loop | 1 | alone |")

@@ -14,6 +14,7 @@ removed by timing a run of one iteration as well.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import shutil
@@ -1115,7 +1116,9 @@ def format_chapters(rows: list[Chapter]) -> list[str]:
 class Nesting:
     """One guest run under a stack of hypervisors: its ``levels`` (1: alone on
     the machine), the stack named from the outside in, the best seconds of the
-    whole run, and the stack one level lower it is compared with (None: the
+    whole run and of the same run with the guest's *null twin* (its deck with a
+    disabled-wait restart PSW: the stack's start, reading and loading the deck
+    included), and the stack one level lower it is compared with (None: the
     guest alone)."""
 
     guest: str
@@ -1123,13 +1126,20 @@ class Nesting:
     stack: str
     instructions: int
     seconds: float
+    start: float
     below: str | None
+
+    @property
+    def guest_seconds(self) -> float:
+        """The guest's own run under the stack: the whole run less its start."""
+        return max(self.seconds - self.start, 1e-9)
 
 
 NESTING_MAX_STEPS = 200_000_000
+WAIT_PSW = bytes.fromhex("000A000000000000")
 
 
-def _nesting_guest(kind: str, steps: int) -> Any:
+def _nesting_guest(kind: str, steps: int) -> minivm.Guest:
     """The guest of the nesting bench: the register loop of about ``steps``
     instructions, or minios."""
     if kind == "minios":
@@ -1139,66 +1149,90 @@ def _nesting_guest(kind: str, steps: int) -> Any:
                                     64 * 1024)
 
 
+def null_twin(guest: minivm.Guest) -> minivm.Guest:
+    """``guest`` with a disabled-wait PSW at its location 0 (in its image and in
+    the TXT card of its object deck that loads location 0): the same deck, the same
+    start under every stack, and no instruction of its own."""
+    deck = bytearray(guest.objdeck)
+    for at in range(0, len(deck), 80):
+        c = deck[at:at + 80]
+        if c[1:4] == "TXT".encode("cp037") and c[5:8] == bytes(3) and c[11] >= 8:
+            deck[at + 16:at + 24] = WAIT_PSW
+            break
+    else:
+        raise ValueError(f"{guest.name}: no TXT card loads location 0")
+    return dataclasses.replace(guest, objdeck=bytes(deck),
+                               image=WAIT_PSW + guest.image[8:])
+
+
 def nesting_rows(steps: int, repeats: int = 2,
                  kinds: tuple[str, ...] = ("register loop", "minios")) -> list[Nesting]:
     """Each guest kind alone, under minivm (examples/minivm.asm) and under minivm
-    under minivm, natively and as a VM of the VMCP in each execution mode, side by
-    side in one run.  Every run must end the guest as alone (its instructions
-    are the alone run's, checked by tests/test_minivm.py); the time is the whole
-    run's, minivm's start (reading its deck, loading the guest) included."""
+    under minivm, natively and as a VM of the VMCP in each execution mode: each
+    stack with the guest and with its null twin, the runs interleaved round by
+    round and the best of ``repeats`` kept.  Every run ends the guest as alone
+    (tests/test_minivm.py checks it)."""
     rows: list[Nesting] = []
-    minivm_image = minivm.minivm_image()
+    image = minivm.minivm_image()
     for kind in kinds:
         guest = _nesting_guest(kind, steps)
+        twin = null_twin(guest)
         alone = start_machine(guest.image, guest.storage)
-        t_alone = min(_time(partial(start_machine(guest.image, guest.storage).run,
-                                    NESTING_MAX_STEPS)) for _ in range(repeats))
         alone.run(NESTING_MAX_STEPS)
         n = alone.steps
         inner_storage = max(1 << 20, 2 * guest.storage + (256 << 10))
-        one = [guest]
-        two = [minivm.minivm_guest("MINIVM2", one, inner_storage)]
-        def best(run: Callable[[], Any]) -> float:
-            return min(_time(run) for _ in range(repeats))
 
-        def under_minivm(guests: list[Any], mode: str, execution: str | None = None,
-                         storage: int = 2 * inner_storage) -> Callable[[], Any]:
-            return partial(minivm.run_configured, minivm_image, storage, minivm.deck(guests),
-                           NESTING_MAX_STEPS, mode=mode, execution=execution)
+        def native(g: minivm.Guest) -> None:
+            start_machine(g.image, g.storage).run(NESTING_MAX_STEPS)
 
-        rows.append(Nesting(kind, 1, "alone", n, t_alone, None))
-        rows.append(Nesting(kind, 2, "minivm", n, best(under_minivm(one, "native")), "alone"))
-        rows.append(Nesting(kind, 3, "minivm, minivm", n,
-                            best(under_minivm(two, "native")), "minivm"))
+        def vmcp(g: minivm.Guest, mode: str) -> None:
+            start_vm(g.image, g.storage, NESTING_MAX_STEPS, execution=mode)
+
+        def under(g: minivm.Guest, depth: int, mode: str = "native",
+                  execution: str | None = None, inner: int = inner_storage) -> None:
+            stack = [g] if depth == 1 else [minivm.minivm_guest("MINIVM2", [g], inner)]
+            minivm.run_configured(image, 2 * inner, minivm.deck(stack),
+                                  NESTING_MAX_STEPS, mode=mode, execution=execution)
+
+        stacks: list[tuple[int, str, str | None, Callable[[minivm.Guest], None]]] = [
+            (1, "alone", None, native),
+            (2, "minivm", "alone", partial(under, depth=1)),
+            (3, "minivm, minivm", "minivm", partial(under, depth=2))]
         for mode in EXECUTIONS:
-            vmcp = f"VMCP ({mode})"
-            t = best(partial(start_vm, guest.image, guest.storage, NESTING_MAX_STEPS,
-                             execution=mode))
-            rows.append(Nesting(kind, 2, vmcp, n, t, "alone"))
-            rows.append(Nesting(kind, 3, f"{vmcp}, minivm", n,
-                                best(under_minivm(one, "vmcp", mode)), vmcp))
-            rows.append(Nesting(kind, 4, f"{vmcp}, minivm, minivm", n,
-                                best(under_minivm(two, "vmcp", mode)), f"{vmcp}, minivm"))
+            name = f"VMCP ({mode})"
+            stacks += [(2, name, "alone", partial(vmcp, mode=mode)),
+                       (3, f"{name}, minivm", name,
+                        partial(under, depth=1, mode="vmcp", execution=mode)),
+                       (4, f"{name}, minivm, minivm", f"{name}, minivm",
+                        partial(under, depth=2, mode="vmcp", execution=mode))]
+        best = [[float("inf"), float("inf")] for _ in stacks]
+        for _ in range(repeats):
+            for i, (_, _, _, run) in enumerate(stacks):
+                best[i][0] = min(best[i][0], _time(partial(run, guest)))
+                best[i][1] = min(best[i][1], _time(partial(run, twin)))
+        rows += [Nesting(kind, levels, name, n, whole, start, below)
+                 for (levels, name, below, _), (whole, start) in zip(stacks, best)]
     return rows
 
 
 def format_nesting(rows: list[Nesting]) -> list[str]:
-    """The nesting levels as text lines (Markdown): guest instructions per
-    second, the time against the guest alone and against the stack one level
-    lower."""
+    """The nesting levels as text lines (Markdown): the whole run and its start
+    (the null twin), the guest's own instructions per second, and its own time
+    against the guest alone and against the stack one level lower."""
     impl = platform.python_implementation()
     out = [f"Nesting levels ({impl} {platform.python_version()}): the guest alone (1), "
-           f"under minivm or the VMCP (2), and deeper; stacks named from the outside in",
+           f"under minivm or the VMCP (2), and deeper; stacks named from the outside in; "
+           f"the guest's own time is the whole run's less the start's (its null twin's)",
            "",
-           "| guest | levels | stack | guest instructions | guest M/s | × alone | "
+           "| guest | levels | stack | whole run s | start s | guest M/s | × alone | "
            "× one level lower |",
-           "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]
+           "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     by_name = {(r.guest, r.stack): r for r in rows}
     for r in rows:
         alone = by_name[(r.guest, "alone")]
         below = by_name.get((r.guest, r.below)) if r.below else None
-        step = f"{r.seconds / below.seconds:.2f}" if below else "—"
-        out.append(f"| {r.guest} | {r.levels} | {r.stack} | {r.instructions} | "
-                   f"{r.instructions / r.seconds / 1e6:.3f} | "
-                   f"{r.seconds / alone.seconds:.2f} | {step} |")
+        step = f"{r.guest_seconds / below.guest_seconds:.2f}" if below else "—"
+        out.append(f"| {r.guest} | {r.levels} | {r.stack} | {r.seconds:.3f} | "
+                   f"{r.start:.3f} | {r.instructions / r.guest_seconds / 1e6:.3f} | "
+                   f"{r.guest_seconds / alone.guest_seconds:.2f} | {step} |")
     return out
