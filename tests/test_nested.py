@@ -19,6 +19,7 @@ from conformance.strategies import PROGRAM_STORAGE, dat_programs, guest_programs
 from reference.asm.assembler import assemble
 from reference.machine import interpretive as sie
 from reference.session import start_machine
+from reference.trace.recorder import record_lines
 from reference.vm.vmcp import EXECUTIONS, VMCP
 from tests.support import differences
 
@@ -494,3 +495,18 @@ WAITPSW  DC    X'000A0000',A(X'EEE')
 PAGE     DC    A(X'1000')
          END
 """
+
+
+# ---------------------------------------------------------------------------
+# A trace of a guest hypervisor under the VMCP
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("slice_us", [700, 100_000])
+def test_a_trace_of_a_guest_hypervisor_under_the_vmcp_is_its_native_trace(slice_us) -> None:
+    # A VM's SIE is one record, numbered by the guest's step count when it ends,
+    # with everything it changed (the SD, the guest's storage, the registers), as
+    # natively; the real machine's own SIE is not the VM's instruction.
+    image = host_image(GUEST, slice_us=slice_us)
+    native = record_lines(image, HOST_STORAGE, "native", 200_000)
+    vmcp = record_lines(image, HOST_STORAGE, "vmcp", 200_000)
+    assert len(native) > 20
+    assert native[1:] == vmcp[1:]          # the header names the mode

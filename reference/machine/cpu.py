@@ -31,7 +31,8 @@ and the execution loop tell them what happens, and only when some are attached.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -523,6 +524,23 @@ class CPU:
     def detach_hooks(self, hooks: RunHooks) -> None:
         self._attached_hooks = tuple(h for h in self._attached_hooks if h is not hooks)
         self._hooks_changed()
+
+    @contextmanager
+    def hooks_suspended(self) -> Iterator[None]:
+        """Inside, no hooks are told of this CPU's run (the VMCP running a guest's
+        guest on the real machine: that run is the guest's SIE still executing,
+        whose effects its hooks see when it ends)."""
+        attached = self._attached_hooks
+        if not attached:
+            yield
+            return
+        self._attached_hooks = ()
+        self._hooks_changed()
+        try:
+            yield
+        finally:
+            self._attached_hooks = attached
+            self._hooks_changed()
 
     def _hooks_changed(self) -> None:
         attached = self._attached_hooks

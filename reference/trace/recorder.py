@@ -39,7 +39,11 @@ registers and PSW fields in the real machine during its run, in the
 ``VirtualMachine`` between runs).  Stores are those the real machine's watcher
 sees inside the guest's frames, at guest absolute addresses.  An instruction the
 VMCP nullified and runs again (a shadow-table fault of a guest with DAT on) is one
-record, as natively.  While it records, the recorder sets the real machine's
+record, as natively.  A guest's SIE is one record too: the VMCP runs the guest's
+guest on the real machine with the recorder's hooks suspended
+(``CPU.hooks_suspended``), so the real machine's own SIE is not the guest's, and
+the record of the guest's SIE gets everything its guest changed and the guest's
+step count when it ends (``_sie_steps``).  While it records, the recorder sets the real machine's
 assist (``Machine.assist``) aside: the VMCP simulates every privileged
 instruction after a real interruption, with the same result, and the guest's
 state is where the recorder reads it.
@@ -208,7 +212,16 @@ class _Recorder(RunHooks):
             self.sink(out)
 
     # --- record boundaries -------------------------------------------------
+    def _sie_steps(self) -> None:
+        """Under the VMCP, a guest's SIE is one instruction whose guest's
+        instructions are the guest's too (reference.vm.nested): its record's
+        number is the guest's step count when the SIE ends, as natively."""
+        if self.guest and self.kind == "i" and not self.inside \
+                and self.cpu.steps > self.n and (self.hx or "").startswith("B214"):
+            self.n = self.cpu.steps
+
     def _begin_interruption(self) -> None:
+        self._sie_steps()
         steps = self.cpu.steps
         if self.kind is None or self.n != steps or self.x is not None:
             self._close()
@@ -238,6 +251,7 @@ class _Recorder(RunHooks):
         kind = self.kind
         if kind is None:
             return
+        self._sie_steps()
         self.kind = None
         if kind == "i":
             head = f'{{"t":"i","n":{self.n},"p":"{self.psw}"'
@@ -360,6 +374,7 @@ class _Recorder(RunHooks):
         """The executing machine's run begins: under the VMCP the guest's step
         count follows the real one, and the guest's registers and PSW are the
         real machine's until it ends."""
+        self._sie_steps()
         self.step_offset = self.cpu.steps - self.machine.steps
         self.inside = True
 

@@ -918,7 +918,8 @@ class VMCP:
         real.set_cpu_timer((budget + 1) * TOD_UNITS_PER_US - 1)
         real.set_psw(PSW(system_mask=0x01, ec=True, address=interpreted.HOST_PROGRAM))
         now0, taken = real.now(), guest.interruptions
-        real.run(real.steps + budget + 3, NO_LIMIT)
+        with real.hooks_suspended():
+            real.run(real.steps + budget + 3, NO_LIMIT)
         entry = real.ia
         vm.presented += guest.interruptions - taken
         d, steps = nested.take_back(real, vm, d, shadow, epoch, space)
