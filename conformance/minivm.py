@@ -187,12 +187,18 @@ def alone(guest: Guest, max_steps: int = MAX_STEPS) -> tuple[Any, str, str]:
                       max_steps)
 
 
-def printed_lines(printer: str) -> list[str]:
-    """A native printer file's lines as minivm shows them: the text of each line
-    written (trailing blanks dropped, at most 123 characters), without the lines
-    that spacing and skipping make."""
+LINE_WIDTH = 123                  # a guest's line under one minivm: 132 less "NAME     "
+
+
+def printed_lines(printer: str, levels: int = 1) -> list[str]:
+    """A native printer file's lines as minivm shows them at ``levels`` of
+    minivm: the text of each line written (trailing blanks dropped, at most 123
+    characters under one minivm, 9 fewer for each minivm more, whose name prefix
+    takes them on the 132 print positions), without the lines that spacing and
+    skipping make."""
+    width = LINE_WIDTH - 9 * (levels - 1)
     text = printer.replace("\f", "\n").replace("\r", "\n")
-    return [line[:123].rstrip() for line in text.split("\n") if line.strip()]
+    return [line[:width].rstrip() for line in text.split("\n") if line.strip()]
 
 
 def write_example() -> Path:

@@ -108,15 +108,20 @@
 *        specification exception presented to the guest.
 *      STIDP: X'0000000130330000' stored (the native machine's CPU
 *        ID), with its specification and addressing exceptions.
-*      SIGP: CC 3.   SIE: the guest's own guest (below).
+*      SIGP: CC 3, whatever the CPU address (deviation: the machine's
+*        own CPU, address 0, takes the orders; a guest of minivm
+*        signals no CPU).   SIE: the guest's own guest (below).
 *      The target of EXECUTE likewise (its second byte ORed with R1,
 *      the guest's DAT off).  Anything else, EXECUTE with the guest's
 *      DAT on, or STIDP with DAT on: the guest ends (5, UNSUPP).
 *   24 I/O request: the pending I/O interruption is presented.
 *   28 wait: disabled wait (no I/O, no external mask): the guest ends;
-*      otherwise its time moves to the moment an interruption can end
-*      the wait, computed as the native machine does (its CPU timer,
-*      clock comparator, interval timer, its next I/O completion):
+*      an I/O interruption it is enabled for that is pending already
+*      is presented at once (no time passes: the machine takes it
+*      before the wait); otherwise its time moves to the moment an
+*      interruption can end the wait, computed as the native machine
+*      does (its CPU timer, clock comparator, interval timer, its next
+*      I/O completion):
 *      SD elapsed time and CPU timer advance; when nothing can end the
 *      wait, the guest ends.
 *   32 validity, 56 interruption loop, any other: the guest ends.
@@ -145,9 +150,13 @@
 * with the CAW key as docs/configuration.md has them, and the storage
 * keys' reference and change bits as the channel sets them.  Not
 * simulated: indirect data addressing (the guest ends, 5 below), PCI
-* (ignored).  Deviations: the data of a command reached by command
-* chaining moves at the START I/O (its timing is exact); HIO and
-* CLRIO on a working chain act on its last command.
+* (ignored).  An immediate command (no-op, space, skip) with the CD
+* flag does not chain.  HIO, HDV and CLRIO on a working chain act on
+* the command under way (START I/O keeps each chained command's end
+* time and CSW, 15 at most, in the device's halt table, HALTTAB).
+* Deviation: the data of a command reached by command chaining moves
+* at the START I/O (its timing is exact), so a halt or clear of the
+* chain before it does not undo its data, card or printed line.
 *
 * SIE OF A GUEST (so minivm runs under minivm).  A guest's SIE (code
 * 4, IPA X'B214') names its inner SD by a guest real address: 256-byte
@@ -936,7 +945,11 @@ ICLRIO   LTR   15,15
          BZ    CC0
          C     15,=F'2'
          BE    ITIOP
-         LA    1,X'40'                 working: its CSW, status zero
+         BAL   14,HTFIND               working: the command under way
+         LTR   1,1
+         BZ    ICLR1
+         MVC   DCSW(8,5),0(1)
+ICLR1    LA    1,X'40'                 its CSW, status zero
          BAL   14,GREAL
          MVC   0(8,1),DCSW(5)
          XC    4(2,1),4(1)
@@ -957,7 +970,11 @@ IHIO     BAL   14,OPADDR
          XC    0(2,1),0(1)             status portion zero
          LTR   3,3
          BZ    CC1
-         NI    DCSW+4(5),X'03'         working: it ends now
+         BAL   14,HTFIND               working: the command under way
+         LTR   1,1
+         BZ    IHIO1
+         MVC   DCSW(8,5),0(1)
+IHIO1    NI    DCSW+4(5),X'03'         it ends now
          OI    DCSW+4(5),X'0C'
          MVC   DTIME(8,5),SDELAP(9)
          B     CC1
@@ -979,6 +996,8 @@ ISIO     BAL   14,OPADDR
          N     6,=A(X'FFFFFF')         R6: the CCW address
          MVC   STIME(8),SDELAP(9)      the channel starts now
          MVI   FIRST,1
+         BAL   14,HTADDR               no command of the chain ended
+         XC    0(4,1),0(1)
          LR    1,3
          N     1,=A(X'0F000000')
          BNZ   SPCHK8
@@ -1099,12 +1118,16 @@ SPRTC    BAL   14,CARRIAGE
 *        an immediate command (R3 its status)
 SIMMED   TM    CCWBUF+4,X'40'
          BZ    SIMMED1
+         TM    CCWBUF+4,X'80'          CD: no command chaining
+         BO    SIMMED1
          LR    0,3
          N     0,=F'191'
          C     0,=F'12'
          BNE   SIMMED1
          LA    1,10
          BAL   14,ADDTIME
+         ST    7,HTRES                 its ending, if a halt comes
+         BAL   14,HTREC
          LA    6,8(,6)
          LR    0,3
          N     0,=F'64'
@@ -1150,6 +1173,8 @@ SEND     L     1,USED                  10 us a CCW, 1 us a byte
          BNE   SFINAL
          CLC   CHAN(4),=F'0'
          BNE   SFINAL
+         MVC   HTRES(4),RESID          its ending, if a halt comes
+         BAL   14,HTREC
          LA    6,8(,6)
          TM    UNIT+3,X'40'
          BZ    SNEXT
@@ -1308,7 +1333,16 @@ WEXT     TM    SDPSW(9),X'01'
          BO    WEN
          LA    0,1                     disabled wait
          B     ENDG
-WEN      BAL   14,NEXTEV
+WEN      MVC   WVSAVE(1),SDV(9)        an I/O interruption it is
+         SR    4,4                     enabled for, pending now: it
+         LA    6,EDEVR(,9)             ends the wait at once (no time
+         BAL   14,IOPCHK               passes, as the machine takes it
+         LA    6,EDEVP(,9)             before the wait)
+         BAL   14,IOPCHK
+         LTR   4,4
+         BNZ   DISP
+         MVC   SDV(1,9),WVSAVE
+         BAL   14,NEXTEV
          CLC   WENDS(8),=8X'FF'
          BNE   WEND1
          LA    0,2                     nothing can end it
@@ -1713,6 +1747,61 @@ MKCSW    L     0,DKEY(5)
          ST    2,CSWTMP+4
          BR    14
 *
+* The halt table of a device: the commands of its chain that end
+* before its last one (command chaining), as START I/O carried them
+* out: for each its end time and the CSW a HALT I/O or CLEAR I/O
+* while it is under way presents (8 guests, 2 devices, 256 bytes
+* each: +0 the number of commands, at most 15, +16 the commands,
+* 16 bytes each: end time, CSW).
+* HTADDR: R1 the table of the device at R5 (R0 used)
+HTADDR   LR    1,5
+         S     1,=A(GENTRY0+EDEVR)
+         LR    0,1
+         N     1,=A(X'FFFE00')
+         N     0,=F'32'
+         SLL   0,3
+         AR    1,0
+         A     1,=A(HALTTAB)
+         BR    14
+* HTREC: the command at R6 ends at STIME and chains; HTRES its residual
+HTREC    STM   0,3,HTREGS
+         ST    14,HTSAVE
+         LA    1,8(,6)
+         LA    2,X'0C00'               channel end, device end
+         L     3,HTRES
+         BAL   14,MKCSW
+         BAL   14,HTADDR
+         L     2,0(,1)
+         C     2,=F'15'
+         BNL   HTREC1
+         LA    0,1(,2)
+         ST    0,0(,1)
+         SLL   2,4
+         AR    1,2
+         MVC   16(8,1),STIME
+         MVC   24(8,1),CSWTMP
+HTREC1   L     14,HTSAVE
+         LM    0,3,HTREGS
+         BR    14
+* HTFIND: R1 the CSW of the command under way now (the first that
+* ends at or after the guest's elapsed time), 0 when it is the last
+HTFIND   ST    14,HTSAVE
+         BAL   14,HTADDR
+         L     2,0(,1)
+         LA    1,16(,1)
+HTF1     LTR   2,2
+         BZ    HTF0
+         CLC   0(8,1),SDELAP(9)
+         BNL   HTF2
+         LA    1,16(,1)
+         BCTR  2,0
+         B     HTF1
+HTF0     SR    1,1
+         B     HTF3
+HTF2     LA    1,8(,1)
+HTF3     L     14,HTSAVE
+         BR    14
+*
 * FETCCW: CCWBUF from guest absolute R6; R15 = 0, or on a check R15
 * the channel status and R1 the CSW address (R6 + 8), R2 as R15
 FETCCW   ST    14,FCSAVE
@@ -1749,6 +1838,7 @@ PROTCHK  SR    15,15
          BZR   14
          L     15,SDORIG(9)
          AR    15,1
+         N     15,=A(X'FFF800')        the 2K block (ISK: bits 28-31 zero)
          ISK   15,15
          N     15,=F'255'
          STC   15,TMPB
@@ -2114,6 +2204,7 @@ PARSING  DC    X'00'
 TMPB     DC    X'00'
 EXR1X2   DC    X'00'
 SENSEB   DC    X'00'
+WVSAVE   DC    X'00'
 MVCTXT   MVC   0(0,1),16(3)
 HEXTAB   DC    C'0123456789ABCDEF'
 HOWS     DC    CL8'RUNNING',CL8'WAIT',CL8'IDLE',CL8'LOOP',CL8'VALIDITY'
@@ -2130,4 +2221,9 @@ MSGSTOR  DC    CL40'THE GUEST DOES NOT FIT IN STORAGE'
 PLINE    DC    CL132' '
          LTORG
 XBUF     DS    CL132
+HTREGS   DS    4F
+HTRES    DS    F
+HTSAVE   DS    F
+         DS    0D
+HALTTAB  DS    XL4096                  the halt tables (HTADDR)
          END
