@@ -82,6 +82,13 @@ def describe(real: Any, vm: Any, sd: int, chain_limit: int) -> None:
         cr=tuple(value & MASK32 for value in vm.cr), parameters=bytes(8),
         elapsed=vm.now(), instructions=vm.steps, interval_steps=vm.interval_ticks,
         chain=chain, chain_limit=chain_limit)
+    load(real, vm, d, sd)
+
+
+def load(real: Any, vm: Any, d: sie.StateDescription, sd: int) -> None:
+    """Write the SD ``d`` at real ``sd`` and load the real registers the guest's
+    are in: general registers 0-13 and the floating-point registers, the VM's
+    (register 15 holds the SD's address for the host program's ``SIE 0(15)``)."""
     at = real.real_to_absolute(sd)
     d.write(real.mem, at)
     real._stored(at, sie.SD_SIZE)
@@ -140,5 +147,5 @@ def intercepted_length(d: sie.StateDescription) -> int:
     return instruction_length(d.ipa >> 8)
 
 
-__all__ = ["HOST_PROGRAM", "ENTRY_SIE", "INTERCEPTIONS", "host_program", "describe",
+__all__ = ["HOST_PROGRAM", "ENTRY_SIE", "INTERCEPTIONS", "host_program", "describe", "load",
            "requests", "take_back", "intercepted_length"]

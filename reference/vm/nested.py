@@ -73,6 +73,7 @@ from reference.arch.interrupts import (
 )
 from reference.arch.lowcore import MASK24, MASK64, TOD_UNITS_PER_US, TRANSLATION_EXCEPTION_ADDRESS
 from reference.machine import interpretive as sie
+from reference.vm import interpreted
 
 # A VM's combined space: a segment table (256 entries, 1K) and 256 page tables of
 # 32 two-byte entries (2K pages, 64K segments), then a copy of the key area
@@ -160,12 +161,7 @@ def describe(real: Any, vm: Any, d: sie.StateDescription, shadow: int,
             mode=d.mode | sie.MODE_RESIDENT, origin=origin + d.origin,
             key_area=origin + d.key_area if d.key_area else 0)
     shadow_d = shadow_d._replace(epoch=epoch, code=0, flags=0, ipa=0, ipb=0)
-    at = real.real_to_absolute(shadow)
-    shadow_d.write(real.mem, at)
-    real._stored(at, sie.SD_SIZE)
-    real.gpr[:14] = vm.gpr[:14]
-    real.gpr[15] = shadow
-    real.fpr[:] = vm.fpr
+    interpreted.load(real, vm, shadow_d, shadow)
     return epoch
 
 
